@@ -1,0 +1,64 @@
+# Sourced by test/run and demo/run: a throwaway PostgreSQL 15 cluster. initdb into a fresh
+# temporary folder, listening only on a Unix socket in that folder, on a free port; run as the
+# `postgres` user when invoked as root (the server refuses to run as root). cluster_start sets
+# PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards, and arms a trap so
+# the cluster is stopped and its folder removed however the caller exits.
+
+PG_BINDIR=$(pg_config --bindir)
+
+# Runs a command as the cluster's owner.
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# A port nobody uses here: no socket or lock file for it in our folder and nothing listening
+# on it on the loopback (the socket is private anyway; this keeps log lines unambiguous).
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 40000))
+        if [ ! -e "$CLUSTER_DIR/.s.PGSQL.$port" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    echo "no free port found" >&2
+    return 1
+}
+
+cluster_stop() {
+    if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ]; then
+        if [ -f "$CLUSTER_DIR/data/postmaster.pid" ]; then
+            as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+        rm -rf "$CLUSTER_DIR"
+    fi
+    CLUSTER_DIR=
+}
+
+cluster_start() {
+    CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/callout-pg.XXXXXX")
+    trap cluster_stop EXIT
+    trap 'cluster_stop; exit 130' INT TERM
+    chmod 755 "$CLUSTER_DIR"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
+    local port
+    port=$(free_port)
+    as_owner "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
+        --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
+        cat "$CLUSTER_DIR/initdb.log" >&2
+        return 1
+    }
+    as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 \
+        -o "-c port=$port -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
+        -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c max_connections=40 -c timezone=UTC" start >/dev/null || {
+        cat "$CLUSTER_DIR/server.log" >&2
+        return 1
+    }
+    export PGHOST="$CLUSTER_DIR" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
+}
