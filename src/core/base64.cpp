@@ -110,10 +110,14 @@ std::optional<std::string> base64_decode(std::string_view text) {
 }
 
 // Used to compare with the `sha256` claim, which is padded standard base64.
-std::string base64_encode(std::string_view bytes) { return encode(bytes, kStdAlphabet, true); }
+std::string base64_encode(std::string_view bytes) {
+    return encode(bytes, kStdAlphabet, true);
+}
 
 // Used to build JWT segments (tests and tools mint tokens with it).
-std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrlAlphabet, false); }
+std::string base64url_encode(std::string_view bytes) {
+    return encode(bytes, kUrlAlphabet, false);
+}
 
 // Plain-HMAC signatures are commonly hex; either case is accepted.
 std::optional<std::string> hex_decode(std::string_view text) {

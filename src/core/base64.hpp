@@ -12,7 +12,8 @@ namespace callout::core {
 // the alphabet, a length of 1 mod 4 and non-zero trailing bits, so one token has one spelling.
 std::optional<std::string> base64url_decode(std::string_view text);
 
-// Decodes padded standard base64; the length must be a multiple of 4 and padding only at the end.
+// Decodes padded standard base64; the length must be a multiple of 4, padding only at the end,
+// and (as for base64url) the unused trailing bits zero.
 std::optional<std::string> base64_decode(std::string_view text);
 
 // Encodes bytes as padded standard base64 (what LiveKit puts in the `sha256` claim).

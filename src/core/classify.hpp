@@ -18,7 +18,7 @@ const char* outcome_name(Outcome outcome);
 bool is_livekit_disconnect_reason(std::string_view reason);
 
 struct CallFacts {
-    std::optional<double> duration_seconds;          // nullopt: unknown
+    std::optional<double> duration_seconds;  // nullopt: unknown
     std::optional<std::string_view> disconnect_reason;
     std::optional<std::string_view> sip_call_status;  // `sip.callStatus` when the SIP leg left
     double min_connected_seconds = 3;

@@ -38,8 +38,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     }
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data),
-             data.size(), mac, &length) == nullptr ||
+    if (HMAC(EVP_sha256(), bytes_of(key), static_cast<int>(key.size()), bytes_of(data), data.size(),
+             mac, &length) == nullptr ||
         length != 32) {
         throw std::runtime_error("OpenSSL HMAC-SHA256 failed");
     }

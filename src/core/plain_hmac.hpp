@@ -13,7 +13,7 @@ inline constexpr std::size_t max_plain_signature_bytes = 256;
 
 // True when the signature is written the plain-HMAC way: exactly 64 hex digits, `sha256=`
 // followed by hex or base64, or 44 characters of padded standard base64. Anything else is
-// treated as LiveKit's JWT scheme by ingestion.
+// treated as LiveKit's JWT scheme by ingestion. Surrounding ASCII spaces and tabs are ignored.
 bool looks_like_plain_hmac(std::string_view signature);
 
 // True when signature is the HMAC-SHA256 of body under secret. False for an empty signature

@@ -12,6 +12,8 @@ namespace callout::core {
 namespace {
 
 constexpr std::int64_t kMsPerSecond = 1000;
+constexpr std::int64_t kSecondsPerMinute = 60;
+constexpr std::int64_t kSecondsPerHour = 3600;
 constexpr std::int64_t kSecondsPerDay = 86400;
 
 constexpr bool is_ascii_digit(char c) {
@@ -167,13 +169,14 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
         if (offset_hours < 0 || offset_hours > 23 || offset_minutes < 0 || offset_minutes > 59) {
             return std::nullopt;
         }
-        offset_seconds = (offset_hours * 3600 + offset_minutes * 60) * (sign == '-' ? -1 : 1);
+        offset_seconds = offset_hours * kSecondsPerHour + offset_minutes * kSecondsPerMinute;
+        if (sign == '-') offset_seconds = -offset_seconds;
     }
 
     const std::int64_t days =
         days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const std::int64_t seconds =
-        days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_seconds;
+    const std::int64_t seconds = days * kSecondsPerDay + hour * kSecondsPerHour +
+                                 minute * kSecondsPerMinute + second - offset_seconds;
     const std::int64_t result = seconds * kMsPerSecond + ms;
     if (result < 0) return std::nullopt;  // before 1970: not an instant of a call
     return result;
@@ -190,8 +193,8 @@ std::optional<std::int64_t> parse_instant_ms(std::string_view text) {
     return parse_unix(text);
 }
 
-// Durations are whole seconds, truncated, as the original module stored them; a missing or
-// unreadable end, or an end before the start, gives no duration rather than a wrong one.
+// Durations are whole seconds, truncated (LiveKit's own createdAt - joinedAt is whole seconds); a
+// missing or unreadable end, or an end before the start, gives no duration rather than a wrong one.
 std::optional<std::int64_t> call_duration_seconds(std::string_view started,
                                                   std::string_view ended) {
     const std::optional<std::int64_t> start_ms = parse_instant_ms(started);

@@ -18,14 +18,14 @@ namespace callout::pg {
 
 // An error the bridge raises itself, carrying the SQLSTATE it should reach the client with.
 class SqlError : public std::exception {
-public:
+  public:
     SqlError(int sqlstate, std::string message, std::string detail = {})
         : sqlstate_(sqlstate), message_(std::move(message)), detail_(std::move(detail)) {}
     int sqlstate() const noexcept { return sqlstate_; }
     const char* what() const noexcept override { return message_.c_str(); }
     const std::string& detail() const noexcept { return detail_; }
 
-private:
+  private:
     int sqlstate_;
     std::string message_;
     std::string detail_;
@@ -34,12 +34,12 @@ private:
 // A PostgreSQL error caught by pg_guard, kept (copied into the caller's memory context) so the
 // entry point can re-raise it unchanged once every C++ frame has unwound.
 class PgError : public std::exception {
-public:
+  public:
     explicit PgError(ErrorData* data) noexcept : data_(data) {}
     ErrorData* data() const noexcept { return data_; }
     const char* what() const noexcept override { return data_->message ? data_->message : ""; }
 
-private:
+  private:
     ErrorData* data_;
 };
 
@@ -50,9 +50,7 @@ void pg_guard(Fn&& fn) {
     MemoryContext caller_context = CurrentMemoryContext;
     ErrorData* volatile caught = nullptr;
     PG_TRY();
-    {
-        fn();
-    }
+    { fn(); }
     PG_CATCH();
     {
         MemoryContextSwitchTo(caller_context);
@@ -71,12 +69,12 @@ Datum call_guarded(SqlFunctionBody body, FunctionCallInfo fcinfo);
 }  // namespace callout::pg
 
 // Declares a SQL-callable function `name`: the body that follows is C++ and may throw.
-#define CALLOUT_SQL_FUNCTION(name)                                           \
-    static Datum name##_body(FunctionCallInfo fcinfo);                       \
-    extern "C" {                                                             \
-    PG_FUNCTION_INFO_V1(name);                                               \
-    Datum name(PG_FUNCTION_ARGS) {                                           \
-        return callout::pg::call_guarded(name##_body, fcinfo);               \
-    }                                                                        \
-    }                                                                        \
+#define CALLOUT_SQL_FUNCTION(name)                             \
+    static Datum name##_body(FunctionCallInfo fcinfo);         \
+    extern "C" {                                               \
+    PG_FUNCTION_INFO_V1(name);                                 \
+    Datum name(PG_FUNCTION_ARGS) {                             \
+        return callout::pg::call_guarded(name##_body, fcinfo); \
+    }                                                          \
+    }                                                          \
     static Datum name##_body(FunctionCallInfo fcinfo)

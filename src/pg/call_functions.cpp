@@ -39,9 +39,9 @@ std::optional<double> optional_number_arg(FunctionCallInfo fcinfo, int n) {
 double threshold_arg(FunctionCallInfo fcinfo, int n, const char* name) {
     std::optional<double> value = optional_number_arg(fcinfo, n);
     if (!value)
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("%s must be a number", name),
-                        errdetail("The thresholds of classify_outcome cannot be NULL or NaN.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must be a number", name),
+                 errdetail("The thresholds of classify_outcome cannot be NULL or NaN.")));
     return *value;
 }
 
@@ -57,12 +57,12 @@ Oid outcome_label_oid(FunctionCallInfo fcinfo, core::Outcome outcome) {
     Oid* labels = static_cast<Oid*>(fcinfo->flinfo->fn_extra);
     if (labels == nullptr) {
         Oid enum_type = get_func_rettype(fcinfo->flinfo->fn_oid);
-        labels = static_cast<Oid*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-                                                      sizeof(Oid) * label_count));
+        labels = static_cast<Oid*>(
+            MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid) * label_count));
         for (int i = 0; i < label_count; ++i) {
             const char* name = core::outcome_name(static_cast<core::Outcome>(i));
-            labels[i] = DatumGetObjectId(DirectFunctionCall2(
-                enum_in, CStringGetDatum(name), ObjectIdGetDatum(enum_type)));
+            labels[i] = DatumGetObjectId(
+                DirectFunctionCall2(enum_in, CStringGetDatum(name), ObjectIdGetDatum(enum_type)));
         }
         fcinfo->flinfo->fn_extra = labels;
     }

@@ -107,10 +107,10 @@ struct ObjectWriter {
 
 // The ERROR for a processable event that lacks a field callout cannot do without.
 void missing_required(const char* what, const char* field, std::string_view event_name) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("LiveKit event has no %s", what),
-                    errdetail("A \"%.*s\" event needs a non-empty %s field.",
-                              int(event_name.size()), event_name.data(), field)));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("LiveKit event has no %s", what),
+             errdetail("A \"%.*s\" event needs a non-empty %s field.", int(event_name.size()),
+                       event_name.data(), field)));
 }
 
 // A `participant.attributes` entry such as "sip.phoneNumber".
@@ -131,16 +131,14 @@ std::string_view put_participant(ObjectWriter& out, JsonbContainer* participant)
     out.put_string("participant_name", json_string(participant, "name", "participant.name"));
     out.put_string("participant_kind", kind.empty() ? std::string_view("STANDARD") : kind);
     out.put_integer("joined_at", instant_seconds(participant, "joinedAt", "participant.joinedAt"));
-    out.put_integer("joined_at_ms",
-                    core::parse_instant_ms(json_instant_text(participant, "joinedAtMs",
-                                                             "participant.joinedAtMs")));
+    out.put_integer("joined_at_ms", core::parse_instant_ms(json_instant_text(
+                                        participant, "joinedAtMs", "participant.joinedAtMs")));
     out.put_string("disconnect_reason",
                    reason.empty() ? std::string_view("UNKNOWN_REASON") : reason);
 
     bool is_sip = core::is_sip_participant_kind(kind);
     out.put_boolean("is_sip", is_sip);
-    JsonbContainer* attributes =
-        json_object(participant, "attributes", "participant.attributes");
+    JsonbContainer* attributes = json_object(participant, "attributes", "participant.attributes");
     if (!is_sip || attributes == nullptr) return {};
     std::string_view phone = attribute(attributes, "sip.phoneNumber");
     out.put_string("sip_call_id", attribute(attributes, "sip.callID"));
@@ -189,8 +187,8 @@ CALLOUT_SQL_FUNCTION(callout_transform_livekit_event) {
     if (room_name.empty()) missing_required("room name", "\"room.name\"", event_name);
 
     std::optional<std::int64_t> created_at = instant_seconds(root, "createdAt", "createdAt");
-    std::optional<std::int64_t> room_created = instant_seconds(room, "creationTime",
-                                                               "room.creationTime");
+    std::optional<std::int64_t> room_created =
+        instant_seconds(room, "creationTime", "room.creationTime");
     ObjectWriter out;
     pushJsonbValue(&out.state, WJB_BEGIN_OBJECT, nullptr);
     out.put_string("event", event_name);

@@ -58,13 +58,14 @@ JsonbContainer* json_object(JsonbContainer* object, const char* key, const char*
     return field.container();
 }
 
-std::string_view json_instant_text(JsonbContainer* object, const char* key, const char* field_name) {
+std::string_view json_instant_text(JsonbContainer* object, const char* key,
+                                   const char* field_name) {
     JsonField field = json_field(object, key);
     if (!field.present) return {};
     if (field.is_string()) return field.text();
     if (!field.is_number()) wrong_type(field_name, "a string or a number", field.value);
-    const char* digits = DatumGetCString(
-        DirectFunctionCall1(numeric_out, NumericGetDatum(field.value.val.numeric)));
+    const char* digits =
+        DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(field.value.val.numeric)));
     return {digits, std::strlen(digits)};
 }
 

@@ -14,13 +14,15 @@ namespace callout::pg {
 
 // One field as found: absent (or JSON null), a string, or some other JSON type.
 struct JsonField {
-    JsonbValue value;    // valid when present
+    JsonbValue value;  // valid when present
     bool present = false;
 
     bool is_string() const { return present && value.type == jbvString; }
     bool is_number() const { return present && value.type == jbvNumeric; }
     bool is_container() const { return present && value.type == jbvBinary; }
-    std::string_view text() const { return {value.val.string.val, std::size_t(value.val.string.len)}; }
+    std::string_view text() const {
+        return {value.val.string.val, std::size_t(value.val.string.len)};
+    }
     JsonbContainer* container() const { return value.val.binary.data; }
 };
 

@@ -15,7 +15,9 @@ PG_MODULE_MAGIC;
 void _PG_init(void);
 
 // Defines callout's settings when the library is loaded into a backend.
-void _PG_init(void) { callout::pg::define_settings(); }
+void _PG_init(void) {
+    callout::pg::define_settings();
+}
 }
 
 // cpp_boundary_selftest(kind text) RETURNS text: makes the C++ side fail on purpose so the

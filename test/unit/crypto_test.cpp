@@ -39,7 +39,9 @@ TEST(Sha256, TwoBlockMessage) {
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-TEST(Sha256, HashesEmbeddedNul) { EXPECT_NE(sha256("a\0b"sv), sha256("a")); }
+TEST(Sha256, HashesEmbeddedNul) {
+    EXPECT_NE(sha256("a\0b"sv), sha256("a"));
+}
 
 // RFC 4231 §4.2
 TEST(HmacSha256, Rfc4231Case1) {

@@ -17,7 +17,8 @@ namespace {
 constexpr std::string_view kSecret = "whsec_test_secret";
 constexpr std::string_view kBody = R"({"event":"room_started","id":"EV_1"})";
 // HMAC-SHA256(kSecret, kBody) as computed independently (Python's hmac module).
-constexpr std::string_view kHex = "cb6d6f4bb001349245ebb0f8d1a9e6b0990aa34e8c9a2ae43398f48db2d571ca";
+constexpr std::string_view kHex =
+    "cb6d6f4bb001349245ebb0f8d1a9e6b0990aa34e8c9a2ae43398f48db2d571ca";
 constexpr std::string_view kBase64 = "y21vS7ABNJJF67D40anmsJkKo06MmirkM5j0jbLVcco=";
 
 std::string upper(std::string_view text) {
@@ -26,7 +27,9 @@ std::string upper(std::string_view text) {
     return out;
 }
 
-TEST(PlainHmac, SignatureCorrect) { EXPECT_TRUE(verify_plain_hmac(kBody, kHex, kSecret)); }
+TEST(PlainHmac, SignatureCorrect) {
+    EXPECT_TRUE(verify_plain_hmac(kBody, kHex, kSecret));
+}
 
 TEST(PlainHmac, SignatureIncorrect) {
     std::string wrong(kHex);
@@ -64,9 +67,13 @@ TEST(PlainHmac, MatchesIndependentlyComputedMac) {
     EXPECT_EQ(base64_encode(hmac_sha256(kSecret, kBody)), kBase64);
 }
 
-TEST(PlainHmac, HexLowerCase) { EXPECT_TRUE(verify_plain_hmac(kBody, kHex, kSecret)); }
+TEST(PlainHmac, HexLowerCase) {
+    EXPECT_TRUE(verify_plain_hmac(kBody, kHex, kSecret));
+}
 
-TEST(PlainHmac, HexUpperCase) { EXPECT_TRUE(verify_plain_hmac(kBody, upper(kHex), kSecret)); }
+TEST(PlainHmac, HexUpperCase) {
+    EXPECT_TRUE(verify_plain_hmac(kBody, upper(kHex), kSecret));
+}
 
 TEST(PlainHmac, HexMixedCase) {
     std::string mixed(kHex);
@@ -108,8 +115,8 @@ TEST(PlainHmac, WrongLength) {
     EXPECT_FALSE(verify_plain_hmac(kBody, kHex.substr(0, 40), kSecret));  // SHA-1 sized
     EXPECT_FALSE(verify_plain_hmac(kBody, std::string(kBase64) + "AAAA", kSecret));
     // 44 characters of base64 that are not 32 bytes.
-    EXPECT_FALSE(
-        verify_plain_hmac(kBody, base64_encode(hmac_sha256(kSecret, kBody).substr(0, 31)), kSecret));
+    EXPECT_FALSE(verify_plain_hmac(kBody, base64_encode(hmac_sha256(kSecret, kBody).substr(0, 31)),
+                                   kSecret));
 }
 
 TEST(PlainHmac, NotHexOrBase64) {
@@ -176,10 +183,10 @@ TEST(LooksLikePlainHmac, OtherShapesAreNotPlain) {
     EXPECT_FALSE(looks_like_plain_hmac(kHex.substr(0, 63)));
     EXPECT_FALSE(looks_like_plain_hmac(std::string(kHex) + "0"));
     EXPECT_FALSE(looks_like_plain_hmac(std::string(64, 'g')));
-    EXPECT_FALSE(looks_like_plain_hmac(kBase64.substr(0, 43)));                // unpadded
-    EXPECT_FALSE(looks_like_plain_hmac(std::string(41, 'A') + "==="));         // three '='
+    EXPECT_FALSE(looks_like_plain_hmac(kBase64.substr(0, 43)));         // unpadded
+    EXPECT_FALSE(looks_like_plain_hmac(std::string(41, 'A') + "==="));  // three '='
     EXPECT_FALSE(looks_like_plain_hmac(std::string(20, 'A') + "=" + std::string(23, 'A')));
-    EXPECT_FALSE(looks_like_plain_hmac(std::string(43, '-') + "="));           // base64url
+    EXPECT_FALSE(looks_like_plain_hmac(std::string(43, '-') + "="));  // base64url
     EXPECT_FALSE(looks_like_plain_hmac("SHA256=" + std::string(kHex)));
     EXPECT_FALSE(looks_like_plain_hmac("sha256=" + std::string(kHex.substr(0, 40))));
 }
