@@ -58,8 +58,8 @@ JsonbContainer* json_object(JsonbContainer* object, const char* key, const char*
     return field.container();
 }
 
-std::string_view json_instant_text(JsonbContainer* object, const char* key,
-                                   const char* field_name) {
+std::string_view json_string_or_number(JsonbContainer* object, const char* key,
+                                       const char* field_name) {
     JsonField field = json_field(object, key);
     if (!field.present) return {};
     if (field.is_string()) return field.text();

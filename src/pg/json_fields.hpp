@@ -34,9 +34,11 @@ JsonField json_field(JsonbContainer* object, const char* key);
 // naming the field, since LiveKit writes these fields as strings.
 std::string_view json_string(JsonbContainer* object, const char* key, const char* field_name);
 
-// An instant written as a string or a number (protobuf writes int64 as strings), as text for
-// the core's parser. Absent gives an empty view; an object, array or boolean is an ERROR.
-std::string_view json_instant_text(JsonbContainer* object, const char* key, const char* field_name);
+// A field LiveKit writes as a string or a number, as text: int64 instants (strings in protobuf
+// JSON, numbers from other writers) and enums (names, or numbers for values the writer did not
+// know). Absent gives an empty view; an object, array or boolean is an ERROR (22023).
+std::string_view json_string_or_number(JsonbContainer* object, const char* key,
+                                       const char* field_name);
 
 // The object stored under `key`; nullptr when absent. Any other JSON type is an ERROR (22023).
 JsonbContainer* json_object(JsonbContainer* object, const char* key, const char* field_name);
