@@ -47,7 +47,7 @@ test-regress:
 test-isolation:
 	@test/run isolation
 
-# make test-pgtap [GROUP=unit|integration|idempotency|tenancy]
+# make test-pgtap [GROUP=unit|integration|idempotency|multi_tenant]
 test-pgtap:
 	@test/run pgtap$(if $(GROUP),:$(GROUP))
 

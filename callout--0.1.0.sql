@@ -2,6 +2,9 @@
 -- classification, as SQL functions backed by the C++ module.
 \echo Use "CREATE EXTENSION callout" to load this file. \quit
 
+-- The extension creates and owns its schema (DROP EXTENSION removes it); every name below is
+-- schema-qualified, as the control file pins the script's search_path to pg_catalog.
+CREATE SCHEMA callout;
 COMMENT ON SCHEMA callout IS 'callout: LiveKit webhooks into call outcomes';
 
 CREATE TYPE callout.call_outcome AS ENUM ('completed', 'no_answer', 'busy', 'failed');

@@ -178,11 +178,11 @@ EventReading read_livekit_event(JsonbContainer* payload, core::LivekitEvent& eve
 
 void report_unusable_event(EventReading reading, std::string_view event_name) {
     bool no_id = reading == EventReading::missing_event_id;
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-             errmsg("LiveKit event has no %s", no_id ? "event id" : "room name"),
-             errdetail("A \"%.*s\" event needs a non-empty \"%s\" field.", int(event_name.size()),
-                       event_name.data(), no_id ? "id" : "room.name")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("LiveKit event has no %s", no_id ? "event id" : "room name"),
+                    errdetail("Event \"%.*s\" needs a non-empty %s.", int(event_name.size()),
+                              event_name.data(),
+                              no_id ? "\"id\"" : "\"room.name\" (or \"egressInfo.roomName\")")));
 }
 
 Jsonb* livekit_event_to_jsonb(const core::LivekitEvent& event) {

@@ -8,6 +8,7 @@
 #include "pg/settings.hpp"
 
 extern "C" {
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 PG_MODULE_MAGIC;
@@ -24,8 +25,12 @@ void _PG_init(void) {
 // tests can show each failure reaching the caller as an ERROR with a SQLSTATE while the
 // session lives on. Kinds: 'none', 'runtime_error', 'bad_alloc', 'sql_error', 'non_std',
 // 'postgres_error' (a PostgreSQL error raised while a C++ object is alive, carried across the
-// C++ frames as an exception and re-raised unchanged). Superuser only (revoked from PUBLIC).
+// C++ frames as an exception and re-raised unchanged). Superuser only: EXECUTE is revoked from
+// PUBLIC, and the function itself refuses anyone else, should EXECUTE ever be granted.
 CALLOUT_SQL_FUNCTION(callout_cpp_boundary_selftest) {
+    if (!superuser())
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("only superusers may run cpp_boundary_selftest")));
     text* kind_text = PG_GETARG_TEXT_PP(0);
     std::string_view kind(VARDATA_ANY(kind_text), VARSIZE_ANY_EXHDR(kind_text));
     if (kind == "none") PG_RETURN_TEXT_P(cstring_to_text("no exception"));

@@ -1,0 +1,67 @@
+-- transform_livekit_event over every accepted real LiveKit delivery: the six event types callout
+-- acts on give the facts the vector expects; the others give NULL. The normalized event omits
+-- absent values, where the vector writes JSON null: both mean "no value" here (IS NOT DISTINCT
+-- FROM, as is() compares); present values must be equal as JSON, type included.
+BEGIN;
+SELECT plan(384);
+
+CREATE TEMP TABLE accepted AS
+SELECT name, expect, callout.transform_livekit_event(body::jsonb) AS got
+FROM livekit_test.vectors
+WHERE expect->>'valid' = 'true';
+
+CREATE TEMP TABLE processable (event text PRIMARY KEY);
+INSERT INTO processable VALUES ('room_started'), ('participant_joined'), ('participant_left'),
+    ('participant_connection_aborted'), ('room_finished'), ('egress_ended');
+
+-- The accepted vectors cover the six processable types and five ignored ones.
+SELECT is((SELECT count(*)::integer FROM accepted), 30, '30 vectors are accepted deliveries');
+SELECT is(
+    ARRAY(SELECT DISTINCT expect->>'event' FROM accepted ORDER BY 1),
+    ARRAY['egress_ended', 'egress_started', 'egress_updated', 'ingress_started',
+          'participant_connection_aborted', 'participant_joined', 'participant_left',
+          'room_finished', 'room_started', 'track_published', 'track_unpublished'],
+    'the accepted vectors carry the six processable event types and five others');
+
+-- Every field, for every processable vector (25 vectors x 14 fields = 350).
+SELECT is(a.got->f.field, NULLIF(a.expect->f.field, 'null'::jsonb), a.name || ': ' || f.field)
+FROM accepted AS a
+CROSS JOIN unnest(ARRAY['event', 'event_id', 'room_name', 'participant_identity',
+                        'disconnect_reason', 'sip_phone_number', 'recording_location',
+                        'created_at', 'room_sid', 'participant_kind', 'is_sip', 'joined_at',
+                        'sip_call_status', 'call_duration_s'])
+     WITH ORDINALITY AS f (field, position)
+WHERE a.expect->>'event' IN (SELECT event FROM processable)
+ORDER BY a.name, f.position;
+
+-- The other accepted events are ignored (5).
+SELECT is(got, NULL, name || ': ' || (expect->>'event') || ' is ignored (NULL)')
+FROM accepted
+WHERE expect->>'event' NOT IN (SELECT event FROM processable)
+ORDER BY name;
+
+-- The derived phone number is the SIP participant's number when it has one (13).
+SELECT is(got->>'phone_number', expect->>'sip_phone_number',
+          name || ': phone_number is the SIP participant''s number')
+FROM accepted
+WHERE expect->>'event' IN (SELECT event FROM processable)
+  AND NULLIF(expect->'sip_phone_number', 'null'::jsonb) IS NOT NULL
+ORDER BY name;
+
+-- Without one, it is the E.164 number in the room name, if any (12).
+SELECT is(got->>'phone_number', callout.extract_phone_number(expect->>'room_name'),
+          name || ': phone_number comes from the room name')
+FROM accepted
+WHERE expect->>'event' IN (SELECT event FROM processable)
+  AND NULLIF(expect->'sip_phone_number', 'null'::jsonb) IS NULL
+ORDER BY name;
+
+-- The two well-signed bodies that are not JSON are refused by the jsonb cast itself.
+SELECT throws_ok(format('SELECT %L::jsonb', body), '22P02', NULL,
+                 name || ': the body does not cast to jsonb')
+FROM livekit_test.vectors
+WHERE expect->>'reason' = 'body_not_json'
+ORDER BY name;
+
+SELECT * FROM finish();
+ROLLBACK;

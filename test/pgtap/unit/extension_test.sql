@@ -1,0 +1,102 @@
+-- The extension as installed: its version is the control file's, it owns schema callout and
+-- every object there, and its module defines the setting callout.clock_leeway.
+BEGIN;
+SELECT plan(20);
+
+-- Version: the installed one is callout.control's default_version (as the server reads it).
+SELECT has_extension('callout', 'extension callout is installed');
+SELECT is(
+    (SELECT e.extversion FROM pg_catalog.pg_extension AS e WHERE e.extname = 'callout'),
+    (SELECT a.default_version FROM pg_catalog.pg_available_extensions AS a WHERE a.name = 'callout'),
+    'installed version equals callout.control''s default_version');
+SELECT is(
+    (SELECT a.installed_version FROM pg_catalog.pg_available_extensions AS a WHERE a.name = 'callout'),
+    (SELECT a.default_version FROM pg_catalog.pg_available_extensions AS a WHERE a.name = 'callout'),
+    'pg_available_extensions reports the default version as installed');
+SELECT ok(
+    (SELECT v.superuser AND NOT v.relocatable
+     FROM pg_catalog.pg_available_extension_versions AS v
+     WHERE v.name = 'callout' AND v.installed),
+    'the installed version needs a superuser and is not relocatable');
+
+-- Schema: the install script creates callout, so the extension owns it (DROP EXTENSION
+-- removes it, see the end of this file).
+SELECT ok(
+    EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+            WHERE d.classid = 'pg_catalog.pg_namespace'::regclass
+              AND d.objid = 'callout'::regnamespace
+              AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+              AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
+              AND d.deptype = 'e'),
+    'schema callout is a member of the extension');
+SELECT schema_owner_is('callout', (SELECT e.extowner::regrole::name FROM pg_catalog.pg_extension AS e
+                                   WHERE e.extname = 'callout'),
+                       'schema callout belongs to the role that created the extension');
+
+-- Every function and type in schema callout is a member of the extension (dropped with it).
+SELECT is(
+    ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+          WHERE p.pronamespace = 'callout'::regnamespace
+            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+                            WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+                              AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+                              AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension
+                                                WHERE extname = 'callout')
+                              AND d.deptype = 'e')
+          ORDER BY 1),
+    ARRAY[]::text[],
+    'every function in schema callout is a member of the extension');
+SELECT is(
+    (SELECT count(*)::integer FROM pg_catalog.pg_depend AS d
+     WHERE d.classid = 'pg_catalog.pg_proc'::regclass
+       AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
+       AND d.deptype = 'e'),
+    9,
+    'the extension has 9 member functions');
+SELECT ok(
+    EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+            WHERE d.classid = 'pg_catalog.pg_type'::regclass
+              AND d.objid = 'callout.call_outcome'::regtype
+              AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+              AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
+              AND d.deptype = 'e'),
+    'type callout.call_outcome is a member of the extension');
+
+-- The setting exists once the module is loaded: call a function of it first.
+SELECT is(callout.extract_campaign_id('outbound-campaign-4711-lead-000123-G8L8Ve3i'), '4711',
+          'a function of the module answers (the module is loaded)');
+SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_settings WHERE name = 'callout.clock_leeway'),
+          1, 'setting callout.clock_leeway exists');
+SELECT is((SELECT boot_val FROM pg_catalog.pg_settings WHERE name = 'callout.clock_leeway'),
+          '60', 'callout.clock_leeway defaults to 60');
+SELECT is((SELECT unit FROM pg_catalog.pg_settings WHERE name = 'callout.clock_leeway'),
+          's', 'callout.clock_leeway is in seconds');
+SELECT is((SELECT context FROM pg_catalog.pg_settings WHERE name = 'callout.clock_leeway'),
+          'superuser', 'only superusers may set callout.clock_leeway');
+SELECT is((SELECT vartype || ' ' || min_val || '..' || max_val FROM pg_catalog.pg_settings
+           WHERE name = 'callout.clock_leeway'),
+          'integer 0..3600', 'callout.clock_leeway is an integer from 0 to 3600');
+
+-- The setting is what a NULL leeway means. This vector's token expired 10 s before its
+-- instant: inside the default 60 s, outside 10 s.
+SELECT is((SELECT callout.verify_livekit_signature(body, token, api_key, api_secret, verified_at, NULL)
+           FROM livekit_test.vectors WHERE name = 'clock_exp_minus_10_boundary_rejected'),
+          'ok', 'a NULL leeway uses the default 60 s');
+SET LOCAL callout.clock_leeway = 10;
+SELECT is((SELECT callout.verify_livekit_signature(body, token, api_key, api_secret, verified_at, NULL)
+           FROM livekit_test.vectors WHERE name = 'clock_exp_minus_10_boundary_rejected'),
+          'expired', 'a NULL leeway follows callout.clock_leeway once set to 10 s');
+
+-- Out of range values and unknown names under the reserved prefix are refused.
+SELECT throws_ok('SET LOCAL callout.clock_leeway = 3601', '22023', NULL,
+                 'callout.clock_leeway refuses 3601');
+SELECT throws_ok('SET LOCAL callout.no_such_setting = 1', '42602', NULL,
+                 'callout is a reserved prefix: unknown settings are refused');
+
+-- Last, as it removes everything above (the transaction rolls it back).
+DROP EXTENSION callout;
+SELECT hasnt_schema('callout', 'DROP EXTENSION callout removes schema callout');
+
+SELECT * FROM finish();
+ROLLBACK;
