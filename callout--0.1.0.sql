@@ -99,3 +99,705 @@ REVOKE ALL ON FUNCTION
     callout.classify_outcome(numeric, text, text, numeric, numeric),
     callout.cpp_boundary_selftest(text)
 FROM PUBLIC;
+
+-- ============================================================================================
+-- Ingestion: keys, calls, events, tenancy (DESIGN.md §3-§7)
+-- ============================================================================================
+
+CREATE TYPE callout.call_status AS ENUM ('registered', 'in_progress', 'ended', 'expired');
+COMMENT ON TYPE callout.call_status IS 'registered -> in_progress -> ended; expired when the end never arrived';
+
+-- What process_livekit_webhook answers for one delivery.
+CREATE TYPE callout.webhook_result AS (
+    status text,       -- processed, duplicate, ignored, unmatched, rejected
+    reason text,       -- DESIGN.md §3 vocabulary; 'already processed' for a duplicate
+    event_id text,
+    call_id bigint,
+    outcome callout.call_outcome);
+
+-- What get_call_outcome answers for one call.
+CREATE TYPE callout.call_outcome_info AS (
+    call_id bigint,
+    status callout.call_status,
+    outcome callout.call_outcome,
+    duration_seconds integer,
+    disconnect_reason text,
+    sip_call_status text,
+    recording_url text,
+    started_at timestamptz,
+    ended_at timestamptz);
+
+-- The facts of an event ingestion stores and matches on (filled by _event_facts, in C++).
+CREATE TYPE callout.event_facts AS (
+    reading text,      -- processable, ignored, missing_event_id, missing_room_name
+    event_type text,
+    event_id text,
+    event_created_at timestamptz,
+    room_name text,
+    room_sid text,
+    room_creation_time timestamptz,
+    participant_identity text,
+    participant_kind text,
+    is_sip boolean,
+    joined_at timestamptz,
+    disconnect_reason text,
+    sip_call_status text,
+    sip_phone_number text,
+    sip_trunk_phone_number text,
+    call_duration_seconds integer,
+    recording_url text,
+    egress_status text);
+
+CREATE TYPE callout.ingest_settings AS (
+    verify_at timestamptz,
+    max_body_bytes integer,
+    clock_leeway integer,
+    min_connected_seconds double precision,
+    min_completed_seconds double precision,
+    unmatched_window_seconds integer);
+
+-- ---- keys, routes and roles (administration; no tenant, gateway or webhook role reads these)
+
+CREATE TABLE callout.signing_key (
+    api_key text PRIMARY KEY CHECK (api_key <> ''),
+    api_secret text NOT NULL CHECK (api_secret <> ''),
+    user_id text CHECK (user_id <> ''),
+    allow_plain_hmac boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    revoked_at timestamptz);
+COMMENT ON TABLE callout.signing_key IS 'LiveKit API keys deliveries are verified with; several may be live at once (rotation)';
+COMMENT ON COLUMN callout.signing_key.user_id IS 'the tenant a bound key may create or touch calls of; NULL for any';
+COMMENT ON COLUMN callout.signing_key.allow_plain_hmac IS 'whether plain HMAC-SHA256 signatures (no time, replay-protected only by event ids) are accepted with this secret';
+
+CREATE TABLE callout.phone_route (
+    trunk_phone_number text PRIMARY KEY CHECK (trunk_phone_number <> ''),
+    user_id text NOT NULL CHECK (user_id <> ''),
+    agent_config_id text);
+COMMENT ON TABLE callout.phone_route IS 'inbound calls to these dialed numbers are created for the tenant automatically';
+
+CREATE TABLE callout.gateway_role (role_name name PRIMARY KEY);
+COMMENT ON TABLE callout.gateway_role IS 'sessions whose login role is a member of one of these may say which tenant they act for';
+
+CREATE TABLE callout.tenant_role (role_name name PRIMARY KEY, user_id text CHECK (user_id <> ''));
+COMMENT ON TABLE callout.tenant_role IS 'roles that are one tenant (user_id), or read-only auditors of all tenants (NULL)';
+
+-- ---- calls and events (tenant data, under row-level security)
+
+CREATE TABLE callout.call_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id text NOT NULL CHECK (user_id <> ''),
+    agent_config_id text,
+    room_name text NOT NULL CHECK (room_name <> ''),
+    room_sid text,
+    direction text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+    phone_number text,
+    registered_phone_number text,
+    campaign_id text,
+    status callout.call_status NOT NULL DEFAULT 'registered',
+    outcome callout.call_outcome,
+    duration_seconds integer CHECK (duration_seconds >= 0),
+    disconnect_reason text,
+    sip_call_status text,
+    recording_url text,
+    metadata jsonb,
+    started_at timestamptz,
+    ended_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
+COMMENT ON COLUMN callout.call_log.phone_number IS 'the registered number, else the SIP participant''s, else the E.164 number in the room name';
+COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given to register_call, if any';
+
+-- At most one open call per tenant and room name; a room sid belongs to one call.
+CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
+    WHERE status IN ('registered', 'in_progress');
+CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
+    WHERE status IN ('registered', 'in_progress');
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
+
+CREATE TABLE callout.livekit_call_event (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id text NOT NULL CHECK (event_id <> ''),
+    call_log_id bigint REFERENCES callout.call_log (id),
+    user_id text,
+    api_key text,
+    event_type text NOT NULL,
+    room_name text NOT NULL,
+    room_sid text,
+    event_created_at timestamptz,
+    received_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    body_sha256 bytea NOT NULL,
+    room_creation_time timestamptz,
+    participant_identity text,
+    participant_kind text,
+    is_sip boolean NOT NULL DEFAULT false,
+    joined_at timestamptz,
+    disconnect_reason text,
+    sip_call_status text,
+    sip_phone_number text,
+    sip_trunk_phone_number text,
+    call_duration_seconds integer,
+    recording_url text,
+    egress_status text,
+    payload jsonb);
+COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event (event_id is the idempotency key); call_log_id is NULL while unmatched';
+COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the signing key''s tenant (NULL for an unbound key)';
+COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without secrets such as room.turnPassword';
+CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (event_id);
+CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
+CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
+    WHERE call_log_id IS NULL;
+
+-- pg_dump keeps what the tables and their sequences hold.
+SELECT pg_catalog.pg_extension_config_dump('callout.signing_key', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.phone_route', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.gateway_role', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.tenant_role', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.call_log', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', '');
+
+-- ---- C++ helpers of ingestion and tenancy (internal: no role but the owner runs them)
+
+CREATE FUNCTION callout._token_issuer(authorization text) RETURNS text
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_issuer';
+CREATE FUNCTION callout._looks_like_plain_hmac(signature text) RETURNS boolean
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_looks_like_plain_hmac';
+CREATE FUNCTION callout._parse_json_body(body text) RETURNS jsonb
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_parse_json_body';
+CREATE FUNCTION callout._event_facts(payload jsonb) RETURNS callout.event_facts
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_event_facts';
+CREATE FUNCTION callout._ingest_settings() RETURNS callout.ingest_settings
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_ingest_settings';
+CREATE FUNCTION callout._invoking_role() RETURNS oid
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_invoking_role';
+
+-- ---- who is who (DESIGN.md §7)
+
+-- Whether this session's login role is a superuser or a member of a trusted gateway role.
+CREATE FUNCTION callout._session_is_gateway() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r
+            WHERE r.rolname OPERATOR(pg_catalog.=) session_user) OR EXISTS (
+        SELECT FROM callout.gateway_role AS g
+        JOIN pg_catalog.pg_roles AS r ON r.rolname OPERATOR(pg_catalog.=) g.role_name
+        WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))
+$$;
+
+-- The tenant_role row the invoking role is mapped by (its own mapping first), if any.
+CREATE FUNCTION callout._mapped_tenant(OUT mapped boolean, OUT user_id text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT count(*) OPERATOR(pg_catalog.>) 0, (pg_catalog.array_agg(t.user_id ORDER BY
+               r.oid OPERATOR(pg_catalog.=) callout._invoking_role() DESC, t.role_name))[1]
+    FROM callout.tenant_role AS t
+    JOIN pg_catalog.pg_roles AS r ON r.rolname OPERATOR(pg_catalog.=) t.role_name
+    WHERE pg_catalog.pg_has_role(callout._invoking_role(), r.oid, 'MEMBER')
+$$;
+
+CREATE FUNCTION callout.current_user_id() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE
+        WHEN callout._session_is_gateway() THEN coalesce(
+            NULLIF(pg_catalog.current_setting('callout.user_id', true), ''),
+            NULLIF(NULLIF(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb
+                              OPERATOR(pg_catalog.->>) 'sub', ''))
+        ELSE (SELECT m.user_id FROM callout._mapped_tenant() AS m)
+    END
+$$;
+COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s callout.user_id or JWT sub, else the tenant the role is mapped to; NULL for none';
+
+-- A role mapped to NULL reads every tenant's rows (and writes none).
+CREATE FUNCTION callout.is_auditor() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT NOT callout._session_is_gateway() AND m.mapped AND m.user_id IS NULL
+    FROM callout._mapped_tenant() AS m
+$$;
+COMMENT ON FUNCTION callout.is_auditor() IS 'whether this session is a read-only auditor of all tenants';
+
+-- Registers a role whose members (by login) are trusted to say which tenant they act for, and
+-- grants it what an application server needs.
+CREATE FUNCTION callout.trust_gateway_role(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO callout.gateway_role (role_name) VALUES (role) ON CONFLICT DO NOTHING;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.register_call(text, text, text, text, text, text, jsonb), '
+        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text), '
+        'callout.resolve_call_context(text) TO %I', role);
+END
+$$;
+COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged in as members of role to set callout.user_id or request.jwt.claims';
+
+-- Maps a role to one tenant (or, with NULL, makes it a read-only auditor) and grants it what a
+-- tenant needs: reading its calls and events, changing its calls' application-owned columns.
+CREATE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO callout.tenant_role AS t (role_name, user_id) VALUES (role, map_tenant_role.user_id)
+    ON CONFLICT (role_name) DO UPDATE SET user_id = excluded.user_id;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.get_call_outcome(bigint, text) TO %I', role);
+    IF map_tenant_role.user_id IS NOT NULL THEN
+        EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb), '
+            'callout.register_call(text, text, text, text, text, text, jsonb) TO %I', role);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout.map_tenant_role(name, text) IS 'make role one tenant (user_id), or a read-only auditor of all tenants (NULL)';
+
+-- ---- row-level security
+
+ALTER TABLE callout.call_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.call_log FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.livekit_call_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.livekit_call_event FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY call_log_read ON callout.call_log FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+CREATE POLICY call_log_update ON callout.call_log FOR UPDATE
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()))
+    WITH CHECK (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY livekit_call_event_read ON callout.livekit_call_event FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+
+-- ---- keys and routes (owner only)
+
+CREATE FUNCTION callout.add_signing_key(api_key text, api_secret text, user_id text DEFAULT NULL,
+                                        allow_plain_hmac boolean DEFAULT false)
+RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO callout.signing_key AS k (api_key, api_secret, user_id, allow_plain_hmac)
+    VALUES (api_key, api_secret, user_id, allow_plain_hmac)
+    ON CONFLICT (api_key) DO UPDATE SET api_secret = excluded.api_secret, user_id = excluded.user_id,
+        allow_plain_hmac = excluded.allow_plain_hmac, created_at = pg_catalog.now(), revoked_at = NULL
+$$;
+COMMENT ON FUNCTION callout.add_signing_key(text, text, text, boolean) IS 'add (or replace) a LiveKit API key pair deliveries are verified with; bound to a tenant when user_id is given';
+
+CREATE FUNCTION callout.revoke_signing_key(api_key text) RETURNS boolean
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE callout.signing_key AS k SET revoked_at = pg_catalog.now()
+    WHERE k.api_key OPERATOR(pg_catalog.=) revoke_signing_key.api_key AND k.revoked_at IS NULL
+    RETURNING true
+$$;
+COMMENT ON FUNCTION callout.revoke_signing_key(text) IS 'stop accepting deliveries signed with this key; true when a live key was revoked';
+
+CREATE FUNCTION callout.add_phone_route(trunk_phone_number text, user_id text,
+                                        agent_config_id text DEFAULT NULL)
+RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO callout.phone_route AS r (trunk_phone_number, user_id, agent_config_id)
+    VALUES (trunk_phone_number, user_id, agent_config_id)
+    ON CONFLICT (trunk_phone_number) DO UPDATE SET user_id = excluded.user_id,
+        agent_config_id = excluded.agent_config_id
+$$;
+COMMENT ON FUNCTION callout.add_phone_route(text, text, text) IS 'inbound calls dialed to trunk_phone_number are created automatically for user_id';
+
+-- ---- applying events to calls
+
+-- The lock registration and delivery both take on a room name, so neither can miss the other.
+CREATE FUNCTION callout._lock_room(room_name text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$ SELECT pg_catalog.pg_advisory_xact_lock(1668047988, pg_catalog.hashtext(room_name)) $$;
+
+-- Recomputes a call's webhook-owned columns from the set of its events (DESIGN.md §4). Each
+-- field takes its value from the event that ranks first for it: by the event table (a SIP
+-- leave before room_finished, room_started for the start), then the later createdAt, then the
+-- greater event id. So the row is a function of the set, never of the arrival order.
+CREATE FUNCTION callout._recompute_call(call_id bigint, min_connected_seconds double precision,
+                                        min_completed_seconds double precision)
+RETURNS callout.call_outcome
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result callout.call_outcome;
+BEGIN
+    WITH ev AS (
+        SELECT e.* FROM callout.livekit_call_event AS e WHERE e.call_log_id = call_id
+    ), sip_end AS (
+        SELECT ev.* FROM ev
+        WHERE ev.is_sip AND ev.event_type IN ('participant_left', 'participant_connection_aborted')
+        ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1
+    ), room_end AS (
+        SELECT ev.* FROM ev WHERE ev.event_type = 'room_finished'
+        ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1
+    ), facts AS (
+        SELECT
+            (SELECT ev.room_sid FROM ev WHERE ev.room_sid IS NOT NULL
+             ORDER BY ev.event_type = 'room_started' DESC, ev.event_created_at DESC NULLS LAST,
+                      ev.event_id DESC LIMIT 1) AS room_sid,
+            (SELECT ev.room_creation_time FROM ev WHERE ev.room_creation_time IS NOT NULL
+             ORDER BY ev.event_type = 'room_started' DESC, ev.event_created_at DESC NULLS LAST,
+                      ev.event_id DESC LIMIT 1) AS started_at,
+            EXISTS (SELECT FROM sip_end) AS sip_left,
+            EXISTS (SELECT FROM sip_end) OR EXISTS (SELECT FROM room_end) AS ended,
+            EXISTS (SELECT FROM ev WHERE ev.is_sip) AS sip_seen,
+            CASE WHEN EXISTS (SELECT FROM sip_end) THEN (SELECT sip_end.event_created_at FROM sip_end)
+                 ELSE (SELECT room_end.event_created_at FROM room_end) END AS ended_at,
+            CASE WHEN EXISTS (SELECT FROM sip_end) THEN (SELECT sip_end.call_duration_seconds FROM sip_end)
+                 ELSE (SELECT room_end.call_duration_seconds FROM room_end) END AS duration_seconds,
+            (SELECT ev.disconnect_reason FROM ev
+             WHERE ev.is_sip AND ev.event_type IN ('participant_left', 'participant_connection_aborted')
+               AND ev.disconnect_reason IS NOT NULL
+             ORDER BY ev.disconnect_reason <> 'UNKNOWN_REASON' DESC, ev.event_created_at DESC NULLS LAST,
+                      ev.event_id DESC LIMIT 1) AS disconnect_reason,
+            (SELECT ev.sip_call_status FROM ev WHERE ev.is_sip AND ev.sip_call_status IS NOT NULL
+             ORDER BY ev.event_type IN ('participant_left', 'participant_connection_aborted') DESC,
+                      ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS sip_call_status,
+            (SELECT ev.sip_phone_number FROM ev WHERE ev.is_sip AND ev.sip_phone_number IS NOT NULL
+             ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS sip_phone_number,
+            (SELECT ev.recording_url FROM ev
+             WHERE ev.event_type = 'egress_ended' AND ev.recording_url IS NOT NULL
+             ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS recording_url
+    )
+    UPDATE callout.call_log AS c SET
+        room_sid = coalesce(c.room_sid, f.room_sid),
+        status = CASE WHEN f.ended THEN 'ended'
+                      WHEN c.status = 'expired' THEN 'expired'
+                      WHEN f.sip_seen THEN 'in_progress'
+                      ELSE 'registered' END::callout.call_status,
+        started_at = f.started_at,
+        ended_at = f.ended_at,
+        duration_seconds = f.duration_seconds,
+        disconnect_reason = f.disconnect_reason,
+        sip_call_status = f.sip_call_status,
+        phone_number = coalesce(c.registered_phone_number, f.sip_phone_number,
+                                callout.extract_phone_number(c.room_name)),
+        recording_url = f.recording_url,
+        outcome = CASE WHEN f.ended THEN callout.classify_outcome(
+                      f.duration_seconds, f.disconnect_reason, f.sip_call_status,
+                      min_connected_seconds::numeric, min_completed_seconds::numeric) END,
+        updated_at = pg_catalog.now()
+    FROM facts AS f
+    WHERE c.id = call_id
+    RETURNING c.outcome INTO result;
+    RETURN result;
+END
+$$;
+
+-- The call an event belongs to: the one its room sid is bound to, else the one open call of its
+-- room name whose sid is not bound elsewhere. A key bound to a tenant sees only that tenant's
+-- calls. NULL when there is none (or, for an unbound key, more than one).
+CREATE FUNCTION callout._match_call(room_sid text, room_name text, key_user_id text)
+RETURNS bigint
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found_ids bigint[];
+BEGIN
+    IF room_sid IS NOT NULL THEN
+        SELECT pg_catalog.array_agg(c.id) INTO found_ids FROM callout.call_log AS c
+        WHERE c.room_sid = _match_call.room_sid;
+        IF found_ids IS NOT NULL THEN
+            -- the sid is bound: to this key's tenant's call, or to nothing this key may touch
+            RETURN (SELECT c.id FROM callout.call_log AS c
+                    WHERE c.id = found_ids[1] AND (key_user_id IS NULL OR c.user_id = key_user_id));
+        END IF;
+    END IF;
+    SELECT pg_catalog.array_agg(c.id) INTO found_ids FROM callout.call_log AS c
+    WHERE c.room_name = _match_call.room_name AND c.status IN ('registered', 'in_progress')
+      AND c.room_sid IS NULL AND (key_user_id IS NULL OR c.user_id = key_user_id);
+    IF pg_catalog.cardinality(found_ids) = 1 THEN
+        RETURN found_ids[1];
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Attaches the room's unmatched events that arrived within callout.unmatched_window (and may
+-- belong to this tenant) to a call just created for it; true when any were attached.
+CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
+                                          window_seconds integer)
+RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id, user_id = _attach_unmatched.user_id
+    WHERE e.call_log_id IS NULL AND e.room_name = _attach_unmatched.room_name
+      AND e.received_at >= pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds)
+      AND (e.user_id IS NULL OR e.user_id = _attach_unmatched.user_id)
+      AND (e.room_sid IS NULL OR NOT EXISTS (
+          SELECT FROM callout.call_log AS c WHERE c.room_sid = e.room_sid AND c.id <> call_id));
+    RETURN FOUND;
+END
+$$;
+
+-- Creates a call row (no checks: callers check who may) and applies the room's waiting events.
+CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
+                                     phone_number text, campaign_id text, agent_config_id text,
+                                     metadata jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id bigint;
+    settings callout.ingest_settings := callout._ingest_settings();
+BEGIN
+    INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
+                                  campaign_id, agent_config_id, metadata)
+    VALUES (user_id, room_name, direction,
+            coalesce(phone_number, callout.extract_phone_number(room_name)), phone_number,
+            coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata)
+    RETURNING id INTO new_id;
+    IF callout._attach_unmatched(new_id, user_id, room_name, settings.unmatched_window_seconds) THEN
+        PERFORM callout._recompute_call(new_id, settings.min_connected_seconds,
+                                        settings.min_completed_seconds);
+    END IF;
+    RETURN new_id;
+END
+$$;
+
+-- ---- what applications call
+
+CREATE FUNCTION callout.register_call(user_id text, room_name text, direction text,
+                                      phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
+                                      agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    acting_for text := callout.current_user_id();
+BEGIN
+    IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
+        RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
+    END IF;
+    IF direction IS NULL OR direction NOT IN ('inbound', 'outbound') THEN
+        RAISE EXCEPTION 'direction must be inbound or outbound'
+            USING ERRCODE = '22023', DETAIL = pg_catalog.format('direction is %L.', direction);
+    END IF;
+    -- a gateway may act for any tenant unless it has said which; a tenant only for itself
+    IF NOT (callout._session_is_gateway() AND (acting_for IS NULL OR acting_for = user_id))
+       AND acting_for IS DISTINCT FROM user_id THEN
+        RAISE EXCEPTION 'permission denied to register a call for another tenant'
+            USING ERRCODE = '42501';
+    END IF;
+    PERFORM callout._lock_room(room_name);
+    IF EXISTS (SELECT FROM callout.call_log AS c
+               WHERE c.room_name = register_call.room_name AND c.user_id <> register_call.user_id
+                 AND c.status IN ('registered', 'in_progress')) THEN
+        RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
+            USING ERRCODE = '23505';
+    END IF;
+    RETURN callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                agent_config_id, metadata);
+END
+$$;
+COMMENT ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) IS 'create the call row for a room (at most one open call per tenant and room); waiting events of the room are applied';
+
+CREATE FUNCTION callout.update_call_log(call_id bigint, changes jsonb) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad_key text;
+BEGIN
+    IF changes IS NULL OR pg_catalog.jsonb_typeof(changes) <> 'object' THEN
+        RAISE EXCEPTION 'changes must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    SELECT k INTO bad_key FROM pg_catalog.jsonb_object_keys(changes) AS k
+    WHERE k NOT IN ('agent_config_id', 'campaign_id', 'metadata') LIMIT 1;
+    IF bad_key IS NOT NULL THEN
+        RAISE EXCEPTION 'column "%" of a call cannot be changed by its tenant', bad_key
+            USING ERRCODE = '42501',
+                  HINT = 'Only agent_config_id, campaign_id and metadata are application-owned.';
+    END IF;
+    UPDATE callout.call_log AS c SET
+        agent_config_id = CASE WHEN changes ? 'agent_config_id'
+                               THEN changes ->> 'agent_config_id' ELSE c.agent_config_id END,
+        campaign_id = CASE WHEN changes ? 'campaign_id'
+                           THEN changes ->> 'campaign_id' ELSE c.campaign_id END,
+        metadata = CASE WHEN changes ? 'metadata'
+                        THEN NULLIF(changes -> 'metadata', 'null'::jsonb) ELSE c.metadata END,
+        updated_at = pg_catalog.now()
+    WHERE c.id = call_id AND c.user_id = callout.current_user_id();
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION callout.update_call_log(bigint, jsonb) IS 'change agent_config_id, campaign_id or metadata of one''s own call; false when the call is not one''s own';
+
+CREATE FUNCTION callout.get_call_outcome(call_id bigint, user_id text)
+RETURNS callout.call_outcome_info
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(c.id, c.status, c.outcome, c.duration_seconds, c.disconnect_reason,
+               c.sip_call_status, c.recording_url, c.started_at, c.ended_at)::callout.call_outcome_info
+    FROM callout.call_log AS c
+    WHERE c.id = get_call_outcome.call_id AND c.user_id = get_call_outcome.user_id
+$$;
+COMMENT ON FUNCTION callout.get_call_outcome(bigint, text) IS 'the outcome of a call of that tenant, under the caller''s row-level security; NULL otherwise';
+
+CREATE FUNCTION callout.resolve_call_context(room_name text,
+                                             OUT call_id bigint, OUT user_id text,
+                                             OUT agent_config_id text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.id, c.user_id, c.agent_config_id FROM callout.call_log AS c
+    WHERE c.room_name = resolve_call_context.room_name
+      AND (callout.current_user_id() IS NULL OR c.user_id = callout.current_user_id())
+    ORDER BY c.status IN ('registered', 'in_progress') DESC, c.created_at DESC, c.id DESC
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest): for ingestion and admin roles';
+
+-- ---- ingestion
+
+-- One delivery: limits, signature, body, event, then exactly-once storage and the call row.
+-- `payload` is given when the caller holds jsonb (only a plain HMAC over its text can verify).
+CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
+RETURNS callout.webhook_result
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    settings callout.ingest_settings := callout._ingest_settings();
+    key callout.signing_key;
+    verdict text;
+    ev callout.event_facts;
+    body_hash bytea;
+    call_id bigint;
+    call_user text;
+    route callout.phone_route;
+    stored record;
+BEGIN
+    IF body IS NULL THEN
+        RETURN ROW('rejected', 'body_not_json', NULL, NULL, NULL)::callout.webhook_result;
+    ELSIF pg_catalog.octet_length(body) > settings.max_body_bytes THEN
+        RETURN ROW('rejected', 'body_too_large', NULL, NULL, NULL)::callout.webhook_result;
+    ELSIF signature IS NULL OR pg_catalog.btrim(signature, E' \t\r\n') = '' THEN
+        RETURN ROW('rejected', 'empty_authorization', NULL, NULL, NULL)::callout.webhook_result;
+    ELSIF pg_catalog.octet_length(signature) > 8192 THEN
+        RETURN ROW('rejected', 'malformed_signature', NULL, NULL, NULL)::callout.webhook_result;
+    END IF;
+
+    IF callout._looks_like_plain_hmac(signature) THEN
+        SELECT k.* INTO key FROM callout.signing_key AS k
+        WHERE k.allow_plain_hmac AND k.revoked_at IS NULL
+          AND callout.verify_hmac_signature(body, signature, k.api_secret)
+        ORDER BY k.api_key LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN ROW('rejected', 'bad_signature', NULL, NULL, NULL)::callout.webhook_result;
+        END IF;
+    ELSIF payload IS NOT NULL THEN
+        RETURN ROW('rejected', 'jwt_needs_raw_body', NULL, NULL, NULL)::callout.webhook_result;
+    ELSE
+        SELECT k.* INTO key FROM callout.signing_key AS k
+        WHERE k.api_key = callout._token_issuer(signature) AND k.revoked_at IS NULL;
+        verdict := callout.verify_livekit_signature(body, signature, key.api_key, key.api_secret,
+                                                    settings.verify_at, settings.clock_leeway);
+        IF verdict <> 'ok' THEN
+            RETURN ROW('rejected', verdict, NULL, NULL, NULL)::callout.webhook_result;
+        END IF;
+    END IF;
+
+    IF payload IS NULL THEN
+        payload := callout._parse_json_body(body);
+        IF payload IS NULL THEN
+            RETURN ROW('rejected', 'body_not_json', NULL, NULL, NULL)::callout.webhook_result;
+        END IF;
+    END IF;
+    ev := callout._event_facts(payload);
+    IF ev.reading = 'ignored' THEN
+        RETURN ROW('ignored', NULL, payload ->> 'id', NULL, NULL)::callout.webhook_result;
+    ELSIF ev.reading <> 'processable' THEN
+        RETURN ROW('rejected', ev.reading, ev.event_id, NULL, NULL)::callout.webhook_result;
+    END IF;
+
+    body_hash := pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8'));
+    PERFORM callout._lock_room(ev.room_name);
+
+    -- exactly once: a known event id changes nothing
+    SELECT e.body_sha256, e.call_log_id INTO stored FROM callout.livekit_call_event AS e
+    WHERE e.event_id = ev.event_id;
+    IF FOUND THEN
+        RETURN ROW('duplicate',
+                   CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
+                        ELSE 'conflicting_duplicate' END,
+                   ev.event_id, stored.call_log_id,
+                   (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = stored.call_log_id))::callout.webhook_result;
+    END IF;
+
+    call_id := callout._match_call(ev.room_sid, ev.room_name, key.user_id);
+    IF call_id IS NULL AND ev.is_sip
+       AND ev.event_type IN ('participant_joined', 'participant_left', 'participant_connection_aborted')
+       AND NOT EXISTS (SELECT FROM callout.call_log AS c WHERE c.room_sid = ev.room_sid) THEN
+        -- an inbound call: dialed to a routed number, or delivered with a tenant's key
+        SELECT r.* INTO route FROM callout.phone_route AS r
+        WHERE r.trunk_phone_number = ev.sip_trunk_phone_number;
+        call_user := coalesce(route.user_id, key.user_id);
+        IF call_user IS NOT NULL AND (key.user_id IS NULL OR key.user_id = call_user)
+           AND NOT EXISTS (SELECT FROM callout.call_log AS c
+                           WHERE c.room_name = ev.room_name
+                             AND c.status IN ('registered', 'in_progress')) THEN
+            call_id := callout._create_call(call_user, ev.room_name, 'inbound', NULL, NULL,
+                                            route.agent_config_id, NULL);
+        END IF;
+    END IF;
+    SELECT c.user_id INTO call_user FROM callout.call_log AS c WHERE c.id = call_id;
+
+    INSERT INTO callout.livekit_call_event AS e (
+        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid,
+        event_created_at, body_sha256, room_creation_time, participant_identity,
+        participant_kind, is_sip, joined_at, disconnect_reason, sip_call_status,
+        sip_phone_number, sip_trunk_phone_number, call_duration_seconds, recording_url,
+        egress_status, payload)
+    VALUES (
+        ev.event_id, call_id, coalesce(call_user, key.user_id), key.api_key, ev.event_type,
+        ev.room_name, ev.room_sid, ev.event_created_at, body_hash, ev.room_creation_time,
+        ev.participant_identity, ev.participant_kind, ev.is_sip, ev.joined_at,
+        ev.disconnect_reason, ev.sip_call_status, ev.sip_phone_number,
+        ev.sip_trunk_phone_number, ev.call_duration_seconds, ev.recording_url,
+        ev.egress_status, payload #- '{room,turnPassword}');
+
+    IF call_id IS NULL THEN
+        RETURN ROW('unmatched', NULL, ev.event_id, NULL, NULL)::callout.webhook_result;
+    END IF;
+    RETURN ROW('processed', NULL, ev.event_id, call_id,
+               callout._recompute_call(call_id, settings.min_connected_seconds,
+                                       settings.min_completed_seconds))::callout.webhook_result;
+END
+$$;
+
+CREATE FUNCTION callout.process_livekit_webhook(body text, signature text)
+RETURNS callout.webhook_result
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$ BEGIN RETURN callout._ingest(body, NULL, signature); END $$;
+COMMENT ON FUNCTION callout.process_livekit_webhook(text, text) IS 'verify one LiveKit delivery (raw body and Authorization header), store its event exactly once and update its call';
+
+CREATE FUNCTION callout.process_livekit_webhook(payload jsonb, signature text)
+RETURNS callout.webhook_result
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$ BEGIN RETURN callout._ingest(payload::text, payload, signature); END $$;
+COMMENT ON FUNCTION callout.process_livekit_webhook(jsonb, text) IS 'for callers that hold jsonb: only a plain HMAC over payload::text can verify; a JWT answers jwt_needs_raw_body';
+
+-- Nothing here is callable by PUBLIC; trust_gateway_role and map_tenant_role grant on purpose.
+REVOKE ALL ON FUNCTION
+    callout._token_issuer(text), callout._looks_like_plain_hmac(text),
+    callout._parse_json_body(text), callout._event_facts(jsonb), callout._ingest_settings(),
+    callout._invoking_role(), callout._session_is_gateway(), callout._mapped_tenant(),
+    callout.current_user_id(), callout.is_auditor(),
+    callout.trust_gateway_role(name), callout.map_tenant_role(name, text),
+    callout.add_signing_key(text, text, text, boolean), callout.revoke_signing_key(text),
+    callout.add_phone_route(text, text, text), callout._lock_room(text),
+    callout._recompute_call(bigint, double precision, double precision),
+    callout._match_call(text, text, text), callout._attach_unmatched(bigint, text, text, integer),
+    callout._create_call(text, text, text, text, text, text, jsonb),
+    callout.register_call(text, text, text, text, text, text, jsonb),
+    callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text),
+    callout.resolve_call_context(text), callout._ingest(text, jsonb, text),
+    callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text)
+FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;

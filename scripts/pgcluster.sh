@@ -1,8 +1,9 @@
 # Sourced by test/run and demo/run: a throwaway PostgreSQL 15 cluster. initdb into a fresh
 # temporary folder, listening only on a Unix socket in that folder, on a free port; run as the
 # `postgres` user when invoked as root (the server refuses to run as root). cluster_start sets
-# PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards, and arms a trap so
-# the cluster is stopped and its folder removed however the caller exits.
+# PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards. Callers arm an
+# EXIT trap that calls cluster_stop (before cluster_start), so the cluster is stopped and its
+# folder removed however they end.
 
 PG_BINDIR=$(pg_config --bindir)
 
@@ -15,13 +16,13 @@ as_owner() {
     fi
 }
 
-# A port nobody uses here: no socket or lock file for it in our folder and nothing listening
-# on it on the loopback (the socket is private anyway; this keeps log lines unambiguous).
+# A port nothing listens on at the loopback. The server itself listens only on a socket in its
+# own new folder, so the port cannot clash; a free one keeps "port N" in logs unambiguous.
 free_port() {
     local port
     for _ in $(seq 1 50); do
         port=$((20000 + RANDOM % 40000))
-        if [ ! -e "$CLUSTER_DIR/.s.PGSQL.$port" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
         fi
@@ -42,8 +43,6 @@ cluster_stop() {
 
 cluster_start() {
     CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/callout-pg.XXXXXX")
-    trap cluster_stop EXIT
-    trap 'cluster_stop; exit 130' INT TERM
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
     local port

@@ -23,8 +23,9 @@ SELECT callout.cpp_boundary_selftest('sql_error');
 SELECT callout.cpp_boundary_selftest('non_std');
 
 -- postgres_error: a PostgreSQL error raised while a C++ object is alive is carried across the
--- C++ frames and re-raised unchanged
+-- C++ frames and re-raised unchanged; the C++ object's destructor ran (none is left alive)
 SELECT callout.cpp_boundary_selftest('postgres_error');
+SELECT callout.cpp_boundary_selftest('live_objects') AS live_cpp_objects;
 
 -- unknown kind
 SELECT callout.cpp_boundary_selftest('segfault');
@@ -138,6 +139,10 @@ $$;
 SELECT (SELECT sum(total_bytes) FROM pg_backend_memory_contexts) - bytes < 1024 * 1024
        AS grew_less_than_1mb
 FROM boundary_memory;
+
+-- and every C++ object those 5000 failures created was destroyed (malloc'd memory, which the
+-- memory contexts above do not see)
+SELECT callout.cpp_boundary_selftest('live_objects') AS live_cpp_objects_after_many;
 
 SELECT callout.cpp_boundary_selftest('none') AS after_many,
        callout.extract_phone_number('call-_+14155550123_abc') AS phone;

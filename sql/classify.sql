@@ -204,3 +204,14 @@ FROM (VALUES
 -- 187 s is the call's; without any SIP facts a 4 s call would only be no_answer
 SELECT callout.classify_outcome(209) AS in1_room_duration,
        callout.classify_outcome(4) AS short_call_without_sip_facts;
+
+-- thresholds are compared exactly on numerics: values a double cannot tell from the threshold
+SELECT callout.classify_outcome(2.99999999999999999999) AS just_under_3,
+       callout.classify_outcome(3) AS exactly_3,
+       callout.classify_outcome(9.99999999999999999999) AS just_under_10,
+       callout.classify_outcome(10) AS exactly_10,
+       callout.classify_outcome(10, NULL, NULL, 3, 10.000000000000000001) AS under_a_fine_threshold,
+       callout.classify_outcome(1e400) AS beyond_double_range;
+-- inverted thresholds (connected above completed) still compare each one exactly
+SELECT d, callout.classify_outcome(d, NULL, NULL, 10, 3) AS outcome
+FROM unnest(ARRAY[2, 3, 9.999, 10]::numeric[]) AS d;

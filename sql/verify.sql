@@ -159,7 +159,7 @@ SELECT callout.verify_livekit_signature(body, NULL, api_key, api_secret,
                                         to_timestamp(1767268802), 10) AS null_authorization
 FROM delivery;
 
--- NULL body is the empty body
+-- a NULL body never verifies, not even against a token or signature over the empty body
 SELECT callout.verify_livekit_signature(NULL, token, api_key, api_secret,
                                         to_timestamp(1767268802), 10) AS null_body_signed_other,
        callout.verify_livekit_signature(NULL, livekit_test.livekit_token('', api_key, api_secret, minted),
@@ -252,7 +252,7 @@ SELECT callout.verify_hmac_signature(:'hbody', NULL, :'hsecret') AS null_signatu
 SELECT callout.verify_hmac_signature(:'hbody', livekit_test.plain_hmac_hex(:'hbody', ''), NULL) AS null_secret,
        callout.verify_hmac_signature(:'hbody', livekit_test.plain_hmac_hex(:'hbody', ''), '') AS empty_secret;
 
--- NULL body is the empty body
+-- a NULL body never verifies, not even against a token or signature over the empty body
 SELECT callout.verify_hmac_signature(NULL, livekit_test.plain_hmac_hex('', :'hsecret'), :'hsecret') AS null_body;
 
 -- hex uppercase

@@ -2,6 +2,8 @@
 // wins, so a precise signal from LiveKit always beats a guess from the duration.
 #include "classify.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -30,24 +32,6 @@ constexpr std::string_view kDisconnectReasons[] = {
     "CONNECTION_TIMEOUT",   // 14
     "MEDIA_FAILURE",        // 15
 };
-
-constexpr bool is_ascii_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-constexpr bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-constexpr char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -113,8 +97,10 @@ Outcome classify_outcome(const CallFacts& facts) {
     const auto shorter_than = [duration_known, duration](double threshold) {
         return !duration_known || duration < threshold;
     };
-    const std::string_view reason = facts.disconnect_reason ? trim(*facts.disconnect_reason) : "";
-    const std::string_view status = facts.sip_call_status ? trim(*facts.sip_call_status) : "";
+    const std::string_view reason =
+        facts.disconnect_reason ? trim_ascii_space(*facts.disconnect_reason) : "";
+    const std::string_view status =
+        facts.sip_call_status ? trim_ascii_space(*facts.sip_call_status) : "";
 
     // 1. The phone never connected, as LiveKit's SIP service reports it.
     if (const std::optional<Outcome> outcome = never_connected_outcome(reason)) return *outcome;

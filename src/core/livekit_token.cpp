@@ -2,6 +2,7 @@
 // objects read with nlohmann::json, parsed without exceptions; the body is never parsed here.
 #include "livekit_token.hpp"
 
+#include "ascii.hpp"
 #include "base64.hpp"
 #include "crypto.hpp"
 
@@ -17,14 +18,6 @@ namespace callout::core {
 namespace {
 
 using Json = nlohmann::json;
-
-// An HTTP header that is absent, empty or only folding whitespace says nothing at all.
-bool is_blank(std::string_view text) {
-    for (const char c : text) {
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') return false;
-    }
-    return true;
-}
 
 // Decodes one JWT segment and parses it; only a JSON object is a header or a claims set.
 std::optional<Json> decode_object(std::string_view segment) {
@@ -94,6 +87,25 @@ std::int64_t plus_leeway(std::int64_t now, std::int64_t leeway) {
     return now + leeway;
 }
 
+// A compact JWT's three segments, and the signing input (the first two with their dot).
+struct TokenSegments {
+    std::string_view header;
+    std::string_view claims;
+    std::string_view signature;
+    std::string_view signing_input;
+};
+
+// Splits a token into exactly three '.'-separated segments; nullopt for any other count.
+std::optional<TokenSegments> split_token(std::string_view token) {
+    const std::size_t dot1 = token.find('.');
+    if (dot1 == std::string_view::npos) return std::nullopt;
+    const std::size_t dot2 = token.find('.', dot1 + 1);
+    if (dot2 == std::string_view::npos) return std::nullopt;
+    if (token.find('.', dot2 + 1) != std::string_view::npos) return std::nullopt;
+    return TokenSegments{token.substr(0, dot1), token.substr(dot1 + 1, dot2 - dot1 - 1),
+                         token.substr(dot2 + 1), token.substr(0, dot2)};
+}
+
 }  // namespace
 
 // One string per verdict, spelled as the enumerator, because SQL reports it as the reason code.
@@ -127,6 +139,17 @@ const char* verdict_name(TokenVerdict verdict) {
     return "unknown";
 }
 
+std::optional<std::string> token_issuer(std::string_view authorization) {
+    if (authorization.size() > max_authorization_bytes) return std::nullopt;
+    const std::optional<TokenSegments> segments = split_token(authorization);
+    if (!segments) return std::nullopt;
+    const std::optional<Json> claims = decode_object(segments->claims);
+    if (!claims) return std::nullopt;
+    const std::string* iss = string_member(*claims, "iss");
+    if (iss == nullptr) return std::nullopt;
+    return *iss;
+}
+
 // The checks run in the order of the header's contract, cheapest and unauthenticated first;
 // every claim after the HMAC is trusted only because the HMAC matched. Additional rules:
 // - an empty api_key matches no `iss` (unknown_api_key) and an empty api_secret verifies no
@@ -135,26 +158,21 @@ const char* verdict_name(TokenVerdict verdict) {
 //   number (null included) cannot show the token is already valid: not_yet_valid.
 TokenVerdict verify_livekit_token(const TokenCheck& check) {
     const std::string_view auth = check.authorization;
-    if (is_blank(auth)) return TokenVerdict::empty_authorization;
+    // A header that is empty or only whitespace says nothing at all.
+    if (trim_ascii_space(auth).empty()) return TokenVerdict::empty_authorization;
     if (auth.size() > max_authorization_bytes) return TokenVerdict::malformed_jwt;
 
     // Exactly three segments. A "Bearer " prefix puts a space in the first segment, which
     // base64url rejects, so it is malformed as LiveKit sends a bare token.
-    const std::size_t dot1 = auth.find('.');
-    if (dot1 == std::string_view::npos) return TokenVerdict::malformed_jwt;
-    const std::size_t dot2 = auth.find('.', dot1 + 1);
-    if (dot2 == std::string_view::npos) return TokenVerdict::malformed_jwt;
-    if (auth.find('.', dot2 + 1) != std::string_view::npos) return TokenVerdict::malformed_jwt;
-    const std::string_view header_b64 = auth.substr(0, dot1);
-    const std::string_view claims_b64 = auth.substr(dot1 + 1, dot2 - dot1 - 1);
-    const std::string_view signature_b64 = auth.substr(dot2 + 1);
+    const std::optional<TokenSegments> segments = split_token(auth);
+    if (!segments) return TokenVerdict::malformed_jwt;
 
-    const std::optional<Json> header = decode_object(header_b64);
+    const std::optional<Json> header = decode_object(segments->header);
     if (!header) return TokenVerdict::malformed_jwt;
-    const std::optional<Json> claims = decode_object(claims_b64);
+    const std::optional<Json> claims = decode_object(segments->claims);
     if (!claims) return TokenVerdict::malformed_jwt;
     // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC below.
-    const std::optional<std::string> signature = base64url_decode(signature_b64);
+    const std::optional<std::string> signature = base64url_decode(segments->signature);
     if (!signature) return TokenVerdict::malformed_jwt;
 
     const std::string* alg = string_member(*header, "alg");
@@ -166,7 +184,7 @@ TokenVerdict verify_livekit_token(const TokenCheck& check) {
 
     if (check.api_secret.empty()) return TokenVerdict::bad_signature;
     // The signing input is the first two segments exactly as received, dot included.
-    const std::string expected = hmac_sha256(check.api_secret, auth.substr(0, dot2));
+    const std::string expected = hmac_sha256(check.api_secret, segments->signing_input);
     if (!constant_time_equal(expected, *signature)) return TokenVerdict::bad_signature;
 
     const Json* exp = number_member(*claims, "exp");
@@ -187,7 +205,7 @@ TokenVerdict verify_livekit_token(const TokenCheck& check) {
 
     const std::string* claimed_hash = string_member(*claims, "sha256");
     if (claimed_hash == nullptr) return TokenVerdict::missing_sha256;
-    if (!constant_time_equal(base64_encode(sha256(check.body)), *claimed_hash)) {
+    if (!check.body || !constant_time_equal(base64_encode(sha256(*check.body)), *claimed_hash)) {
         return TokenVerdict::sha256_mismatch;
     }
     return TokenVerdict::ok;

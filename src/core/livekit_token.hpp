@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace callout::core {
@@ -32,12 +34,12 @@ const char* verdict_name(TokenVerdict verdict);
 inline constexpr std::size_t max_authorization_bytes = 8192;
 
 struct TokenCheck {
-    std::string_view body;            // the raw request body, exactly as received
-    std::string_view authorization;   // the header value: a bare JWT
-    std::string_view api_key;         // the expected `iss`
-    std::string_view api_secret;      // the HS256 key
-    std::int64_t now_unix = 0;        // the instant to verify at, unix seconds
-    std::int64_t leeway_seconds = 0;  // clock skew allowed on `exp` and `nbf`
+    std::optional<std::string_view> body;  // the raw request body as received; nullopt: none
+    std::string_view authorization;        // the header value: a bare JWT
+    std::string_view api_key;              // the expected `iss`
+    std::string_view api_secret;           // the HS256 key
+    std::int64_t now_unix = 0;             // the instant to verify at, unix seconds
+    std::int64_t leeway_seconds = 0;       // clock skew allowed on `exp` and `nbf`
 };
 
 // Checks, in this order: empty header, three base64url segments with JSON object header and
@@ -45,7 +47,13 @@ struct TokenCheck {
 // constant time, exp present and not past (now - leeway >= exp is expired, as LiveKit's SDK),
 // nbf not ahead (nbf > now + leeway), sha256 present and equal to the body's hash.
 // An empty api_key matches no `iss` (unknown_api_key) and an empty api_secret verifies no
-// signature (bad_signature): a missing key pair never accepts a token.
+// signature (bad_signature): a missing key pair never accepts a token. A missing body (nullopt)
+// matches no `sha256` (sha256_mismatch), not even an empty body's.
 TokenVerdict verify_livekit_token(const TokenCheck& check);
+
+// The `iss` claim of a token, read without verifying anything: ingestion uses it only to choose
+// which key to verify the token with. nullopt when the token is not three segments whose
+// claims are a JSON object with a string `iss`.
+std::optional<std::string> token_issuer(std::string_view authorization);
 
 }  // namespace callout::core

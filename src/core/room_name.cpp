@@ -1,6 +1,8 @@
 // Facts carried by LiveKit room names (DESIGN.md §4).
 #include "room_name.hpp"
 
+#include "ascii.hpp"
+
 #include <cstddef>
 
 namespace callout::core {
@@ -9,10 +11,6 @@ namespace {
 
 constexpr std::size_t kMinE164Digits = 7;
 constexpr std::size_t kMaxE164Digits = 15;
-
-constexpr bool is_ascii_digit(char c) {
-    return c >= '0' && c <= '9';
-}
 
 // An E.164 number as a whole: `+` then 7-15 ASCII digits, nothing else.
 bool is_e164(std::string_view text) {

@@ -4,6 +4,8 @@
 // result depends on the text alone (no TZ variable, no locale, no thread-safety caveats).
 #include "timestamps.hpp"
 
+#include "ascii.hpp"
+
 #include <cstddef>
 #include <limits>
 
@@ -15,21 +17,6 @@ constexpr std::int64_t kMsPerSecond = 1000;
 constexpr std::int64_t kSecondsPerMinute = 60;
 constexpr std::int64_t kSecondsPerHour = 3600;
 constexpr std::int64_t kSecondsPerDay = 86400;
-
-constexpr bool is_ascii_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-// Spaces, tabs and line ends around a value are noise from forms and CSV files.
-constexpr bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 // Exactly `count` digits at `pos`, as a number; -1 when any of them is not a digit or the
 // text is too short. count is small (at most 4), so no overflow is possible.
@@ -187,7 +174,7 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
 // One parser for every place a time appears (event `createdAt`, `joinedAt`, `room.creationTime`,
 // application-supplied times), so durations never mix two readings of the same text.
 std::optional<std::int64_t> parse_instant_ms(std::string_view text) {
-    text = trim(text);
+    text = trim_ascii_space(text);
     if (text.empty()) return std::nullopt;
     if (text.size() > 4 && text[4] == '-') return parse_iso8601(text);
     return parse_unix(text);

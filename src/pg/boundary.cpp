@@ -8,10 +8,16 @@ namespace callout::pg {
 
 namespace {
 
-// Copies a message into a fixed buffer that outlives the catch block (plain data only).
+// Copies a message into a fixed buffer that outlives the catch block (plain data only),
+// cutting a too-long message on a UTF-8 character boundary.
 void copy_message(char* buffer, std::size_t size, const char* text) {
-    std::strncpy(buffer, text != nullptr ? text : "", size - 1);
-    buffer[size - 1] = '\0';
+    std::size_t length = text != nullptr ? std::strlen(text) : 0;
+    if (length >= size) {
+        length = size - 1;
+        while (length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80) --length;
+    }
+    if (length > 0) std::memcpy(buffer, text, length);
+    buffer[length] = '\0';
 }
 
 }  // namespace

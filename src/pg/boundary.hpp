@@ -7,6 +7,7 @@
 
 #include <exception>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 extern "C" {
@@ -44,13 +45,22 @@ class PgError : public std::exception {
 };
 
 // Runs fn, which may call into PostgreSQL, and turns a PostgreSQL error into PgError so that the
-// C++ frames between here and the entry point unwind normally (running their destructors).
+// C++ frames between here and the entry point unwind normally (running their destructors). A
+// C++ exception from fn is caught inside PG_TRY and rethrown after PG_END_TRY, so it never
+// leaves PostgreSQL's error stack pointing at this frame.
 template <typename Fn>
 void pg_guard(Fn&& fn) {
     MemoryContext caller_context = CurrentMemoryContext;
     ErrorData* volatile caught = nullptr;
+    std::exception_ptr thrown;
     PG_TRY();
-    { fn(); }
+    {
+        try {
+            fn();
+        } catch (...) {
+            thrown = std::current_exception();
+        }
+    }
     PG_CATCH();
     {
         MemoryContextSwitchTo(caller_context);
@@ -58,8 +68,16 @@ void pg_guard(Fn&& fn) {
         FlushErrorState();
     }
     PG_END_TRY();
+    if (thrown) std::rethrow_exception(thrown);
     if (caught != nullptr) throw PgError(caught);
 }
+
+// Bridge frames that call PostgreSQL may hold only data a longjmp can skip: use this on every
+// struct such a frame keeps.
+#define CALLOUT_PLAIN_DATA(type)                                   \
+    static_assert(std::is_trivially_destructible_v<type>, #type    \
+                  " must stay plain data: a PostgreSQL error may " \
+                  "longjmp past a frame that holds it")
 
 using SqlFunctionBody = Datum (*)(FunctionCallInfo);
 

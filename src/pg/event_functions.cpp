@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/livekit_event.hpp"
+#include "pg/args.hpp"
 #include "pg/boundary.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/livekit_event_json.hpp"
@@ -35,6 +36,5 @@ CALLOUT_SQL_FUNCTION(callout_extract_recording_url) {
     if (!JsonContainerIsObject(root)) PG_RETURN_NULL();
     JsonbContainer* egress = callout::pg::json_object(root, "egressInfo", "egressInfo");
     std::string_view url = callout::pg::recording_url(egress != nullptr ? egress : root);
-    if (url.empty()) PG_RETURN_NULL();
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(url.data(), int(url.size())));
+    return callout::pg::text_or_null(fcinfo, url);
 }

@@ -8,6 +8,7 @@
 #include "core/events.hpp"
 #include "core/livekit_event.hpp"
 #include "core/timestamps.hpp"
+#include "pg/boundary.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/livekit_event_json.hpp"
 
@@ -21,13 +22,25 @@ namespace core = callout::core;
 
 namespace {
 
-// Where LiveKit may put a recording's location: FileInfo's `location`, or a download URL.
-constexpr const char* recording_url_keys[] = {"location", "downloadUrl", "download_url"};
+// Where LiveKit may put a recording's location: FileInfo's `location`, or a download URL; with
+// the names errors use for them in a `fileResults` entry and in the deprecated `file` result.
+struct RecordingUrlKey {
+    const char* key;
+    const char* in_file_results;
+    const char* in_file;
+};
+constexpr RecordingUrlKey recording_url_keys[] = {
+    {"location", "egressInfo.fileResults[].location", "egressInfo.file.location"},
+    {"downloadUrl", "egressInfo.fileResults[].downloadUrl", "egressInfo.file.downloadUrl"},
+    {"download_url", "egressInfo.fileResults[].download_url", "egressInfo.file.download_url"},
+};
 
-// The recording URL of one file result object; empty when it names none.
-std::string_view file_result_url(JsonbContainer* file) {
-    for (const char* key : recording_url_keys) {
-        std::string_view url = json_string(file, key, key);
+// The recording URL of one file result object; empty when it names none. in_file_results
+// tells which of the two places it is, for the field names of errors.
+std::string_view file_result_url(JsonbContainer* file, bool in_file_results) {
+    for (const RecordingUrlKey& key : recording_url_keys) {
+        std::string_view url =
+            json_string(file, key.key, in_file_results ? key.in_file_results : key.in_file);
         if (!url.empty()) return url;
     }
     return {};
@@ -49,6 +62,13 @@ std::string_view enum_or_default(JsonbContainer* object, const char* key, const 
     return value.empty() ? zero_value : value;
 }
 
+// One `participant.attributes` entry, named in full in errors.
+std::string_view sip_attribute(JsonbContainer* attributes, const char* key) {
+    char field_name[64];
+    snprintf(field_name, sizeof field_name, "participant.attributes.%s", key);
+    return json_string(attributes, key, field_name);
+}
+
 // The participant's facts, and the `sip.*` attributes when it is the SIP participant.
 void read_participant(JsonbContainer* participant, core::LivekitEvent& event) {
     event.has_participant = true;
@@ -64,14 +84,13 @@ void read_participant(JsonbContainer* participant, core::LivekitEvent& event) {
 
     JsonbContainer* attributes = json_object(participant, "attributes", "participant.attributes");
     if (attributes == nullptr || !core::is_sip_participant(event)) return;
-    event.sip_call_id = json_string(attributes, "sip.callID", "sip.callID");
-    event.sip_call_status = json_string(attributes, "sip.callStatus", "sip.callStatus");
-    event.sip_phone_number = json_string(attributes, "sip.phoneNumber", "sip.phoneNumber");
-    event.sip_trunk_phone_number =
-        json_string(attributes, "sip.trunkPhoneNumber", "sip.trunkPhoneNumber");
-    event.sip_trunk_id = json_string(attributes, "sip.trunkID", "sip.trunkID");
-    event.sip_rule_id = json_string(attributes, "sip.ruleID", "sip.ruleID");
-    event.sip_hostname = json_string(attributes, "sip.hostname", "sip.hostname");
+    event.sip_call_id = sip_attribute(attributes, "sip.callID");
+    event.sip_call_status = sip_attribute(attributes, "sip.callStatus");
+    event.sip_phone_number = sip_attribute(attributes, "sip.phoneNumber");
+    event.sip_trunk_phone_number = sip_attribute(attributes, "sip.trunkPhoneNumber");
+    event.sip_trunk_id = sip_attribute(attributes, "sip.trunkID");
+    event.sip_rule_id = sip_attribute(attributes, "sip.ruleID");
+    event.sip_hostname = sip_attribute(attributes, "sip.hostname");
 }
 
 // The egress facts of an egress_ended event.
@@ -122,6 +141,10 @@ struct ObjectWriter {
 
 }  // namespace
 
+CALLOUT_PLAIN_DATA(core::LivekitEvent);
+CALLOUT_PLAIN_DATA(JsonField);
+CALLOUT_PLAIN_DATA(ObjectWriter);
+
 std::string_view recording_url(JsonbContainer* egress) {
     if (egress == nullptr) return {};
     if (core::is_failed_egress_status(json_string_or_number(egress, "status", "egressInfo.status")))
@@ -134,12 +157,12 @@ std::string_view recording_url(JsonbContainer* egress) {
             if (item == nullptr || item->type != jbvBinary ||
                 !JsonContainerIsObject(item->val.binary.data))
                 continue;
-            std::string_view url = file_result_url(item->val.binary.data);
+            std::string_view url = file_result_url(item->val.binary.data, true);
             if (!url.empty()) return url;
         }
     }
     JsonbContainer* file = json_object(egress, "file", "egressInfo.file");
-    return file != nullptr ? file_result_url(file) : std::string_view{};
+    return file != nullptr ? file_result_url(file, false) : std::string_view{};
 }
 
 // The room's name and sid come from `room`, or from egressInfo for egress events that carry

@@ -5,6 +5,18 @@ namespace callout::pg {
 
 // callout.clock_leeway: seconds of clock skew allowed on a token's exp and nbf.
 extern int clock_leeway_seconds;
+// callout.verify_at: the instant ingestion verifies at; empty means the real clock.
+extern char* verify_at;
+// callout.min_connected_seconds / min_completed_seconds: classify_outcome's thresholds at
+// ingestion.
+extern double min_connected_seconds;
+extern double min_completed_seconds;
+// callout.max_body_bytes: the largest body ingestion hashes and parses.
+extern int max_body_bytes;
+// callout.unmatched_window: seconds an unmatched event waits for its call to be registered.
+extern int unmatched_window_seconds;
+// callout.user_id: the tenant a trusted gateway session acts for (ignored for anyone else).
+extern char* acting_user_id;
 
 // Registers every callout.* setting; called once from _PG_init.
 void define_settings();

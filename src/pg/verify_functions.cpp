@@ -5,8 +5,10 @@
 
 #include "core/livekit_token.hpp"
 #include "core/plain_hmac.hpp"
+#include "pg/args.hpp"
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "pg/unix_time.hpp"
 
 extern "C" {
 #include "datatype/timestamp.h"
@@ -15,15 +17,9 @@ extern "C" {
 }
 
 namespace core = callout::core;
+using callout::pg::text_arg;
 
 namespace {
-
-// A text argument as a view of its bytes; an empty view for SQL NULL.
-std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
-    if (PG_ARGISNULL(n)) return {};
-    text* value = PG_GETARG_TEXT_PP(n);
-    return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
-}
 
 // A finite timestamptz as unix seconds (rounded down); an ERROR for NULL or infinity.
 std::int64_t unix_seconds_arg(FunctionCallInfo fcinfo, int n) {
@@ -34,10 +30,7 @@ std::int64_t unix_seconds_arg(FunctionCallInfo fcinfo, int n) {
     if (TIMESTAMP_NOT_FINITE(at))
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
                         errmsg("the instant to verify at must be finite")));
-    constexpr std::int64_t epoch_shift =
-        std::int64_t(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
-    std::int64_t seconds = at / USECS_PER_SEC - (at % USECS_PER_SEC < 0 ? 1 : 0);
-    return seconds + epoch_shift;
+    return callout::pg::unix_seconds(at);
 }
 
 // The leeway argument, or the callout.clock_leeway setting when it is NULL.
@@ -53,24 +46,27 @@ std::int64_t leeway_arg(FunctionCallInfo fcinfo, int n) {
 
 }  // namespace
 
+CALLOUT_PLAIN_DATA(core::TokenCheck);
+
 // verify_livekit_signature(body, authorization, api_key, api_secret, at, leeway_seconds)
-// RETURNS text: 'ok' or the reason the delivery is refused (DESIGN.md §3). A NULL body is the
-// empty body; a NULL authorization is empty_authorization; a NULL key or secret matches nothing.
+// RETURNS text: 'ok' or the reason the delivery is refused (DESIGN.md §3). A NULL body never
+// verifies (sha256_mismatch); a NULL authorization is empty_authorization; a NULL key or secret
+// matches nothing.
 CALLOUT_SQL_FUNCTION(callout_verify_livekit_signature) {
     core::TokenCheck check;
     check.body = text_arg(fcinfo, 0);
-    check.authorization = text_arg(fcinfo, 1);
-    check.api_key = text_arg(fcinfo, 2);
-    check.api_secret = text_arg(fcinfo, 3);
+    check.authorization = text_arg(fcinfo, 1).value_or("");
+    check.api_key = text_arg(fcinfo, 2).value_or("");
+    check.api_secret = text_arg(fcinfo, 3).value_or("");
     check.now_unix = unix_seconds_arg(fcinfo, 4);
     check.leeway_seconds = leeway_arg(fcinfo, 5);
     PG_RETURN_TEXT_P(cstring_to_text(core::verdict_name(core::verify_livekit_token(check))));
 }
 
 // verify_hmac_signature(body, signature, secret) RETURNS boolean: the plain HMAC-SHA256
-// scheme (hex or base64, optionally `sha256=`). False for a missing signature or secret.
+// scheme (hex or base64, optionally `sha256=`). False for a missing body, signature or secret.
 CALLOUT_SQL_FUNCTION(callout_verify_hmac_signature) {
-    if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) PG_RETURN_BOOL(false);
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2)) PG_RETURN_BOOL(false);
     PG_RETURN_BOOL(
-        core::verify_plain_hmac(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2)));
+        core::verify_plain_hmac(*text_arg(fcinfo, 0), *text_arg(fcinfo, 1), *text_arg(fcinfo, 2)));
 }

@@ -1,7 +1,7 @@
 -- The extension as installed: its version is the control file's, it owns schema callout and
--- every object there, and its module defines the setting callout.clock_leeway.
+-- every object there, pg_dump keeps what its tables hold, and its module defines its settings.
 BEGIN;
-SELECT plan(20);
+SELECT plan(25);
 
 -- Version: the installed one is callout.control's default_version (as the server reads it).
 SELECT has_extension('callout', 'extension callout is installed');
@@ -33,7 +33,8 @@ SELECT schema_owner_is('callout', (SELECT e.extowner::regrole::name FROM pg_cata
                                    WHERE e.extname = 'callout'),
                        'schema callout belongs to the role that created the extension');
 
--- Every function and type in schema callout is a member of the extension (dropped with it).
+-- Every function, type, table and sequence in schema callout is a member of the extension
+-- (dropped with it).
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace
@@ -52,16 +53,56 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    9,
-    'the extension has 9 member functions');
-SELECT ok(
-    EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
-            WHERE d.classid = 'pg_catalog.pg_type'::regclass
-              AND d.objid = 'callout.call_outcome'::regtype
-              AND d.refclassid = 'pg_catalog.pg_extension'::regclass
-              AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
-              AND d.deptype = 'e'),
-    'type callout.call_outcome is a member of the extension');
+    36,
+    'the extension has 36 member functions');
+SELECT is(
+    ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
+          WHERE d.classid = 'pg_catalog.pg_type'::regclass
+            AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+            AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
+            AND d.deptype = 'e'
+          ORDER BY 1),
+    ARRAY['callout.call_outcome', 'callout.call_outcome_info', 'callout.call_status', 'callout.event_facts',
+          'callout.ingest_settings', 'callout.webhook_result'],
+    'the extension''s member types are its two enums and four composite types');
+SELECT is(
+    ARRAY(SELECT d.objid::regclass::text FROM pg_catalog.pg_depend AS d
+          WHERE d.classid = 'pg_catalog.pg_class'::regclass
+            AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+            AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
+            AND d.deptype = 'e'
+          ORDER BY 1),
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.gateway_role', 'callout.livekit_call_event',
+          'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.signing_key',
+          'callout.tenant_role'],
+    'the extension''s member relations are its six tables and two identity sequences');
+SELECT is(
+    ARRAY(SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c
+          WHERE c.relnamespace = 'callout'::regnamespace AND c.relkind IN ('r', 'S', 'v', 'm', 'p', 'f')
+            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+                            WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                              AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+                              AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension
+                                                WHERE extname = 'callout')
+                              AND d.deptype = 'e')
+          ORDER BY 1),
+    ARRAY[]::text[],
+    'every table and sequence in schema callout is a member of the extension');
+
+-- pg_dump keeps the rows of every table and the position of every sequence (user data: keys,
+-- routes, trusted roles, calls, events).
+SELECT is(
+    ARRAY(SELECT r::regclass::text FROM pg_catalog.pg_extension AS e, unnest(e.extconfig) AS r
+          WHERE e.extname = 'callout' ORDER BY 1),
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.gateway_role', 'callout.livekit_call_event',
+          'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.signing_key',
+          'callout.tenant_role'],
+    'pg_extension_config_dump covers every table and sequence');
+SELECT is(
+    (SELECT array_agg(DISTINCT c) FROM pg_catalog.pg_extension AS e, unnest(e.extcondition) AS c
+     WHERE e.extname = 'callout'),
+    ARRAY['']::text[],
+    'pg_dump keeps every row of them (no filter)');
 
 -- The setting exists once the module is loaded: call a function of it first.
 SELECT is(callout.extract_campaign_id('outbound-campaign-4711-lead-000123-G8L8Ve3i'), '4711',
@@ -77,6 +118,16 @@ SELECT is((SELECT context FROM pg_catalog.pg_settings WHERE name = 'callout.cloc
 SELECT is((SELECT vartype || ' ' || min_val || '..' || max_val FROM pg_catalog.pg_settings
            WHERE name = 'callout.clock_leeway'),
           'integer 0..3600', 'callout.clock_leeway is an integer from 0 to 3600');
+
+-- The module's settings: what decides acceptance and classification is for superusers only;
+-- callout.user_id is for every session (read only from trusted gateways).
+SELECT is(
+    ARRAY(SELECT format('%s %s %s', name, context, boot_val) FROM pg_catalog.pg_settings
+          WHERE name LIKE 'callout.%' ORDER BY name),
+    ARRAY['callout.clock_leeway superuser 60', 'callout.max_body_bytes superuser 1048576',
+          'callout.min_completed_seconds superuser 10', 'callout.min_connected_seconds superuser 3',
+          'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
+    'the settings, who may set them, and their defaults');
 
 -- The setting is what a NULL leeway means. This vector's token expired 10 s before its
 -- instant: inside the default 60 s, outside 10 s.

@@ -1,89 +1,306 @@
--- The catalog shape of callout 0.1.0: its schema, the call_outcome enum, and every SQL function
--- of callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
--- safety, language and defaults.
+-- The catalog shape of callout 0.1.0: its schema, types, tables and every SQL function of
+-- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
+-- safety, language, security and defaults.
 BEGIN;
-SELECT plan(62);
+SELECT plan(313);
 
--- The functions of the install script, one row each: name, argument types as format_type
--- spells them, return type, volatility, strict, parallel safety.
+-- The functions of the install script, one row each: name, input argument types as
+-- format_type spells them, return type, volatility, strict, parallel safety, language, and
+-- whether it runs with its owner's rights.
 CREATE TEMP TABLE expected_functions (
-    name name PRIMARY KEY,
+    name name NOT NULL,
     args name[] NOT NULL,
     returns text NOT NULL,
     volatility text NOT NULL,
     strict boolean NOT NULL,
-    parallel "char" NOT NULL
+    parallel "char" NOT NULL,
+    language name NOT NULL,
+    definer boolean NOT NULL,
+    PRIMARY KEY (name, args)
 );
 INSERT INTO expected_functions VALUES
+    -- the verified core (C)
     ('verify_livekit_signature',
      ARRAY['text', 'text', 'text', 'text', 'timestamp with time zone', 'integer'],
-     'text', 'STABLE', false, 's'),
-    ('verify_hmac_signature', ARRAY['text', 'text', 'text'], 'boolean', 'IMMUTABLE', false, 's'),
-    ('transform_livekit_event', ARRAY['jsonb'], 'jsonb', 'IMMUTABLE', true, 's'),
-    ('extract_phone_number', ARRAY['text'], 'text', 'IMMUTABLE', true, 's'),
-    ('extract_campaign_id', ARRAY['text'], 'text', 'IMMUTABLE', true, 's'),
-    ('call_duration', ARRAY['text', 'text'], 'integer', 'IMMUTABLE', false, 's'),
-    ('extract_recording_url', ARRAY['jsonb'], 'text', 'IMMUTABLE', true, 's'),
+     'text', 'STABLE', false, 's', 'c', false),
+    ('verify_hmac_signature', ARRAY['text', 'text', 'text'], 'boolean', 'IMMUTABLE', false, 's', 'c', false),
+    ('transform_livekit_event', ARRAY['jsonb'], 'jsonb', 'IMMUTABLE', true, 's', 'c', false),
+    ('extract_phone_number', ARRAY['text'], 'text', 'IMMUTABLE', true, 's', 'c', false),
+    ('extract_campaign_id', ARRAY['text'], 'text', 'IMMUTABLE', true, 's', 'c', false),
+    ('call_duration', ARRAY['text', 'text'], 'integer', 'IMMUTABLE', false, 's', 'c', false),
+    ('extract_recording_url', ARRAY['jsonb'], 'text', 'IMMUTABLE', true, 's', 'c', false),
     ('classify_outcome', ARRAY['numeric', 'text', 'text', 'numeric', 'numeric'],
-     'callout.call_outcome', 'IMMUTABLE', false, 's'),
-    ('cpp_boundary_selftest', ARRAY['text'], 'text', 'VOLATILE', true, 'u');
+     'callout.call_outcome', 'IMMUTABLE', false, 's', 'c', false),
+    ('cpp_boundary_selftest', ARRAY['text'], 'text', 'VOLATILE', true, 'u', 'c', false),
+    -- C helpers of ingestion and tenancy
+    ('_token_issuer', ARRAY['text'], 'text', 'IMMUTABLE', true, 's', 'c', false),
+    ('_looks_like_plain_hmac', ARRAY['text'], 'boolean', 'IMMUTABLE', true, 's', 'c', false),
+    ('_parse_json_body', ARRAY['text'], 'jsonb', 'IMMUTABLE', true, 's', 'c', false),
+    ('_event_facts', ARRAY['jsonb'], 'callout.event_facts', 'IMMUTABLE', true, 's', 'c', false),
+    ('_ingest_settings', ARRAY[]::name[], 'callout.ingest_settings', 'STABLE', false, 's', 'c', false),
+    ('_invoking_role', ARRAY[]::name[], 'oid', 'STABLE', false, 's', 'c', false),
+    -- who is who
+    ('_session_is_gateway', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'sql', true),
+    ('_mapped_tenant', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'sql', true),
+    ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'u', 'sql', true),
+    ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'sql', true),
+    ('trust_gateway_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('map_tenant_role', ARRAY['name', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    -- keys and routes
+    ('add_signing_key', ARRAY['text', 'text', 'text', 'boolean'], 'void', 'VOLATILE', false, 'u', 'sql', false),
+    ('revoke_signing_key', ARRAY['text'], 'boolean', 'VOLATILE', false, 'u', 'sql', false),
+    ('add_phone_route', ARRAY['text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
+    -- applying events to calls
+    ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
+    ('_recompute_call', ARRAY['bigint', 'double precision', 'double precision'],
+     'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_match_call', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'plpgsql', false),
+    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'boolean', 'VOLATILE', false, 'u',
+     'plpgsql', false),
+    ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb'], 'bigint', 'VOLATILE',
+     false, 'u', 'plpgsql', false),
+    -- what applications call
+    ('register_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb'], 'bigint', 'VOLATILE',
+     false, 'u', 'plpgsql', true),
+    ('update_call_log', ARRAY['bigint', 'jsonb'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
+    ('get_call_outcome', ARRAY['bigint', 'text'], 'callout.call_outcome_info', 'STABLE', false, 'u', 'sql',
+     false),
+    ('resolve_call_context', ARRAY['text'], 'record', 'STABLE', false, 'u', 'sql', true),
+    -- ingestion
+    ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql',
+     false),
+    ('process_livekit_webhook', ARRAY['text', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
+     'plpgsql', true),
+    ('process_livekit_webhook', ARRAY['jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
+     'plpgsql', true);
 
--- The schema and the enum.
+-- The tables: name, then every column in order as "name type[ NOT NULL]".
+CREATE TEMP TABLE expected_tables (name name PRIMARY KEY, columns text[] NOT NULL, rls boolean NOT NULL);
+INSERT INTO expected_tables VALUES
+    ('signing_key', ARRAY['api_key text NOT NULL', 'api_secret text NOT NULL', 'user_id text',
+                          'allow_plain_hmac boolean NOT NULL', 'created_at timestamp with time zone NOT NULL',
+                          'revoked_at timestamp with time zone'], false),
+    ('phone_route', ARRAY['trunk_phone_number text NOT NULL', 'user_id text NOT NULL', 'agent_config_id text'],
+     false),
+    ('gateway_role', ARRAY['role_name name NOT NULL'], false),
+    ('tenant_role', ARRAY['role_name name NOT NULL', 'user_id text'], false),
+    ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
+                       'room_name text NOT NULL', 'room_sid text', 'direction text NOT NULL', 'phone_number text',
+                       'registered_phone_number text', 'campaign_id text',
+                       'status callout.call_status NOT NULL', 'outcome callout.call_outcome',
+                       'duration_seconds integer', 'disconnect_reason text', 'sip_call_status text',
+                       'recording_url text', 'metadata jsonb', 'started_at timestamp with time zone',
+                       'ended_at timestamp with time zone', 'created_at timestamp with time zone NOT NULL',
+                       'updated_at timestamp with time zone NOT NULL'], true),
+    ('livekit_call_event', ARRAY['id bigint NOT NULL', 'event_id text NOT NULL', 'call_log_id bigint',
+                                 'user_id text', 'api_key text', 'event_type text NOT NULL',
+                                 'room_name text NOT NULL', 'room_sid text',
+                                 'event_created_at timestamp with time zone',
+                                 'received_at timestamp with time zone NOT NULL', 'body_sha256 bytea NOT NULL',
+                                 'room_creation_time timestamp with time zone', 'participant_identity text',
+                                 'participant_kind text', 'is_sip boolean NOT NULL',
+                                 'joined_at timestamp with time zone', 'disconnect_reason text',
+                                 'sip_call_status text', 'sip_phone_number text', 'sip_trunk_phone_number text',
+                                 'call_duration_seconds integer', 'recording_url text', 'egress_status text',
+                                 'payload jsonb'], true);
+
+-- The composite types, with their attributes in order.
+CREATE TEMP TABLE expected_composites (name name PRIMARY KEY, attributes text[] NOT NULL);
+INSERT INTO expected_composites VALUES
+    ('webhook_result', ARRAY['status text', 'reason text', 'event_id text', 'call_id bigint',
+                             'outcome callout.call_outcome']),
+    ('call_outcome_info', ARRAY['call_id bigint', 'status callout.call_status', 'outcome callout.call_outcome',
+                                'duration_seconds integer', 'disconnect_reason text', 'sip_call_status text',
+                                'recording_url text', 'started_at timestamp with time zone',
+                                'ended_at timestamp with time zone']),
+    ('event_facts', ARRAY['reading text', 'event_type text', 'event_id text',
+                          'event_created_at timestamp with time zone', 'room_name text', 'room_sid text',
+                          'room_creation_time timestamp with time zone', 'participant_identity text',
+                          'participant_kind text', 'is_sip boolean', 'joined_at timestamp with time zone',
+                          'disconnect_reason text', 'sip_call_status text', 'sip_phone_number text',
+                          'sip_trunk_phone_number text', 'call_duration_seconds integer', 'recording_url text',
+                          'egress_status text']),
+    ('ingest_settings', ARRAY['verify_at timestamp with time zone', 'max_body_bytes integer',
+                              'clock_leeway integer', 'min_connected_seconds double precision',
+                              'min_completed_seconds double precision', 'unmatched_window_seconds integer']);
+
+-- The columns of a relation (table or composite type) in order, as "name type[ NOT NULL]".
+CREATE FUNCTION pg_temp.columns_of(rel regclass) RETURNS text[]
+LANGUAGE sql STABLE
+AS $$
+    SELECT ARRAY(SELECT a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ||
+                        CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+                 FROM pg_catalog.pg_attribute AS a
+                 WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped
+                 ORDER BY a.attnum)
+$$;
+
+-- The schema and its types (8).
 SELECT has_schema('callout', 'schema callout exists');
-SELECT has_type('callout', 'call_outcome', 'type callout.call_outcome exists');
+SELECT types_are('callout', ARRAY['call_outcome', 'call_status', 'webhook_result', 'call_outcome_info',
+                                  'event_facts', 'ingest_settings'],
+                 'callout holds exactly the types of the install script');
 SELECT has_enum('callout', 'call_outcome', 'callout.call_outcome is an enum');
 SELECT enum_has_labels('callout', 'call_outcome',
                        ARRAY['completed', 'no_answer', 'busy', 'failed'],
                        'callout.call_outcome has completed, no_answer, busy, failed in that order');
+SELECT has_enum('callout', 'call_status', 'callout.call_status is an enum');
+SELECT enum_has_labels('callout', 'call_status',
+                       ARRAY['registered', 'in_progress', 'ended', 'expired'],
+                       'callout.call_status has registered, in_progress, ended, expired in that order');
+SELECT enums_are('callout', ARRAY['call_outcome', 'call_status'], 'callout''s enums are call_outcome and call_status');
+SELECT is(ARRAY(SELECT t.typname::text FROM pg_catalog.pg_type AS t
+                JOIN pg_catalog.pg_class AS c ON c.oid = t.typrelid AND c.relkind = 'c'
+                WHERE t.typnamespace = 'callout'::regnamespace ORDER BY 1),
+          ARRAY['call_outcome_info', 'event_facts', 'ingest_settings', 'webhook_result'],
+          'callout''s composite types are call_outcome_info, event_facts, ingest_settings, webhook_result');
 
--- Exactly these functions, nothing more.
-SELECT functions_are('callout', ARRAY(SELECT name FROM expected_functions),
+-- Each composite type with its attributes in order (4).
+SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
+          format('callout.%s has its attributes in order', name))
+FROM expected_composites ORDER BY name;
+
+-- The tables (1), each with its columns in order (6), its primary key (6), and its row-level
+-- security: enabled and forced on the tenant data, off on the administration tables, which no
+-- role but the owner is granted (12).
+SELECT tables_are('callout', ARRAY(SELECT name FROM expected_tables),
+                  'callout holds exactly the tables of the install script');
+SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), columns,
+          format('callout.%s has its columns in order', name))
+FROM expected_tables ORDER BY name;
+SELECT col_is_pk('callout', t.name, pk, format('callout.%s has primary key (%s)', t.name, array_to_string(pk, ', ')))
+FROM expected_tables AS t
+CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']::name[]
+                                       WHEN 'phone_route' THEN ARRAY['trunk_phone_number']::name[]
+                                       WHEN 'gateway_role' THEN ARRAY['role_name']::name[]
+                                       WHEN 'tenant_role' THEN ARRAY['role_name']::name[]
+                                       ELSE ARRAY['id']::name[] END AS pk) AS k
+ORDER BY t.name;
+SELECT is(c.relrowsecurity, t.rls,
+          format('row-level security is %s on callout.%s', CASE WHEN t.rls THEN 'enabled' ELSE 'off' END, t.name))
+FROM expected_tables AS t JOIN pg_catalog.pg_class AS c ON c.oid = format('callout.%I', t.name)::regclass
+ORDER BY t.name;
+SELECT is(c.relforcerowsecurity, t.rls,
+          format('row-level security is %s callout.%s''s owner', CASE WHEN t.rls THEN 'forced on' ELSE 'not forced on' END, t.name))
+FROM expected_tables AS t JOIN pg_catalog.pg_class AS c ON c.oid = format('callout.%I', t.name)::regclass
+ORDER BY t.name;
+
+-- Sequences, indexes, keys and defaults of the call and event tables (13).
+SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq'],
+                     'callout holds exactly the identity sequences of call_log and livekit_call_event');
+SELECT indexes_are('callout', 'call_log',
+                   ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid'],
+                   'callout.call_log has exactly its four indexes');
+SELECT indexes_are('callout', 'livekit_call_event',
+                   ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
+                         'livekit_call_event_unmatched'],
+                   'callout.livekit_call_event has exactly its four indexes');
+SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_open_room'::regclass),
+          'CREATE UNIQUE INDEX call_log_open_room ON callout.call_log USING btree (user_id, room_name) '
+          'WHERE (status = ANY (ARRAY[''registered''::callout.call_status, ''in_progress''::callout.call_status]))',
+          'at most one open (registered or in_progress) call per tenant and room name');
+SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_room_sid'::regclass),
+          'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (room_sid) WHERE (room_sid IS NOT NULL)',
+          'a room sid belongs to at most one call');
+SELECT is(pg_catalog.pg_get_indexdef('callout.livekit_call_event_event_id'::regclass),
+          'CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event USING btree (event_id)',
+          'event_id is unique: the idempotency key');
+SELECT fk_ok('callout', 'livekit_call_event', ARRAY['call_log_id'], 'callout', 'call_log', ARRAY['id'],
+             'livekit_call_event.call_log_id references call_log.id');
+SELECT is((SELECT a.attidentity FROM pg_catalog.pg_attribute AS a
+           WHERE a.attrelid = 'callout.call_log'::regclass AND a.attname = 'id'),
+          'a'::"char", 'call_log.id is GENERATED ALWAYS AS IDENTITY');
+SELECT is((SELECT a.attidentity FROM pg_catalog.pg_attribute AS a
+           WHERE a.attrelid = 'callout.livekit_call_event'::regclass AND a.attname = 'id'),
+          'a'::"char", 'livekit_call_event.id is GENERATED ALWAYS AS IDENTITY');
+SELECT col_default_is('callout', 'call_log', 'status', 'registered'::callout.call_status,
+                      'a call starts registered');
+SELECT col_default_is('callout', 'livekit_call_event', 'is_sip', false, 'an event is not a SIP participant''s by default');
+SELECT col_default_is('callout', 'signing_key', 'allow_plain_hmac', false, 'plain HMAC is off for a key by default');
+SELECT is(ARRAY(SELECT c.conname::text FROM pg_catalog.pg_constraint AS c
+                WHERE c.conrelid = 'callout.call_log'::regclass AND c.contype = 'c' ORDER BY 1),
+          ARRAY['call_log_direction_check', 'call_log_duration_seconds_check', 'call_log_room_name_check',
+                'call_log_user_id_check'],
+          'call_log checks direction, a non-negative duration, and non-empty user_id and room_name');
+
+-- Exactly these functions, nothing more (1), the overloads of process_livekit_webhook (1).
+SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functions),
                      'callout holds exactly the functions of the install script');
+SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
+           WHERE p.pronamespace = 'callout'::regnamespace),
+          (SELECT count(*)::integer FROM expected_functions),
+          'callout holds 36 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (9).
+-- Each function with its exact argument types (36).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
-FROM expected_functions ORDER BY name;
+FROM expected_functions ORDER BY name, args;
 
--- Return types (9).
+-- Return types (36).
 SELECT function_returns('callout', name, args, returns,
-                        format('callout.%s returns %s', name, returns))
-FROM expected_functions ORDER BY name;
+                        format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
+FROM expected_functions ORDER BY name, args;
 
--- Volatility (9): verification reads the clock setting (STABLE), the selftest has effects.
+-- Volatility (36): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
-                     format('callout.%s is %s', name, volatility))
-FROM expected_functions ORDER BY name;
+                     format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
+FROM expected_functions ORDER BY name, args;
 
--- Strictness (9): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (36): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
-            THEN is_strict('callout', name, args, format('callout.%s is STRICT', name))
-            ELSE isnt_strict('callout', name, args, format('callout.%s is not STRICT', name))
+            THEN is_strict('callout', name, args,
+                           format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
+            ELSE isnt_strict('callout', name, args,
+                             format('callout.%s(%s) is not STRICT', name, array_to_string(args, ', ')))
        END
-FROM expected_functions ORDER BY name;
+FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (9): everything but the selftest is PARALLEL SAFE.
+-- Parallel safety (36): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
-          format('callout.%s is PARALLEL %s', e.name,
+          format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
 FROM expected_functions AS e
 LEFT JOIN pg_catalog.pg_proc AS p
        ON p.oid = pg_catalog.to_regprocedure(
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
-ORDER BY e.name;
+ORDER BY e.name, e.args;
 
--- Language (9): all are C functions of the module.
-SELECT function_lang_is('callout', name, args, 'c', format('callout.%s is LANGUAGE c', name))
-FROM expected_functions ORDER BY name;
+-- Language (36).
+SELECT function_lang_is('callout', name, args, language,
+                        format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
+FROM expected_functions ORDER BY name, args;
 
--- Nothing runs with its owner's rights.
+-- Security (36): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- every other function runs with the caller's.
+SELECT CASE WHEN definer
+            THEN is_definer('callout', name, args,
+                            format('callout.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
+            ELSE isnt_definer('callout', name, args,
+                              format('callout.%s(%s) is SECURITY INVOKER', name, array_to_string(args, ', ')))
+       END
+FROM expected_functions ORDER BY name, args;
+
+-- Exactly these run with the owner's rights (1), and each of them, like every SQL and PL/pgSQL
+-- function, pins its search_path (1).
 SELECT is(
-    ARRAY(SELECT p.proname::text FROM pg_catalog.pg_proc AS p
+    ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
+    ARRAY['callout._mapped_tenant()', 'callout._session_is_gateway()', 'callout.current_user_id()',
+          'callout.is_auditor()', 'callout.process_livekit_webhook(jsonb,text)',
+          'callout.process_livekit_webhook(text,text)',
+          'callout.register_call(text,text,text,text,text,text,jsonb)',
+          'callout.resolve_call_context(text)', 'callout.update_call_log(bigint,jsonb)'],
+    'the SECURITY DEFINER functions are exactly ingestion''s and tenancy''s');
+SELECT is(
+    ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+          JOIN pg_catalog.pg_language AS l ON l.oid = p.prolang
+          WHERE p.pronamespace = 'callout'::regnamespace AND (p.prosecdef OR l.lanname <> 'c')
+            AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']
+          ORDER BY 1),
     ARRAY[]::text[],
-    'no callout function is SECURITY DEFINER');
+    'every SECURITY DEFINER, SQL and PL/pgSQL function runs with search_path = pg_catalog, pg_temp');
 
--- Defaults, as PostgreSQL prints the argument list.
+-- Defaults, as PostgreSQL prints the argument list (5).
 SELECT is(pg_catalog.pg_get_function_arguments(
               'callout.classify_outcome(numeric, text, text, numeric, numeric)'::regprocedure),
           'duration_seconds numeric, disconnect_reason text DEFAULT NULL::text, '
@@ -95,6 +312,26 @@ SELECT is(pg_catalog.pg_get_function_arguments(
           'body text, "authorization" text, api_key text, api_secret text, '
           'at timestamp with time zone DEFAULT now(), leeway_seconds integer DEFAULT NULL::integer',
           'verify_livekit_signature defaults: at now(), leeway NULL (the setting)');
+SELECT is(pg_catalog.pg_get_function_arguments(
+              'callout.register_call(text, text, text, text, text, text, jsonb)'::regprocedure),
+          'user_id text, room_name text, direction text, phone_number text DEFAULT NULL::text, '
+          'campaign_id text DEFAULT NULL::text, agent_config_id text DEFAULT NULL::text, '
+          'metadata jsonb DEFAULT NULL::jsonb',
+          'register_call defaults: phone number, campaign, agent config and metadata NULL');
+SELECT is(pg_catalog.pg_get_function_arguments(
+              'callout.add_signing_key(text, text, text, boolean)'::regprocedure),
+          'api_key text, api_secret text, user_id text DEFAULT NULL::text, allow_plain_hmac boolean DEFAULT false',
+          'add_signing_key defaults: bound to no tenant, plain HMAC off');
+SELECT is(pg_catalog.pg_get_function_arguments('callout.add_phone_route(text, text, text)'::regprocedure),
+          'trunk_phone_number text, user_id text, agent_config_id text DEFAULT NULL::text',
+          'add_phone_route defaults: agent config NULL');
+
+-- The result columns of the functions with OUT parameters (2).
+SELECT is(pg_catalog.pg_get_function_result('callout.resolve_call_context(text)'::regprocedure),
+          'record', 'resolve_call_context returns one record');
+SELECT is(pg_catalog.pg_get_function_arguments('callout.resolve_call_context(text)'::regprocedure),
+          'room_name text, OUT call_id bigint, OUT user_id text, OUT agent_config_id text',
+          'resolve_call_context answers call_id, user_id and agent_config_id');
 
 SELECT * FROM finish();
 ROLLBACK;
