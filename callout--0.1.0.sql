@@ -411,9 +411,23 @@ COMMENT ON FUNCTION callout.add_phone_route(text, text, text) IS 'inbound calls 
 -- ---- applying events to calls
 
 -- The lock registration and delivery both take on a room name, so neither can miss the other.
+-- Only under READ COMMITTED does the statement after the lock see what the lock's previous
+-- holder committed; a snapshot taken earlier (REPEATABLE READ, SERIALIZABLE) could not, so
+-- those are refused rather than letting an event and its call miss each other.
 CREATE FUNCTION callout._lock_room(room_name text) RETURNS void
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
-AS $$ SELECT pg_catalog.pg_advisory_xact_lock(1668047988, pg_catalog.hashtext(room_name)) $$;
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'callout needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation')),
+                  HINT = 'Deliver webhooks and register calls in READ COMMITTED transactions (the default).';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1668047988, pg_catalog.hashtext(room_name));
+END
+$$;
 
 -- Recomputes a call's webhook-owned columns from the set of its events (DESIGN.md §4). Each
 -- field takes its value from the event that ranks first for it: by the event table (a SIP
@@ -572,6 +586,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     acting_for text := callout.current_user_id();
+    open_call record;
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -587,9 +602,14 @@ BEGIN
             USING ERRCODE = '42501';
     END IF;
     PERFORM callout._lock_room(room_name);
-    IF EXISTS (SELECT FROM callout.call_log AS c
-               WHERE c.room_name = register_call.room_name AND c.user_id <> register_call.user_id
-                 AND c.status IN ('registered', 'in_progress')) THEN
+    SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
+    WHERE c.room_name = register_call.room_name AND c.status IN ('registered', 'in_progress')
+    ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
+    IF open_call.user_id = register_call.user_id THEN
+        RAISE EXCEPTION 'room % already has an open call of this tenant', room_name
+            USING ERRCODE = '23505', DETAIL = pg_catalog.format('Call %s is open.', open_call.id),
+                  HINT = 'A room has one open call per tenant; an inbound call may have been created from its phone route.';
+    ELSIF open_call.id IS NOT NULL THEN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
