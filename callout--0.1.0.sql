@@ -144,6 +144,7 @@ CREATE TYPE callout.event_facts AS (
     sip_call_status text,
     sip_phone_number text,
     sip_trunk_phone_number text,
+    sip_rule_id text,  -- set when a dispatch rule routed an inbound call
     call_duration_seconds integer,
     recording_url text,
     egress_status text);
@@ -390,9 +391,11 @@ COMMENT ON FUNCTION callout.add_signing_key(text, text, text, boolean) IS 'add (
 CREATE FUNCTION callout.revoke_signing_key(api_key text) RETURNS boolean
 LANGUAGE sql SET search_path = pg_catalog, pg_temp
 AS $$
-    UPDATE callout.signing_key AS k SET revoked_at = pg_catalog.now()
-    WHERE k.api_key OPERATOR(pg_catalog.=) revoke_signing_key.api_key AND k.revoked_at IS NULL
-    RETURNING true
+    WITH revoked AS (
+        UPDATE callout.signing_key AS k SET revoked_at = pg_catalog.now()
+        WHERE k.api_key OPERATOR(pg_catalog.=) revoke_signing_key.api_key AND k.revoked_at IS NULL
+        RETURNING 1)
+    SELECT EXISTS (SELECT FROM revoked)
 $$;
 COMMENT ON FUNCTION callout.revoke_signing_key(text) IS 'stop accepting deliveries signed with this key; true when a live key was revoked';
 
@@ -724,9 +727,10 @@ BEGIN
 
     IF payload IS NULL THEN
         payload := callout._parse_json_body(body);
-        IF payload IS NULL THEN
-            RETURN ROW('rejected', 'body_not_json', NULL, NULL, NULL)::callout.webhook_result;
-        END IF;
+    END IF;
+    IF payload IS NULL OR pg_catalog.jsonb_typeof(payload) <> 'object' THEN
+        -- not JSON, or JSON that is not an event object
+        RETURN ROW('rejected', 'body_not_json', NULL, NULL, NULL)::callout.webhook_result;
     END IF;
     ev := callout._event_facts(payload);
     IF ev.reading = 'ignored' THEN
@@ -750,10 +754,11 @@ BEGIN
     END IF;
 
     call_id := callout._match_call(ev.room_sid, ev.room_name, key.user_id);
-    IF call_id IS NULL AND ev.is_sip
+    IF call_id IS NULL AND ev.is_sip AND ev.sip_rule_id IS NOT NULL
        AND ev.event_type IN ('participant_joined', 'participant_left', 'participant_connection_aborted')
        AND NOT EXISTS (SELECT FROM callout.call_log AS c WHERE c.room_sid = ev.room_sid) THEN
-        -- an inbound call: dialed to a routed number, or delivered with a tenant's key
+        -- an inbound call (a dispatch rule routed it: outbound legs have no sip.ruleID), dialed
+        -- to a routed number or delivered with a tenant's key
         SELECT r.* INTO route FROM callout.phone_route AS r
         WHERE r.trunk_phone_number = ev.sip_trunk_phone_number;
         call_user := coalesce(route.user_id, key.user_id);

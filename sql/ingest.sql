@@ -9,6 +9,9 @@
 \i test/fixtures/livekit_signer.sql
 \set ECHO all
 \set SHOW_CONTEXT never
+-- Times print in UTC, as the deliveries' instants are written.
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
 
 -- The key deliveries are signed with, and the instant they are verified at (unix 1767268800).
 SELECT callout.add_signing_key('APIingest', 'ingest-secret-of-at-least-32-characters');
@@ -26,15 +29,17 @@ RETURNS text LANGUAGE sql AS $$
             || more)::text
 $$;
 
--- The SIP participant of an event: the phone leg.
+-- The SIP participant of an event: the phone leg; `rule` is the dispatch rule of an inbound call.
 CREATE FUNCTION pg_temp.sip(joined_at bigint, call_status text, phone text,
-                            reason text DEFAULT NULL, trunk text DEFAULT '+18005550100')
+                            reason text DEFAULT NULL, trunk text DEFAULT '+18005550100',
+                            rule text DEFAULT NULL)
 RETURNS jsonb LANGUAGE sql AS $$
     SELECT jsonb_build_object('participant', jsonb_strip_nulls(jsonb_build_object(
         'identity', 'sip_' || coalesce(phone, 'hidden'), 'kind', 'SIP', 'joinedAt', joined_at::text,
         'disconnectReason', reason,
         'attributes', jsonb_strip_nulls(jsonb_build_object(
-            'sip.callStatus', call_status, 'sip.phoneNumber', phone, 'sip.trunkPhoneNumber', trunk)))))
+            'sip.callStatus', call_status, 'sip.phoneNumber', phone, 'sip.trunkPhoneNumber', trunk,
+            'sip.ruleID', rule)))))
 $$;
 
 -- The egress of an egress_ended event.
@@ -85,11 +90,12 @@ SELECT callout.trust_gateway_role('regress_ingest_gateway');
 -- name: create call log
 SELECT callout.register_call('tenant_a', 'call-_+14155550100_create', 'inbound') AS call_create \gset
 SELECT user_id, room_name, direction, phone_number, registered_phone_number, campaign_id, status,
-       outcome, duration_seconds, room_sid, started_at, ended_at, created_at <= now() AS created
+       outcome, duration_seconds, room_sid, started_at, ended_at
 FROM callout.call_log WHERE id = :call_create;
 
 -- ... a second open call of the same tenant and room is refused
-SELECT callout.register_call('tenant_a', 'call-_+14155550100_create', 'inbound');
+SELECT pg_temp.error_of($$SELECT callout.register_call('tenant_a', 'call-_+14155550100_create', 'inbound')$$)
+       AS second_open_call;
 -- ... and so is a direction that is neither inbound nor outbound
 SELECT callout.register_call('tenant_a', 'call-_+14155550100_other', 'sideways');
 
@@ -542,35 +548,47 @@ SELECT status, room_sid FROM callout.call_log WHERE id = :call_stale;
 SELECT call_log_id FROM callout.livekit_call_event WHERE event_id = 'EV_stale_1';
 
 -- name: inbound call auto-created from a phone route
--- Nobody registers inbound calls to a routed number: the SIP leg's dialed number
--- (sip.trunkPhoneNumber) names the tenant, and the room's earlier events are attached.
+-- Nobody registers inbound calls to a routed number: the SIP leg a dispatch rule routed
+-- (sip.ruleID) names the tenant by its dialed number (sip.trunkPhoneNumber), and the room's
+-- earlier events are attached.
 SELECT callout.add_phone_route('+18005550177', 'tenant_c', 'agent-c');
 SELECT status, call_id FROM pg_temp.deliver(pg_temp.body('room_started', 'EV_route_1', 'call-_+14155550114_route',
                                                         'RM_route', 1767268800));
 SELECT status, call_id IS NOT NULL AS call_created
 FROM pg_temp.deliver(pg_temp.body('participant_joined', 'EV_route_2', 'call-_+14155550114_route', 'RM_route', 1767268801,
-                                  pg_temp.sip(1767268801, 'ringing', '+14155550114', trunk => '+18005550177')));
+                                  pg_temp.sip(1767268801, 'ringing', '+14155550114', rule => 'SDR_inbound', trunk => '+18005550177')));
 SELECT user_id, direction, agent_config_id, status, phone_number, room_sid, started_at,
        (SELECT array_agg(e.event_id ORDER BY e.event_id) FROM callout.livekit_call_event AS e WHERE e.call_log_id = c.id) AS events
 FROM callout.call_log AS c WHERE room_name = 'call-_+14155550114_route';
 -- a number nobody routes, with a key bound to no tenant: no call, the event waits
 SELECT status, call_id
 FROM pg_temp.deliver(pg_temp.body('participant_joined', 'EV_noroute', 'call-_+14155550115_noroute', 'RM_noroute', 1767268801,
-                                  pg_temp.sip(1767268801, 'ringing', '+14155550115', trunk => '+18005550178')));
+                                  pg_temp.sip(1767268801, 'ringing', '+14155550115', rule => 'SDR_inbound', trunk => '+18005550178')));
 SELECT count(*) AS calls FROM callout.call_log WHERE room_name = 'call-_+14155550115_noroute';
 
 -- name: inbound call auto-created from a tenant-bound key
 SELECT status, call_id IS NOT NULL AS call_created
 FROM pg_temp.deliver(pg_temp.body('participant_joined', 'EV_bound_1', 'call-_+14155550116_bound', 'RM_bound', 1767268801,
-                                  pg_temp.sip(1767268801, 'ringing', '+14155550116', trunk => '+18005550179')),
+                                  pg_temp.sip(1767268801, 'ringing', '+14155550116', rule => 'SDR_inbound', trunk => '+18005550179')),
                      'APItenantB', 'tenant-b-secret-of-at-least-32-chars');
 SELECT user_id, direction, status, phone_number FROM callout.call_log WHERE room_name = 'call-_+14155550116_bound';
 -- a bound key never creates a call for another tenant's routed number
 SELECT status, call_id
 FROM pg_temp.deliver(pg_temp.body('participant_joined', 'EV_bound_2', 'call-_+14155550117_bound', 'RM_bound2', 1767268801,
-                                  pg_temp.sip(1767268801, 'ringing', '+14155550117', trunk => '+18005550177')),
+                                  pg_temp.sip(1767268801, 'ringing', '+14155550117', rule => 'SDR_inbound', trunk => '+18005550177')),
                      'APItenantB', 'tenant-b-secret-of-at-least-32-chars');
 SELECT count(*) AS calls FROM callout.call_log WHERE room_name = 'call-_+14155550117_bound';
+-- an outbound call whose SIP leg (no dispatch rule: no sip.ruleID) is reported with the
+-- tenant's bound key before the application registered it: no inbound call is made of it;
+-- registering it works and gives one outbound call that holds the event
+SELECT status IN ('processed', 'unmatched') AS accepted
+FROM pg_temp.deliver(pg_temp.body('participant_joined', 'EV_bound_out', 'outbound-campaign-77-lead-000004-Xy4', 'RM_bound_out',
+                                  1767268801, pg_temp.sip(1767268801, 'dialing', '+49309018304', trunk => '+18005550142')),
+                     'APItenantB', 'tenant-b-secret-of-at-least-32-chars');
+SELECT callout.register_call('tenant_b', 'outbound-campaign-77-lead-000004-Xy4', 'outbound') IS NOT NULL AS registered;
+SELECT user_id, direction, status, campaign_id, phone_number, room_sid,
+       (SELECT array_agg(e.event_id) FROM callout.livekit_call_event AS e WHERE e.call_log_id = c.id) AS events
+FROM callout.call_log AS c WHERE room_name = 'outbound-campaign-77-lead-000004-Xy4';
 
 -- name: late egress_ended reaches its call by room sid
 -- Call 1 of a room ends; call 2 reuses the room's name; call 1's recording arrives after both.

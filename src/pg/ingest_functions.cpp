@@ -139,7 +139,7 @@ CALLOUT_SQL_FUNCTION(callout_event_facts) {
     core::LivekitEvent event;
     EventReading reading = callout::pg::read_livekit_event(&PG_GETARG_JSONB_P(0)->root, event);
 
-    RowBuilder<18> row;
+    RowBuilder<19> row;
     row.add(CStringGetTextDatum(reading_name(reading)), false);
     row.add_text(event.event_name);
     row.add_text(event.event_id);
@@ -155,6 +155,7 @@ CALLOUT_SQL_FUNCTION(callout_event_facts) {
     row.add_text(event.sip_call_status);
     row.add_text(event.sip_phone_number);
     row.add_text(event.sip_trunk_phone_number);
+    row.add_text(event.sip_rule_id);
     row.add_int4(core::event_call_duration(event));
     row.add_text(event.recording_location);
     row.add_text(event.egress_status);

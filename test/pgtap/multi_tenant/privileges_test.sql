@@ -3,7 +3,7 @@
 -- clock leeway nor create anything in schema callout, and an explicit grant opens exactly the
 -- function granted.
 BEGIN;
-SELECT plan(58);
+SELECT plan(61);
 
 -- The functions, with the calls a role would make.
 CREATE TEMP TABLE functions (name text PRIMARY KEY, signature text NOT NULL, call text NOT NULL);
@@ -47,6 +47,26 @@ SELECT function_privs_are('callout', name, string_to_array(signature, ', ')::nam
 FROM functions ORDER BY name;
 SELECT schema_privs_are('callout', 'callout_tap_tenant', ARRAY[]::text[],
                         'a fresh role has no privilege on schema callout');
+
+-- The same for every function, table and sequence of the install script (3).
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+                WHERE p.pronamespace = 'callout'::regnamespace
+                  AND (p.proacl IS NULL OR EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) AS a
+                                                   WHERE a.grantee = 0))
+                ORDER BY 1),
+          ARRAY[]::text[], 'PUBLIC may execute no function of callout (EXECUTE revoked on each)');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+                WHERE p.pronamespace = 'callout'::regnamespace
+                  AND has_function_privilege('callout_tap_tenant', p.oid, 'EXECUTE')
+                ORDER BY 1),
+          ARRAY[]::text[], 'a fresh role may execute no function of callout');
+SELECT is(ARRAY(SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c
+                WHERE c.relnamespace = 'callout'::regnamespace AND c.relkind IN ('r', 'S', 'v', 'm', 'p', 'f')
+                  AND EXISTS (SELECT FROM pg_catalog.aclexplode(coalesce(c.relacl, acldefault(
+                                  CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) AS a
+                              WHERE a.grantee = 0)
+                ORDER BY 1),
+          ARRAY[]::text[], 'PUBLIC has no privilege on any table or sequence of callout');
 
 -- As the fresh role: no function is reachable (9), the leeway cannot be widened (3), nothing
 -- can be created in callout (1).

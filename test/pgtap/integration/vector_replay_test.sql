@@ -1,0 +1,302 @@
+-- Replay of the public LiveKit vectors (test/vectors) through process_livekit_webhook: each call
+-- scenario's call is registered first ('call-' rooms inbound, 'outbound-' rooms outbound), its
+-- deliveries arrive in seq order (the retried duplicate included), each verified at the
+-- vector's own instant with the SDK's 10 s leeway; then the stored rows are checked against the
+-- facts of the vectors and the outcomes of DESIGN.md §9. Every negative vector answers
+-- rejected with the reason it expects, and changes nothing.
+BEGIN;
+SELECT plan(101);
+
+SET LOCAL callout.clock_leeway = 10;
+
+-- The vectors are verified with one configured key pair (1).
+SELECT is((SELECT count(DISTINCT (api_key, api_secret))::integer FROM livekit_test.vectors), 1,
+          'the vectors share one configured key pair');
+DO $$
+BEGIN
+    PERFORM callout.add_signing_key(k.api_key, k.api_secret)
+    FROM (SELECT DISTINCT api_key, api_secret FROM livekit_test.vectors) AS k;
+END
+$$;
+
+-- One delivery of a vector, verified at the vector's own instant.
+CREATE FUNCTION pg_temp.deliver(vector_name text) RETURNS callout.webhook_result
+LANGUAGE plpgsql AS $$
+DECLARE
+    v livekit_test.vectors;
+BEGIN
+    SELECT * INTO STRICT v FROM livekit_test.vectors WHERE name = vector_name;
+    PERFORM set_config('callout.verify_at', v.verified_at::text, true);
+    RETURN callout.process_livekit_webhook(v.body, v.token);
+END
+$$;
+
+-- What each delivery of a scenario must answer.
+CREATE TEMP TABLE expected_answer (name text PRIMARY KEY, answer text NOT NULL);
+INSERT INTO expected_answer VALUES
+    ('in1_room_started', 'processed'),
+    ('in1_sip_participant_joined', 'processed'),
+    ('in1_agent_participant_joined', 'processed'),
+    ('in1_track_published', 'ignored'),
+    ('in1_egress_started', 'ignored'),
+    ('in1_sip_participant_left_hangup', 'processed'),
+    ('in1_sip_participant_left_retry_duplicate', 'duplicate/already processed'),
+    ('in1_room_finished', 'processed'),
+    ('in1_egress_ended_file', 'processed'),
+    ('ob_answered_room_started', 'processed'),
+    ('ob_answered_participant_joined_dialing', 'processed'),
+    ('ob_answered_long_call_participant_left', 'processed'),
+    ('ob_answered_room_finished', 'processed'),
+    ('ob_no_answer_participant_joined', 'processed'),
+    ('ob_no_answer_participant_left', 'processed'),
+    ('ob_busy_participant_left', 'processed'),
+    ('ob_trunk_failure_participant_left', 'processed'),
+    ('ob_short_call_participant_left', 'processed'),
+    ('ob_agent_removed_participant_left', 'processed'),
+    ('ob_participant_connection_aborted', 'processed'),
+    ('egress_updated_active', 'ignored'),
+    ('egress_ended_failed_no_location', 'processed'),
+    ('track_unpublished_ignored', 'ignored'),
+    ('ingress_started_ignored', 'ignored'),
+    ('unicode_participant_left', 'processed'),
+    ('hidden_phone_number_participant_joined', 'processed'),
+    ('standard_participant_joined_kind_omitted', 'processed'),
+    ('room_finished_with_room_end_reason', 'processed');
+
+-- The call each scenario must end as: the webhook-owned columns (times as unix seconds) and
+-- the outcome. rer (a room that idled out with no phone leg) has its outcome left unchecked.
+CREATE TEMP TABLE expected_call (
+    scenario text PRIMARY KEY, label text NOT NULL, outcome callout.call_outcome, check_outcome boolean NOT NULL,
+    row jsonb NOT NULL);
+INSERT INTO expected_call VALUES
+    ('in1', 'in1: inbound, answered, 187 s (the SIP leg, not the room''s 209 s), recorded', 'completed', true,
+     '{"status": "ended", "duration_seconds": 187, "phone_number": "+14155550123",
+       "disconnect_reason": "CLIENT_INITIATED", "sip_call_status": "hangup",
+       "recording_url": "https://acme-call-recordings.s3.amazonaws.com/calls/2026/01/01/SCL_NFY26D5ujP7n.ogg",
+       "room_sid": "RM_MwNsaNSjtNNy", "started_at": 1767268800, "ended_at": 1767268988,
+       "campaign_id": null, "direction": "inbound"}'),
+    ('ob-000123', 'ob_answered: a long answered call', 'completed', true,
+     '{"status": "ended", "duration_seconds": 3725, "phone_number": "+49309018323",
+       "disconnect_reason": "CLIENT_INITIATED", "sip_call_status": "hangup", "recording_url": null,
+       "room_sid": "RM_BVD8Rx7V96zh", "started_at": 1767272400, "ended_at": 1767276126,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('ob-000124', 'ob_no_answer: rang out', 'no_answer', true,
+     '{"status": "ended", "duration_seconds": 45, "phone_number": "+49309018324",
+       "disconnect_reason": "USER_UNAVAILABLE", "sip_call_status": "ringing", "recording_url": null,
+       "room_sid": "RM_eQeU3dkxuz7c", "started_at": 1767273000, "ended_at": 1767273046,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('ob-000125', 'ob_busy: rejected by the callee', 'busy', true,
+     '{"status": "ended", "duration_seconds": 6, "phone_number": "+49309018325",
+       "disconnect_reason": "USER_REJECTED", "sip_call_status": "dialing", "recording_url": null,
+       "room_sid": "RM_Mybguf8nu2NF", "started_at": 1767273300, "ended_at": 1767273307,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('ob-000126', 'ob_trunk_failure: the trunk failed', 'failed', true,
+     '{"status": "ended", "duration_seconds": 2, "phone_number": "+49309018326",
+       "disconnect_reason": "SIP_TRUNK_FAILURE", "sip_call_status": "dialing", "recording_url": null,
+       "room_sid": "RM_xy8mGaUB2Wu4", "started_at": 1767273600, "ended_at": 1767273603,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('ob-000128', 'ob_short_call: answered, 4 s', 'completed', true,
+     '{"status": "ended", "duration_seconds": 4, "phone_number": "+49309018328",
+       "disconnect_reason": "CLIENT_INITIATED", "sip_call_status": "hangup", "recording_url": null,
+       "room_sid": "RM_ohqLTHkhtxdf", "started_at": 1767273900, "ended_at": 1767273905,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('ob-000129', 'ob_agent_removed: answered, then removed', 'completed', true,
+     '{"status": "ended", "duration_seconds": 94, "phone_number": "+49309018329",
+       "disconnect_reason": "PARTICIPANT_REMOVED", "sip_call_status": "active", "recording_url": null,
+       "room_sid": "RM_hoJRWyBkVNEJ", "started_at": 1767274200, "ended_at": 1767274295,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('ob-000131', 'ob_participant_connection_aborted: never joined', 'failed', true,
+     '{"status": "ended", "duration_seconds": 11, "phone_number": "+49309018331",
+       "disconnect_reason": "JOIN_FAILURE", "sip_call_status": "dialing", "recording_url": null,
+       "room_sid": "RM_mEa3cCthCCw7", "started_at": 1767274800, "ended_at": 1767274812,
+       "campaign_id": "4711", "direction": "outbound"}'),
+    ('egx', 'egx: a failed egress leaves no recording, and no end arrived', NULL, true,
+     '{"status": "registered", "duration_seconds": null, "phone_number": "+14155550555",
+       "disconnect_reason": null, "sip_call_status": null, "recording_url": null,
+       "room_sid": "RM_E9CJVhmgP8Hw", "started_at": null, "ended_at": null,
+       "campaign_id": null, "direction": "inbound"}'),
+    ('uni', 'uni: a Unicode room name, answered, 41 s', 'completed', true,
+     '{"status": "ended", "duration_seconds": 41, "phone_number": "+33142685300",
+       "disconnect_reason": "CLIENT_INITIATED", "sip_call_status": "hangup", "recording_url": null,
+       "room_sid": "RM_EEF3HZA7nkDV", "started_at": 1767276000, "ended_at": 1767276042,
+       "campaign_id": null, "direction": "inbound"}'),
+    ('hide', 'hide: a caller with a hidden number, still ringing', NULL, true,
+     '{"status": "in_progress", "duration_seconds": null, "phone_number": null,
+       "disconnect_reason": null, "sip_call_status": "ringing", "recording_url": null,
+       "room_sid": "RM_3eVtKdgbVSDa", "started_at": 1767276200, "ended_at": null,
+       "campaign_id": null, "direction": "inbound"}'),
+    ('std', 'std: a standard participant does not start a call', NULL, true,
+     '{"status": "registered", "duration_seconds": null, "phone_number": null,
+       "disconnect_reason": null, "sip_call_status": null, "recording_url": null,
+       "room_sid": "RM_G2Vy988MEUtA", "started_at": 1767276300, "ended_at": null,
+       "campaign_id": null, "direction": "inbound"}'),
+    ('rer', 'rer: room_finished alone ends the call with the room''s 300 s', NULL, false,
+     '{"status": "ended", "duration_seconds": 300, "phone_number": "+14155550666",
+       "disconnect_reason": null, "sip_call_status": null, "recording_url": null,
+       "room_sid": "RM_qCgGFJ6ufWvH", "started_at": 1767276600, "ended_at": 1767276900,
+       "campaign_id": null, "direction": "inbound"}');
+
+-- The scenarios of the vectors are exactly these, one room each (1).
+SELECT is(
+    ARRAY(SELECT scenario || ':' || count(DISTINCT expect->>'room_name') FROM livekit_test.vectors
+          WHERE scenario IS NOT NULL GROUP BY scenario ORDER BY scenario),
+    ARRAY(SELECT scenario || ':1' FROM expected_call ORDER BY scenario),
+    'the vectors hold these 13 call scenarios, one room each');
+
+-- Each scenario's call, registered before its events arrive: 'outbound-' rooms outbound for
+-- tenant_out, every other room inbound for tenant_in.
+CREATE TEMP TABLE scenario_call AS
+SELECT scenario, min(expect->>'room_name') AS room_name,
+       CASE WHEN min(expect->>'room_name') LIKE 'outbound-%' THEN 'outbound' ELSE 'inbound' END AS direction,
+       CASE WHEN min(expect->>'room_name') LIKE 'outbound-%' THEN 'tenant_out' ELSE 'tenant_in' END AS user_id,
+       NULL::bigint AS call_id
+FROM livekit_test.vectors WHERE scenario IS NOT NULL GROUP BY scenario;
+UPDATE scenario_call SET call_id = callout.register_call(user_id, room_name, direction);
+
+-- The rejected vectors' rooms get a call too: a rejected delivery must leave it untouched.
+CREATE TEMP TABLE rejected_call AS
+SELECT v.name, callout.register_call('tenant_in', v.body::jsonb -> 'room' ->> 'name',
+                                     CASE WHEN v.body::jsonb -> 'room' ->> 'name' LIKE 'outbound-%'
+                                          THEN 'outbound' ELSE 'inbound' END) AS call_id
+FROM livekit_test.vectors AS v
+WHERE NOT (v.expect->>'valid')::boolean AND v.expect->>'reason' <> 'body_not_json';
+
+-- Every delivery, scenario by scenario in seq order, then every vector outside the scenarios.
+CREATE TEMP TABLE answer (n serial PRIMARY KEY, name text NOT NULL, scenario text, status text,
+                          reason text, event_id text, call_id bigint, outcome callout.call_outcome);
+DO $$
+DECLARE
+    v record;
+    r callout.webhook_result;
+BEGIN
+    FOR v IN SELECT name, scenario FROM livekit_test.vectors
+             ORDER BY scenario IS NULL, scenario, seq, name LOOP
+        r := pg_temp.deliver(v.name);
+        INSERT INTO answer (name, scenario, status, reason, event_id, call_id, outcome)
+        VALUES (v.name, v.scenario, r.status, r.reason, r.event_id, r.call_id, r.outcome);
+    END LOOP;
+END
+$$;
+
+-- Each scenario delivery answers as expected (28).
+SELECT is(a.status || coalesce('/' || a.reason, ''), e.answer, a.name || ': ' || e.answer)
+FROM answer AS a JOIN expected_answer AS e USING (name)
+ORDER BY a.n;
+
+-- Processed and duplicate answers name the scenario's call; ignored ones no call (1).
+SELECT is(
+    ARRAY(SELECT a.name FROM answer AS a JOIN scenario_call AS s USING (scenario)
+          WHERE a.call_id IS DISTINCT FROM CASE WHEN a.status = 'ignored' THEN NULL ELSE s.call_id END
+          ORDER BY a.n),
+    ARRAY[]::text[],
+    'every answer names the scenario''s own call (ignored ones none)');
+
+-- The outcome in the last processed answer of each scenario is the call's (1).
+SELECT is(
+    ARRAY(SELECT s.scenario FROM scenario_call AS s JOIN callout.call_log AS c ON c.id = s.call_id
+          WHERE (SELECT a.outcome FROM answer AS a WHERE a.scenario = s.scenario AND a.status = 'processed'
+                 ORDER BY a.n DESC LIMIT 1) IS DISTINCT FROM c.outcome
+          ORDER BY s.scenario),
+    ARRAY[]::text[],
+    'the last processed answer of each scenario carries its call''s outcome');
+
+-- The stored call of each scenario (13).
+SELECT is(
+    jsonb_build_object(
+        'status', c.status, 'duration_seconds', c.duration_seconds, 'phone_number', c.phone_number,
+        'disconnect_reason', c.disconnect_reason, 'sip_call_status', c.sip_call_status,
+        'recording_url', c.recording_url, 'room_sid', c.room_sid,
+        'started_at', extract(epoch FROM c.started_at)::bigint,
+        'ended_at', extract(epoch FROM c.ended_at)::bigint,
+        'campaign_id', c.campaign_id, 'direction', c.direction),
+    e.row,
+    e.label)
+FROM expected_call AS e
+JOIN scenario_call AS s USING (scenario)
+JOIN callout.call_log AS c ON c.id = s.call_id
+ORDER BY e.scenario;
+
+-- The outcome of each call (12): DESIGN.md §9 for in1 and the ob_* calls, none for the calls
+-- whose end never arrived.
+SELECT is(c.outcome, e.outcome,
+          format('%s: outcome %s', split_part(e.label, ':', 1), coalesce(e.outcome::text, 'none yet')))
+FROM expected_call AS e
+JOIN scenario_call AS s USING (scenario)
+JOIN callout.call_log AS c ON c.id = s.call_id
+WHERE e.check_outcome
+ORDER BY e.scenario;
+
+-- Each call holds exactly the events its deliveries stored (13).
+SELECT is(
+    ARRAY(SELECT ev.event_id FROM callout.livekit_call_event AS ev WHERE ev.call_log_id = s.call_id
+          ORDER BY ev.event_id),
+    ARRAY(SELECT DISTINCT v.expect->>'event_id' FROM livekit_test.vectors AS v
+          JOIN expected_answer AS e USING (name)
+          WHERE v.scenario = s.scenario AND e.answer <> 'ignored'
+          ORDER BY 1),
+    s.scenario || ': the call holds its stored events')
+FROM scenario_call AS s
+ORDER BY s.scenario;
+
+-- The retried delivery left one event row (1).
+SELECT is((SELECT count(*)::integer FROM callout.livekit_call_event WHERE event_id = 'EV_mKUoerFN6dHW'), 1,
+          'in1: the hangup delivered twice is stored once');
+
+-- Stored payloads keep no TURN password, which the bodies did carry (2).
+SELECT ok((SELECT count(*) FROM livekit_test.vectors AS v JOIN callout.livekit_call_event AS ev
+           ON ev.event_id = v.expect->>'event_id'
+           WHERE strpos(v.body, '"turnPassword"') > 0) > 0,
+          'the stored events'' bodies carried room.turnPassword');
+SELECT is((SELECT count(*)::integer FROM callout.livekit_call_event WHERE payload -> 'room' ? 'turnPassword'), 0,
+          'no stored payload keeps room.turnPassword');
+
+-- The events of a call belong to its tenant (1).
+SELECT is(
+    ARRAY(SELECT ev.event_id FROM callout.livekit_call_event AS ev
+          JOIN callout.call_log AS c ON c.id = ev.call_log_id
+          WHERE ev.user_id IS DISTINCT FROM c.user_id ORDER BY ev.event_id),
+    ARRAY[]::text[],
+    'every attached event carries its call''s tenant');
+
+-- The negative vectors (auth_negative, body_negative, and clock ones that must fail): 21, the
+-- two body_not_json ones included (1), each rejected with the reason it expects (21).
+SELECT is(
+    (SELECT count(*)::integer FROM livekit_test.vectors
+     WHERE category IN ('auth_negative', 'body_negative', 'clock') AND NOT (expect->>'valid')::boolean),
+    21, 'the vectors hold 21 negative deliveries');
+SELECT is(a.status || '/' || coalesce(a.reason, ''), 'rejected/' || (v.expect->>'reason'),
+          a.name || ': rejected/' || (v.expect->>'reason'))
+FROM answer AS a JOIN livekit_test.vectors AS v USING (name)
+WHERE v.category IN ('auth_negative', 'body_negative', 'clock') AND NOT (v.expect->>'valid')::boolean
+ORDER BY a.name;
+
+-- The clock vectors that must pass are accepted: no call was registered for their rooms, so
+-- they are stored unmatched (2), each as one row without a call (1).
+SELECT is(a.status || coalesce('/' || a.reason, ''), 'unmatched', a.name || ': accepted, unmatched')
+FROM answer AS a JOIN livekit_test.vectors AS v USING (name)
+WHERE v.category = 'clock' AND (v.expect->>'valid')::boolean
+ORDER BY a.name;
+SELECT is(
+    ARRAY(SELECT ev.event_id || ':' || coalesce(ev.call_log_id::text, 'none') FROM callout.livekit_call_event AS ev
+          JOIN livekit_test.vectors AS v ON v.expect->>'event_id' = ev.event_id
+          WHERE v.category = 'clock' ORDER BY ev.event_id COLLATE "C"),
+    ARRAY['EV_UP8EzZBorD8a:none', 'EV_ejXWSiJwbjBH:none'],
+    'the accepted clock vectors are stored once each, attached to no call');
+
+-- Rejected deliveries stored nothing (1) and left their rooms' calls as registered (1).
+SELECT is(
+    (SELECT count(*)::integer FROM callout.livekit_call_event AS ev
+     JOIN (SELECT v.body::jsonb AS body FROM livekit_test.vectors AS v JOIN rejected_call USING (name)
+           OFFSET 0) AS r
+       ON ev.event_id = r.body ->> 'id' OR ev.room_name = r.body -> 'room' ->> 'name'),
+    0, 'no rejected delivery stored an event');
+SELECT is(
+    ARRAY(SELECT r.name FROM rejected_call AS r JOIN callout.call_log AS c ON c.id = r.call_id
+          WHERE c.status <> 'registered' OR c.room_sid IS NOT NULL OR c.outcome IS NOT NULL
+             OR c.started_at IS NOT NULL OR c.sip_call_status IS NOT NULL
+          ORDER BY r.name),
+    ARRAY[]::text[],
+    'the calls of the rejected deliveries'' rooms are untouched');
+
+SELECT * FROM finish();
+ROLLBACK;
