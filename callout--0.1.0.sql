@@ -340,6 +340,7 @@ COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged i
 
 -- Maps a role to one tenant (or, with NULL, makes it a read-only auditor) and grants it what a
 -- tenant needs: reading its calls and events, changing its calls' application-owned columns.
+-- Tenants never create calls: gateways register them.
 CREATE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -352,8 +353,7 @@ BEGIN
         'callout.get_call_outcome(bigint, text) TO %I', role);
     IF map_tenant_role.user_id IS NOT NULL THEN
         EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb), '
-            'callout.register_call(text, text, text, text, text, text, jsonb) TO %I', role);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
     END IF;
 END
 $$;
@@ -598,9 +598,12 @@ BEGIN
         RAISE EXCEPTION 'direction must be inbound or outbound'
             USING ERRCODE = '22023', DETAIL = pg_catalog.format('direction is %L.', direction);
     END IF;
-    -- a gateway may act for any tenant unless it has said which; a tenant only for itself
-    IF NOT (callout._session_is_gateway() AND (acting_for IS NULL OR acting_for = user_id))
-       AND acting_for IS DISTINCT FROM user_id THEN
+    -- calls are created by gateways (application servers) and admins only: a tenant that could
+    -- register room names could claim another tenant's calls (and their waiting events) by name.
+    -- A gateway acts for any tenant unless it has said which.
+    IF NOT callout._session_is_gateway() THEN
+        RAISE EXCEPTION 'only gateway and admin sessions may register calls' USING ERRCODE = '42501';
+    ELSIF acting_for IS NOT NULL AND acting_for <> user_id THEN
         RAISE EXCEPTION 'permission denied to register a call for another tenant'
             USING ERRCODE = '42501';
     END IF;

@@ -9,39 +9,50 @@ SELECT plan(63);
 
 CREATE TEMP TABLE tap_before AS SELECT pg_temp.calls_of('tenant-b') AS b_calls;
 
--- Deliveries for this file, minted by the superuser.
+-- Deliveries for this file, minted by the superuser. Inbound legs carry a dispatch rule id.
 DO $$
 BEGIN
     -- signed with A's bound key, for B's rooms
-    PERFORM pg_temp.mint('a-key b1 left', pg_temp.sip_event('participant_left', 'EV_TAP_AKEY_B1_LEFT', 'tap-room-b1',
-                                                             'RM_TAP_B1', 1767268760, 'hangup', '+14155550201',
-                                                             '+18005550200', 'CLIENT_INITIATED'), 'APItapTenantA');
-    PERFORM pg_temp.mint('a-key b1 finished', pg_temp.room_event('room_finished', 'EV_TAP_AKEY_B1_FINISHED',
-                                                                 'tap-room-b1', 'RM_TAP_B1', 1767268770), 'APItapTenantA');
-    PERFORM pg_temp.mint('a-key b2 joined', pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_B2_JOINED', 'tap-room-b2',
-                                                               'RM_TAP_B2_FORGED', 1767268701, 'active', '+14155550202',
-                                                               '+18005550200'), 'APItapTenantA');
-    -- an inbound call to B's routed number, first signed with A's key, then with the shared one
-    PERFORM pg_temp.mint('a-key routed joined', pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_ROUTED_JOINED',
-                                                                   'tap-room-routed-b', 'RM_TAP_ROUTED_B', 1767268701,
-                                                                   'active', '+14155550299', '+18005550222'),
+    PERFORM pg_temp.mint('a-key b1 left',
+                         pg_temp.sip_event('participant_left', 'EV_TAP_AKEY_B1_LEFT', 'tap-room-b1', 'RM_TAP_B1',
+                                           1767268760, 'hangup', '+14155550201', '+18005550200',
+                                           reason => 'CLIENT_INITIATED'),
                          'APItapTenantA');
-    PERFORM pg_temp.mint('routed joined', pg_temp.sip_event('participant_joined', 'EV_TAP_ROUTED_JOINED',
-                                                             'tap-room-routed-b', 'RM_TAP_ROUTED_B', 1767268702,
-                                                             'active', '+14155550299', '+18005550222'),
+    PERFORM pg_temp.mint('a-key b1 finished',
+                         pg_temp.room_event('room_finished', 'EV_TAP_AKEY_B1_FINISHED', 'tap-room-b1', 'RM_TAP_B1',
+                                            1767268770),
+                         'APItapTenantA');
+    PERFORM pg_temp.mint('a-key b2 joined',
+                         pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_B2_JOINED', 'tap-room-b2',
+                                           'RM_TAP_B2_FORGED', 1767268701, 'active', '+14155550202', '+18005550200',
+                                           rule_id => 'SDR_TAP_INBOUND'),
+                         'APItapTenantA');
+    -- an inbound call to B's routed number, first signed with A's key, then with the shared one
+    PERFORM pg_temp.mint('a-key routed joined',
+                         pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_ROUTED_JOINED', 'tap-room-routed-b',
+                                           'RM_TAP_ROUTED_B', 1767268701, 'active', '+14155550299', '+18005550222',
+                                           rule_id => 'SDR_TAP_INBOUND'),
+                         'APItapTenantA');
+    PERFORM pg_temp.mint('routed joined',
+                         pg_temp.sip_event('participant_joined', 'EV_TAP_ROUTED_JOINED', 'tap-room-routed-b',
+                                           'RM_TAP_ROUTED_B', 1767268702, 'active', '+14155550299', '+18005550222',
+                                           rule_id => 'SDR_TAP_INBOUND'),
                          'APItapShared');
     -- A's key on A's own rooms: it does work
-    PERFORM pg_temp.mint('a-key a2 joined', pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_A2_JOINED', 'tap-room-a2',
-                                                               'RM_TAP_A2', 1767268701, 'active', '+14155550102',
-                                                               '+18005550100'), 'APItapTenantA');
-    PERFORM pg_temp.mint('a-key inbound joined', pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_INBOUND_JOINED',
-                                                                    'tap-room-inbound-a', 'RM_TAP_INBOUND_A', 1767268701,
-                                                                    'active', '+14155550177', '+18005550177'),
+    PERFORM pg_temp.mint('a-key a2 joined',
+                         pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_A2_JOINED', 'tap-room-a2', 'RM_TAP_A2',
+                                           1767268701, 'active', '+14155550102', '+18005550100'),
+                         'APItapTenantA');
+    PERFORM pg_temp.mint('a-key inbound joined',
+                         pg_temp.sip_event('participant_joined', 'EV_TAP_AKEY_INBOUND_JOINED', 'tap-room-inbound-a',
+                                           'RM_TAP_INBOUND_A', 1767268701, 'active', '+14155550177', '+18005550177',
+                                           rule_id => 'SDR_TAP_INBOUND'),
                          'APItapTenantA');
     -- for the webhook-only role: B2's phone leg joins, signed with the shared key
-    PERFORM pg_temp.mint('b2 joined', pg_temp.sip_event('participant_joined', 'EV_TAP_B2_JOINED', 'tap-room-b2',
-                                                         'RM_TAP_B2', 1767268705, 'ringing', '+14155550202',
-                                                         '+18005550200'), 'APItapShared');
+    PERFORM pg_temp.mint('b2 joined',
+                         pg_temp.sip_event('participant_joined', 'EV_TAP_B2_JOINED', 'tap-room-b2', 'RM_TAP_B2',
+                                           1767268705, 'ringing', '+14155550202', '+18005550200'),
+                         'APItapShared');
     PERFORM callout.add_phone_route('+18005550222', 'tenant-b', 'agent-b-inbound');
 END
 $$;
@@ -99,7 +110,7 @@ SELECT results_eq($$SELECT status FROM pg_temp.deliver('routed joined')$$, $$VAL
 SELECT results_eq($$SELECT user_id, direction, agent_config_id, status::text FROM callout.call_log
                     WHERE room_name = 'tap-room-routed-b'$$,
                   $$VALUES ('tenant-b', 'inbound', 'agent-b-inbound', 'in_progress')$$,
-                  'the shared key: one call in the routed room, B''s, in progress, with its route''s agent');
+                  'the shared key: one call in the routed room, B''s, in progress, with its route''s agent config');
 SELECT is(pg_temp.stored(ARRAY['EV_TAP_AKEY_ROUTED_JOINED', 'EV_TAP_ROUTED_JOINED']),
           ARRAY['EV_TAP_AKEY_ROUTED_JOINED - tenant-a APItapTenantA',
                 format('EV_TAP_ROUTED_JOINED %s tenant-b APItapShared',

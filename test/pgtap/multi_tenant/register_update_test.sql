@@ -1,9 +1,9 @@
--- Writing calls across tenants: register_call creates calls only for the tenant the caller
--- is (a tenant for itself, a gateway for the tenant it acts for) and never takes over another
+-- Writing calls across tenants: register_call creates calls only for gateways (for the tenant
+-- they act for, or any when they act for none), never for tenants, and never takes over another
 -- tenant's open room; update_call_log changes only the application-owned columns of the
 -- caller's own calls, answers false for anyone else's, and refuses webhook-owned keys.
 BEGIN;
-SELECT plan(40);
+SELECT plan(43);
 \ir tenants.psql
 
 CREATE TEMP TABLE tap_before AS
@@ -19,25 +19,23 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION pg_temp.room_calls(text) FROM PUBLIC;
 
--- ---- register_call as tenant A (6)
+-- ---- register_call as tenant A (5): tenants never create calls, not even their own
 
 SET SESSION AUTHORIZATION callout_tap_a;
 SELECT throws_ok($$SELECT callout.register_call('tenant-b', 'tap-room-new-b', 'outbound')$$,
-                 '42501', 'permission denied to register a call for another tenant',
+                 '42501', 'permission denied for function register_call',
                  'tenant A cannot register a call for tenant B');
 SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-b1', 'outbound')$$,
-                 '23505', 'room tap-room-b1 already has an open call of another tenant',
+                 '42501', 'permission denied for function register_call',
                  'tenant A cannot take over B''s open room by registering its name');
 SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-b2', 'outbound')$$,
-                 '23505', 'room tap-room-b2 already has an open call of another tenant',
+                 '42501', 'permission denied for function register_call',
                  'tenant A cannot take over B''s registered room before it is bound to a sid');
-SELECT ok(callout.register_call('tenant-a', 'tap-room-a3', 'outbound', NULL, NULL, 'agent-a') > 0,
-          'tenant A registers a call for itself');
-SELECT results_eq($$SELECT user_id, status::text FROM callout.call_log WHERE room_name = 'tap-room-a3'$$,
-                  $$VALUES ('tenant-a', 'registered')$$,
-                  'tenant A reads its new call, registered for tenant-a');
-SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-a3', 'outbound')$$, '23505', NULL,
-                 'tenant A cannot open a second call in its own open room');
+SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-a3', 'outbound')$$,
+                 '42501', 'permission denied for function register_call',
+                 'tenant A cannot register a call for itself either: gateways register calls');
+SELECT is_empty($$SELECT 1 FROM callout.call_log WHERE room_name = 'tap-room-a3'$$,
+                'tenant A''s attempt created no call');
 RESET SESSION AUTHORIZATION;
 
 -- As the superuser (4): nothing was created for B, B's rooms still hold only B's calls.
@@ -45,9 +43,18 @@ SELECT is(pg_temp.room_calls('tap-room-new-b'), ARRAY[]::text[], 'no call was re
 SELECT is(pg_temp.room_calls('tap-room-b1'), ARRAY['tenant-b in_progress'], 'tap-room-b1 holds B1 only');
 SELECT is(pg_temp.room_calls('tap-room-b2'), ARRAY['tenant-b registered'], 'tap-room-b2 holds B2 only');
 SELECT is(pg_temp.calls_of('tenant-b'), (SELECT rows FROM tap_before WHERE user_id = 'tenant-b'),
-          'after tenant A registered: B''s calls are exactly as before');
+          'after tenant A''s attempts: B''s calls are exactly as before');
 
--- ---- register_call as the gateway (5)
+-- Even with EXECUTE granted by mistake, the function refuses a session that is no gateway (1).
+GRANT EXECUTE ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) TO callout_tap_a;
+SET SESSION AUTHORIZATION callout_tap_a;
+SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-a3', 'outbound')$$,
+                 '42501', 'only gateway and admin sessions may register calls',
+                 'a tenant granted EXECUTE by mistake is still refused');
+RESET SESSION AUTHORIZATION;
+REVOKE EXECUTE ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) FROM callout_tap_a;
+
+-- ---- register_call as the gateway (8)
 
 SET SESSION AUTHORIZATION callout_tap_gateway;
 SELECT set_config('callout.user_id', 'tenant-a', true) IS NULL AS acting \gset
@@ -59,6 +66,13 @@ SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-b1', 'inbo
                  'a gateway acting for A cannot take over B''s open room');
 SELECT ok(callout.register_call('tenant-a', 'tap-room-a4', 'outbound') > 0,
           'a gateway acting for A registers a call for A');
+SELECT ok(callout.register_call('tenant-a', 'tap-room-a3', 'outbound', NULL, NULL, 'agent-a') > 0,
+          'a gateway acting for A registers a second call for A');
+SELECT results_eq($$SELECT user_id, status::text FROM callout.call_log WHERE room_name = 'tap-room-a3'$$,
+                  $$VALUES ('tenant-a', 'registered')$$,
+                  'the gateway reads the new call, registered for tenant-a');
+SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-a3', 'outbound')$$, '23505', NULL,
+                 'a tenant''s room has one open call: registering it again is refused');
 SELECT set_config('callout.user_id', '', true) IS NULL AS acting \gset
 SELECT set_config('request.jwt.claims', '{"sub": "tenant-a"}', true) IS NULL AS acting \gset
 SELECT throws_ok($$SELECT callout.register_call('tenant-b', 'tap-room-new-b', 'outbound')$$,

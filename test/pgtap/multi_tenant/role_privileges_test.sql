@@ -11,8 +11,7 @@ SELECT plan(256);
 CREATE TEMP TABLE tap_role (role name PRIMARY KEY, label text NOT NULL, may_execute text[] NOT NULL);
 INSERT INTO tap_role VALUES
     ('callout_tap_a', 'tenant A',
-     ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
-           'register_call(text,text,text,text,text,text,jsonb)']),
+     ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)']),
     ('callout_tap_gateway', 'the gateway',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
            'register_call(text,text,text,text,text,text,jsonb)', 'resolve_call_context(text)']),

@@ -32,7 +32,7 @@ INSERT INTO expected_functions VALUES
     ('classify_outcome', ARRAY['numeric', 'text', 'text', 'numeric', 'numeric'],
      'callout.call_outcome', 'IMMUTABLE', false, 's', 'c', false),
     ('cpp_boundary_selftest', ARRAY['text'], 'text', 'VOLATILE', true, 'u', 'c', false),
-    -- C helpers of ingestion and tenancy
+    -- internal C functions of ingestion and tenancy
     ('_token_issuer', ARRAY['text'], 'text', 'IMMUTABLE', true, 's', 'c', false),
     ('_looks_like_plain_hmac', ARRAY['text'], 'boolean', 'IMMUTABLE', true, 's', 'c', false),
     ('_parse_json_body', ARRAY['text'], 'jsonb', 'IMMUTABLE', true, 's', 'c', false),
@@ -51,7 +51,7 @@ INSERT INTO expected_functions VALUES
     ('revoke_signing_key', ARRAY['text'], 'boolean', 'VOLATILE', false, 'u', 'sql', false),
     ('add_phone_route', ARRAY['text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
     -- applying events to calls
-    ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
+    ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_recompute_call', ARRAY['bigint', 'double precision', 'double precision'],
      'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_match_call', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'plpgsql', false),
@@ -118,7 +118,8 @@ INSERT INTO expected_composites VALUES
                           'room_creation_time timestamp with time zone', 'participant_identity text',
                           'participant_kind text', 'is_sip boolean', 'joined_at timestamp with time zone',
                           'disconnect_reason text', 'sip_call_status text', 'sip_phone_number text',
-                          'sip_trunk_phone_number text', 'call_duration_seconds integer', 'recording_url text',
+                          'sip_trunk_phone_number text', 'sip_rule_id text', 'call_duration_seconds integer',
+                          'recording_url text',
                           'egress_status text']),
     ('ingest_settings', ARRAY['verify_at timestamp with time zone', 'max_body_bytes integer',
                               'clock_leeway integer', 'min_connected_seconds double precision',
