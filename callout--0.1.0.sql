@@ -277,48 +277,86 @@ LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_invoking_role';
 -- ---- who is who (DESIGN.md §7)
 
 -- Whether this session's login role is a superuser or a member of a trusted gateway role.
+-- (PL/pgSQL so its plan is cached: row-level security calls these once per statement.)
 CREATE FUNCTION callout._session_is_gateway() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r
-            WHERE r.rolname OPERATOR(pg_catalog.=) session_user) OR EXISTS (
-        SELECT FROM callout.gateway_role AS g
-        JOIN pg_catalog.pg_roles AS r ON r.rolname OPERATOR(pg_catalog.=) g.role_name
-        WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))
+BEGIN
+    RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
+        OR EXISTS (SELECT FROM callout.gateway_role AS g
+                   JOIN pg_catalog.pg_roles AS r ON r.rolname = g.role_name
+                   WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
+END
 $$;
 
--- The tenant_role row the invoking role is mapped by (its own mapping first), if any.
+-- The mapping of the invoking role (after SET ROLE): its own if it has one, else the one
+-- mapping it inherits. Several different inherited mappings are ambiguous, so they map to
+-- nothing (mapped is false): a role never becomes an auditor or a tenant by sort order.
 CREATE FUNCTION callout._mapped_tenant(OUT mapped boolean, OUT user_id text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT count(*) OPERATOR(pg_catalog.>) 0, (pg_catalog.array_agg(t.user_id ORDER BY
-               r.oid OPERATOR(pg_catalog.=) callout._invoking_role() DESC, t.role_name))[1]
+DECLARE
+    invoking oid := callout._invoking_role();
+BEGIN
+    SELECT true, t.user_id INTO mapped, user_id FROM callout.tenant_role AS t
+    JOIN pg_catalog.pg_roles AS r ON r.rolname = t.role_name
+    WHERE r.oid = invoking;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    SELECT pg_catalog.count(DISTINCT coalesce(t.user_id, '')) = 1, pg_catalog.min(t.user_id)
+    INTO mapped, user_id
     FROM callout.tenant_role AS t
-    JOIN pg_catalog.pg_roles AS r ON r.rolname OPERATOR(pg_catalog.=) t.role_name
-    WHERE pg_catalog.pg_has_role(callout._invoking_role(), r.oid, 'MEMBER')
+    JOIN pg_catalog.pg_roles AS r ON r.rolname = t.role_name
+    WHERE pg_catalog.pg_has_role(invoking, r.oid, 'MEMBER');
+    IF NOT mapped THEN
+        user_id := NULL;
+    END IF;
+END
 $$;
 
+-- A trusted gateway's tenant: PostgREST's per-request JWT `sub` first, else callout.user_id.
 CREATE FUNCTION callout.current_user_id() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE
-        WHEN callout._session_is_gateway() THEN coalesce(
-            NULLIF(pg_catalog.current_setting('callout.user_id', true), ''),
-            NULLIF(NULLIF(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb
-                              OPERATOR(pg_catalog.->>) 'sub', ''))
-        ELSE (SELECT m.user_id FROM callout._mapped_tenant() AS m)
-    END
+BEGIN
+    IF callout._session_is_gateway() THEN
+        RETURN coalesce(
+            NULLIF(NULLIF(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', ''),
+            NULLIF(pg_catalog.current_setting('callout.user_id', true), ''));
+    END IF;
+    RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
+END
 $$;
-COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s callout.user_id or JWT sub, else the tenant the role is mapped to; NULL for none';
+COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub or callout.user_id, else the tenant the role is mapped to; NULL for none';
 
 -- A role mapped to NULL reads every tenant's rows (and writes none).
 CREATE FUNCTION callout.is_auditor() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT NOT callout._session_is_gateway() AND m.mapped AND m.user_id IS NULL
-    FROM callout._mapped_tenant() AS m
+BEGIN
+    IF callout._session_is_gateway() THEN
+        RETURN false;
+    END IF;
+    RETURN (SELECT m.mapped AND m.user_id IS NULL FROM callout._mapped_tenant() AS m);
+END
 $$;
 COMMENT ON FUNCTION callout.is_auditor() IS 'whether this session is a read-only auditor of all tenants';
+
+-- Refuses roles that must never be mapped or trusted: PUBLIC (GRANT ... TO "public" means
+-- everyone), the predefined pg_* roles, and names that are no role.
+CREATE FUNCTION callout._check_role(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF role IS NULL OR pg_catalog.lower(role) = 'public' OR role LIKE 'pg\_%' THEN
+        RAISE EXCEPTION 'role % cannot be trusted or mapped', pg_catalog.quote_ident(role)
+            USING ERRCODE = '22023';
+    ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role) THEN
+        RAISE EXCEPTION 'role % does not exist', pg_catalog.quote_ident(role) USING ERRCODE = '42704';
+    END IF;
+END
+$$;
 
 -- Registers a role whose members (by login) are trusted to say which tenant they act for, and
 -- grants it what an application server needs.
@@ -326,14 +364,14 @@ CREATE FUNCTION callout.trust_gateway_role(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._check_role(role);
     INSERT INTO callout.gateway_role (role_name) VALUES (role) ON CONFLICT DO NOTHING;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
         'callout.register_call(text, text, text, text, text, text, jsonb), '
-        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text), '
-        'callout.resolve_call_context(text) TO %I', role);
+        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text) TO %I', role);
 END
 $$;
 COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged in as members of role to set callout.user_id or request.jwt.claims';
@@ -345,6 +383,10 @@ CREATE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._check_role(role);
+    IF map_tenant_role.user_id = '' THEN
+        RAISE EXCEPTION 'user_id must not be empty (NULL makes an auditor)' USING ERRCODE = '22023';
+    END IF;
     INSERT INTO callout.tenant_role AS t (role_name, user_id) VALUES (role, map_tenant_role.user_id)
     ON CONFLICT (role_name) DO UPDATE SET user_id = excluded.user_id;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
@@ -379,12 +421,22 @@ CREATE POLICY livekit_call_event_read ON callout.livekit_call_event FOR SELECT
 CREATE FUNCTION callout.add_signing_key(api_key text, api_secret text, user_id text DEFAULT NULL,
                                         allow_plain_hmac boolean DEFAULT false)
 RETURNS void
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    -- checked here, so that no constraint error ever prints the row (and the secret in it)
+    IF api_key IS NULL OR api_key = '' OR api_secret IS NULL OR api_secret = '' THEN
+        RAISE EXCEPTION 'api_key and api_secret must not be empty' USING ERRCODE = '22023';
+    ELSIF user_id = '' THEN
+        RAISE EXCEPTION 'user_id must not be empty (NULL binds the key to no tenant)'
+            USING ERRCODE = '22023';
+    END IF;
     INSERT INTO callout.signing_key AS k (api_key, api_secret, user_id, allow_plain_hmac)
-    VALUES (api_key, api_secret, user_id, allow_plain_hmac)
-    ON CONFLICT (api_key) DO UPDATE SET api_secret = excluded.api_secret, user_id = excluded.user_id,
-        allow_plain_hmac = excluded.allow_plain_hmac, created_at = pg_catalog.now(), revoked_at = NULL
+    VALUES (api_key, api_secret, user_id, coalesce(allow_plain_hmac, false))
+    ON CONFLICT ON CONSTRAINT signing_key_pkey DO UPDATE SET api_secret = excluded.api_secret,
+        user_id = excluded.user_id, allow_plain_hmac = excluded.allow_plain_hmac,
+        created_at = pg_catalog.now(), revoked_at = NULL;
+END
 $$;
 COMMENT ON FUNCTION callout.add_signing_key(text, text, text, boolean) IS 'add (or replace) a LiveKit API key pair deliveries are verified with; bound to a tenant when user_id is given';
 
@@ -428,7 +480,8 @@ BEGIN
                                              pg_catalog.current_setting('transaction_isolation')),
                   HINT = 'Deliver webhooks and register calls in READ COMMITTED transactions (the default).';
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(1668047988, pg_catalog.hashtext(room_name));
+    -- 1024 buckets: a batch of many rooms in one transaction holds at most 1024 locks
+    PERFORM pg_catalog.pg_advisory_xact_lock(1668047988, pg_catalog.hashtext(room_name) & 1023);
 END
 $$;
 
@@ -600,12 +653,14 @@ BEGIN
     END IF;
     -- calls are created by gateways (application servers) and admins only: a tenant that could
     -- register room names could claim another tenant's calls (and their waiting events) by name.
-    -- A gateway acts for any tenant unless it has said which.
+    -- A gateway registers for the tenant it acts for; only a superuser for anyone.
     IF NOT callout._session_is_gateway() THEN
         RAISE EXCEPTION 'only gateway and admin sessions may register calls' USING ERRCODE = '42501';
-    ELSIF acting_for IS NOT NULL AND acting_for <> user_id THEN
+    ELSIF acting_for IS DISTINCT FROM user_id
+          AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user) THEN
         RAISE EXCEPTION 'permission denied to register a call for another tenant'
-            USING ERRCODE = '42501';
+            USING ERRCODE = '42501',
+                  HINT = 'A gateway says which tenant it acts for with callout.user_id or its JWT sub.';
     END IF;
     PERFORM callout._lock_room(room_name);
     SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
@@ -677,7 +732,7 @@ AS $$
     ORDER BY c.status IN ('registered', 'in_progress') DESC, c.created_at DESC, c.id DESC
     LIMIT 1
 $$;
-COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest): for ingestion and admin roles';
+COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest): for ingestion and admin roles, granted explicitly';
 
 -- ---- ingestion
 
@@ -787,7 +842,17 @@ BEGIN
         ev.participant_identity, ev.participant_kind, ev.is_sip, ev.joined_at,
         ev.disconnect_reason, ev.sip_call_status, ev.sip_phone_number,
         ev.sip_trunk_phone_number, ev.call_duration_seconds, ev.recording_url,
-        ev.egress_status, payload #- '{room,turnPassword}');
+        ev.egress_status, payload #- '{room,turnPassword}')
+    ON CONFLICT (event_id) DO NOTHING;
+    IF NOT FOUND THEN
+        -- the same event id, stored meanwhile by a delivery of another room (another lock)
+        SELECT e.body_sha256, e.call_log_id INTO stored FROM callout.livekit_call_event AS e
+        WHERE e.event_id = ev.event_id;
+        RETURN ROW('duplicate',
+                   CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
+                        ELSE 'conflicting_duplicate' END,
+                   ev.event_id, NULL, NULL)::callout.webhook_result;
+    END IF;
 
     IF call_id IS NULL THEN
         RETURN ROW('unmatched', NULL, ev.event_id, NULL, NULL)::callout.webhook_result;
@@ -816,7 +881,7 @@ REVOKE ALL ON FUNCTION
     callout._parse_json_body(text), callout._event_facts(jsonb), callout._ingest_settings(),
     callout._invoking_role(), callout._session_is_gateway(), callout._mapped_tenant(),
     callout.current_user_id(), callout.is_auditor(),
-    callout.trust_gateway_role(name), callout.map_tenant_role(name, text),
+    callout.trust_gateway_role(name), callout.map_tenant_role(name, text), callout._check_role(name),
     callout.add_signing_key(text, text, text, boolean), callout.revoke_signing_key(text),
     callout.add_phone_route(text, text, text), callout._lock_room(text),
     callout._recompute_call(bigint, double precision, double precision),

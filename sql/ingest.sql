@@ -351,6 +351,8 @@ RESET SESSION AUTHORIZATION;
 SELECT metadata FROM callout.call_log WHERE id = :call_outcome;
 
 -- name: resolve call context correct user
+-- (granted explicitly: it is for ingestion and admin roles, not part of trust_gateway_role)
+GRANT EXECUTE ON FUNCTION callout.resolve_call_context(text) TO regress_ingest_gateway;
 SET SESSION AUTHORIZATION regress_ingest_gateway;
 SELECT set_config('callout.user_id', 'tenant_b', false) IS NOT NULL AS acting;
 SELECT call_id = :call_b AS own_call, user_id, agent_config_id

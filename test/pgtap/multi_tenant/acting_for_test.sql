@@ -115,7 +115,7 @@ SELECT results_eq('SELECT id FROM callout.call_log ORDER BY id',
                   ARRAY(SELECT id FROM tap_call WHERE user_id = 'tenant-b' ORDER BY id),
                   'the same gateway acting for tenant-b reads B''s calls');
 SELECT pg_temp.claim('tenant-b', 'tenant-a') IS NULL AS claimed \gset
-SELECT is(callout.current_user_id(), 'tenant-b', 'callout.user_id wins over request.jwt.claims');
+SELECT is(callout.current_user_id(), 'tenant-a', 'the per-request JWT sub wins over callout.user_id');
 SELECT set_config('request.jwt.claims', '{"role": "callout_tap_gateway"}', true) IS NULL AS claimed \gset
 SELECT set_config('callout.user_id', '', true) IS NULL AS claimed \gset
 SELECT is(callout.current_user_id(), NULL, 'claims without a sub name no tenant');

@@ -85,8 +85,10 @@ SELECT throws_ok(format($$SELECT callout.get_call_outcome(%s, 'tenant-a')$$, :a1
                  'the no-grants role cannot call get_call_outcome');
 RESET SESSION AUTHORIZATION;
 
--- ---- resolve_call_context: the gateway acting for A resolves A's rooms only (8)
+-- ---- resolve_call_context: granted explicitly (trust_gateway_role does not); the gateway
+-- acting for A then resolves A's rooms only (8)
 
+GRANT EXECUTE ON FUNCTION callout.resolve_call_context(text) TO callout_tap_gateway;
 SET SESSION AUTHORIZATION callout_tap_gateway;
 SELECT set_config('callout.user_id', 'tenant-a', true) IS NULL AS acting \gset
 SELECT results_eq($$SELECT call_id, user_id, agent_config_id FROM callout.resolve_call_context('tap-room-a1')$$,

@@ -3,7 +3,7 @@
 -- tenant's open room; update_call_log changes only the application-owned columns of the
 -- caller's own calls, answers false for anyone else's, and refuses webhook-owned keys.
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 \ir tenants.psql
 
 CREATE TEMP TABLE tap_before AS
@@ -54,7 +54,7 @@ SELECT throws_ok($$SELECT callout.register_call('tenant-a', 'tap-room-a3', 'outb
 RESET SESSION AUTHORIZATION;
 REVOKE EXECUTE ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) FROM callout_tap_a;
 
--- ---- register_call as the gateway (8)
+-- ---- register_call as the gateway (9)
 
 SET SESSION AUTHORIZATION callout_tap_gateway;
 SELECT set_config('callout.user_id', 'tenant-a', true) IS NULL AS acting \gset
@@ -79,8 +79,12 @@ SELECT throws_ok($$SELECT callout.register_call('tenant-b', 'tap-room-new-b', 'o
                  '42501', 'permission denied to register a call for another tenant',
                  'a gateway acting for A through request.jwt.claims cannot register a call for B');
 SELECT set_config('request.jwt.claims', '', true) IS NULL AS acting \gset
+SELECT throws_ok($$SELECT callout.register_call('tenant-b', 'tap-room-b3', 'inbound')$$,
+                 '42501', 'permission denied to register a call for another tenant',
+                 'a gateway that has not said which tenant it acts for registers for nobody');
+SELECT set_config('callout.user_id', 'tenant-b', true) IS NULL AS acting \gset
 SELECT ok(callout.register_call('tenant-b', 'tap-room-b3', 'inbound') > 0,
-          'a gateway that has not said which tenant it acts for registers for the tenant it names');
+          'the gateway acting for B registers a call for B');
 RESET SESSION AUTHORIZATION;
 
 -- ---- register_call as roles that may not (3)

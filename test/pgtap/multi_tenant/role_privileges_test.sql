@@ -4,7 +4,7 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(256);
+SELECT plan(261);
 \ir tenants.psql
 
 -- The roles and what each may execute.
@@ -14,7 +14,7 @@ INSERT INTO tap_role VALUES
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)']),
     ('callout_tap_gateway', 'the gateway',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
-           'register_call(text,text,text,text,text,text,jsonb)', 'resolve_call_context(text)']),
+           'register_call(text,text,text,text,text,text,jsonb)']),
     ('callout_tap_auditor', 'the auditor',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)']),
     ('callout_tap_webhook', 'the webhook role', ARRAY['process_livekit_webhook(text,text)']),
@@ -29,7 +29,7 @@ SELECT p.proname AS name,
        substr(p.oid::regprocedure::text, length('callout.') + 1) AS signature
 FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = 'callout'::regnamespace;
 
--- ---- EXECUTE: 36 functions x 5 roles (180)
+-- ---- EXECUTE: 37 functions x 5 roles (185)
 
 SELECT function_privs_are('callout', f.name, f.args, r.role,
                           CASE WHEN f.signature = ANY (r.may_execute) THEN ARRAY['EXECUTE'] ELSE ARRAY[]::text[] END,
@@ -133,8 +133,9 @@ SELECT isnt_definer('callout', 'get_call_outcome', ARRAY['bigint', 'text'], 'get
 -- ---- the gateway's members inherit its grants; the tenant's trust is not the gateway's (2)
 
 CREATE ROLE callout_tap_app_server LOGIN IN ROLE callout_tap_gateway;
-SELECT function_privs_are('callout', 'resolve_call_context', ARRAY['text'], 'callout_tap_app_server', ARRAY['EXECUTE'],
-                          'a member of the gateway role may execute resolve_call_context');
+SELECT function_privs_are('callout', 'register_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb'],
+                          'callout_tap_app_server', ARRAY['EXECUTE'],
+                          'a member of the gateway role may execute register_call');
 SELECT is(pg_has_role('callout_tap_a', 'callout_tap_gateway', 'MEMBER'), false,
           'tenant A is not a member of the gateway role');
 

@@ -2,7 +2,7 @@
 -- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(313);
+SELECT plan(320);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -40,14 +40,15 @@ INSERT INTO expected_functions VALUES
     ('_ingest_settings', ARRAY[]::name[], 'callout.ingest_settings', 'STABLE', false, 's', 'c', false),
     ('_invoking_role', ARRAY[]::name[], 'oid', 'STABLE', false, 's', 'c', false),
     -- who is who
-    ('_session_is_gateway', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'sql', true),
-    ('_mapped_tenant', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'sql', true),
-    ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'u', 'sql', true),
-    ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'sql', true),
+    ('_session_is_gateway', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'plpgsql', true),
+    ('_mapped_tenant', ARRAY[]::name[], 'record', 'STABLE', false, 'r', 'plpgsql', true),
+    ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'r', 'plpgsql', true),
+    ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'plpgsql', true),
+    ('_check_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('trust_gateway_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('map_tenant_role', ARRAY['name', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     -- keys and routes
-    ('add_signing_key', ARRAY['text', 'text', 'text', 'boolean'], 'void', 'VOLATILE', false, 'u', 'sql', false),
+    ('add_signing_key', ARRAY['text', 'text', 'text', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('revoke_signing_key', ARRAY['text'], 'boolean', 'VOLATILE', false, 'u', 'sql', false),
     ('add_phone_route', ARRAY['text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
     -- applying events to calls
@@ -230,24 +231,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 36 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 37 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (36).
+-- Each function with its exact argument types (37).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (36).
+-- Return types (37).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (36): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (37): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (36): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (37): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -256,7 +257,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (36): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (37): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -266,12 +267,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (36).
+-- Language (37).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (36): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (37): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
