@@ -203,11 +203,13 @@ CREATE TABLE callout.call_log (
     metadata jsonb,
     started_at timestamptz,
     ended_at timestamptz,
+    origin text NOT NULL DEFAULT 'registered' CHECK (origin IN ('registered', 'phone_route', 'tenant_key')),
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
 COMMENT ON COLUMN callout.call_log.phone_number IS 'the registered number, else the SIP participant''s, else the E.164 number in the room name';
 COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given to register_call, if any';
+COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
 
 -- At most one open call per tenant and room name; a room sid belongs to one call.
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
@@ -521,12 +523,18 @@ BEGIN
                  ELSE (SELECT room_end.event_created_at FROM room_end) END AS ended_at,
             CASE WHEN EXISTS (SELECT FROM sip_end) THEN (SELECT sip_end.call_duration_seconds FROM sip_end)
                  ELSE (SELECT room_end.call_duration_seconds FROM room_end) END AS duration_seconds,
+            -- the reason and SIP status belong to the phone leg whose leave ended the call:
+            -- other leaves of that same participant may fill in (UNKNOWN_REASON never
+            -- overwrites a real reason), another leg's never do
             (SELECT ev.disconnect_reason FROM ev
              WHERE ev.is_sip AND ev.event_type IN ('participant_left', 'participant_connection_aborted')
                AND ev.disconnect_reason IS NOT NULL
+               AND ev.participant_identity IS NOT DISTINCT FROM (SELECT sip_end.participant_identity FROM sip_end)
              ORDER BY ev.disconnect_reason <> 'UNKNOWN_REASON' DESC, ev.event_created_at DESC NULLS LAST,
                       ev.event_id DESC LIMIT 1) AS disconnect_reason,
             (SELECT ev.sip_call_status FROM ev WHERE ev.is_sip AND ev.sip_call_status IS NOT NULL
+               AND (NOT EXISTS (SELECT FROM sip_end) OR ev.participant_identity IS NOT DISTINCT FROM
+                        (SELECT sip_end.participant_identity FROM sip_end))
              ORDER BY ev.event_type IN ('participant_left', 'participant_connection_aborted') DESC,
                       ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS sip_call_status,
             (SELECT ev.sip_phone_number FROM ev WHERE ev.is_sip AND ev.sip_phone_number IS NOT NULL
@@ -561,8 +569,9 @@ END
 $$;
 
 -- The call an event belongs to: the one its room sid is bound to, else the one open call of its
--- room name whose sid is not bound elsewhere. A key bound to a tenant sees only that tenant's
--- calls. NULL when there is none (or, for an unbound key, more than one).
+-- room name whose sid is not bound. A key bound to a tenant sees only that tenant's calls; a
+-- call that a tenant's key created sees only that tenant's keys (so a tenant cannot make a
+-- call in a room name another tenant's deliveries will use). NULL when there is none.
 CREATE FUNCTION callout._match_call(room_sid text, room_name text, key_user_id text)
 RETURNS bigint
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
@@ -574,14 +583,16 @@ BEGIN
         SELECT pg_catalog.array_agg(c.id) INTO found_ids FROM callout.call_log AS c
         WHERE c.room_sid = _match_call.room_sid;
         IF found_ids IS NOT NULL THEN
-            -- the sid is bound: to this key's tenant's call, or to nothing this key may touch
+            -- the sid is bound: to a call this key may touch, or to nothing it may
             RETURN (SELECT c.id FROM callout.call_log AS c
-                    WHERE c.id = found_ids[1] AND (key_user_id IS NULL OR c.user_id = key_user_id));
+                    WHERE c.id = found_ids[1]
+                      AND (c.user_id = key_user_id OR key_user_id IS NULL AND c.origin <> 'tenant_key'));
         END IF;
     END IF;
     SELECT pg_catalog.array_agg(c.id) INTO found_ids FROM callout.call_log AS c
     WHERE c.room_name = _match_call.room_name AND c.status IN ('registered', 'in_progress')
-      AND c.room_sid IS NULL AND (key_user_id IS NULL OR c.user_id = key_user_id);
+      AND c.room_sid IS NULL
+      AND (c.user_id = key_user_id OR key_user_id IS NULL AND c.origin <> 'tenant_key');
     IF pg_catalog.cardinality(found_ids) = 1 THEN
         RETURN found_ids[1];
     END IF;
@@ -589,10 +600,11 @@ BEGIN
 END
 $$;
 
--- Attaches the room's unmatched events that arrived within callout.unmatched_window (and may
--- belong to this tenant) to a call just created for it; true when any were attached.
+-- Attaches the room's unmatched events that arrived within callout.unmatched_window to a call
+-- just created for it: those signed with the tenant's keys, and, unless a tenant's key made the
+-- call, those signed with unbound keys. True when any were attached.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
-                                          window_seconds integer)
+                                          window_seconds integer, include_unbound boolean)
 RETURNS boolean
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -600,35 +612,31 @@ BEGIN
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id, user_id = _attach_unmatched.user_id
     WHERE e.call_log_id IS NULL AND e.room_name = _attach_unmatched.room_name
       AND e.received_at >= pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds)
-      AND (e.user_id IS NULL OR e.user_id = _attach_unmatched.user_id)
+      AND (e.user_id = _attach_unmatched.user_id OR include_unbound AND e.user_id IS NULL)
       AND (e.room_sid IS NULL OR NOT EXISTS (
           SELECT FROM callout.call_log AS c WHERE c.room_sid = e.room_sid AND c.id <> call_id));
     RETURN FOUND;
 END
 $$;
 
--- Creates a call row (no checks: callers check who may) and applies the room's waiting events.
+-- Creates a call row (no checks: callers check who may) and attaches the room's waiting events;
+-- the caller recomputes the row.
 CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
-                                     metadata jsonb)
-RETURNS bigint
+                                     metadata jsonb, origin text, window_seconds integer,
+                                     OUT call_id bigint, OUT attached boolean)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    new_id bigint;
-    settings callout.ingest_settings := callout._ingest_settings();
 BEGIN
     INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
-                                  campaign_id, agent_config_id, metadata)
+                                  campaign_id, agent_config_id, metadata, origin)
     VALUES (user_id, room_name, direction,
             coalesce(phone_number, callout.extract_phone_number(room_name)), phone_number,
-            coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata)
-    RETURNING id INTO new_id;
-    IF callout._attach_unmatched(new_id, user_id, room_name, settings.unmatched_window_seconds) THEN
-        PERFORM callout._recompute_call(new_id, settings.min_connected_seconds,
-                                        settings.min_completed_seconds);
-    END IF;
-    RETURN new_id;
+            coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
+            origin)
+    RETURNING id INTO call_id;
+    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds,
+                                          origin <> 'tenant_key');
 END
 $$;
 
@@ -643,6 +651,8 @@ AS $$
 DECLARE
     acting_for text := callout.current_user_id();
     open_call record;
+    created record;
+    settings callout.ingest_settings := callout._ingest_settings();
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -674,8 +684,14 @@ BEGIN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
-    RETURN callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
-                                agent_config_id, metadata);
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered',
+                                    settings.unmatched_window_seconds);
+    IF created.attached THEN
+        PERFORM callout._recompute_call(created.call_id, settings.min_connected_seconds,
+                                        settings.min_completed_seconds);
+    END IF;
+    RETURN created.call_id;
 END
 $$;
 COMMENT ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) IS 'create the call row for a room (at most one open call per tenant and room); waiting events of the room are applied';
@@ -824,8 +840,10 @@ BEGIN
            AND NOT EXISTS (SELECT FROM callout.call_log AS c
                            WHERE c.room_name = ev.room_name
                              AND c.status IN ('registered', 'in_progress')) THEN
-            call_id := callout._create_call(call_user, ev.room_name, 'inbound', NULL, NULL,
-                                            route.agent_config_id, NULL);
+            call_id := (callout._create_call(
+                call_user, ev.room_name, 'inbound', NULL, NULL, route.agent_config_id, NULL,
+                CASE WHEN route.user_id IS NOT NULL THEN 'phone_route' ELSE 'tenant_key' END,
+                settings.unmatched_window_seconds)).call_id;
         END IF;
     END IF;
     SELECT c.user_id INTO call_user FROM callout.call_log AS c WHERE c.id = call_id;
@@ -885,8 +903,9 @@ REVOKE ALL ON FUNCTION
     callout.add_signing_key(text, text, text, boolean), callout.revoke_signing_key(text),
     callout.add_phone_route(text, text, text), callout._lock_room(text),
     callout._recompute_call(bigint, double precision, double precision),
-    callout._match_call(text, text, text), callout._attach_unmatched(bigint, text, text, integer),
-    callout._create_call(text, text, text, text, text, text, jsonb),
+    callout._match_call(text, text, text),
+    callout._attach_unmatched(bigint, text, text, integer, boolean),
+    callout._create_call(text, text, text, text, text, text, jsonb, text, integer),
     callout.register_call(text, text, text, text, text, text, jsonb),
     callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text),
     callout.resolve_call_context(text), callout._ingest(text, jsonb, text),

@@ -56,9 +56,9 @@ INSERT INTO expected_functions VALUES
     ('_recompute_call', ARRAY['bigint', 'double precision', 'double precision'],
      'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_match_call', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'plpgsql', false),
-    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'boolean', 'VOLATILE', false, 'u',
+    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer', 'boolean'], 'boolean', 'VOLATILE', false, 'u',
      'plpgsql', false),
-    ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb'], 'bigint', 'VOLATILE',
+    ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer'], 'record', 'VOLATILE',
      false, 'u', 'plpgsql', false),
     -- what applications call
     ('register_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb'], 'bigint', 'VOLATILE',
@@ -91,7 +91,8 @@ INSERT INTO expected_tables VALUES
                        'status callout.call_status NOT NULL', 'outcome callout.call_outcome',
                        'duration_seconds integer', 'disconnect_reason text', 'sip_call_status text',
                        'recording_url text', 'metadata jsonb', 'started_at timestamp with time zone',
-                       'ended_at timestamp with time zone', 'created_at timestamp with time zone NOT NULL',
+                       'ended_at timestamp with time zone', 'origin text NOT NULL',
+                       'created_at timestamp with time zone NOT NULL',
                        'updated_at timestamp with time zone NOT NULL'], true),
     ('livekit_call_event', ARRAY['id bigint NOT NULL', 'event_id text NOT NULL', 'call_log_id bigint',
                                  'user_id text', 'api_key text', 'event_type text NOT NULL',
@@ -221,9 +222,10 @@ SELECT col_default_is('callout', 'livekit_call_event', 'is_sip', false, 'an even
 SELECT col_default_is('callout', 'signing_key', 'allow_plain_hmac', false, 'plain HMAC is off for a key by default');
 SELECT is(ARRAY(SELECT c.conname::text FROM pg_catalog.pg_constraint AS c
                 WHERE c.conrelid = 'callout.call_log'::regclass AND c.contype = 'c' ORDER BY 1),
-          ARRAY['call_log_direction_check', 'call_log_duration_seconds_check', 'call_log_room_name_check',
+          ARRAY['call_log_direction_check', 'call_log_duration_seconds_check', 'call_log_origin_check',
+                'call_log_room_name_check',
                 'call_log_user_id_check'],
-          'call_log checks direction, a non-negative duration, and non-empty user_id and room_name');
+          'call_log checks direction, a non-negative duration, the origin, and non-empty user_id and room_name');
 
 -- Exactly these functions, nothing more (1), the overloads of process_livekit_webhook (1).
 SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functions),
