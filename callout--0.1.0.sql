@@ -245,7 +245,7 @@ CREATE TABLE callout.livekit_call_event (
     payload jsonb);
 COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event (event_id is the idempotency key); call_log_id is NULL while unmatched';
 COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the signing key''s tenant (NULL for an unbound key)';
-COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without secrets such as room.turnPassword';
+COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without credentials (room.turnPassword, egress storage keys, stream URLs)';
 CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (event_id);
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
@@ -269,6 +269,8 @@ CREATE FUNCTION callout._looks_like_plain_hmac(signature text) RETURNS boolean
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_looks_like_plain_hmac';
 CREATE FUNCTION callout._parse_json_body(body text) RETURNS jsonb
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_parse_json_body';
+CREATE FUNCTION callout._redact_payload(payload jsonb) RETURNS jsonb
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_redact_payload';
 CREATE FUNCTION callout._event_facts(payload jsonb) RETURNS callout.event_facts
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_event_facts';
 CREATE FUNCTION callout._ingest_settings() RETURNS callout.ingest_settings
@@ -860,7 +862,7 @@ BEGIN
         ev.participant_identity, ev.participant_kind, ev.is_sip, ev.joined_at,
         ev.disconnect_reason, ev.sip_call_status, ev.sip_phone_number,
         ev.sip_trunk_phone_number, ev.call_duration_seconds, ev.recording_url,
-        ev.egress_status, payload #- '{room,turnPassword}')
+        ev.egress_status, callout._redact_payload(payload))
     ON CONFLICT (event_id) DO NOTHING;
     IF NOT FOUND THEN
         -- the same event id, stored meanwhile by a delivery of another room (another lock)
@@ -896,7 +898,8 @@ COMMENT ON FUNCTION callout.process_livekit_webhook(jsonb, text) IS 'for callers
 -- Nothing here is callable by PUBLIC; trust_gateway_role and map_tenant_role grant on purpose.
 REVOKE ALL ON FUNCTION
     callout._token_issuer(text), callout._looks_like_plain_hmac(text),
-    callout._parse_json_body(text), callout._event_facts(jsonb), callout._ingest_settings(),
+    callout._parse_json_body(text), callout._redact_payload(jsonb), callout._event_facts(jsonb),
+    callout._ingest_settings(),
     callout._invoking_role(), callout._session_is_gateway(), callout._mapped_tenant(),
     callout.current_user_id(), callout.is_auditor(),
     callout.trust_gateway_role(name), callout.map_tenant_role(name, text), callout._check_role(name),

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_text.hpp"
 #include "core/livekit_event.hpp"
 #include "core/livekit_token.hpp"
 #include "core/plain_hmac.hpp"
@@ -121,14 +122,51 @@ CALLOUT_SQL_FUNCTION(callout_looks_like_plain_hmac) {
 
 // _parse_json_body(body text) RETURNS jsonb: the body as jsonb, or NULL when it is not JSON.
 // PostgreSQL's own JSON parser checks it first without raising (so a bad body is an answer,
-// not an error), then jsonb_in builds the value that is stored. A body jsonb cannot hold (a
-// \u0000 escape) is still an ERROR (22P05) from jsonb_in.
+// not an error), then jsonb_in builds the value that is stored. jsonb cannot hold U+0000, so a
+// `\u0000` escape is stored as U+FFFD (the signature was checked on the body as received).
 CALLOUT_SQL_FUNCTION(callout_parse_json_body) {
     char* body = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    std::size_t length = strlen(body);
     JsonLexContext* lexer =
-        makeJsonLexContextCstringLen(body, int(strlen(body)), GetDatabaseEncoding(), false);
+        makeJsonLexContextCstringLen(body, int(length), GetDatabaseEncoding(), false);
     if (pg_parse_json(lexer, &nullSemAction) != JSON_SUCCESS) PG_RETURN_NULL();
+    core::replace_nul_escapes(body, length);
     return DirectFunctionCall1(jsonb_in, CStringGetDatum(body));
+}
+
+// _redact_payload(payload jsonb) RETURNS jsonb: the payload without the values of credential
+// keys (is_secret_field) at any depth, as it is stored.
+CALLOUT_SQL_FUNCTION(callout_redact_payload) {
+    Jsonb* payload = PG_GETARG_JSONB_P(0);
+    JsonbIterator* iterator = JsonbIteratorInit(&payload->root);
+    JsonbParseState* state = nullptr;
+    JsonbValue* result = nullptr;
+    JsonbValue value;
+    JsonbIteratorToken token;
+    int skipping_depth = 0;        // > 0 while inside a dropped container value
+    bool skip_next_value = false;  // after a secret key
+    while ((token = JsonbIteratorNext(&iterator, &value, false)) != WJB_DONE) {
+        bool opens = token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT;
+        bool closes = token == WJB_END_ARRAY || token == WJB_END_OBJECT;
+        if (skipping_depth > 0) {
+            skipping_depth += opens ? 1 : closes ? -1 : 0;
+            continue;
+        }
+        if (skip_next_value) {
+            skip_next_value = false;
+            if (opens) skipping_depth = 1;
+            continue;
+        }
+        if (token == WJB_KEY &&
+            core::is_secret_field({value.val.string.val, std::size_t(value.val.string.len)})) {
+            skip_next_value = true;
+            continue;
+        }
+        bool scalar_token = token == WJB_KEY || token == WJB_VALUE || token == WJB_ELEM;
+        bool raw_scalar = token == WJB_BEGIN_ARRAY && value.val.array.rawScalar;
+        result = pushJsonbValue(&state, token, scalar_token || raw_scalar ? &value : nullptr);
+    }
+    PG_RETURN_JSONB_P(JsonbValueToJsonb(result));
 }
 
 // _event_facts(payload jsonb) RETURNS callout.event_facts: what ingestion stores and matches
@@ -167,12 +205,16 @@ CALLOUT_SQL_FUNCTION(callout_event_facts) {
 CALLOUT_SQL_FUNCTION(callout_ingest_settings) {
     TupleDesc descriptor = result_descriptor(fcinfo);
     using namespace callout::pg;
-    Datum at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-    if (verify_at != nullptr && verify_at[0] != '\0')
-        at = DirectFunctionCall3(timestamptz_in, CStringGetDatum(verify_at),
-                                 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+    TimestampTz at = GetCurrentTransactionStartTimestamp();
+    if (verify_at_pinned) {
+        std::optional<TimestampTz> pinned = timestamptz_from_unix(verify_at_unix_ms / 1000);
+        if (!pinned)
+            ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                            errmsg("callout.verify_at is out of range for timestamptz")));
+        at = *pinned;
+    }
     RowBuilder<6> row;
-    row.add(at, false);
+    row.add(TimestampTzGetDatum(at), false);
     row.add(Int32GetDatum(max_body_bytes), false);
     row.add(Int32GetDatum(clock_leeway_seconds), false);
     row.add(Float8GetDatum(min_connected_seconds), false);

@@ -1,4 +1,9 @@
 // callout's settings. Plain globals (no constructors), as GUC variables must be.
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+
+#include "core/timestamps.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -9,12 +14,42 @@ extern "C" {
 namespace callout::pg {
 
 int clock_leeway_seconds = 60;
-char* verify_at = nullptr;
+bool verify_at_pinned = false;
+std::int64_t verify_at_unix_ms = 0;
+char* verify_at_text = nullptr;
 double min_connected_seconds = 3;
 double min_completed_seconds = 10;
 int max_body_bytes = 1024 * 1024;
 int unmatched_window_seconds = 600;
 char* acting_user_id = nullptr;
+
+namespace {
+
+// Parses callout.verify_at when it is set, so a wrong value is refused by SET itself and the
+// instant never depends on the session's TimeZone: ISO 8601 / RFC 3339 (a time without a zone
+// is UTC) or unix seconds, read by the core's parser. The parsed instant travels in `extra`.
+bool check_verify_at(char** new_value, void** extra, GucSource) {
+    if (*new_value == nullptr || (*new_value)[0] == '\0') return true;
+    std::optional<std::int64_t> unix_ms = callout::core::parse_instant_ms(*new_value);
+    if (!unix_ms) {
+        GUC_check_errdetail(
+            "Use ISO 8601 with a zone (for example 2026-01-01 12:00:00+00) or unix seconds.");
+        return false;
+    }
+    // GUC frees `extra` with free(): it must come from malloc.
+    auto* parsed = static_cast<std::int64_t*>(std::malloc(sizeof(std::int64_t)));
+    if (parsed == nullptr) return false;
+    *parsed = *unix_ms;
+    *extra = parsed;
+    return true;
+}
+
+void assign_verify_at(const char*, void* extra) {
+    verify_at_pinned = extra != nullptr;
+    verify_at_unix_ms = extra != nullptr ? *static_cast<std::int64_t*>(extra) : 0;
+}
+
+}  // namespace
 
 // Everything that decides whether a delivery is accepted or how a call is classified is
 // superuser-settable only: ingestion runs as its owner, and a session that could widen the
@@ -28,8 +63,8 @@ void define_settings() {
                             nullptr, nullptr);
     DefineCustomStringVariable(
         "callout.verify_at", "The instant ingestion verifies tokens at; empty for the real clock.",
-        "For replaying recorded deliveries and for tests.", &verify_at, "", PGC_SUSET, 0, nullptr,
-        nullptr, nullptr);
+        "For replaying recorded deliveries and for tests.", &verify_at_text, "", PGC_SUSET, 0,
+        check_verify_at, assign_verify_at, nullptr);
     DefineCustomRealVariable(
         "callout.min_connected_seconds", "Below this many seconds a call never connected (failed).",
         nullptr, &min_connected_seconds, 3, 0, 86400, PGC_SUSET, 0, nullptr, nullptr, nullptr);

@@ -1,12 +1,15 @@
 // callout's settings (GUCs), defined when the module loads.
 #pragma once
 
+#include <cstdint>
+
 namespace callout::pg {
 
 // callout.clock_leeway: seconds of clock skew allowed on a token's exp and nbf.
 extern int clock_leeway_seconds;
-// callout.verify_at: the instant ingestion verifies at; empty means the real clock.
-extern char* verify_at;
+// callout.verify_at, parsed when it is set: whether it pins the clock, and to which instant.
+extern bool verify_at_pinned;
+extern std::int64_t verify_at_unix_ms;
 // callout.min_connected_seconds / min_completed_seconds: classify_outcome's thresholds at
 // ingestion.
 extern double min_connected_seconds;

@@ -1,0 +1,57 @@
+// replace_nul_escapes and is_secret_field.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/json_text.hpp"
+
+namespace callout::core {
+namespace {
+
+// Runs replace_nul_escapes on a copy and returns the rewritten text.
+std::string rewritten(std::string json, std::size_t* count = nullptr) {
+    std::size_t n = replace_nul_escapes(json.data(), json.size());
+    if (count != nullptr) *count = n;
+    return json;
+}
+
+TEST(ReplaceNulEscapes, RewritesEachNulEscape) {
+    std::size_t count = 0;
+    EXPECT_EQ(rewritten(R"({"name":"Evil\u0000Caller","m":"\u0000\u0000"})", &count),
+              R"({"name":"Evil\ufffdCaller","m":"\ufffd\ufffd"})");
+    EXPECT_EQ(count, 3u);
+}
+
+TEST(ReplaceNulEscapes, LeavesAnEscapedBackslashFollowedByU0000Alone) {
+    std::size_t count = 0;
+    EXPECT_EQ(rewritten(R"({"path":"C:\\u0000"})", &count), R"({"path":"C:\\u0000"})");
+    EXPECT_EQ(count, 0u);
+    EXPECT_EQ(rewritten(R"({"p":"\\\u0000"})", &count), R"({"p":"\\\ufffd"})");
+    EXPECT_EQ(count, 1u);
+}
+
+TEST(ReplaceNulEscapes, LeavesOtherEscapesAndTextAlone) {
+    const std::string json = R"({"a":"\u0001\u00000\n\"u0000","u0000":1,"b":"\u00e9"})";
+    std::size_t count = 0;
+    EXPECT_EQ(rewritten(json, &count), R"({"a":"\u0001\ufffd0\n\"u0000","u0000":1,"b":"\u00e9"})");
+    EXPECT_EQ(count, 1u);
+}
+
+TEST(ReplaceNulEscapes, HandlesTruncatedAndEmptyText) {
+    EXPECT_EQ(rewritten(""), "");
+    EXPECT_EQ(rewritten(R"(\u000)"), R"(\u000)");
+    EXPECT_EQ(rewritten(R"(\)"), R"(\)");
+    EXPECT_EQ(rewritten(R"(\u0000)"), R"(\ufffd)");
+}
+
+TEST(IsSecretField, KnowsLiveKitCredentialKeys) {
+    for (const char* key : {"turnPassword", "accessKey", "secret", "sessionToken", "credentials",
+                            "accountKey", "urls"})
+        EXPECT_TRUE(is_secret_field(key)) << key;
+    for (const char* key :
+         {"name", "location", "sid", "bucket", "region", "Secret", "turnpassword", "", "filepath"})
+        EXPECT_FALSE(is_secret_field(key)) << key;
+}
+
+}  // namespace
+}  // namespace callout::core
