@@ -1,0 +1,65 @@
+--
+-- What ingestion stores of a payload: credentials dropped at any depth, a \u0000 escape stored
+-- as U+FFFD instead of failing the delivery, and the pinned clock callout.verify_at parsed when
+-- it is set. Tokens are minted by the SQL signer at the pinned instant.
+--
+\set ECHO none
+\i test/fixtures/livekit_signer.sql
+\set ECHO all
+\set SHOW_CONTEXT never
+SET TimeZone = 'UTC';
+
+SELECT callout.add_signing_key('APIpayload', 'payload-secret-of-at-least-32-chars');
+SET callout.verify_at = '2026-01-01 12:00:00+00';
+CREATE FUNCTION pg_temp.deliver(body text) RETURNS callout.webhook_result LANGUAGE sql AS $$
+    SELECT * FROM callout.process_livekit_webhook(
+        body, livekit_test.livekit_token(body, 'APIpayload', 'payload-secret-of-at-least-32-chars', 1767268800))
+$$;
+SELECT callout.register_call('tenant_p', 'call-_+14155550190_payload', 'inbound') IS NOT NULL AS registered;
+
+-- an egress_ended whose request carries storage credentials and a stream key: every
+-- credential is dropped from the stored payload, everything else is kept
+SELECT status, reason FROM pg_temp.deliver($${"event":"egress_ended","id":"EV_payload_egress",
+  "createdAt":"1767268990",
+  "room":{"sid":"RM_payload","name":"call-_+14155550190_payload","turnPassword":"turn-secret"},
+  "egressInfo":{"egressId":"EG_p","roomId":"RM_payload","status":"EGRESS_COMPLETE",
+    "roomComposite":{"fileOutputs":[{"filepath":"calls/p.ogg",
+        "s3":{"accessKey":"AKIA-secret-key","secret":"s3-secret","sessionToken":"tok","region":"us-east-1","bucket":"calls"}}],
+      "streamOutputs":[{"protocol":"RTMP","urls":["rtmp://live.example/app/stream-key-123"]}]},
+    "fileResults":[{"filename":"calls/p.ogg","location":"https://calls.example/p.ogg"}]}}$$);
+SELECT payload #> '{egressInfo,roomComposite,fileOutputs,0,s3}' AS stored_s3,
+       payload #> '{egressInfo,roomComposite,streamOutputs,0}' AS stored_stream,
+       payload -> 'room' AS stored_room,
+       payload #>> '{egressInfo,fileResults,0,location}' AS location
+FROM callout.livekit_call_event WHERE event_id = 'EV_payload_egress';
+SELECT position('secret' IN payload::text) = 0 AND position('stream-key' IN payload::text) = 0
+       AS no_credential_text_stored
+FROM callout.livekit_call_event WHERE event_id = 'EV_payload_egress';
+
+-- a caller name with a \u0000 escape: the delivery is processed, the name stored with U+FFFD
+-- (an escaped backslash followed by the text u0000 is not an escape and stays as it is)
+SELECT status, reason FROM pg_temp.deliver($${"event":"participant_joined","id":"EV_payload_nul",
+  "createdAt":"1767268801","room":{"sid":"RM_payload","name":"call-_+14155550190_payload"},
+  "participant":{"identity":"sip_+14155550190","name":"Evil\u0000Caller","metadata":"C:\\u0000",
+    "kind":"SIP","joinedAt":"1767268801","attributes":{"sip.callStatus":"active"}}}$$);
+SELECT payload #>> '{participant,name}' = 'Evil' || chr(65533) || 'Caller' AS name_has_replacement,
+       payload #>> '{participant,metadata}' AS metadata
+FROM callout.livekit_call_event WHERE event_id = 'EV_payload_nul';
+SELECT status, phone_number FROM callout.call_log WHERE room_name = 'call-_+14155550190_payload';
+
+-- callout.verify_at is parsed when it is set: a wrong value is refused at once
+SET callout.verify_at = 'next tuesday';
+SHOW callout.verify_at;
+-- a time without a zone is UTC, whatever the session's TimeZone
+SET TimeZone = 'America/New_York';
+SET callout.verify_at = '2026-01-01 12:00:00';
+SELECT status FROM pg_temp.deliver($${"event":"room_finished","id":"EV_payload_fin","createdAt":"1767269000",
+  "room":{"sid":"RM_payload","name":"call-_+14155550190_payload","creationTime":"1767268800"}}$$);
+-- unix seconds work too; a token from an hour before that instant has expired
+SET callout.verify_at = '1767272400';
+SELECT status, reason FROM callout.process_livekit_webhook('{"event":"room_started"}',
+    livekit_test.livekit_token('{"event":"room_started"}', 'APIpayload',
+                               'payload-secret-of-at-least-32-chars', 1767268800));
+RESET callout.verify_at;
+RESET TimeZone;
+DROP SCHEMA livekit_test CASCADE;
