@@ -1,5 +1,6 @@
--- callout 0.1.0: the verified core. Signature verification, event normalization, extractors and
--- classification, as SQL functions backed by the C++ module.
+-- callout 0.1.0: LiveKit webhooks into call outcomes. The verified core (signature verification,
+-- event normalization, extractors, classification) as SQL functions backed by the C++ module,
+-- then ingestion: keys, calls, events exactly once, and tenancy under row-level security.
 \echo Use "CREATE EXTENSION callout" to load this file. \quit
 
 -- The extension creates and owns its schema (DROP EXTENSION removes it); every name below is
@@ -216,6 +217,7 @@ CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
     WHERE status IN ('registered', 'in_progress');
 CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
     WHERE status IN ('registered', 'in_progress');
+CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
 CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
 
 CREATE TABLE callout.livekit_call_event (
@@ -248,6 +250,7 @@ COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or 
 COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without credentials (room.turnPassword, egress storage keys, stream URLs)';
 CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (event_id);
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
+CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
     WHERE call_log_id IS NULL;
 
@@ -574,6 +577,8 @@ $$;
 -- room name whose sid is not bound. A key bound to a tenant sees only that tenant's calls; a
 -- call that a tenant's key created sees only that tenant's keys (so a tenant cannot make a
 -- call in a room name another tenant's deliveries will use). NULL when there is none.
+-- STABLE, yet it must run in a statement that started after the room's lock was taken (its
+-- snapshot then sees what the lock's previous holder committed): _ingest calls it that way.
 CREATE FUNCTION callout._match_call(room_sid text, room_name text, key_user_id text)
 RETURNS bigint
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
@@ -818,15 +823,21 @@ BEGIN
     body_hash := pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8'));
     PERFORM callout._lock_room(ev.room_name);
 
-    -- exactly once: a known event id changes nothing
-    SELECT e.body_sha256, e.call_log_id INTO stored FROM callout.livekit_call_event AS e
-    WHERE e.event_id = ev.event_id;
+    -- exactly once: a known event id changes nothing (and a tenant's key learns nothing of
+    -- another tenant's call from the answer)
+    SELECT e.body_sha256, c.id AS call_id, c.outcome INTO stored
+    FROM callout.livekit_call_event AS e LEFT JOIN callout.call_log AS c ON c.id = e.call_log_id
+    WHERE e.event_id = ev.event_id
+      AND (key.user_id IS NULL OR c.user_id IS NULL OR c.user_id = key.user_id);
+    IF NOT FOUND THEN
+        SELECT e.body_sha256, NULL::bigint AS call_id, NULL::callout.call_outcome AS outcome INTO stored
+        FROM callout.livekit_call_event AS e WHERE e.event_id = ev.event_id;
+    END IF;
     IF FOUND THEN
         RETURN ROW('duplicate',
                    CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
                         ELSE 'conflicting_duplicate' END,
-                   ev.event_id, stored.call_log_id,
-                   (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = stored.call_log_id))::callout.webhook_result;
+                   ev.event_id, stored.call_id, stored.outcome)::callout.webhook_result;
     END IF;
 
     call_id := callout._match_call(ev.room_sid, ev.room_name, key.user_id);

@@ -193,12 +193,13 @@ ORDER BY t.name;
 SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq'],
                      'callout holds exactly the identity sequences of call_log and livekit_call_event');
 SELECT indexes_are('callout', 'call_log',
-                   ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid'],
-                   'callout.call_log has exactly its four indexes');
+                   ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid',
+                         'call_log_tenant'],
+                   'callout.call_log has exactly its five indexes');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
-                         'livekit_call_event_unmatched'],
-                   'callout.livekit_call_event has exactly its four indexes');
+                         'livekit_call_event_unmatched', 'livekit_call_event_tenant'],
+                   'callout.livekit_call_event has exactly its five indexes');
 SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_open_room'::regclass),
           'CREATE UNIQUE INDEX call_log_open_room ON callout.call_log USING btree (user_id, room_name) '
           'WHERE (status = ANY (ARRAY[''registered''::callout.call_status, ''in_progress''::callout.call_status]))',
