@@ -6,12 +6,7 @@ BEGIN;
 SELECT plan(64);
 
 SET LOCAL callout.clock_leeway = 10;
-DO $$
-BEGIN
-    PERFORM callout.add_signing_key(k.api_key, k.api_secret)
-    FROM (SELECT DISTINCT api_key, api_secret FROM livekit_test.vectors) AS k;
-END
-$$;
+SELECT livekit_test.add_vector_key();
 
 -- One delivery of a body, verified at a vector's instant.
 CREATE FUNCTION pg_temp.deliver(body text, token text, at timestamptz) RETURNS callout.webhook_result

@@ -8,24 +8,8 @@ BEGIN;
 SELECT plan(9);
 
 SET LOCAL callout.clock_leeway = 10;
-DO $$
-BEGIN
-    PERFORM callout.add_signing_key(k.api_key, k.api_secret)
-    FROM (SELECT DISTINCT api_key, api_secret FROM livekit_test.vectors) AS k;
-END
-$$;
+SELECT livekit_test.add_vector_key();
 
--- One delivery of a vector, verified at the vector's own instant.
-CREATE FUNCTION pg_temp.deliver(vector_name text) RETURNS callout.webhook_result
-LANGUAGE plpgsql AS $$
-DECLARE
-    v livekit_test.vectors;
-BEGIN
-    SELECT * INTO STRICT v FROM livekit_test.vectors WHERE name = vector_name;
-    PERFORM set_config('callout.verify_at', v.verified_at::text, true);
-    RETURN callout.process_livekit_webhook(v.body, v.token);
-END
-$$;
 
 -- Registers the call of the vectors' room, delivers them in the given order, and returns the
 -- call row (with the ids of the events it holds) and the answers ('status[/reason]', then
@@ -43,7 +27,7 @@ BEGIN
     BEGIN
         new_call := callout.register_call('tenant_in', room, 'inbound');
         FOREACH n IN ARRAY names LOOP
-            r := pg_temp.deliver(n);
+            r := livekit_test.deliver_vector(n);
             answers := answers || (r.status || coalesce('/' || r.reason, '')
                                    || CASE WHEN r.call_id = new_call THEN ':own' ELSE '' END);
         END LOOP;

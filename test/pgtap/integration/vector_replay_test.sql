@@ -12,24 +12,8 @@ SET LOCAL callout.clock_leeway = 10;
 -- The vectors are verified with one configured key pair (1).
 SELECT is((SELECT count(DISTINCT (api_key, api_secret))::integer FROM livekit_test.vectors), 1,
           'the vectors share one configured key pair');
-DO $$
-BEGIN
-    PERFORM callout.add_signing_key(k.api_key, k.api_secret)
-    FROM (SELECT DISTINCT api_key, api_secret FROM livekit_test.vectors) AS k;
-END
-$$;
+SELECT livekit_test.add_vector_key();
 
--- One delivery of a vector, verified at the vector's own instant.
-CREATE FUNCTION pg_temp.deliver(vector_name text) RETURNS callout.webhook_result
-LANGUAGE plpgsql AS $$
-DECLARE
-    v livekit_test.vectors;
-BEGIN
-    SELECT * INTO STRICT v FROM livekit_test.vectors WHERE name = vector_name;
-    PERFORM set_config('callout.verify_at', v.verified_at::text, true);
-    RETURN callout.process_livekit_webhook(v.body, v.token);
-END
-$$;
 
 -- What each delivery of a scenario must answer.
 CREATE TEMP TABLE expected_answer (name text PRIMARY KEY, answer text NOT NULL);
@@ -171,7 +155,7 @@ DECLARE
 BEGIN
     FOR v IN SELECT name, scenario FROM livekit_test.vectors
              ORDER BY scenario IS NULL, scenario, seq, name LOOP
-        r := pg_temp.deliver(v.name);
+        r := livekit_test.deliver_vector(v.name);
         INSERT INTO answer (name, scenario, status, reason, event_id, call_id, outcome)
         VALUES (v.name, v.scenario, r.status, r.reason, r.event_id, r.call_id, r.outcome);
     END LOOP;

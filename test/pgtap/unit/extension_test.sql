@@ -146,7 +146,7 @@ SELECT throws_ok('SET LOCAL callout.no_such_setting = 1', '42602', NULL,
                  'callout is a reserved prefix: unknown settings are refused');
 
 -- Last, as it removes everything above (the transaction rolls it back).
-DROP EXTENSION callout;
+DROP EXTENSION callout CASCADE;  -- the test fixtures use its types
 SELECT hasnt_schema('callout', 'DROP EXTENSION callout removes schema callout');
 
 SELECT * FROM finish();
