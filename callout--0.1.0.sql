@@ -759,6 +759,32 @@ COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belon
 
 -- ---- ingestion
 
+-- The answer to a delivery whose event id is already stored, or NULL when it is not: 'already
+-- processed' for the same body, 'conflicting_duplicate' for another. The call and its outcome
+-- are told only to an unbound key or one of the call's tenant.
+CREATE FUNCTION callout._duplicate_answer(event_id text, body_hash bytea, key_user_id text)
+RETURNS callout.webhook_result
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stored record;
+BEGIN
+    SELECT e.body_sha256, c.id, c.outcome, c.user_id INTO stored
+    FROM callout.livekit_call_event AS e LEFT JOIN callout.call_log AS c ON c.id = e.call_log_id
+    WHERE e.event_id = _duplicate_answer.event_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    ELSIF key_user_id IS NOT NULL AND stored.user_id IS DISTINCT FROM key_user_id THEN
+        stored.id := NULL;
+        stored.outcome := NULL;
+    END IF;
+    RETURN ROW('duplicate',
+               CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
+                    ELSE 'conflicting_duplicate' END,
+               event_id, stored.id, stored.outcome)::callout.webhook_result;
+END
+$$;
+
 -- One delivery: limits, signature, body, event, then exactly-once storage and the call row.
 -- `payload` is given when the caller holds jsonb (only a plain HMAC over its text can verify).
 CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
@@ -774,7 +800,7 @@ DECLARE
     call_id bigint;
     call_user text;
     route callout.phone_route;
-    stored record;
+    answer callout.webhook_result;
 BEGIN
     IF body IS NULL THEN
         RETURN ROW('rejected', 'body_not_json', NULL, NULL, NULL)::callout.webhook_result;
@@ -823,21 +849,10 @@ BEGIN
     body_hash := pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8'));
     PERFORM callout._lock_room(ev.room_name);
 
-    -- exactly once: a known event id changes nothing (and a tenant's key learns nothing of
-    -- another tenant's call from the answer)
-    SELECT e.body_sha256, c.id AS call_id, c.outcome INTO stored
-    FROM callout.livekit_call_event AS e LEFT JOIN callout.call_log AS c ON c.id = e.call_log_id
-    WHERE e.event_id = ev.event_id
-      AND (key.user_id IS NULL OR c.user_id IS NULL OR c.user_id = key.user_id);
-    IF NOT FOUND THEN
-        SELECT e.body_sha256, NULL::bigint AS call_id, NULL::callout.call_outcome AS outcome INTO stored
-        FROM callout.livekit_call_event AS e WHERE e.event_id = ev.event_id;
-    END IF;
-    IF FOUND THEN
-        RETURN ROW('duplicate',
-                   CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
-                        ELSE 'conflicting_duplicate' END,
-                   ev.event_id, stored.call_id, stored.outcome)::callout.webhook_result;
+    -- exactly once: a known event id changes nothing
+    answer := callout._duplicate_answer(ev.event_id, body_hash, key.user_id);
+    IF answer IS NOT NULL THEN
+        RETURN answer;
     END IF;
 
     call_id := callout._match_call(ev.room_sid, ev.room_name, key.user_id);
@@ -877,12 +892,7 @@ BEGIN
     ON CONFLICT (event_id) DO NOTHING;
     IF NOT FOUND THEN
         -- the same event id, stored meanwhile by a delivery of another room (another lock)
-        SELECT e.body_sha256, e.call_log_id INTO stored FROM callout.livekit_call_event AS e
-        WHERE e.event_id = ev.event_id;
-        RETURN ROW('duplicate',
-                   CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
-                        ELSE 'conflicting_duplicate' END,
-                   ev.event_id, NULL, NULL)::callout.webhook_result;
+        RETURN callout._duplicate_answer(ev.event_id, body_hash, key.user_id);
     END IF;
 
     IF call_id IS NULL THEN
@@ -922,7 +932,8 @@ REVOKE ALL ON FUNCTION
     callout._create_call(text, text, text, text, text, text, jsonb, text, integer),
     callout.register_call(text, text, text, text, text, text, jsonb),
     callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text),
-    callout.resolve_call_context(text), callout._ingest(text, jsonb, text),
+    callout.resolve_call_context(text), callout._duplicate_answer(text, bytea, text),
+    callout._ingest(text, jsonb, text),
     callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text)
 FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;

@@ -2,7 +2,7 @@
 -- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(327);
+SELECT plan(334);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -69,6 +69,8 @@ INSERT INTO expected_functions VALUES
      false),
     ('resolve_call_context', ARRAY['text'], 'record', 'STABLE', false, 'u', 'sql', true),
     -- ingestion
+    ('_duplicate_answer', ARRAY['text', 'bytea', 'text'], 'callout.webhook_result', 'STABLE', false, 'u',
+     'plpgsql', false),
     ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql',
      false),
     ('process_livekit_webhook', ARRAY['text', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
@@ -235,24 +237,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 38 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 39 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (38).
+-- Each function with its exact argument types (39).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (38).
+-- Return types (39).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (38): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (39): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (38): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (39): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -261,7 +263,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (38): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (39): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -271,12 +273,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (38).
+-- Language (39).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (38): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (39): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
