@@ -328,8 +328,10 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = p
 AS $$
 BEGIN
     IF callout._session_is_gateway() THEN
+        -- claims that are not JSON say nothing (rather than failing every statement)
         RETURN coalesce(
-            NULLIF(NULLIF(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', ''),
+            NULLIF(callout._parse_json_body(
+                       coalesce(pg_catalog.current_setting('request.jwt.claims', true), '')) ->> 'sub', ''),
             NULLIF(pg_catalog.current_setting('callout.user_id', true), ''));
     END IF;
     RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
@@ -562,9 +564,12 @@ BEGIN
         phone_number = coalesce(c.registered_phone_number, f.sip_phone_number,
                                 callout.extract_phone_number(c.room_name)),
         recording_url = f.recording_url,
+        -- a call whose phone leg was never seen is classified without a duration (failed):
+        -- the room's own lifetime says nothing about a phone that never connected
         outcome = CASE WHEN f.ended THEN callout.classify_outcome(
-                      f.duration_seconds, f.disconnect_reason, f.sip_call_status,
-                      min_connected_seconds::numeric, min_completed_seconds::numeric) END,
+                      CASE WHEN f.sip_seen THEN f.duration_seconds END, f.disconnect_reason,
+                      f.sip_call_status, min_connected_seconds::numeric,
+                      min_completed_seconds::numeric) END,
         updated_at = pg_catalog.now()
     FROM facts AS f
     WHERE c.id = call_id

@@ -47,15 +47,20 @@ SELECT s.name AS delivery,
        r.status,
        r.reason,
        s.body::jsonb ->> 'event' AS event,
+       e ->> 'room_name' AS room,
+       e ->> 'phone_number' AS phone,
+       (e ->> 'call_duration_s')::integer AS seconds,
        r.call_id AS call,
        r.outcome
 FROM (SELECT * FROM signed ORDER BY name) AS s
-CROSS JOIN LATERAL callout.process_livekit_webhook(s.body, s.token) AS r;
+CROSS JOIN LATERAL callout.process_livekit_webhook(s.body, s.token) AS r
+CROSS JOIN LATERAL (SELECT CASE WHEN r.status IN ('processed', 'duplicate', 'unmatched')
+                                THEN callout.transform_livekit_event(s.body::jsonb) END) AS t(e);
 
 \echo
 \echo 'The call rows (one per call). The inbound call was created by its phone route when the SIP'
 \echo 'participant joined; the room_started that came first waited unmatched and was applied then.'
-SELECT id, user_id AS tenant, direction, phone_number AS phone, campaign_id AS campaign,
+SELECT id, user_id AS tenant, room_name AS room, direction, phone_number AS phone, campaign_id AS campaign,
        agent_config_id AS agent, status, outcome, duration_seconds AS seconds,
        disconnect_reason AS reason, sip_call_status AS sip_status, recording_url AS recording
 FROM callout.call_log

@@ -1,7 +1,8 @@
 --
 -- What ingestion stores of a payload: credentials dropped at any depth, a \u0000 escape stored
--- as U+FFFD instead of failing the delivery, and the pinned clock callout.verify_at parsed when
--- it is set. Tokens are minted by the SQL signer at the pinned instant.
+-- as U+FFFD instead of failing the delivery; the settings it runs with (the pinned clock
+-- callout.verify_at parsed when it is set, the classification thresholds); key rotation.
+-- Tokens are minted by the SQL signer at the pinned instant.
 --
 \set ECHO none
 \i test/fixtures/livekit_signer.sql
@@ -60,6 +61,44 @@ SET callout.verify_at = '1767272400';
 SELECT status, reason FROM callout.process_livekit_webhook('{"event":"room_started"}',
     livekit_test.livekit_token('{"event":"room_started"}', 'APIpayload',
                                'payload-secret-of-at-least-32-chars', 1767268800));
-RESET callout.verify_at;
 RESET TimeZone;
+SET callout.verify_at = '2026-01-01 12:00:00+00';
+
+-- the thresholds of callout.min_connected_seconds and callout.min_completed_seconds reach
+-- ingestion: the same 187 s leave (no SIP status, no reason: the duration decides) is
+-- completed under the defaults and no_answer under a 200 s threshold
+CREATE FUNCTION pg_temp.leave(id text, room text) RETURNS text LANGUAGE sql AS $f$
+    SELECT format($${"event":"participant_left","id":"%s","createdAt":"1767268988",
+      "room":{"sid":"RM_%s","name":"%s"},
+      "participant":{"identity":"sip_x","kind":"SIP","joinedAt":"1767268801"}}$$, id, id, room)
+$f$;
+SELECT callout.register_call('tenant_p', 'outbound-threshold-a', 'outbound') IS NOT NULL AS registered;
+SELECT callout.register_call('tenant_p', 'outbound-threshold-b', 'outbound') IS NOT NULL AS registered;
+SELECT status, outcome FROM pg_temp.deliver(pg_temp.leave('EV_threshold_a', 'outbound-threshold-a'));
+SET callout.min_completed_seconds = 200;
+SELECT status, outcome FROM pg_temp.deliver(pg_temp.leave('EV_threshold_b', 'outbound-threshold-b'));
+RESET callout.min_completed_seconds;
+SELECT room_name, duration_seconds, outcome FROM callout.call_log
+WHERE room_name LIKE 'outbound-threshold-%' ORDER BY room_name;
+
+-- key rotation: two live keys verify side by side; a revoked key verifies nothing; replacing a
+-- key's secret makes tokens signed with the old one fail
+SELECT callout.add_signing_key('APIpayload2', 'second-secret-of-at-least-32-chars');
+CREATE FUNCTION pg_temp.started(id text, key text, secret text) RETURNS callout.webhook_result
+LANGUAGE sql AS $$
+    SELECT r.*
+    FROM (SELECT format('{"event":"room_started","id":"%s","room":{"name":"rotation-room"}}', id) AS b) AS body,
+         LATERAL callout.process_livekit_webhook(body.b, livekit_test.livekit_token(body.b, key, secret, 1767268800)) AS r
+$$;
+SELECT status FROM pg_temp.started('EV_rot_1', 'APIpayload', 'payload-secret-of-at-least-32-chars');
+SELECT status FROM pg_temp.started('EV_rot_2', 'APIpayload2', 'second-secret-of-at-least-32-chars');
+SELECT callout.revoke_signing_key('APIpayload') AS revoked,
+       callout.revoke_signing_key('APIpayload') AS revoked_again;
+SELECT status, reason FROM pg_temp.started('EV_rot_3', 'APIpayload', 'payload-secret-of-at-least-32-chars');
+SELECT status FROM pg_temp.started('EV_rot_4', 'APIpayload2', 'second-secret-of-at-least-32-chars');
+SELECT callout.add_signing_key('APIpayload2', 'replaced-secret-of-at-least-32-chars');
+SELECT status, reason FROM pg_temp.started('EV_rot_5', 'APIpayload2', 'second-secret-of-at-least-32-chars');
+SELECT status FROM pg_temp.started('EV_rot_6', 'APIpayload2', 'replaced-secret-of-at-least-32-chars');
+
+RESET callout.verify_at;
 DROP SCHEMA livekit_test CASCADE;

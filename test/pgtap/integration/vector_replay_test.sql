@@ -5,7 +5,7 @@
 -- facts of the vectors and the outcomes of DESIGN.md §9. Every negative vector answers
 -- rejected with the reason it expects, and changes nothing.
 BEGIN;
-SELECT plan(101);
+SELECT plan(102);
 
 SET LOCAL callout.clock_leeway = 10;
 
@@ -48,7 +48,8 @@ INSERT INTO expected_answer VALUES
     ('room_finished_with_room_end_reason', 'processed');
 
 -- The call each scenario must end as: the webhook-owned columns (times as unix seconds) and
--- the outcome. rer (a room that idled out with no phone leg) has its outcome left unchecked.
+-- the outcome. rer (a room that idled out with no phone leg ever seen) is failed: the room's own
+-- 300 s say nothing about a phone that never connected.
 CREATE TEMP TABLE expected_call (
     scenario text PRIMARY KEY, label text NOT NULL, outcome callout.call_outcome, check_outcome boolean NOT NULL,
     row jsonb NOT NULL);
@@ -114,7 +115,7 @@ INSERT INTO expected_call VALUES
        "disconnect_reason": null, "sip_call_status": null, "recording_url": null,
        "room_sid": "RM_G2Vy988MEUtA", "started_at": 1767276300, "ended_at": null,
        "campaign_id": null, "direction": "inbound"}'),
-    ('rer', 'rer: room_finished alone ends the call with the room''s 300 s', NULL, false,
+    ('rer', 'rer: room_finished alone ends the call with the room''s 300 s, failed', 'failed', true,
      '{"status": "ended", "duration_seconds": 300, "phone_number": "+14155550666",
        "disconnect_reason": null, "sip_call_status": null, "recording_url": null,
        "room_sid": "RM_qCgGFJ6ufWvH", "started_at": 1767276600, "ended_at": 1767276900,

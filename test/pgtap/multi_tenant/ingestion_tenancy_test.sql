@@ -159,7 +159,7 @@ SELECT is((SELECT format('%s %s %s', c.status, c.room_sid, c.phone_number) FROM 
           'in_progress RM_TAP_B2 +14155550202',
           'B2 is in progress, bound to RM_TAP_B2, after the webhook role''s delivery');
 
--- ---- ...and can do nothing else (35 + 5)
+-- ---- ...and can do nothing else (one per other function, and 5 more)
 
 -- Every other function of callout, called with NULL arguments the planner cannot fold away
 -- (EXECUTE is checked before a STRICT function would answer NULL).
