@@ -156,7 +156,8 @@ CREATE TYPE callout.ingest_settings AS (
     clock_leeway integer,
     min_connected_seconds double precision,
     min_completed_seconds double precision,
-    unmatched_window_seconds integer);
+    unmatched_window_seconds integer,
+    notify boolean);
 
 -- ---- keys, routes and roles (administration; no tenant, gateway or webhook role reads these)
 
@@ -498,15 +499,19 @@ $$;
 -- field takes its value from the event that ranks first for it: by the event table (a SIP
 -- leave before room_finished, room_started for the start), then the later createdAt, then the
 -- greater event id. So the row is a function of the set, never of the arrival order.
-CREATE FUNCTION callout._recompute_call(call_id bigint, min_connected_seconds double precision,
-                                        min_completed_seconds double precision)
+-- When the outcome is recorded or changes, NOTIFY callout_outcome carries the call id (sent at
+-- commit; callout.notify turns it off).
+CREATE FUNCTION callout._recompute_call(call_id bigint, settings callout.ingest_settings)
 RETURNS callout.call_outcome
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     result callout.call_outcome;
+    previous callout.call_outcome;
 BEGIN
-    WITH ev AS (
+    WITH previous_row AS (
+        SELECT c.outcome FROM callout.call_log AS c WHERE c.id = call_id
+    ), ev AS (
         SELECT e.* FROM callout.livekit_call_event AS e WHERE e.call_log_id = call_id
     ), sip_end AS (
         SELECT ev.* FROM ev
@@ -568,12 +573,15 @@ BEGIN
         -- the room's own lifetime says nothing about a phone that never connected
         outcome = CASE WHEN f.ended THEN callout.classify_outcome(
                       CASE WHEN f.sip_seen THEN f.duration_seconds END, f.disconnect_reason,
-                      f.sip_call_status, min_connected_seconds::numeric,
-                      min_completed_seconds::numeric) END,
+                      f.sip_call_status, settings.min_connected_seconds::numeric,
+                      settings.min_completed_seconds::numeric) END,
         updated_at = pg_catalog.now()
     FROM facts AS f
     WHERE c.id = call_id
-    RETURNING c.outcome INTO result;
+    RETURNING c.outcome, (SELECT p.outcome FROM previous_row AS p) INTO result, previous;
+    IF settings.notify AND result IS NOT NULL AND result IS DISTINCT FROM previous THEN
+        PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
+    END IF;
     RETURN result;
 END
 $$;
@@ -700,8 +708,7 @@ BEGIN
                                     agent_config_id, metadata, 'registered',
                                     settings.unmatched_window_seconds);
     IF created.attached THEN
-        PERFORM callout._recompute_call(created.call_id, settings.min_connected_seconds,
-                                        settings.min_completed_seconds);
+        PERFORM callout._recompute_call(created.call_id, settings);
     END IF;
     RETURN created.call_id;
 END
@@ -904,8 +911,7 @@ BEGIN
         RETURN ROW('unmatched', NULL, ev.event_id, NULL, NULL)::callout.webhook_result;
     END IF;
     RETURN ROW('processed', NULL, ev.event_id, call_id,
-               callout._recompute_call(call_id, settings.min_connected_seconds,
-                                       settings.min_completed_seconds))::callout.webhook_result;
+               callout._recompute_call(call_id, settings))::callout.webhook_result;
 END
 $$;
 
@@ -921,6 +927,86 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$ BEGIN RETURN callout._ingest(payload::text, payload, signature); END $$;
 COMMENT ON FUNCTION callout.process_livekit_webhook(jsonb, text) IS 'for callers that hold jsonb: only a plain HMAC over payload::text can verify; a JWT answers jwt_needs_raw_body';
 
+-- ---- operations (owner only)
+
+-- LiveKit drops webhooks under load: a call with no activity for older_than whose end never
+-- arrived is marked expired (which also frees its room name). Returns how many.
+CREATE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    expired integer;
+BEGIN
+    IF older_than IS NULL OR older_than < interval '0' THEN
+        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
+    END IF;
+    UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
+    WHERE c.status IN ('registered', 'in_progress') AND c.updated_at < pg_catalog.now() - older_than;
+    GET DIAGNOSTICS expired = ROW_COUNT;
+    RETURN expired;
+END
+$$;
+COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls with no activity for older_than as expired; returns how many';
+
+-- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
+-- under the current settings, after the thresholds changed. Returns how many outcomes changed.
+CREATE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    settings callout.ingest_settings := callout._ingest_settings();
+    call record;
+    changed integer := 0;
+BEGIN
+    FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
+                WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
+                ORDER BY c.id FOR UPDATE LOOP
+        IF callout._recompute_call(call.id, settings) IS DISTINCT FROM call.outcome THEN
+            changed := changed + 1;
+        END IF;
+    END LOOP;
+    RETURN changed;
+END
+$$;
+COMMENT ON FUNCTION callout.reclassify_calls(timestamptz) IS 'recompute ended calls from their events under the current thresholds; returns how many outcomes changed';
+
+-- Drops the raw payloads of events received before now() - older_than, keeping their ids (so
+-- duplicates are still recognised), their normalized facts and the calls. Returns how many.
+CREATE FUNCTION callout.purge_event_payloads(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    IF older_than IS NULL OR older_than < interval '0' THEN
+        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
+    END IF;
+    UPDATE callout.livekit_call_event AS e SET payload = NULL
+    WHERE e.payload IS NOT NULL AND e.received_at < pg_catalog.now() - older_than;
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_event_payloads(interval) IS 'drop the payloads of events older than older_than, keeping ids and facts; returns how many';
+
+-- Deletes unmatched events received before now() - older_than: they never found a call.
+CREATE FUNCTION callout.purge_unmatched(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    IF older_than IS NULL OR older_than < interval '0' THEN
+        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
+    END IF;
+    DELETE FROM callout.livekit_call_event AS e
+    WHERE e.call_log_id IS NULL AND e.received_at < pg_catalog.now() - older_than;
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched events older than older_than; returns how many';
+
 -- Nothing here is callable by PUBLIC; trust_gateway_role and map_tenant_role grant on purpose.
 REVOKE ALL ON FUNCTION
     callout._token_issuer(text), callout._looks_like_plain_hmac(text),
@@ -931,7 +1017,7 @@ REVOKE ALL ON FUNCTION
     callout.trust_gateway_role(name), callout.map_tenant_role(name, text), callout._check_role(name),
     callout.add_signing_key(text, text, text, boolean), callout.revoke_signing_key(text),
     callout.add_phone_route(text, text, text), callout._lock_room(text),
-    callout._recompute_call(bigint, double precision, double precision),
+    callout._recompute_call(bigint, callout.ingest_settings),
     callout._match_call(text, text, text),
     callout._attach_unmatched(bigint, text, text, integer, boolean),
     callout._create_call(text, text, text, text, text, text, jsonb, text, integer),
@@ -939,7 +1025,9 @@ REVOKE ALL ON FUNCTION
     callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text),
     callout.resolve_call_context(text), callout._duplicate_answer(text, bytea, text),
     callout._ingest(text, jsonb, text),
-    callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text)
+    callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text),
+    callout.expire_stale_calls(interval), callout.reclassify_calls(timestamptz),
+    callout.purge_event_payloads(interval), callout.purge_unmatched(interval)
 FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;

@@ -213,13 +213,14 @@ CALLOUT_SQL_FUNCTION(callout_ingest_settings) {
                             errmsg("callout.verify_at is out of range for timestamptz")));
         at = *pinned;
     }
-    RowBuilder<6> row;
+    RowBuilder<7> row;
     row.add(TimestampTzGetDatum(at), false);
     row.add(Int32GetDatum(max_body_bytes), false);
     row.add(Int32GetDatum(clock_leeway_seconds), false);
     row.add(Float8GetDatum(min_connected_seconds), false);
     row.add(Float8GetDatum(min_completed_seconds), false);
     row.add(Int32GetDatum(unmatched_window_seconds), false);
+    row.add(BoolGetDatum(notify_outcomes), false);
     PG_RETURN_DATUM(row.tuple(descriptor));
 }
 

@@ -21,6 +21,7 @@ double min_connected_seconds = 3;
 double min_completed_seconds = 10;
 int max_body_bytes = 1024 * 1024;
 int unmatched_window_seconds = 600;
+bool notify_outcomes = true;
 char* acting_user_id = nullptr;
 
 namespace {
@@ -81,6 +82,11 @@ void define_settings() {
         "How long an event that found no call waits to be applied when its call is registered.",
         nullptr, &unmatched_window_seconds, 600, 0, 7 * 86400, PGC_SUSET, GUC_UNIT_S, nullptr,
         nullptr, nullptr);
+    DefineCustomBoolVariable(
+        "callout.notify",
+        "Send NOTIFY callout_outcome (the call id) when an outcome is recorded "
+        "or changes.",
+        nullptr, &notify_outcomes, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomStringVariable("callout.user_id", "The tenant a trusted gateway session acts for.",
                                "Ignored unless the session's login role is a trusted gateway.",
                                &acting_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);

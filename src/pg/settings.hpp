@@ -18,6 +18,8 @@ extern double min_completed_seconds;
 extern int max_body_bytes;
 // callout.unmatched_window: seconds an unmatched event waits for its call to be registered.
 extern int unmatched_window_seconds;
+// callout.notify: whether NOTIFY callout_outcome is sent when an outcome is recorded or changes.
+extern bool notify_outcomes;
 // callout.user_id: the tenant a trusted gateway session acts for (ignored for anyone else).
 extern char* acting_user_id;
 

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    39,
-    'the extension has 39 member functions');
+    43,
+    'the extension has 43 member functions');
 SELECT is(
     ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_type'::regclass
@@ -126,7 +126,7 @@ SELECT is(
           WHERE name LIKE 'callout.%' ORDER BY name),
     ARRAY['callout.clock_leeway superuser 60', 'callout.max_body_bytes superuser 1048576',
           'callout.min_completed_seconds superuser 10', 'callout.min_connected_seconds superuser 3',
-          'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
+          'callout.notify superuser on', 'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
     'the settings, who may set them, and their defaults');
 
 -- The setting is what a NULL leeway means. This vector's token expired 10 s before its

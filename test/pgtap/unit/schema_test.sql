@@ -2,7 +2,7 @@
 -- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(334);
+SELECT plan(362);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -54,7 +54,7 @@ INSERT INTO expected_functions VALUES
     ('add_phone_route', ARRAY['text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_recompute_call', ARRAY['bigint', 'double precision', 'double precision'],
+    ('_recompute_call', ARRAY['bigint', 'callout.ingest_settings'],
      'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_match_call', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'plpgsql', false),
     ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer', 'boolean'], 'boolean', 'VOLATILE', false, 'u',
@@ -69,6 +69,10 @@ INSERT INTO expected_functions VALUES
      false),
     ('resolve_call_context', ARRAY['text'], 'record', 'STABLE', false, 'u', 'sql', true),
     -- ingestion
+    ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_duplicate_answer', ARRAY['text', 'bytea', 'text'], 'callout.webhook_result', 'STABLE', false, 'u',
      'plpgsql', false),
     ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql',
@@ -128,7 +132,7 @@ INSERT INTO expected_composites VALUES
                           'egress_status text']),
     ('ingest_settings', ARRAY['verify_at timestamp with time zone', 'max_body_bytes integer',
                               'clock_leeway integer', 'min_connected_seconds double precision',
-                              'min_completed_seconds double precision', 'unmatched_window_seconds integer']);
+                              'min_completed_seconds double precision', 'unmatched_window_seconds integer', 'notify boolean']);
 
 -- The columns of a relation (table or composite type) in order, as "name type[ NOT NULL]".
 CREATE FUNCTION pg_temp.columns_of(rel regclass) RETURNS text[]
@@ -237,24 +241,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 39 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 43 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (39).
+-- Each function with its exact argument types (43).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (39).
+-- Return types (43).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (39): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (43): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (39): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (43): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -263,7 +267,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (39): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (43): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -273,12 +277,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (39).
+-- Language (43).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (39): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (43): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
