@@ -368,6 +368,17 @@ BEGIN
 END
 $$;
 
+-- Grants what reading calls needs beyond the tables: the calls view and call_stats.
+CREATE FUNCTION callout._grant_reading(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) TO %I',
+                              role);
+END
+$$;
+
 -- Registers a role whose members (by login) are trusted to say which tenant they act for, and
 -- grants it what an application server needs.
 CREATE FUNCTION callout.trust_gateway_role(role name) RETURNS void
@@ -382,6 +393,7 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
         'callout.register_call(text, text, text, text, text, text, jsonb), '
         'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text) TO %I', role);
+    PERFORM callout._grant_reading(role);
 END
 $$;
 COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged in as members of role to set callout.user_id or request.jwt.claims';
@@ -403,6 +415,7 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
         'callout.get_call_outcome(bigint, text) TO %I', role);
+    PERFORM callout._grant_reading(role);
     IF map_tenant_role.user_id IS NOT NULL THEN
         EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
@@ -927,6 +940,123 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$ BEGIN RETURN callout._ingest(payload::text, payload, signature); END $$;
 COMMENT ON FUNCTION callout.process_livekit_webhook(jsonb, text) IS 'for callers that hold jsonb: only a plain HMAC over payload::text can verify; a JWT answers jwt_needs_raw_body';
 
+-- ---- reading (under the reader's row-level security)
+
+CREATE INDEX call_log_started ON callout.call_log (started_at);
+CREATE INDEX call_log_outcome ON callout.call_log (outcome, started_at);
+CREATE INDEX call_log_campaign ON callout.call_log (campaign_id, started_at);
+CREATE INDEX call_log_agent_config ON callout.call_log (agent_config_id, started_at);
+CREATE INDEX call_log_phone_number ON callout.call_log (phone_number, started_at);
+
+-- The calls as a person reads them. `answered_at` is when the phone leg joined, for calls that
+-- were answered (completed): LiveKit reports no separate answer instant.
+CREATE VIEW callout.calls WITH (security_invoker = true) AS
+SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id, c.agent_config_id,
+       c.status, c.outcome, c.started_at,
+       CASE WHEN c.outcome = 'completed' AND c.ended_at IS NOT NULL AND c.duration_seconds IS NOT NULL
+            THEN c.ended_at - pg_catalog.make_interval(secs => c.duration_seconds) END AS answered_at,
+       c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
+       c.metadata, c.created_at
+FROM callout.call_log AS c;
+COMMENT ON VIEW callout.calls IS 'one row per call the reader may see (security_invoker: the reader''s row-level security applies)';
+
+-- Counts per group of the calls that started (or, never started, were created) in
+-- [since, until): attempts, each outcome, the answer rate (completed / attempts) and talk time
+-- of completed calls. group_by: NULL or 'none', 'day' (in the session's TimeZone), 'campaign',
+-- 'agent_config', 'direction', 'outcome'.
+CREATE FUNCTION callout.call_stats(since timestamptz, until timestamptz, group_by text DEFAULT NULL)
+RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint, busy bigint,
+               failed bigint, answer_rate numeric, total_talk_seconds bigint,
+               average_talk_seconds numeric)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF group_by IS NOT NULL AND group_by NOT IN ('none', 'day', 'campaign', 'agent_config',
+                                                  'direction', 'outcome') THEN
+        RAISE EXCEPTION 'unknown group_by "%"', group_by
+            USING ERRCODE = '22023',
+                  HINT = 'Use none, day, campaign, agent_config, direction or outcome.';
+    END IF;
+    RETURN QUERY
+    SELECT CASE call_stats.group_by
+               WHEN 'day' THEN pg_catalog.to_char(coalesce(c.started_at, c.created_at), 'YYYY-MM-DD')
+               WHEN 'campaign' THEN c.campaign_id
+               WHEN 'agent_config' THEN c.agent_config_id
+               WHEN 'direction' THEN c.direction
+               WHEN 'outcome' THEN c.outcome::text
+           END AS key,
+           pg_catalog.count(*),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed'),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'no_answer'),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'busy'),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'failed'),
+           pg_catalog.round(pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed')::numeric
+                            / pg_catalog.count(*), 4),
+           coalesce(pg_catalog.sum(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 0)::bigint,
+           pg_catalog.round(pg_catalog.avg(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 2)
+    FROM callout.call_log AS c
+    WHERE coalesce(c.started_at, c.created_at) >= since AND coalesce(c.started_at, c.created_at) < until
+    GROUP BY 1
+    ORDER BY 1 NULLS FIRST;
+END
+$$;
+COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, answer rate and talk time of the calls the reader may see, by none, day, campaign, agent_config, direction or outcome';
+
+-- ---- PostgREST (POST /rpc/livekit_webhook)
+
+-- LiveKit's delivery as PostgREST presents it: the raw body as the single unnamed text argument,
+-- the Authorization header from request.headers. The answer sets response.status: 200 for an
+-- accepted delivery (processed, duplicate, unmatched, ignored: LiveKit must not retry), 401 for
+-- a signature that does not verify, 413 for a body over callout.max_body_bytes, 400 for a body
+-- that is no LiveKit event.
+CREATE FUNCTION callout.livekit_webhook(text) RETURNS callout.webhook_result
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    headers jsonb := callout._parse_json_body(coalesce(pg_catalog.current_setting('request.headers', true), ''));
+    answer callout.webhook_result;
+BEGIN
+    answer := callout._ingest($1, NULL, headers ->> 'authorization');
+    PERFORM pg_catalog.set_config('response.status',
+        CASE WHEN answer.status <> 'rejected' THEN '200'
+             WHEN answer.reason = 'body_too_large' THEN '413'
+             WHEN answer.reason IN ('body_not_json', 'missing_event_id', 'missing_room_name') THEN '400'
+             ELSE '401' END, true);
+    RETURN answer;
+END
+$$;
+COMMENT ON FUNCTION callout.livekit_webhook(text) IS 'PostgREST''s POST /rpc/livekit_webhook: the raw body, the Authorization header from request.headers; sets response.status';
+
+-- Sets a PostgREST deployment up in one step: the webhook role (PostgREST's anonymous role for
+-- LiveKit's deliveries) may call livekit_webhook and nothing else; the reader role (the JWT's
+-- role) reads calls under row-level security; the authenticator is trusted as a gateway, so the
+-- JWT's `sub` names the tenant.
+CREATE FUNCTION callout.grant_api_roles(webhook_role name, reader_role name,
+                                        authenticator_role name DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(webhook_role);
+    PERFORM callout._check_role(reader_role);
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I, %I', webhook_role, reader_role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.livekit_webhook(text) TO %I', webhook_role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I',
+                              reader_role);
+    PERFORM callout._grant_reading(reader_role);
+    EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I',
+                              reader_role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.get_call_outcome(bigint, text), callout.update_call_log(bigint, jsonb) TO %I',
+        reader_role);
+    IF authenticator_role IS NOT NULL THEN
+        PERFORM callout._check_role(authenticator_role);
+        INSERT INTO callout.gateway_role (role_name) VALUES (authenticator_role) ON CONFLICT DO NOTHING;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgREST: webhook_role delivers through livekit_webhook only, reader_role reads under row-level security, authenticator_role is trusted as a gateway';
+
 -- ---- operations (owner only)
 
 -- LiveKit drops webhooks under load: a call with no activity for older_than whose end never
@@ -1015,6 +1145,7 @@ REVOKE ALL ON FUNCTION
     callout._invoking_role(), callout._session_is_gateway(), callout._mapped_tenant(),
     callout.current_user_id(), callout.is_auditor(),
     callout.trust_gateway_role(name), callout.map_tenant_role(name, text), callout._check_role(name),
+    callout._grant_reading(name),
     callout.add_signing_key(text, text, text, boolean), callout.revoke_signing_key(text),
     callout.add_phone_route(text, text, text), callout._lock_room(text),
     callout._recompute_call(bigint, callout.ingest_settings),
@@ -1027,6 +1158,8 @@ REVOKE ALL ON FUNCTION
     callout._ingest(text, jsonb, text),
     callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text),
     callout.expire_stale_calls(interval), callout.reclassify_calls(timestamptz),
+    callout.call_stats(timestamptz, timestamptz, text), callout.livekit_webhook(text),
+    callout.grant_api_roles(name, name, name),
     callout.purge_event_payloads(interval), callout.purge_unmatched(interval)
 FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;

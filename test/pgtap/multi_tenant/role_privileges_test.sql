@@ -4,19 +4,22 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(291);
+SELECT plan(311);
 \ir tenants.psql
 
 -- The roles and what each may execute.
 CREATE TEMP TABLE tap_role (role name PRIMARY KEY, label text NOT NULL, may_execute text[] NOT NULL);
 INSERT INTO tap_role VALUES
     ('callout_tap_a', 'tenant A',
-     ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)']),
+     ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
+           'call_stats(timestamp with time zone,timestamp with time zone,text)']),
     ('callout_tap_gateway', 'the gateway',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
-           'register_call(text,text,text,text,text,text,jsonb)']),
+           'register_call(text,text,text,text,text,text,jsonb)',
+           'call_stats(timestamp with time zone,timestamp with time zone,text)']),
     ('callout_tap_auditor', 'the auditor',
-     ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)']),
+     ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)',
+           'call_stats(timestamp with time zone,timestamp with time zone,text)']),
     ('callout_tap_webhook', 'the webhook role', ARRAY['process_livekit_webhook(text,text)']),
     ('callout_tap_nobody', 'the no-grants role', ARRAY[]::text[]);
 
@@ -29,7 +32,7 @@ SELECT p.proname AS name,
        substr(p.oid::regprocedure::text, length('callout.') + 1) AS signature
 FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = 'callout'::regnamespace;
 
--- ---- EXECUTE: 43 functions x 5 roles (215)
+-- ---- EXECUTE: 47 functions x 5 roles (235)
 
 SELECT function_privs_are('callout', f.name, f.args, r.role,
                           CASE WHEN f.signature = ANY (r.may_execute) THEN ARRAY['EXECUTE'] ELSE ARRAY[]::text[] END,

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    43,
-    'the extension has 43 member functions');
+    47,
+    'the extension has 47 member functions');
 SELECT is(
     ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_type'::regclass
@@ -72,10 +72,11 @@ SELECT is(
             AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
             AND d.deptype = 'e'
           ORDER BY 1),
-    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.gateway_role', 'callout.livekit_call_event',
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls', 'callout.gateway_role',
+          'callout.livekit_call_event',
           'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.signing_key',
           'callout.tenant_role'],
-    'the extension''s member relations are its six tables and two identity sequences');
+    'the extension''s member relations are its six tables, two identity sequences and the calls view');
 SELECT is(
     ARRAY(SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c
           WHERE c.relnamespace = 'callout'::regnamespace AND c.relkind IN ('r', 'S', 'v', 'm', 'p', 'f')

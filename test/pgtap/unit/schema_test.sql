@@ -2,7 +2,7 @@
 -- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(362);
+SELECT plan(390);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -69,6 +69,11 @@ INSERT INTO expected_functions VALUES
      false),
     ('resolve_call_context', ARRAY['text'], 'record', 'STABLE', false, 'u', 'sql', true),
     -- ingestion
+    ('_grant_reading', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('call_stats', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record', 'STABLE',
+     false, 'u', 'plpgsql', false),
+    ('livekit_webhook', ARRAY['text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql', true),
+    ('grant_api_roles', ARRAY['name', 'name', 'name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -200,8 +205,9 @@ SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_
                      'callout holds exactly the identity sequences of call_log and livekit_call_event');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid',
-                         'call_log_tenant'],
-                   'callout.call_log has exactly its five indexes');
+                         'call_log_tenant', 'call_log_started', 'call_log_outcome', 'call_log_campaign',
+                         'call_log_agent_config', 'call_log_phone_number'],
+                   'callout.call_log has exactly its ten indexes');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
                          'livekit_call_event_unmatched', 'livekit_call_event_tenant'],
@@ -241,24 +247,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 43 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 47 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (43).
+-- Each function with its exact argument types (47).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (43).
+-- Return types (47).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (43): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (47): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (43): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (47): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -267,7 +273,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (43): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (47): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -277,12 +283,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (43).
+-- Language (47).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (43): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (47): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -298,10 +304,10 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
     ARRAY['callout._mapped_tenant()', 'callout._session_is_gateway()', 'callout.current_user_id()',
-          'callout.is_auditor()', 'callout.process_livekit_webhook(jsonb,text)',
-          'callout.process_livekit_webhook(text,text)',
-          'callout.register_call(text,text,text,text,text,text,jsonb)',
-          'callout.resolve_call_context(text)', 'callout.update_call_log(bigint,jsonb)'],
+          'callout.is_auditor()', 'callout.livekit_webhook(text)',
+          'callout.process_livekit_webhook(jsonb,text)', 'callout.process_livekit_webhook(text,text)',
+          'callout.register_call(text,text,text,text,text,text,jsonb)', 'callout.resolve_call_context(text)',
+          'callout.update_call_log(bigint,jsonb)'],
     'the SECURITY DEFINER functions are exactly ingestion''s and tenancy''s');
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
