@@ -1137,6 +1137,30 @@ END
 $$;
 COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched events older than older_than; returns how many';
 
+-- ---- what each internal function and type is for (\df+ and \dT+ explain themselves)
+COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss of a token, to choose the key it must verify with';
+COMMENT ON FUNCTION callout._looks_like_plain_hmac(text) IS 'internal: whether a signature is read with the plain HMAC scheme';
+COMMENT ON FUNCTION callout._parse_json_body(text) IS 'internal: the body as jsonb, or NULL when it is not JSON (\u0000 stored as U+FFFD)';
+COMMENT ON FUNCTION callout._redact_payload(jsonb) IS 'internal: the payload without credential values, as stored';
+COMMENT ON FUNCTION callout._event_facts(jsonb) IS 'internal: the facts of an event ingestion stores and matches on';
+COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with, read at once';
+COMMENT ON FUNCTION callout._invoking_role() IS 'internal: the role the session acts as outside SECURITY DEFINER functions';
+COMMENT ON FUNCTION callout._session_is_gateway() IS 'internal: whether the login role is a superuser or a member of a trusted gateway role';
+COMMENT ON FUNCTION callout._mapped_tenant() IS 'internal: the tenant mapping of the invoking role (its own, else one unambiguous inherited one)';
+COMMENT ON FUNCTION callout._check_role(name) IS 'internal: refuses PUBLIC, pg_* and unknown roles for trust and mappings';
+COMMENT ON FUNCTION callout._grant_reading(name) IS 'internal: grants the calls view and call_stats';
+COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
+COMMENT ON FUNCTION callout._recompute_call(bigint, callout.ingest_settings) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
+COMMENT ON FUNCTION callout._match_call(text, text, text) IS 'internal: the call an event belongs to, by room sid then room name, scoped to the key''s tenant';
+COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean) IS 'internal: attaches a room''s waiting events to its new call';
+COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
+COMMENT ON FUNCTION callout._duplicate_answer(text, bytea, text) IS 'internal: the answer to a delivery whose event id is already stored';
+COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row';
+COMMENT ON TYPE callout.call_outcome_info IS 'what get_call_outcome answers for one call';
+COMMENT ON TYPE callout.event_facts IS 'internal: the facts of an event ingestion stores and matches on';
+COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with';
+COMMENT ON TYPE callout.webhook_result IS 'what process_livekit_webhook answers: status, reason, event_id, call_id, outcome';
+
 -- Nothing here is callable by PUBLIC; trust_gateway_role and map_tenant_role grant on purpose.
 REVOKE ALL ON FUNCTION
     callout._token_issuer(text), callout._looks_like_plain_hmac(text),
