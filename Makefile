@@ -36,7 +36,7 @@ override BITCODE_CXXFLAGS += -std=c++17
 src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
-.PHONY: test test-unit test-regress test-isolation test-pgtap demo deps format format-check
+.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -54,6 +54,10 @@ test-isolation:
 # make test-pgtap [GROUP=unit|integration|idempotency|multi_tenant]
 test-pgtap:
 	@test/run pgtap$(if $(GROUP),:$(GROUP))
+
+# pg_dump / pg_restore round trip of callout's data.
+test-dump:
+	@test/run dump
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:
