@@ -204,6 +204,7 @@ CREATE TABLE callout.call_log (
     recording_url text,
     metadata jsonb,
     started_at timestamptz,
+    answered_at timestamptz,
     ended_at timestamptz,
     origin text NOT NULL DEFAULT 'registered' CHECK (origin IN ('registered', 'phone_route', 'tenant_key')),
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -211,6 +212,7 @@ CREATE TABLE callout.call_log (
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
 COMMENT ON COLUMN callout.call_log.phone_number IS 'the registered number, else the SIP participant''s, else the E.164 number in the room name';
 COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given to register_call, if any';
+COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended a completed call joined (LiveKit reports no separate answer instant); NULL otherwise';
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
 
 -- At most one open call per tenant and room name; a room sid belongs to one call.
@@ -566,7 +568,16 @@ BEGIN
              ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS sip_phone_number,
             (SELECT ev.recording_url FROM ev
              WHERE ev.event_type = 'egress_ended' AND ev.recording_url IS NOT NULL
-             ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS recording_url
+             ORDER BY ev.event_created_at DESC NULLS LAST, ev.event_id DESC LIMIT 1) AS recording_url,
+            (SELECT sip_end.joined_at FROM sip_end) AS sip_joined_at
+    ), decided AS (
+        -- a call whose phone leg was never seen is classified without a duration (failed):
+        -- the room's own lifetime says nothing about a phone that never connected
+        SELECT f.*, CASE WHEN f.ended THEN callout.classify_outcome(
+                        CASE WHEN f.sip_seen THEN f.duration_seconds END, f.disconnect_reason,
+                        f.sip_call_status, settings.min_connected_seconds::numeric,
+                        settings.min_completed_seconds::numeric) END AS outcome
+        FROM facts AS f
     )
     UPDATE callout.call_log AS c SET
         room_sid = coalesce(c.room_sid, f.room_sid),
@@ -582,14 +593,12 @@ BEGIN
         phone_number = coalesce(c.registered_phone_number, f.sip_phone_number,
                                 callout.extract_phone_number(c.room_name)),
         recording_url = f.recording_url,
-        -- a call whose phone leg was never seen is classified without a duration (failed):
-        -- the room's own lifetime says nothing about a phone that never connected
-        outcome = CASE WHEN f.ended THEN callout.classify_outcome(
-                      CASE WHEN f.sip_seen THEN f.duration_seconds END, f.disconnect_reason,
-                      f.sip_call_status, settings.min_connected_seconds::numeric,
-                      settings.min_completed_seconds::numeric) END,
+        outcome = f.outcome,
+        -- answered: the phone leg that ended a completed call joined then (LiveKit reports no
+        -- separate answer instant); unknown when the leg's leave never arrived
+        answered_at = CASE WHEN f.outcome = 'completed' THEN f.sip_joined_at END,
         updated_at = pg_catalog.now()
-    FROM facts AS f
+    FROM decided AS f
     WHERE c.id = call_id
     RETURNING c.outcome, (SELECT p.outcome FROM previous_row AS p) INTO result, previous;
     IF settings.notify AND result IS NOT NULL AND result IS DISTINCT FROM previous THEN
@@ -948,14 +957,10 @@ CREATE INDEX call_log_campaign ON callout.call_log (campaign_id, started_at);
 CREATE INDEX call_log_agent_config ON callout.call_log (agent_config_id, started_at);
 CREATE INDEX call_log_phone_number ON callout.call_log (phone_number, started_at);
 
--- The calls as a person reads them. `answered_at` is when the phone leg joined, for calls that
--- were answered (completed): LiveKit reports no separate answer instant.
+-- The calls as a person reads them.
 CREATE VIEW callout.calls WITH (security_invoker = true) AS
 SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id, c.agent_config_id,
-       c.status, c.outcome, c.started_at,
-       CASE WHEN c.outcome = 'completed' AND c.ended_at IS NOT NULL AND c.duration_seconds IS NOT NULL
-            THEN c.ended_at - pg_catalog.make_interval(secs => c.duration_seconds) END AS answered_at,
-       c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
+       c.status, c.outcome, c.started_at, c.answered_at, c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
        c.metadata, c.created_at
 FROM callout.call_log AS c;
 COMMENT ON VIEW callout.calls IS 'one row per call the reader may see (security_invoker: the reader''s row-level security applies)';
@@ -971,6 +976,9 @@ RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint,
 LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF since IS NULL OR until IS NULL THEN
+        RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
+    END IF;
     IF group_by IS NOT NULL AND group_by NOT IN ('none', 'day', 'campaign', 'agent_config',
                                                   'direction', 'outcome') THEN
         RAISE EXCEPTION 'unknown group_by "%"', group_by
