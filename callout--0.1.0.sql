@@ -821,7 +821,7 @@ $$;
 
 -- One delivery: limits, signature, body, event, then exactly-once storage and the call row.
 -- `payload` is given when the caller holds jsonb (only a plain HMAC over its text can verify).
-CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
+CREATE FUNCTION callout._apply_delivery(body text, payload jsonb, signature text)
 RETURNS callout.webhook_result
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -936,6 +936,133 @@ BEGIN
                callout._recompute_call(call_id, settings))::callout.webhook_result;
 END
 $$;
+
+-- What arrived, for callout.metrics: deliveries that stored nothing new (rejected, by reason;
+-- duplicates; ignored) are counted per minute (stored events count themselves), and the latest
+-- 1000 rejections are kept as a sample (time, reason, key, size and SHA-256: never the body),
+-- so a flood of junk cannot fill the disk.
+CREATE TABLE callout.delivery_count (
+    minute timestamptz NOT NULL,
+    status text NOT NULL,
+    reason text NOT NULL DEFAULT '',
+    deliveries bigint NOT NULL,
+    PRIMARY KEY (minute, status, reason));
+COMMENT ON TABLE callout.delivery_count IS 'deliveries that stored nothing new (rejected by reason, duplicates, ignored), per minute';
+
+CREATE TABLE callout.rejected_delivery (
+    slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 1000),
+    rejected_at timestamptz NOT NULL,
+    reason text NOT NULL,
+    api_key text,
+    body_bytes integer,
+    body_sha256 bytea);
+COMMENT ON TABLE callout.rejected_delivery IS 'the latest 1000 rejected deliveries (a ring): time, reason, key, body size and SHA-256, never the body';
+CREATE SEQUENCE callout.rejected_delivery_slot MINVALUE 0 MAXVALUE 999 START 0 CYCLE;
+SELECT pg_catalog.pg_extension_config_dump('callout.delivery_count', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery_slot', '');
+
+-- Counts a delivery that stored nothing new, and samples a rejection. The SHA-256 is skipped for
+-- a body over callout.max_body_bytes (nothing that large is ever hashed).
+CREATE FUNCTION callout._record_answer(answer callout.webhook_result, body text, signature text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO callout.delivery_count AS d (minute, status, reason, deliveries)
+    VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), answer.status,
+            coalesce(answer.reason, ''), 1)
+    ON CONFLICT (minute, status, reason) DO UPDATE SET deliveries = d.deliveries + 1;
+    IF answer.status = 'rejected' THEN
+        INSERT INTO callout.rejected_delivery AS r (slot, rejected_at, reason, api_key, body_bytes, body_sha256)
+        VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), answer.reason,
+                CASE WHEN pg_catalog.octet_length(signature) <= 8192
+                     THEN callout._token_issuer(signature) END,
+                pg_catalog.octet_length(body),
+                CASE WHEN answer.reason <> 'body_too_large'
+                     THEN pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8')) END)
+        ON CONFLICT (slot) DO UPDATE SET rejected_at = excluded.rejected_at, reason = excluded.reason,
+            api_key = excluded.api_key, body_bytes = excluded.body_bytes,
+            body_sha256 = excluded.body_sha256;
+    END IF;
+END
+$$;
+
+-- A delivery and its record in the metrics.
+CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
+RETURNS callout.webhook_result
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    answer callout.webhook_result := callout._apply_delivery(body, payload, signature);
+BEGIN
+    IF answer.status NOT IN ('processed', 'unmatched') THEN
+        PERFORM callout._record_answer(answer, body, signature);
+    END IF;
+    RETURN answer;
+END
+$$;
+
+-- What arrived per minute or hour in [since, until): every delivery (received), the events
+-- stored (now matched to a call, or still unmatched), duplicates, conflicting duplicates,
+-- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
+-- and its arrival. For the owner and admins: it spans tenants.
+CREATE FUNCTION callout.metrics(since timestamptz, until timestamptz, per text DEFAULT 'minute')
+RETURNS TABLE (bucket timestamptz, received bigint, stored bigint, matched bigint,
+               unmatched bigint, duplicates bigint, conflicting_duplicates bigint, ignored bigint,
+               rejected bigint, rejected_by_reason jsonb, average_lag_seconds numeric,
+               max_lag_seconds numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF since IS NULL OR until IS NULL THEN
+        RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
+    ELSIF per IS NULL OR per NOT IN ('minute', 'hour') THEN
+        RAISE EXCEPTION 'per must be minute or hour' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    WITH events AS (
+        SELECT pg_catalog.date_trunc(per, e.received_at) AS bucket,
+               pg_catalog.count(*) AS stored,
+               pg_catalog.count(*) FILTER (WHERE e.call_log_id IS NOT NULL) AS matched,
+               pg_catalog.round(pg_catalog.avg(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS average_lag,
+               pg_catalog.round(pg_catalog.max(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS max_lag
+        FROM callout.livekit_call_event AS e
+        WHERE e.received_at >= since AND e.received_at < until
+        GROUP BY 1
+    ), counted AS (
+        SELECT pg_catalog.date_trunc(per, d.minute) AS bucket,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'duplicate' AND d.reason = 'already processed') AS duplicates,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'duplicate' AND d.reason = 'conflicting_duplicate') AS conflicting,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'ignored') AS ignored,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'rejected') AS rejected,
+               pg_catalog.sum(d.deliveries) AS deliveries
+        FROM callout.delivery_count AS d
+        WHERE d.minute >= pg_catalog.date_trunc('minute', since) AND d.minute < until
+        GROUP BY 1
+    ), reasons AS (
+        SELECT r.bucket, pg_catalog.jsonb_object_agg(r.reason, r.deliveries) AS by_reason
+        FROM (SELECT pg_catalog.date_trunc(per, d.minute) AS bucket, d.reason, pg_catalog.sum(d.deliveries) AS deliveries
+              FROM callout.delivery_count AS d
+              WHERE d.status = 'rejected' AND d.minute >= pg_catalog.date_trunc('minute', since) AND d.minute < until
+              GROUP BY 1, 2) AS r
+        GROUP BY r.bucket
+    )
+    SELECT b.bucket,
+           (coalesce(e.stored, 0) + coalesce(c.deliveries, 0))::bigint,
+           coalesce(e.stored, 0)::bigint, coalesce(e.matched, 0)::bigint,
+           (coalesce(e.stored, 0) - coalesce(e.matched, 0))::bigint,
+           coalesce(c.duplicates, 0)::bigint, coalesce(c.conflicting, 0)::bigint,
+           coalesce(c.ignored, 0)::bigint, coalesce(c.rejected, 0)::bigint,
+           coalesce(r.by_reason, '{}'::jsonb), e.average_lag, e.max_lag
+    FROM (SELECT events.bucket FROM events UNION SELECT counted.bucket FROM counted) AS b
+    LEFT JOIN events AS e ON e.bucket = b.bucket
+    LEFT JOIN counted AS c ON c.bucket = b.bucket
+    LEFT JOIN reasons AS r ON r.bucket = b.bucket
+    ORDER BY b.bucket;
+END
+$$;
+COMMENT ON FUNCTION callout.metrics(timestamptz, timestamptz, text) IS 'what arrived per minute or hour: received, stored (matched, unmatched), duplicates, conflicting duplicates, ignored, rejected by reason, and lag; for admins (it spans tenants)';
 
 CREATE FUNCTION callout.process_livekit_webhook(body text, signature text)
 RETURNS callout.webhook_result
@@ -1163,7 +1290,9 @@ COMMENT ON FUNCTION callout._match_call(text, text, text) IS 'internal: the call
 COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean) IS 'internal: attaches a room''s waiting events to its new call';
 COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
 COMMENT ON FUNCTION callout._duplicate_answer(text, bytea, text) IS 'internal: the answer to a delivery whose event id is already stored';
-COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row';
+COMMENT ON FUNCTION callout._apply_delivery(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row';
+COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: a delivery and its record in the metrics';
+COMMENT ON FUNCTION callout._record_answer(callout.webhook_result, text, text) IS 'internal: counts a delivery that stored nothing new and samples a rejection';
 COMMENT ON TYPE callout.call_outcome_info IS 'what get_call_outcome answers for one call';
 COMMENT ON TYPE callout.event_facts IS 'internal: the facts of an event ingestion stores and matches on';
 COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with';
@@ -1191,6 +1320,8 @@ REVOKE ALL ON FUNCTION
     callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text),
     callout.expire_stale_calls(interval), callout.reclassify_calls(timestamptz),
     callout.call_stats(timestamptz, timestamptz, text), callout.livekit_webhook(text),
+    callout._apply_delivery(text, jsonb, text), callout._record_answer(callout.webhook_result, text, text),
+    callout.metrics(timestamptz, timestamptz, text),
     callout.grant_api_roles(name, name, name),
     callout.purge_event_payloads(interval), callout.purge_unmatched(interval)
 FROM PUBLIC;

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    47,
-    'the extension has 47 member functions');
+    50,
+    'the extension has 50 member functions');
 SELECT is(
     ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_type'::regclass
@@ -72,11 +72,11 @@ SELECT is(
             AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
             AND d.deptype = 'e'
           ORDER BY 1),
-    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls', 'callout.gateway_role',
-          'callout.livekit_call_event',
-          'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.signing_key',
-          'callout.tenant_role'],
-    'the extension''s member relations are its six tables, two identity sequences and the calls view');
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls', 'callout.delivery_count',
+          'callout.gateway_role', 'callout.livekit_call_event',
+          'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
+          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
+    'the extension''s member relations are its tables, sequences and the calls view');
 SELECT is(
     ARRAY(SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c
           WHERE c.relnamespace = 'callout'::regnamespace AND c.relkind IN ('r', 'S', 'v', 'm', 'p', 'f')
@@ -90,14 +90,15 @@ SELECT is(
     ARRAY[]::text[],
     'every table and sequence in schema callout is a member of the extension');
 
--- pg_dump keeps the rows of every table and the position of every sequence (user data: keys,
--- routes, trusted roles, calls, events).
+-- pg_dump keeps the rows of every table and the position of every sequence (keys, routes,
+-- trusted roles, calls, events, and the delivery counts and rejection sample).
 SELECT is(
     ARRAY(SELECT r::regclass::text FROM pg_catalog.pg_extension AS e, unnest(e.extconfig) AS r
           WHERE e.extname = 'callout' ORDER BY 1),
-    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.gateway_role', 'callout.livekit_call_event',
-          'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.signing_key',
-          'callout.tenant_role'],
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.delivery_count', 'callout.gateway_role',
+          'callout.livekit_call_event', 'callout.livekit_call_event_id_seq', 'callout.phone_route',
+          'callout.rejected_delivery',
+          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'pg_extension_config_dump covers every table and sequence');
 SELECT is(
     (SELECT array_agg(DISTINCT c) FROM pg_catalog.pg_extension AS e, unnest(e.extcondition) AS c

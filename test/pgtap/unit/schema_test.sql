@@ -2,7 +2,7 @@
 -- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(390);
+SELECT plan(419);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -78,6 +78,12 @@ INSERT INTO expected_functions VALUES
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_apply_delivery', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
+     'plpgsql', false),
+    ('_record_answer', ARRAY['callout.webhook_result', 'text', 'text'], 'void', 'VOLATILE', false, 'u',
+     'plpgsql', false),
+    ('metrics', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record',
+     'STABLE', false, 'u', 'plpgsql', false),
     ('_duplicate_answer', ARRAY['text', 'bytea', 'text'], 'callout.webhook_result', 'STABLE', false, 'u',
      'plpgsql', false),
     ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql',
@@ -117,7 +123,12 @@ INSERT INTO expected_tables VALUES
                                  'joined_at timestamp with time zone', 'disconnect_reason text',
                                  'sip_call_status text', 'sip_phone_number text', 'sip_trunk_phone_number text',
                                  'call_duration_seconds integer', 'recording_url text', 'egress_status text',
-                                 'payload jsonb'], true);
+                                 'payload jsonb'], true),
+    ('delivery_count', ARRAY['minute timestamp with time zone NOT NULL', 'status text NOT NULL',
+                             'reason text NOT NULL', 'deliveries bigint NOT NULL'], false),
+    ('rejected_delivery', ARRAY['slot integer NOT NULL', 'rejected_at timestamp with time zone NOT NULL',
+                                'reason text NOT NULL', 'api_key text', 'body_bytes integer',
+                                'body_sha256 bytea'], false);
 
 -- The composite types, with their attributes in order.
 CREATE TEMP TABLE expected_composites (name name PRIMARY KEY, attributes text[] NOT NULL);
@@ -190,6 +201,8 @@ CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']:
                                        WHEN 'phone_route' THEN ARRAY['trunk_phone_number']::name[]
                                        WHEN 'gateway_role' THEN ARRAY['role_name']::name[]
                                        WHEN 'tenant_role' THEN ARRAY['role_name']::name[]
+                                       WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason']::name[]
+                                       WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
                                        ELSE ARRAY['id']::name[] END AS pk) AS k
 ORDER BY t.name;
 SELECT is(c.relrowsecurity, t.rls,
@@ -202,8 +215,8 @@ FROM expected_tables AS t JOIN pg_catalog.pg_class AS c ON c.oid = format('callo
 ORDER BY t.name;
 
 -- Sequences, indexes, keys and defaults of the call and event tables (13).
-SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq'],
-                     'callout holds exactly the identity sequences of call_log and livekit_call_event');
+SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq', 'rejected_delivery_slot'],
+                     'callout holds exactly the identity sequences of call_log and livekit_call_event, and the rejection ring''s');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid',
                          'call_log_tenant', 'call_log_started', 'call_log_outcome', 'call_log_campaign',
@@ -248,24 +261,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 47 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 50 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (47).
+-- Each function with its exact argument types (50).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (47).
+-- Return types (50).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (47): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (50): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (47): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (50): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -274,7 +287,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (47): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (50): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -284,12 +297,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (47).
+-- Language (50).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (47): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (50): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
