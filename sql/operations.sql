@@ -55,6 +55,11 @@ SELECT event_id, payload IS NULL AS payload_gone, call_duration_seconds, body_sh
 FROM callout.livekit_call_event WHERE event_id = 'EV_ops_ended';
 SELECT status, reason FROM pg_temp.deliver(pg_temp.leave('EV_ops_ended', 'ops-ended'));
 SELECT callout.purge_event_payloads('30 days') AS purged_again;
+-- reclassification reads the normalized facts, so it still works without the payloads
+SET callout.min_completed_seconds = 200;
+SELECT callout.reclassify_calls() AS changed_without_payloads;
+RESET callout.min_completed_seconds;
+SELECT callout.reclassify_calls() AS changed_back;
 
 -- purge_unmatched: old events that never found a call go; old matched ones stay
 SELECT status FROM pg_temp.deliver(pg_temp.leave('EV_ops_nobody', 'ops-room-nobody-registered'));
