@@ -1194,6 +1194,19 @@ COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgRE
 
 -- ---- operations (owner only)
 
+-- now() - older_than, for the sweeps below; older_than must be a non-negative interval.
+CREATE FUNCTION callout._cutoff(older_than interval) RETURNS timestamptz
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF older_than IS NULL OR older_than < interval '0' THEN
+        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
+    END IF;
+    RETURN pg_catalog.now() - older_than;
+END
+$$;
+COMMENT ON FUNCTION callout._cutoff(interval) IS 'internal: now() - older_than, refusing a NULL or negative interval';
+
 -- LiveKit drops webhooks under load: a call with no activity for older_than whose end never
 -- arrived is marked expired (which also frees its room name). Returns how many.
 CREATE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
@@ -1202,11 +1215,8 @@ AS $$
 DECLARE
     expired integer;
 BEGIN
-    IF older_than IS NULL OR older_than < interval '0' THEN
-        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
-    END IF;
     UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
-    WHERE c.status IN ('registered', 'in_progress') AND c.updated_at < pg_catalog.now() - older_than;
+    WHERE c.status IN ('registered', 'in_progress') AND c.updated_at < callout._cutoff(older_than);
     GET DIAGNOSTICS expired = ROW_COUNT;
     RETURN expired;
 END
@@ -1243,11 +1253,8 @@ AS $$
 DECLARE
     purged integer;
 BEGIN
-    IF older_than IS NULL OR older_than < interval '0' THEN
-        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
-    END IF;
     UPDATE callout.livekit_call_event AS e SET payload = NULL
-    WHERE e.payload IS NOT NULL AND e.received_at < pg_catalog.now() - older_than;
+    WHERE e.payload IS NOT NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
     RETURN purged;
 END
@@ -1261,11 +1268,8 @@ AS $$
 DECLARE
     purged integer;
 BEGIN
-    IF older_than IS NULL OR older_than < interval '0' THEN
-        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
-    END IF;
     DELETE FROM callout.livekit_call_event AS e
-    WHERE e.call_log_id IS NULL AND e.received_at < pg_catalog.now() - older_than;
+    WHERE e.call_log_id IS NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
     RETURN purged;
 END
@@ -1318,7 +1322,7 @@ REVOKE ALL ON FUNCTION
     callout.resolve_call_context(text), callout._duplicate_answer(text, bytea, text),
     callout._ingest(text, jsonb, text),
     callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text),
-    callout.expire_stale_calls(interval), callout.reclassify_calls(timestamptz),
+    callout.expire_stale_calls(interval), callout.reclassify_calls(timestamptz), callout._cutoff(interval),
     callout.call_stats(timestamptz, timestamptz, text), callout.livekit_webhook(text),
     callout._apply_delivery(text, jsonb, text), callout._record_answer(callout.webhook_result, text, text),
     callout.metrics(timestamptz, timestamptz, text),
