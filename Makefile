@@ -9,7 +9,9 @@ CORE_SRCS  := $(sort $(wildcard src/core/*.cpp))
 BRIDGE_SRCS := $(sort $(wildcard src/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(BRIDGE_SRCS:.cpp=.o)
 
-DATA        = $(EXTENSION)--$(EXTVERSION).sql $(wildcard $(EXTENSION)--*--*.sql)
+# The current version's install script, every upgrade script, and the older install scripts
+# (so an older version can be installed and updated, as the upgrade suite does).
+DATA        = $(wildcard $(EXTENSION)--*.sql)
 
 # pg_regress suites (sql/, expected/) and isolation specs (test/isolation/).
 REGRESS        = boundary verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
@@ -36,7 +38,8 @@ override BITCODE_CXXFLAGS += -std=c++17
 src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
-.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump demo deps format format-check
+.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade demo deps format \
+        format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -58,6 +61,10 @@ test-pgtap:
 # pg_dump / pg_restore round trip of callout's data.
 test-dump:
 	@test/run dump
+
+# Every older version installed and updated, compared with a fresh install.
+test-upgrade:
+	@test/run upgrade
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:

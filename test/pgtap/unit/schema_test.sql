@@ -1,5 +1,5 @@
--- The catalog shape of callout 0.1.0: its schema, types, tables and every SQL function of
--- callout--0.1.0.sql with its exact arguments, return type, volatility, strictness, parallel
+-- The catalog shape of callout: its schema, types, tables and every SQL function of
+-- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
 SELECT plan(426);
