@@ -907,11 +907,11 @@ END
 $$;
 
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
--- stored (now matched to a call, or still unmatched), duplicates, conflicting duplicates,
+-- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
 -- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
 -- and its arrival. For the owner and admins: it spans tenants.
 CREATE FUNCTION callout.metrics(since timestamptz, until timestamptz, per text DEFAULT 'minute')
-RETURNS TABLE (bucket timestamptz, received bigint, stored bigint, matched bigint,
+RETURNS TABLE (bucket timestamptz, received bigint, stored bigint, processed bigint,
                unmatched bigint, duplicates bigint, conflicting_duplicates bigint, ignored bigint,
                rejected bigint, rejected_by_reason jsonb, average_lag_seconds numeric,
                max_lag_seconds numeric)
@@ -965,7 +965,7 @@ BEGIN
     ORDER BY b.bucket;
 END
 $$;
-COMMENT ON FUNCTION callout.metrics(timestamptz, timestamptz, text) IS 'what arrived per minute or hour: received, stored (matched, unmatched), duplicates, conflicting duplicates, ignored, rejected by reason, and lag; for admins (it spans tenants)';
+COMMENT ON FUNCTION callout.metrics(timestamptz, timestamptz, text) IS 'what arrived per minute or hour: received, stored (processed, unmatched), duplicates, conflicting duplicates, ignored, rejected by reason, and lag; for admins (it spans tenants)';
 
 CREATE FUNCTION callout.process_livekit_webhook(body text, signature text)
 RETURNS callout.webhook_result

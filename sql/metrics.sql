@@ -37,7 +37,7 @@ FROM (VALUES
     (9, pg_temp.deliver('this is not json'))
 ) AS d(n, r) ORDER BY d.n;
 
-SELECT sum(received) AS received, sum(stored) AS stored, sum(matched) AS matched,
+SELECT sum(received) AS received, sum(stored) AS stored, sum(processed) AS processed,
        sum(unmatched) AS unmatched, sum(duplicates) AS duplicates,
        sum(conflicting_duplicates) AS conflicting, sum(ignored) AS ignored, sum(rejected) AS rejected
 FROM callout.metrics(now() - interval '1 day', now() + interval '1 day', 'hour');
