@@ -941,13 +941,16 @@ $$;
 -- duplicates; ignored) are counted per minute (stored events count themselves), and the latest
 -- 1000 rejections are kept as a sample (time, reason, key, size and SHA-256: never the body),
 -- so a flood of junk cannot fill the disk.
+-- One row per minute, answer and backend: sessions never wait on (or deadlock over) each
+-- other's counters, whatever else their transactions hold.
 CREATE TABLE callout.delivery_count (
     minute timestamptz NOT NULL,
     status text NOT NULL,
     reason text NOT NULL DEFAULT '',
+    backend integer NOT NULL,
     deliveries bigint NOT NULL,
-    PRIMARY KEY (minute, status, reason));
-COMMENT ON TABLE callout.delivery_count IS 'deliveries that stored nothing new (rejected by reason, duplicates, ignored), per minute';
+    PRIMARY KEY (minute, status, reason, backend));
+COMMENT ON TABLE callout.delivery_count IS 'deliveries that stored nothing new (rejected by reason, duplicates, ignored), per minute and backend';
 
 CREATE TABLE callout.rejected_delivery (
     slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 1000),
@@ -969,10 +972,10 @@ RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    INSERT INTO callout.delivery_count AS d (minute, status, reason, deliveries)
+    INSERT INTO callout.delivery_count AS d (minute, status, reason, backend, deliveries)
     VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), answer.status,
-            coalesce(answer.reason, ''), 1)
-    ON CONFLICT (minute, status, reason) DO UPDATE SET deliveries = d.deliveries + 1;
+            coalesce(answer.reason, ''), pg_catalog.pg_backend_pid(), 1)
+    ON CONFLICT (minute, status, reason, backend) DO UPDATE SET deliveries = d.deliveries + 1;
     IF answer.status = 'rejected' THEN
         INSERT INTO callout.rejected_delivery AS r (slot, rejected_at, reason, api_key, body_bytes, body_sha256)
         VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), answer.reason,
@@ -1174,6 +1177,11 @@ AS $$
 BEGIN
     PERFORM callout._check_role(webhook_role);
     PERFORM callout._check_role(reader_role);
+    IF EXISTS (SELECT FROM pg_catalog.pg_roles AS r
+               WHERE r.rolname IN (webhook_role, reader_role) AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RAISE EXCEPTION 'the webhook and reader roles must not be superusers or bypass row-level security'
+            USING ERRCODE = '22023';
+    END IF;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I, %I', webhook_role, reader_role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.livekit_webhook(text) TO %I', webhook_role);
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I',
@@ -1207,8 +1215,10 @@ END
 $$;
 COMMENT ON FUNCTION callout._cutoff(interval) IS 'internal: now() - older_than, refusing a NULL or negative interval';
 
--- LiveKit drops webhooks under load: a call with no activity for older_than whose end never
--- arrived is marked expired (which also frees its room name). Returns how many.
+-- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
+-- no later than older_than ago and whose end never arrived is marked expired, which frees its
+-- room name. An end that arrives afterwards still ends it. Choose older_than longer than your
+-- longest call: nothing arrives between a phone leg's join and its leave. Returns how many.
 CREATE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1216,7 +1226,9 @@ DECLARE
     expired integer;
 BEGIN
     UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
-    WHERE c.status IN ('registered', 'in_progress') AND c.updated_at < callout._cutoff(older_than);
+    WHERE c.status IN ('registered', 'in_progress')
+      AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
+                                  WHERE e.call_log_id = c.id)) < callout._cutoff(older_than);
     GET DIAGNOSTICS expired = ROW_COUNT;
     RETURN expired;
 END
@@ -1260,6 +1272,20 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION callout.purge_event_payloads(interval) IS 'drop the payloads of events older than older_than, keeping ids and facts; returns how many';
+
+-- Deletes the delivery counts of minutes before now() - older_than.
+CREATE FUNCTION callout.purge_delivery_counts(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    DELETE FROM callout.delivery_count AS d WHERE d.minute < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts of minutes older than older_than; returns how many rows';
 
 -- Deletes unmatched events received before now() - older_than: they never found a call.
 CREATE FUNCTION callout.purge_unmatched(older_than interval) RETURNS integer
@@ -1327,7 +1353,8 @@ REVOKE ALL ON FUNCTION
     callout._apply_delivery(text, jsonb, text), callout._record_answer(callout.webhook_result, text, text),
     callout.metrics(timestamptz, timestamptz, text),
     callout.grant_api_roles(name, name, name),
-    callout.purge_event_payloads(interval), callout.purge_unmatched(interval)
+    callout.purge_event_payloads(interval), callout.purge_unmatched(interval),
+    callout.purge_delivery_counts(interval)
 FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;

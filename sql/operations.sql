@@ -23,13 +23,20 @@ CREATE FUNCTION pg_temp.leave(id text, room text) RETURNS text LANGUAGE sql AS $
       "participant":{"identity":"sip_ops","kind":"SIP","joinedAt":"1767268801"}}$$, id, id, room)
 $f$;
 
--- expire_stale_calls: open calls with no activity for the interval are expired; ended calls
--- and recent ones are not; the room name is free again
+-- expire_stale_calls: open calls that heard nothing for the interval (registered, or their
+-- last event arrived, that long ago) are expired; ended calls and recently active ones are not;
+-- the room name is free again
 SELECT callout.register_call('tenant_o', room, 'outbound') IS NOT NULL AS registered
-FROM unnest(ARRAY['ops-open-stale', 'ops-open-fresh', 'ops-ended']) AS room;
+FROM unnest(ARRAY['ops-open-stale', 'ops-open-fresh', 'ops-ended', 'ops-open-active']) AS room;
 SELECT status, outcome FROM pg_temp.deliver(pg_temp.leave('EV_ops_ended', 'ops-ended'));
-UPDATE callout.call_log SET updated_at = updated_at - interval '2 hours'
-WHERE room_name IN ('ops-open-stale', 'ops-ended');
+SELECT status FROM pg_temp.deliver(format(
+    '{"event":"participant_joined","id":"EV_ops_active","createdAt":"1767268801","room":{"sid":"RM_active","name":"%s"},"participant":{"identity":"sip_a","kind":"SIP","joinedAt":"1767268801"}}',
+    'ops-open-active'));
+UPDATE callout.call_log SET created_at = created_at - interval '2 hours'
+WHERE room_name IN ('ops-open-stale', 'ops-ended', 'ops-open-active');
+-- (ops-open-active was registered as long ago, but its phone leg joined just now: not stale)
+UPDATE callout.livekit_call_event SET received_at = received_at - interval '2 hours'
+WHERE event_id = 'EV_ops_ended';
 SELECT callout.expire_stale_calls('1 hour') AS expired;
 SELECT callout.expire_stale_calls('1 hour') AS expired_again;
 SELECT room_name, status, outcome FROM callout.call_log WHERE room_name LIKE 'ops-%' ORDER BY room_name;
@@ -69,6 +76,12 @@ WHERE event_id IN ('EV_ops_nobody', 'EV_ops_ended');
 SELECT callout.purge_unmatched('1 day') AS purged;
 SELECT event_id FROM callout.livekit_call_event WHERE event_id LIKE 'EV_ops_%' ORDER BY event_id;
 SELECT callout.purge_unmatched(NULL);
+
+-- purge_delivery_counts: old minutes of the delivery counts go
+SELECT count(*) > 0 AS counted FROM callout.delivery_count;
+UPDATE callout.delivery_count SET minute = minute - interval '2 days';
+SELECT callout.purge_delivery_counts('1 day') > 0 AS purged;
+SELECT count(*) AS left_over FROM callout.delivery_count;
 
 RESET callout.verify_at;
 DROP SCHEMA livekit_test CASCADE;

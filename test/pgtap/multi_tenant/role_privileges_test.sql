@@ -4,7 +4,7 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(331);
+SELECT plan(336);
 \ir tenants.psql
 
 -- The roles and what each may execute.
@@ -32,7 +32,7 @@ SELECT p.proname AS name,
        substr(p.oid::regprocedure::text, length('callout.') + 1) AS signature
 FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = 'callout'::regnamespace;
 
--- ---- EXECUTE: 51 functions x 5 roles (255)
+-- ---- EXECUTE: 52 functions x 5 roles (260)
 
 SELECT function_privs_are('callout', f.name, f.args, r.role,
                           CASE WHEN f.signature = ANY (r.may_execute) THEN ARRAY['EXECUTE'] ELSE ARRAY[]::text[] END,

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(426);
+SELECT plan(433);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -78,6 +78,7 @@ INSERT INTO expected_functions VALUES
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_apply_delivery', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
      'plpgsql', false),
@@ -126,7 +127,8 @@ INSERT INTO expected_tables VALUES
                                  'call_duration_seconds integer', 'recording_url text', 'egress_status text',
                                  'payload jsonb'], true),
     ('delivery_count', ARRAY['minute timestamp with time zone NOT NULL', 'status text NOT NULL',
-                             'reason text NOT NULL', 'deliveries bigint NOT NULL'], false),
+                             'reason text NOT NULL', 'backend integer NOT NULL', 'deliveries bigint NOT NULL'],
+     false),
     ('rejected_delivery', ARRAY['slot integer NOT NULL', 'rejected_at timestamp with time zone NOT NULL',
                                 'reason text NOT NULL', 'api_key text', 'body_bytes integer',
                                 'body_sha256 bytea'], false);
@@ -202,7 +204,7 @@ CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']:
                                        WHEN 'phone_route' THEN ARRAY['trunk_phone_number']::name[]
                                        WHEN 'gateway_role' THEN ARRAY['role_name']::name[]
                                        WHEN 'tenant_role' THEN ARRAY['role_name']::name[]
-                                       WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason']::name[]
+                                       WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
                                        ELSE ARRAY['id']::name[] END AS pk) AS k
 ORDER BY t.name;
@@ -262,24 +264,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 51 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 52 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (51).
+-- Each function with its exact argument types (52).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (51).
+-- Return types (52).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (51): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (52): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (51): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (52): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -288,7 +290,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (51): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (52): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -298,12 +300,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (51).
+-- Language (52).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (51): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (52): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
