@@ -15,6 +15,11 @@ INSERT INTO delivery VALUES
  ('{"event":"participant_left","id":"EV_dump_1","createdAt":"1767268988","room":{"sid":"RM_dump_1","name":"outbound-dump-1","creationTime":"1767268800"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801","disconnectReason":"CLIENT_INITIATED","attributes":{"sip.callStatus":"hangup"}}}'),
  ('{"event":"participant_joined","id":"EV_dump_2","createdAt":"1767268801","room":{"sid":"RM_dump_2","name":"call-_+14155550160_dump"},"participant":{"identity":"sip_1","kind":"SIP","joinedAt":"1767268801","attributes":{"sip.callStatus":"active","sip.ruleID":"SDR_d","sip.trunkPhoneNumber":"+18005550160","sip.phoneNumber":"+14155550160"}}}'),
  ('{"event":"room_started","id":"EV_dump_3","createdAt":"1767268800","room":{"sid":"RM_dump_3","name":"room-nobody-registered"}}');
+-- and what stores nothing new: a duplicate, an ignored event, a rejection
+INSERT INTO delivery VALUES
+ ('{"event":"participant_left","id":"EV_dump_1","createdAt":"1767268988","room":{"sid":"RM_dump_1","name":"outbound-dump-1","creationTime":"1767268800"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801","disconnectReason":"CLIENT_INITIATED","attributes":{"sip.callStatus":"hangup"}}}'),
+ ('{"event":"track_published","id":"EV_dump_4","room":{"name":"outbound-dump-1"}}'),
+ ('not json at all');
 SELECT r.status FROM delivery AS d,
      LATERAL callout.process_livekit_webhook(d.body, livekit_test.livekit_token(d.body, 'APIdump',
          'dump-secret-of-at-least-32-characters', 1767268800)) AS r;

@@ -13,4 +13,19 @@ SELECT 'row_security ' || string_agg(relname || ':' || relrowsecurity || relforc
 FROM pg_catalog.pg_class WHERE relnamespace = 'callout'::regnamespace AND relkind = 'r';
 SELECT 'policies ' || string_agg(tablename || '.' || policyname || ':' || cmd, ',' ORDER BY tablename, policyname)
 FROM pg_catalog.pg_policies WHERE schemaname = 'callout';
+SELECT 'delivery_count ' || md5(coalesce(string_agg(format('%s %s %s', d.minute, d.status, d.reason), '|'
+                                                      ORDER BY d.minute, d.status, d.reason), ''))
+       || ' ' || coalesce(sum(d.deliveries), 0)
+FROM callout.delivery_count AS d;
+SELECT 'rejected_delivery ' || md5(coalesce(string_agg(r::text, '|' ORDER BY r.slot), '')) || ' ' || count(*)
+FROM callout.rejected_delivery AS r;
+SELECT 'privileges ' || md5(string_agg(format('%s %s', c.relname, c.relacl), '|' ORDER BY c.relname))
+FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'callout'::regnamespace;
+SELECT 'column privileges ' || md5(coalesce(string_agg(format('%s.%s %s', c.relname, a.attname, a.attacl), '|'
+                                                       ORDER BY c.relname, a.attname), ''))
+FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid
+WHERE c.relnamespace = 'callout'::regnamespace AND a.attacl IS NOT NULL;
+SELECT 'function privileges ' || md5(string_agg(format('%s %s', p.oid::regprocedure, p.proacl), '|'
+                                                ORDER BY p.oid::regprocedure::text))
+FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = 'callout'::regnamespace;
 SELECT 'setting ' || coalesce(current_setting('callout.unmatched_window', true), '-');

@@ -52,6 +52,25 @@ SELECT line FROM (
     SELECT format('policy %s.%s %s %s %s %s', p.tablename, p.policyname, p.cmd, p.roles, p.qual, p.with_check)
     FROM pg_catalog.pg_policies AS p WHERE p.schemaname = 'callout'
     UNION ALL
+    SELECT format('view %s %s', c.relname, md5(pg_catalog.pg_get_viewdef(c.oid)))
+    FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'callout'::regnamespace AND c.relkind = 'v'
+    UNION ALL
+    SELECT format('sequence %s %s..%s start=%s increment=%s cycle=%s', s.seqrelid::regclass, s.seqmin,
+                  s.seqmax, s.seqstart, s.seqincrement, s.seqcycle)
+    FROM pg_catalog.pg_sequence AS s JOIN pg_catalog.pg_class AS c ON c.oid = s.seqrelid
+    WHERE c.relnamespace = 'callout'::regnamespace
+    UNION ALL
+    SELECT format('initial privileges %s %s', pg_catalog.pg_describe_object(i.classoid, i.objoid, i.objsubid),
+                  i.initprivs)
+    FROM pg_catalog.pg_init_privs AS i
+    WHERE (i.classoid = 'pg_catalog.pg_proc'::regclass
+           AND i.objoid IN (SELECT oid FROM pg_catalog.pg_proc WHERE pronamespace = 'callout'::regnamespace))
+       OR (i.classoid = 'pg_catalog.pg_class'::regclass
+           AND i.objoid IN (SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = 'callout'::regnamespace))
+    UNION ALL
+    SELECT format('owner %s %s', p.oid::regprocedure, p.proowner::regrole)
+    FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = 'callout'::regnamespace
+    UNION ALL
     SELECT format('schema callout acl=%s comment=%s', n.nspacl,
                   md5(coalesce(pg_catalog.obj_description(n.oid, 'pg_namespace'), '')))
     FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'callout'
