@@ -21,10 +21,11 @@ ISOLATION_OPTS = --inputdir=test/isolation --load-extension=$(EXTENSION)
 
 # Our code: C++17, warnings are errors. PostgreSQL's headers are system headers (-isystem), so
 # their warnings and the `register` keyword do not fail our build; -I. for "src/..." includes.
+# PG_CXXFLAGS_EXTRA and SHLIB_LINK_EXTRA carry a build variant's flags (scripts/stage).
 PG_CONFIG  ?= pg_config
 PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror
-SHLIB_LINK  = -lcrypto -lstdc++
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(PG_CXXFLAGS_EXTRA)
+SHLIB_LINK  = -lcrypto -lstdc++ $(SHLIB_LINK_EXTRA)
 EXTRA_CLEAN = build results regression.diffs regression.out output_iso
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -5,7 +5,8 @@
 # EXIT trap that calls cluster_stop (before cluster_start), so the cluster is stopped and its
 # folder removed however they end.
 
-PG_BINDIR=$(pg_config --bindir)
+# The server binaries: the staged copy scripts/stage printed, else the installed ones.
+PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
 
 # Runs a command as the cluster's owner.
 as_owner() {
