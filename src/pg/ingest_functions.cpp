@@ -12,76 +12,26 @@
 #include "core/plain_hmac.hpp"
 #include "pg/args.hpp"
 #include "pg/boundary.hpp"
+#include "pg/ingest.hpp"
 #include "pg/livekit_event_json.hpp"
 #include "pg/settings.hpp"
 #include "pg/unix_time.hpp"
 
 extern "C" {
-#include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_collation_d.h"
 #include "common/jsonapi.h"
-#include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
-#include "utils/jsonb.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
 }
 
 namespace core = callout::core;
 using callout::pg::EventReading;
+using callout::pg::RowBuilder;
 
 namespace {
-
-// The columns of a composite result, filled left to right; absent values become SQL NULL.
-template <int ColumnCount>
-struct RowBuilder {
-    Datum values[ColumnCount];
-    bool nulls[ColumnCount];
-    int filled = 0;
-
-    void add(Datum value, bool is_null) {
-        if (filled >= ColumnCount)
-            ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("too many result columns")));
-        values[filled] = is_null ? Datum(0) : value;
-        nulls[filled++] = is_null;
-    }
-    void add_text(std::string_view value) {
-        add(value.empty()
-                ? Datum(0)
-                : PointerGetDatum(cstring_to_text_with_len(value.data(), int(value.size()))),
-            value.empty());
-    }
-    void add_time(std::optional<std::int64_t> unix_seconds) {
-        std::optional<TimestampTz> at;
-        if (unix_seconds) at = callout::pg::timestamptz_from_unix(*unix_seconds);
-        add(at ? TimestampTzGetDatum(*at) : Datum(0), !at);
-    }
-    void add_int4(std::optional<std::int64_t> number) {
-        bool fits = number && *number >= PG_INT32_MIN && *number <= PG_INT32_MAX;
-        add(fits ? Int32GetDatum(int32(*number)) : Datum(0), !fits);
-    }
-    // The tuple, once every column of descriptor is filled.
-    Datum tuple(TupleDesc descriptor) {
-        if (descriptor->natts != ColumnCount || filled != ColumnCount)
-            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                            errmsg("result type has %d columns, the function fills %d",
-                                   descriptor->natts, filled)));
-        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
-    }
-};
-
-CALLOUT_PLAIN_DATA(RowBuilder<1>);
-
-// The composite result type this call must return, blessed for heap_form_tuple.
-TupleDesc result_descriptor(FunctionCallInfo fcinfo) {
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("function returning a record called in a context that cannot "
-                               "accept one")));
-    return BlessTupleDesc(descriptor);
-}
 
 const char* reading_name(EventReading reading) {
     switch (reading) {
@@ -100,19 +50,11 @@ const char* reading_name(EventReading reading) {
 }  // namespace
 
 // _token_issuer(authorization text) RETURNS text: the unverified `iss` of a token, to choose the
-// key it must verify with; NULL when there is none. The issuer is copied into PostgreSQL memory
-// under pg_guard, as the decoded claims are C++ objects.
+// key it must verify with; NULL when there is none.
 CALLOUT_SQL_FUNCTION(callout_token_issuer) {
-    text* issuer_text = nullptr;
-    {
-        std::optional<std::string> issuer = core::token_issuer(*callout::pg::text_arg(fcinfo, 0));
-        if (issuer)
-            callout::pg::pg_guard([&] {
-                issuer_text = cstring_to_text_with_len(issuer->data(), int(issuer->size()));
-            });
-    }
-    if (issuer_text == nullptr) PG_RETURN_NULL();
-    PG_RETURN_TEXT_P(issuer_text);
+    text* issuer = callout::pg::token_issuer_text(*callout::pg::text_arg(fcinfo, 0));
+    if (issuer == nullptr) PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(issuer);
 }
 
 // _looks_like_plain_hmac(signature text) RETURNS boolean: which scheme a signature is read with.
@@ -121,23 +63,92 @@ CALLOUT_SQL_FUNCTION(callout_looks_like_plain_hmac) {
 }
 
 // _parse_json_body(body text) RETURNS jsonb: the body as jsonb, or NULL when it is not JSON.
-// PostgreSQL's own JSON parser checks it first without raising (so a bad body is an answer,
-// not an error), then jsonb_in builds the value that is stored. jsonb cannot hold U+0000, so a
-// `\u0000` escape is stored as U+FFFD (the signature was checked on the body as received).
 CALLOUT_SQL_FUNCTION(callout_parse_json_body) {
-    char* body = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    Jsonb* payload = callout::pg::parse_json_body(PG_GETARG_TEXT_PP(0));
+    if (payload == nullptr) PG_RETURN_NULL();
+    PG_RETURN_JSONB_P(payload);
+}
+
+// _redact_payload(payload jsonb) RETURNS jsonb: the payload as it is stored.
+CALLOUT_SQL_FUNCTION(callout_redact_payload) {
+    PG_RETURN_JSONB_P(callout::pg::redact_payload(PG_GETARG_JSONB_P(0)));
+}
+
+// _event_facts(payload jsonb) RETURNS callout.event_facts: what ingestion stores and matches
+// on, read once from the jsonb. `reading` says whether the event is processable, ignored, or
+// lacks its id or room name; a known field of the wrong JSON type is an ERROR (22023).
+CALLOUT_SQL_FUNCTION(callout_event_facts) {
+    TupleDesc descriptor = callout::pg::result_descriptor(fcinfo);
+    core::LivekitEvent event;
+    EventReading reading = callout::pg::read_livekit_event(&PG_GETARG_JSONB_P(0)->root, event);
+
+    RowBuilder<1 + callout::pg::event_fact_columns> row;
+    row.add(CStringGetTextDatum(reading_name(reading)), false);
+    callout::pg::add_event_facts(row, event);
+    PG_RETURN_DATUM(row.tuple(descriptor));
+}
+
+// _ingest_settings() RETURNS callout.ingest_settings: the settings ingestion runs with, read
+// in one call (which also loads the module, so the settings exist). verify_at pins the clock.
+CALLOUT_SQL_FUNCTION(callout_ingest_settings) {
+    TupleDesc descriptor = callout::pg::result_descriptor(fcinfo);
+    using namespace callout::pg;
+    RowBuilder<7> row;
+    row.add(TimestampTzGetDatum(verification_instant()), false);
+    row.add(Int32GetDatum(max_body_bytes), false);
+    row.add(Int32GetDatum(clock_leeway_seconds), false);
+    row.add(Float8GetDatum(min_connected_seconds), false);
+    row.add(Float8GetDatum(min_completed_seconds), false);
+    row.add(Int32GetDatum(unmatched_window_seconds), false);
+    row.add(BoolGetDatum(notify_outcomes), false);
+    PG_RETURN_DATUM(row.tuple(descriptor));
+}
+
+// _invoking_role() RETURNS oid: the role the session acts as outside any SECURITY DEFINER
+// function (after SET ROLE), which SQL's current_user cannot tell from inside one.
+CALLOUT_SQL_FUNCTION(callout_invoking_role) {
+    (void)fcinfo;
+    PG_RETURN_OID(GetOuterUserId());
+}
+
+// _lock_room(room_name text) RETURNS void: the room lock registration takes (lock_room).
+CALLOUT_SQL_FUNCTION(callout_lock_room) {
+    callout::pg::lock_room(PG_GETARG_TEXT_PP(0));
+    PG_RETURN_VOID();
+}
+
+namespace callout::pg {
+
+TupleDesc result_descriptor(FunctionCallInfo fcinfo) {
+    TupleDesc descriptor;
+    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("function returning a record called in a context that cannot "
+                               "accept one")));
+    return BlessTupleDesc(descriptor);
+}
+
+text* token_issuer_text(std::string_view authorization) {
+    text* issuer_text = nullptr;
+    // the decoded claims are C++ objects: the copy into PostgreSQL memory runs under pg_guard
+    std::optional<std::string> issuer = core::token_issuer(authorization);
+    if (issuer)
+        pg_guard(
+            [&] { issuer_text = cstring_to_text_with_len(issuer->data(), int(issuer->size())); });
+    return issuer_text;
+}
+
+Jsonb* parse_json_body(text* body_text) {
+    char* body = text_to_cstring(body_text);
     std::size_t length = strlen(body);
     JsonLexContext* lexer =
         makeJsonLexContextCstringLen(body, int(length), GetDatabaseEncoding(), false);
-    if (pg_parse_json(lexer, &nullSemAction) != JSON_SUCCESS) PG_RETURN_NULL();
+    if (pg_parse_json(lexer, &nullSemAction) != JSON_SUCCESS) return nullptr;
     core::replace_nul_escapes(body, length);
-    return DirectFunctionCall1(jsonb_in, CStringGetDatum(body));
+    return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(body)));
 }
 
-// _redact_payload(payload jsonb) RETURNS jsonb: the payload without the values of credential
-// keys (is_secret_field) at any depth, as it is stored.
-CALLOUT_SQL_FUNCTION(callout_redact_payload) {
-    Jsonb* payload = PG_GETARG_JSONB_P(0);
+Jsonb* redact_payload(Jsonb* payload) {
     JsonbIterator* iterator = JsonbIteratorInit(&payload->root);
     JsonbParseState* state = nullptr;
     JsonbValue* result = nullptr;
@@ -166,67 +177,36 @@ CALLOUT_SQL_FUNCTION(callout_redact_payload) {
         bool raw_scalar = token == WJB_BEGIN_ARRAY && value.val.array.rawScalar;
         result = pushJsonbValue(&state, token, scalar_token || raw_scalar ? &value : nullptr);
     }
-    PG_RETURN_JSONB_P(JsonbValueToJsonb(result));
+    return JsonbValueToJsonb(result);
 }
 
-// _event_facts(payload jsonb) RETURNS callout.event_facts: what ingestion stores and matches
-// on, read once from the jsonb. `reading` says whether the event is processable, ignored, or
-// lacks its id or room name; a known field of the wrong JSON type is an ERROR (22023).
-CALLOUT_SQL_FUNCTION(callout_event_facts) {
-    TupleDesc descriptor = result_descriptor(fcinfo);
-    core::LivekitEvent event;
-    EventReading reading = callout::pg::read_livekit_event(&PG_GETARG_JSONB_P(0)->root, event);
-
-    RowBuilder<19> row;
-    row.add(CStringGetTextDatum(reading_name(reading)), false);
-    row.add_text(event.event_name);
-    row.add_text(event.event_id);
-    row.add_time(event.created_at);
-    row.add_text(event.room_name);
-    row.add_text(event.room_sid);
-    row.add_time(event.room_creation_time);
-    row.add_text(event.participant_identity);
-    row.add_text(event.participant_kind);
-    row.add(BoolGetDatum(core::is_sip_participant(event)), false);
-    row.add_time(event.joined_at);
-    row.add_text(event.disconnect_reason);
-    row.add_text(event.sip_call_status);
-    row.add_text(event.sip_phone_number);
-    row.add_text(event.sip_trunk_phone_number);
-    row.add_text(event.sip_rule_id);
-    row.add_int4(core::event_call_duration(event));
-    row.add_text(event.recording_location);
-    row.add_text(event.egress_status);
-    PG_RETURN_DATUM(row.tuple(descriptor));
+void lock_room(text* room_name) {
+    // Only under READ COMMITTED does the statement after the lock see what the lock's previous
+    // holder committed; a snapshot taken earlier could not, so an event and its call could miss
+    // each other.
+    if (XactIsoLevel != XACT_READ_COMMITTED)
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                 errmsg("callout needs READ COMMITTED transactions"),
+                 errdetail("This transaction is %s.",
+                           GetConfigOption("transaction_isolation", false, false)),
+                 errhint("Deliver webhooks and register calls in READ COMMITTED transactions "
+                         "(the default).")));
+    // 1024 buckets: a batch of many rooms in one transaction holds at most 1024 locks
+    constexpr int32 room_lock_class = 1668047988;
+    int32 hash = DatumGetInt32(
+        DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, PointerGetDatum(room_name)));
+    DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(room_lock_class),
+                        Int32GetDatum(hash & 1023));
 }
 
-// _ingest_settings() RETURNS callout.ingest_settings: the settings ingestion runs with, read
-// in one call (which also loads the module, so the settings exist). verify_at pins the clock.
-CALLOUT_SQL_FUNCTION(callout_ingest_settings) {
-    TupleDesc descriptor = result_descriptor(fcinfo);
-    using namespace callout::pg;
-    TimestampTz at = GetCurrentTransactionStartTimestamp();
-    if (verify_at_pinned) {
-        std::optional<TimestampTz> pinned = timestamptz_from_unix(verify_at_unix_ms / 1000);
-        if (!pinned)
-            ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                            errmsg("callout.verify_at is out of range for timestamptz")));
-        at = *pinned;
-    }
-    RowBuilder<7> row;
-    row.add(TimestampTzGetDatum(at), false);
-    row.add(Int32GetDatum(max_body_bytes), false);
-    row.add(Int32GetDatum(clock_leeway_seconds), false);
-    row.add(Float8GetDatum(min_connected_seconds), false);
-    row.add(Float8GetDatum(min_completed_seconds), false);
-    row.add(Int32GetDatum(unmatched_window_seconds), false);
-    row.add(BoolGetDatum(notify_outcomes), false);
-    PG_RETURN_DATUM(row.tuple(descriptor));
+TimestampTz verification_instant() {
+    if (!verify_at_pinned) return GetCurrentTransactionStartTimestamp();
+    std::optional<TimestampTz> pinned = timestamptz_from_unix(verify_at_unix_ms / 1000);
+    if (!pinned)
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("callout.verify_at is out of range for timestamptz")));
+    return *pinned;
 }
 
-// _invoking_role() RETURNS oid: the role the session acts as outside any SECURITY DEFINER
-// function (after SET ROLE), which SQL's current_user cannot tell from inside one.
-CALLOUT_SQL_FUNCTION(callout_invoking_role) {
-    (void)fcinfo;
-    PG_RETURN_OID(GetOuterUserId());
-}
+}  // namespace callout::pg

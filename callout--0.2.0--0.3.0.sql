@@ -1,0 +1,138 @@
+-- callout 0.2.0 -> 0.3.0: one delivery runs in C++ with plans kept per backend (the room lock,
+-- matching, the event row, the call row made from its events), instead of PL/pgSQL. The same objects as callout--0.3.0.sql creates:
+-- test/run's upgrade suite compares the two.
+\echo Use "ALTER EXTENSION callout UPDATE TO '0.3.0'" to load this file. \quit
+
+-- The lock registration and delivery share, now taken by the C++ delivery path as well.
+CREATE OR REPLACE FUNCTION callout._lock_room(room_name text) RETURNS void
+LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
+ALTER FUNCTION callout._lock_room(text) RESET ALL;
+
+-- Matching moved into the delivery path (src/pg/delivery.cpp).
+DROP FUNCTION callout._match_call(text, text, text);
+
+-- The call row is made in C++ and reads its thresholds from the settings itself.
+DROP FUNCTION callout._recompute_call(bigint, callout.ingest_settings);
+-- Recomputes a call's webhook-owned columns from the set of its events (DESIGN.md §4), in C++
+-- (src/core/call_row.cpp): each field takes its value from the event that ranks first for it,
+-- so the row is a function of the set, never of the arrival order. When the outcome is recorded
+-- or changes, NOTIFY callout_outcome carries the call id (sent at commit; callout.notify turns
+-- it off). The thresholds are the session's callout.min_connected_seconds and
+-- min_completed_seconds.
+CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
+LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_recompute_call';
+
+CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, direction text,
+                                      phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
+                                      agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    acting_for text := callout.current_user_id();
+    open_call record;
+    created record;
+    settings callout.ingest_settings := callout._ingest_settings();
+BEGIN
+    IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
+        RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
+    END IF;
+    IF direction IS NULL OR direction NOT IN ('inbound', 'outbound') THEN
+        RAISE EXCEPTION 'direction must be inbound or outbound'
+            USING ERRCODE = '22023', DETAIL = pg_catalog.format('direction is %L.', direction);
+    END IF;
+    -- calls are created by gateways (application servers) and admins only: a tenant that could
+    -- register room names could claim another tenant's calls (and their waiting events) by name.
+    -- A gateway registers for the tenant it acts for; only a superuser for anyone.
+    IF NOT callout._session_is_gateway() THEN
+        RAISE EXCEPTION 'only gateway and admin sessions may register calls' USING ERRCODE = '42501';
+    ELSIF acting_for IS DISTINCT FROM user_id
+          AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user) THEN
+        RAISE EXCEPTION 'permission denied to register a call for another tenant'
+            USING ERRCODE = '42501',
+                  HINT = 'A gateway says which tenant it acts for with callout.user_id or its JWT sub.';
+    END IF;
+    PERFORM callout._lock_room(room_name);
+    SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
+    WHERE c.room_name = register_call.room_name AND c.status IN ('registered', 'in_progress')
+    ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
+    IF open_call.user_id = register_call.user_id THEN
+        RAISE EXCEPTION 'room % already has an open call of this tenant', room_name
+            USING ERRCODE = '23505', DETAIL = pg_catalog.format('Call %s is open.', open_call.id),
+                  HINT = 'A room has one open call per tenant; an inbound call may have been created from its phone route.';
+    ELSIF open_call.id IS NOT NULL THEN
+        RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
+            USING ERRCODE = '23505';
+    END IF;
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered',
+                                    settings.unmatched_window_seconds);
+    IF created.attached THEN
+        PERFORM callout._recompute_call(created.call_id);
+    END IF;
+    RETURN created.call_id;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    call record;
+    changed integer := 0;
+BEGIN
+    FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
+                WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
+                ORDER BY c.id FOR UPDATE LOOP
+        IF callout._recompute_call(call.id) IS DISTINCT FROM call.outcome THEN
+            changed := changed + 1;
+        END IF;
+    END LOOP;
+    RETURN changed;
+END
+$$;
+
+
+-- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
+-- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
+-- and whose sid no call holds. NULL (no call) otherwise. The caller checked the event id is new.
+CREATE FUNCTION callout._create_inbound_call(room_sid text, room_name text,
+                                             trunk_phone_number text, key_user_id text,
+                                             OUT call_id bigint, OUT user_id text)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    route callout.phone_route;
+BEGIN
+    IF EXISTS (SELECT FROM callout.call_log AS c WHERE c.room_sid = _create_inbound_call.room_sid) THEN
+        RETURN;
+    END IF;
+    SELECT r.* INTO route FROM callout.phone_route AS r
+    WHERE r.trunk_phone_number = _create_inbound_call.trunk_phone_number;
+    user_id := coalesce(route.user_id, key_user_id);
+    IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
+       OR EXISTS (SELECT FROM callout.call_log AS c
+                  WHERE c.room_name = _create_inbound_call.room_name
+                    AND c.status IN ('registered', 'in_progress')) THEN
+        user_id := NULL;
+        RETURN;
+    END IF;
+    call_id := (callout._create_call(
+        user_id, room_name, 'inbound', NULL, NULL, route.agent_config_id, NULL,
+        CASE WHEN route.user_id IS NOT NULL THEN 'phone_route' ELSE 'tenant_key' END,
+        (callout._ingest_settings()).unmatched_window_seconds)).call_id;
+END
+$$;
+
+-- One delivery: limits, signature, body, event, then exactly-once storage and the call row, in
+-- C++ with plans kept per backend (src/pg/delivery.cpp). `payload` is given when the caller
+-- holds jsonb (only a plain HMAC over its text can verify).
+CREATE OR REPLACE FUNCTION callout._apply_delivery(body text, payload jsonb, signature text)
+RETURNS callout.webhook_result
+LANGUAGE c AS 'MODULE_PATHNAME', 'callout_apply_delivery';
+ALTER FUNCTION callout._apply_delivery(text, jsonb, text) RESET ALL;
+
+COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant';
+REVOKE ALL ON FUNCTION callout._create_inbound_call(text, text, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION callout._recompute_call(bigint) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
+REVOKE ALL ON FUNCTION callout._recompute_call(bigint) FROM PUBLIC;

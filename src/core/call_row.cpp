@@ -1,0 +1,123 @@
+#include "call_row.hpp"
+
+namespace callout::core {
+
+namespace {
+
+// Whether a ranks before b among events equally preferred: the later createdAt (a known one
+// before an unknown one), then the greater event id.
+bool later(const StoredEvent& a, const StoredEvent& b) {
+    if (a.created_at != b.created_at) {
+        if (!b.created_at) return true;
+        if (!a.created_at) return false;
+        return *a.created_at > *b.created_at;
+    }
+    return a.event_id > b.event_id;
+}
+
+// The event that ranks first among those `eligible` accepts: those `preferred` says true of
+// first, then later(); nullptr when none is eligible.
+template <typename Eligible, typename Preferred>
+const StoredEvent* first_ranked(const StoredEvent* events, std::size_t count, Eligible eligible,
+                                Preferred preferred) {
+    const StoredEvent* best = nullptr;
+    for (std::size_t i = 0; i < count; ++i) {
+        const StoredEvent& event = events[i];
+        if (!eligible(event)) continue;
+        if (best == nullptr) {
+            best = &event;
+            continue;
+        }
+        bool event_preferred = preferred(event);
+        bool best_preferred = preferred(*best);
+        if (event_preferred != best_preferred ? event_preferred : later(event, *best))
+            best = &event;
+    }
+    return best;
+}
+
+// No preference beyond later().
+bool none(const StoredEvent&) {
+    return false;
+}
+
+// A participant leaving, or its connection aborted: how a leg ends.
+bool is_leave(EventType type) {
+    return type == EventType::participant_left || type == EventType::participant_connection_aborted;
+}
+
+std::optional<std::string_view> unless_empty(std::string_view value) {
+    if (value.empty()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
+                                  double min_connected_seconds, double min_completed_seconds) {
+    auto is_room_started = [](const StoredEvent& e) { return e.type == EventType::room_started; };
+    const StoredEvent* sip_end = first_ranked(
+        events, count, [](const StoredEvent& e) { return e.is_sip && is_leave(e.type); }, none);
+    const StoredEvent* room_end = first_ranked(
+        events, count, [](const StoredEvent& e) { return e.type == EventType::room_finished; },
+        none);
+    const StoredEvent* with_sid = first_ranked(
+        events, count, [](const StoredEvent& e) { return !e.room_sid.empty(); }, is_room_started);
+    const StoredEvent* with_start = first_ranked(
+        events, count, [](const StoredEvent& e) { return e.room_creation_time.has_value(); },
+        is_room_started);
+    // the same participant as the leave that ended the call (no such leave: any leg's status)
+    auto same_leg = [sip_end](const StoredEvent& e) {
+        return sip_end == nullptr || e.participant_identity == sip_end->participant_identity;
+    };
+    const StoredEvent* with_reason = first_ranked(
+        events, count,
+        [&](const StoredEvent& e) {
+            return e.is_sip && is_leave(e.type) && !e.disconnect_reason.empty() && same_leg(e);
+        },
+        [](const StoredEvent& e) { return e.disconnect_reason != "UNKNOWN_REASON"; });
+    const StoredEvent* with_status = first_ranked(
+        events, count,
+        [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_status.empty() && same_leg(e); },
+        [](const StoredEvent& e) { return is_leave(e.type); });
+    const StoredEvent* with_number = first_ranked(
+        events, count, [](const StoredEvent& e) { return e.is_sip && !e.sip_phone_number.empty(); },
+        none);
+    const StoredEvent* with_recording = first_ranked(
+        events, count,
+        [](const StoredEvent& e) {
+            return e.type == EventType::egress_ended && !e.recording_url.empty();
+        },
+        none);
+
+    CallRowFacts row;
+    const StoredEvent* end = sip_end != nullptr ? sip_end : room_end;
+    row.ended = end != nullptr;
+    for (std::size_t i = 0; i < count && !row.sip_seen; ++i) row.sip_seen = events[i].is_sip;
+    if (with_sid != nullptr) row.room_sid = with_sid->room_sid;
+    if (with_start != nullptr) row.started_at = with_start->room_creation_time;
+    if (end != nullptr) {
+        row.ended_at = end->created_at;
+        row.duration_seconds = end->call_duration_seconds;
+    }
+    if (with_reason != nullptr) row.disconnect_reason = with_reason->disconnect_reason;
+    if (with_status != nullptr) row.sip_call_status = with_status->sip_call_status;
+    if (with_number != nullptr) row.sip_phone_number = with_number->sip_phone_number;
+    if (with_recording != nullptr) row.recording_url = with_recording->recording_url;
+    if (!row.ended) return row;
+
+    CallFacts facts;
+    if (row.sip_seen && row.duration_seconds)
+        facts.duration_seconds = double(*row.duration_seconds);
+    facts.disconnect_reason = unless_empty(row.disconnect_reason);
+    facts.sip_call_status = unless_empty(row.sip_call_status);
+    facts.min_connected_seconds = min_connected_seconds;
+    facts.min_completed_seconds = min_completed_seconds;
+    row.outcome = classify_outcome(facts);
+    // LiveKit reports no separate answer instant: the leg that ended a completed call joined then
+    if (row.outcome == Outcome::completed && sip_end != nullptr)
+        row.answered_at = sip_end->joined_at;
+    return row;
+}
+
+}  // namespace callout::core

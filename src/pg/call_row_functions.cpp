@@ -1,0 +1,162 @@
+// The call row recomputed from the set of its events (DESIGN.md §4): the events are read in one
+// statement, the row is made in the core (call_row.hpp), and written in one UPDATE; a new or
+// changed outcome is notified. Used by each delivery, registration and reclassify_calls.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "core/call_row.hpp"
+#include "core/classify.hpp"
+#include "core/events.hpp"
+#include "core/livekit_event.hpp"
+#include "pg/boundary.hpp"
+#include "pg/ingest.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi_statement.hpp"
+
+extern "C" {
+#include "catalog/pg_type_d.h"
+#include "commands/async.h"
+#include "utils/builtins.h"
+}
+
+namespace core = callout::core;
+
+namespace callout::pg {
+namespace {
+
+// The call's outcome and its events (none: one row of NULLs after the call's).
+Statement call_events = {
+    "SELECT c.outcome, e.event_type, e.event_id, e.event_created_at, e.room_sid,"
+    " e.room_creation_time, e.is_sip, e.participant_identity, e.joined_at, e.disconnect_reason,"
+    " e.sip_call_status, e.sip_phone_number, e.call_duration_seconds, e.recording_url "
+    "FROM callout.call_log AS c LEFT JOIN callout.livekit_call_event AS e ON e.call_log_id = c.id "
+    "WHERE c.id = $1",
+    1,
+    {INT8OID},
+    nullptr};
+
+// The webhook-owned columns; an expired call stays expired until its end arrives, and the
+// number registered wins over the leg's, which wins over the room name's.
+Statement update_call = {
+    "UPDATE callout.call_log AS c SET"
+    " room_sid = coalesce(c.room_sid, $2),"
+    " status = CASE WHEN $3 THEN 'ended' WHEN c.status = 'expired' THEN 'expired'"
+    "               WHEN $4 THEN 'in_progress' ELSE 'registered' END::callout.call_status,"
+    " started_at = $5, ended_at = $6, duration_seconds = $7, disconnect_reason = $8,"
+    " sip_call_status = $9,"
+    " phone_number = coalesce(c.registered_phone_number, $10,"
+    "                         callout.extract_phone_number(c.room_name)),"
+    " recording_url = $11, outcome = $12::callout.call_outcome, answered_at = $13,"
+    " updated_at = pg_catalog.now() "
+    "WHERE c.id = $1 RETURNING c.outcome",
+    13,
+    {INT8OID, TEXTOID, BOOLOID, BOOLOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, TEXTOID, TEXTOID,
+     TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID},
+    nullptr};
+
+CALLOUT_PLAIN_DATA(core::StoredEvent);
+CALLOUT_PLAIN_DATA(core::CallRowFacts);
+
+// An optional int64 column of the last result (instants in microseconds, durations in seconds).
+std::optional<std::int64_t> result_int(std::uint64_t row, int column, bool int4) {
+    bool is_null;
+    Datum value = result_value(row, column, is_null);
+    if (is_null) return std::nullopt;
+    return int4 ? std::int64_t(DatumGetInt32(value)) : std::int64_t(DatumGetInt64(value));
+}
+
+// A threshold setting as ingestion compares it: rounded as float8 becomes numeric (15
+// significant digits), so a setting and the same value given to classify_outcome agree.
+double threshold(double setting) {
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.15g", setting);
+    return std::strtod(digits, nullptr);
+}
+
+// A value as a parameter: NULL when absent.
+Datum optional_parameter(std::optional<std::int64_t> value, bool int4, char& null_flag) {
+    null_flag = value ? ' ' : 'n';
+    if (!value) return Datum(0);
+    return int4 ? Int32GetDatum(int32(*value)) : Int64GetDatum(*value);
+}
+
+}  // namespace
+
+std::optional<Datum> recompute_call(std::int64_t call_id) {
+    Datum id = Int64GetDatum(call_id);
+    std::uint64_t rows = run(call_events, &id, nullptr);
+    if (rows == 0) return std::nullopt;  // no such call
+    bool is_null;
+    Datum previous = result_value(0, 1, is_null);
+    std::optional<Datum> previous_outcome;
+    if (!is_null) previous_outcome = previous;
+
+    auto* events = static_cast<core::StoredEvent*>(palloc0(sizeof(core::StoredEvent) * rows));
+    std::size_t count = 0;
+    for (std::uint64_t row = 0; row < rows; ++row) {
+        core::StoredEvent& event = events[count];
+        event.event_id = result_text(row, 3);
+        if (event.event_id.empty()) continue;  // the call has no events
+        event.type = core::event_type_from_name(result_text(row, 2));
+        event.created_at = result_int(row, 4, false);
+        event.room_sid = result_text(row, 5);
+        event.room_creation_time = result_int(row, 6, false);
+        event.is_sip = DatumGetBool(result_value(row, 7, is_null)) && !is_null;
+        event.participant_identity = result_text(row, 8);
+        event.joined_at = result_int(row, 9, false);
+        event.disconnect_reason = result_text(row, 10);
+        event.sip_call_status = result_text(row, 11);
+        event.sip_phone_number = result_text(row, 12);
+        event.call_duration_seconds = result_int(row, 13, true);
+        event.recording_url = result_text(row, 14);
+        ++count;
+    }
+    core::CallRowFacts facts = core::call_row_from_events(
+        events, count, threshold(min_connected_seconds), threshold(min_completed_seconds));
+
+    Datum values[13];
+    char nulls[13];
+    values[0] = id;
+    nulls[0] = ' ';
+    values[1] = text_parameter(facts.room_sid, nulls[1]);
+    values[2] = BoolGetDatum(facts.ended);
+    nulls[2] = ' ';
+    values[3] = BoolGetDatum(facts.sip_seen);
+    nulls[3] = ' ';
+    values[4] = optional_parameter(facts.started_at, false, nulls[4]);
+    values[5] = optional_parameter(facts.ended_at, false, nulls[5]);
+    values[6] = optional_parameter(facts.duration_seconds, true, nulls[6]);
+    values[7] = text_parameter(facts.disconnect_reason, nulls[7]);
+    values[8] = text_parameter(facts.sip_call_status, nulls[8]);
+    values[9] = text_parameter(facts.sip_phone_number, nulls[9]);
+    values[10] = text_parameter(facts.recording_url, nulls[10]);
+    values[11] = text_parameter(facts.outcome ? core::outcome_name(*facts.outcome) : "", nulls[11]);
+    values[12] = optional_parameter(facts.answered_at, false, nulls[12]);
+    if (run(update_call, values, nulls) == 0) return std::nullopt;
+    Datum outcome = result_value(0, 1, is_null);
+    if (is_null) return std::nullopt;
+    bool changed =
+        !previous_outcome || DatumGetObjectId(*previous_outcome) != DatumGetObjectId(outcome);
+    if (notify_outcomes && changed) {
+        char payload[24];
+        snprintf(payload, sizeof payload, "%lld", static_cast<long long>(call_id));
+        Async_Notify("callout_outcome", payload);
+    }
+    return outcome;
+}
+
+}  // namespace callout::pg
+
+// _recompute_call(call_id bigint) RETURNS callout.call_outcome: the call's webhook-owned columns
+// recomputed from the set of its events; its outcome (NULL while it has not ended, or for no
+// such call). A new or changed outcome sends NOTIFY callout_outcome (callout.notify).
+CALLOUT_SQL_FUNCTION(callout_recompute_call) {
+    if (SPI_connect() != SPI_OK_CONNECT)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
+    std::optional<Datum> outcome = callout::pg::recompute_call(PG_GETARG_INT64(0));
+    SPI_finish();
+    if (!outcome) PG_RETURN_NULL();
+    PG_RETURN_DATUM(*outcome);
+}

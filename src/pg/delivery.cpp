@@ -1,0 +1,355 @@
+// One delivery, from its limits and signature to the stored event and the call row (DESIGN.md
+// §3, §4, §6): _apply_delivery. The hot path of every phone call, so it runs as few statements
+// as it can, each a plan kept per backend (spi_statement.hpp): the key, the call the event
+// belongs to, the event row, then the call row's recomputation (call_row_functions.cpp). The
+// body is parsed once and the token checked in the core. Rarer answers (duplicates, calls
+// created for an inbound leg) run their SQL functions.
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "core/crypto.hpp"
+#include "core/events.hpp"
+#include "core/livekit_event.hpp"
+#include "core/livekit_token.hpp"
+#include "core/plain_hmac.hpp"
+#include "pg/boundary.hpp"
+#include "pg/ingest.hpp"
+#include "pg/json_fields.hpp"
+#include "pg/livekit_event_json.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi_statement.hpp"
+#include "pg/unix_time.hpp"
+
+extern "C" {
+#include "catalog/pg_type_d.h"
+#include "executor/spi.h"
+#include "utils/fmgrprotos.h"
+}
+
+namespace core = callout::core;
+
+namespace callout::pg {
+namespace {
+
+Statement key_by_issuer = {
+    "SELECT k.api_key, k.api_secret, k.user_id FROM callout.signing_key AS k "
+    "WHERE k.api_key = $1 AND k.revoked_at IS NULL",
+    1,
+    {TEXTOID},
+    nullptr};
+
+Statement plain_hmac_keys = {
+    "SELECT k.api_key, k.api_secret, k.user_id FROM callout.signing_key AS k "
+    "WHERE k.allow_plain_hmac AND k.revoked_at IS NULL ORDER BY k.api_key",
+    0,
+    {},
+    nullptr};
+
+// The candidates for the call an event belongs to (match_call decides): the call its room sid
+// is bound to, and up to two open calls of its room name whose sid is not bound, among those a
+// key of tenant $3 may touch (a NULL $3: an unbound key, which may not touch a call a tenant's
+// key created).
+Statement call_candidates = {
+    "SELECT c.id, c.user_id, c.origin, true AS by_sid FROM callout.call_log AS c "
+    "WHERE c.room_sid = $1 "
+    "UNION ALL "
+    "(SELECT c.id, c.user_id, c.origin, false FROM callout.call_log AS c "
+    " WHERE c.room_name = $2 AND c.status IN ('registered', 'in_progress') "
+    "   AND c.room_sid IS NULL "
+    "   AND (c.user_id = $3 OR $3 IS NULL AND c.origin <> 'tenant_key') LIMIT 2)",
+    3,
+    {TEXTOID, TEXTOID, TEXTOID},
+    nullptr};
+
+// $1..$18 are the event's facts in add_event_facts order ($15, the dispatch rule, is not stored).
+Statement insert_event = {
+    "INSERT INTO callout.livekit_call_event AS e ("
+    " event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"
+    " participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"
+    " sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds,"
+    " recording_url, egress_status, call_log_id, user_id, api_key, body_sha256, payload) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18,"
+    " $19, $20, $21, $22, $23) "
+    "ON CONFLICT (event_id) DO NOTHING",
+    23,
+    {TEXTOID, TEXTOID,        TIMESTAMPTZOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+     BOOLOID, TIMESTAMPTZOID, TEXTOID,        TEXTOID, TEXTOID, TEXTOID,        TEXTOID, INT4OID,
+     TEXTOID, TEXTOID,        INT8OID,        TEXTOID, TEXTOID, BYTEAOID,       JSONBOID},
+    nullptr};
+
+Statement duplicate_answer = {
+    "SELECT a.status, a.reason, a.event_id, a.call_id, a.outcome "
+    "FROM callout._duplicate_answer($1, $2, $3) AS a",
+    3,
+    {TEXTOID, BYTEAOID, TEXTOID},
+    nullptr};
+
+Statement create_inbound_call = {
+    "SELECT c.call_id, c.user_id FROM callout._create_inbound_call($1, $2, $3, $4) AS c",
+    4,
+    {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
+    nullptr};
+
+// The key a delivery verified with: views into SPI memory; api_key empty when none did.
+struct SigningKey {
+    std::string_view api_key;
+    std::string_view api_secret;
+    std::string_view user_id;  // empty for an unbound key
+};
+CALLOUT_PLAIN_DATA(SigningKey);
+
+// What process_livekit_webhook answers (callout.webhook_result); reason empty for none.
+struct Answer {
+    const char* status;
+    std::string_view reason;
+    std::string_view event_id;
+    std::optional<std::int64_t> call_id;
+    std::optional<Datum> outcome;  // a callout.call_outcome
+};
+CALLOUT_PLAIN_DATA(Answer);
+
+Answer rejected(std::string_view reason, std::string_view event_id = {}) {
+    return {"rejected", reason, event_id, std::nullopt, std::nullopt};
+}
+
+// The key of the first row of the last key query (the caller checked there is one).
+SigningKey key_from_result(std::uint64_t row) {
+    return {result_text(row, 1), result_text(row, 2), result_text(row, 3)};
+}
+
+// The unrevoked key that allows plain HMAC signatures and verifies this one, in api_key order.
+std::optional<SigningKey> plain_hmac_key(std::string_view body, std::string_view signature) {
+    std::uint64_t keys = run(plain_hmac_keys, nullptr, nullptr);
+    for (std::uint64_t row = 0; row < keys; ++row) {
+        SigningKey key = key_from_result(row);
+        if (core::verify_plain_hmac(body, signature, key.api_secret)) return key;
+    }
+    return std::nullopt;
+}
+
+// The verdict on a LiveKit token, with the key named by its issuer (no key: unknown_api_key).
+core::TokenVerdict verify_token(std::string_view body, std::string_view authorization,
+                                SigningKey& key) {
+    text* issuer = token_issuer_text(authorization);
+    Datum values[1] = {PointerGetDatum(issuer)};
+    const char nulls[1] = {issuer == nullptr ? 'n' : ' '};
+    if (run(key_by_issuer, values, nulls) > 0) key = key_from_result(0);
+    core::TokenCheck check;
+    check.body = body;
+    check.authorization = authorization;
+    check.api_key = key.api_key;
+    check.api_secret = key.api_secret;
+    check.now_unix = unix_seconds(verification_instant());
+    check.leeway_seconds = clock_leeway_seconds;
+    return core::verify_livekit_token(check);
+}
+
+// The body's SHA-256 as bytea: the stored fingerprint duplicates are told apart by.
+bytea* body_sha256(std::string_view body) {
+    bytea* hash = static_cast<bytea*>(palloc(VARHDRSZ + 32));
+    SET_VARSIZE(hash, VARHDRSZ + 32);
+    {
+        std::string digest = core::sha256(body);  // no PostgreSQL call while it lives
+        std::memcpy(VARDATA(hash), digest.data(), 32);
+    }
+    return hash;
+}
+
+// The answer to a delivery whose event id is stored, from _duplicate_answer; nullopt when the
+// id is not stored.
+std::optional<Answer> stored_duplicate(text* event_id, bytea* hash, std::string_view key_user) {
+    Datum values[3] = {PointerGetDatum(event_id), PointerGetDatum(hash), 0};
+    char nulls[3] = {' ', ' ', ' '};
+    values[2] = text_parameter(key_user, nulls[2]);
+    run(duplicate_answer, values, nulls);
+    bool is_null;
+    result_value(0, 1, is_null);
+    if (is_null) return std::nullopt;
+    Answer answer = {"duplicate", result_text(0, 2), result_text(0, 3), std::nullopt, std::nullopt};
+    Datum call_id = result_value(0, 4, is_null);
+    if (!is_null) answer.call_id = DatumGetInt64(call_id);
+    Datum outcome = result_value(0, 5, is_null);
+    if (!is_null) answer.outcome = outcome;
+    return answer;
+}
+
+// A call an event belongs to, and its tenant (a view into SPI memory).
+struct MatchedCall {
+    std::optional<std::int64_t> id;
+    std::string_view user_id;
+};
+CALLOUT_PLAIN_DATA(MatchedCall);
+
+// The call an event belongs to (DESIGN.md §6): the one its room sid is bound to, if the key may
+// touch it (a sid bound elsewhere matches nothing), else the one open call of its room name
+// whose sid is not bound. Must run after lock_room, in a statement that starts after it.
+MatchedCall match_call(const core::LivekitEvent& event, std::string_view key_user) {
+    Datum values[3];
+    char nulls[3];
+    values[0] = text_parameter(event.room_sid, nulls[0]);
+    values[1] = text_parameter(event.room_name, nulls[1]);
+    values[2] = text_parameter(key_user, nulls[2]);
+    std::uint64_t rows = run(call_candidates, values, nulls);
+    MatchedCall named = {};
+    std::uint64_t by_name = 0;
+    for (std::uint64_t row = 0; row < rows; ++row) {
+        bool is_null;
+        MatchedCall call = {DatumGetInt64(result_value(row, 1, is_null)), result_text(row, 2)};
+        if (DatumGetBool(result_value(row, 4, is_null))) {
+            bool touchable =
+                key_user.empty() ? result_text(row, 3) != "tenant_key" : call.user_id == key_user;
+            return touchable ? call : MatchedCall{};
+        }
+        ++by_name;
+        named = call;
+    }
+    return by_name == 1 ? named : MatchedCall{};
+}
+
+// Whether a leg may create its call: an inbound SIP leg that a dispatch rule routed (outbound
+// legs carry no sip.ruleID) joining or leaving.
+bool may_create_inbound_call(const core::LivekitEvent& event) {
+    bool leg_event = event.type == core::EventType::participant_joined ||
+                     event.type == core::EventType::participant_left ||
+                     event.type == core::EventType::participant_connection_aborted;
+    return leg_event && core::is_sip_participant(event) && !event.sip_rule_id.empty();
+}
+
+// The call _create_inbound_call made for an inbound leg (for its number's route, else the
+// key's tenant); no call when none may be made.
+MatchedCall created_inbound_call(const core::LivekitEvent& event, std::string_view key_user) {
+    Datum values[4];
+    char nulls[4];
+    values[0] = text_parameter(event.room_sid, nulls[0]);
+    values[1] = text_parameter(event.room_name, nulls[1]);
+    values[2] = text_parameter(event.sip_trunk_phone_number, nulls[2]);
+    values[3] = text_parameter(key_user, nulls[3]);
+    run(create_inbound_call, values, nulls);
+    bool is_null;
+    Datum id = result_value(0, 1, is_null);
+    if (is_null) return {};
+    return {DatumGetInt64(id), result_text(0, 2)};
+}
+
+// Stores the event exactly once; false when its id was stored meanwhile (a delivery of another
+// room, under another lock).
+bool store_event(const core::LivekitEvent& event, std::optional<std::int64_t> call_id,
+                 std::string_view user_id, std::string_view api_key, bytea* hash, Jsonb* payload) {
+    RowBuilder<event_fact_columns + 5> row;
+    add_event_facts(row, event);
+    row.add(call_id ? Int64GetDatum(*call_id) : Datum(0), !call_id);
+    row.add_text(user_id);
+    row.add_text(api_key);
+    row.add(PointerGetDatum(hash), false);
+    row.add(JsonbPGetDatum(redact_payload(payload)), false);
+    char nulls[event_fact_columns + 5];
+    row.spi_nulls(nulls);
+    return run(insert_event, row.values, nulls) == 1;
+}
+
+// The payload's `id` as text, whatever its JSON type (as `->>` reads it); empty when absent.
+std::string_view id_as_text(Jsonb* payload) {
+    JsonField id = json_field(&payload->root, "id");
+    if (!id.present) return {};
+    if (id.is_string()) return id.text();
+    Jsonb* value = JsonbValueToJsonb(&id.value);
+    char* printed = JsonbToCString(nullptr, &value->root, int(VARSIZE(value)));
+    return printed;
+}
+
+// Whether a signature is blank: absent, or only spaces, tabs and line breaks.
+bool blank(std::string_view signature) {
+    return signature.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// The delivery itself (SPI is connected); payload is given when the caller holds jsonb.
+Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
+    if (body_text == nullptr) return rejected("body_not_json");
+    std::string_view body(VARDATA_ANY(body_text), VARSIZE_ANY_EXHDR(body_text));
+    if (body.size() > std::size_t(max_body_bytes)) return rejected("body_too_large");
+    std::string_view signature;
+    if (signature_text != nullptr)
+        signature = {VARDATA_ANY(signature_text), VARSIZE_ANY_EXHDR(signature_text)};
+    if (blank(signature)) return rejected("empty_authorization");
+    if (signature.size() > core::max_authorization_bytes) return rejected("malformed_signature");
+
+    SigningKey key = {};
+    if (core::looks_like_plain_hmac(signature)) {
+        std::optional<SigningKey> verified = plain_hmac_key(body, signature);
+        if (!verified) return rejected("bad_signature");
+        key = *verified;
+    } else if (payload != nullptr) {
+        return rejected("jwt_needs_raw_body");
+    } else {
+        core::TokenVerdict verdict = verify_token(body, signature, key);
+        if (verdict != core::TokenVerdict::ok) return rejected(core::verdict_name(verdict));
+    }
+
+    if (payload == nullptr) payload = parse_json_body(body_text);
+    // not JSON, or JSON that is not an event object
+    if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return rejected("body_not_json");
+    core::LivekitEvent event;
+    EventReading reading = read_livekit_event(&payload->root, event);
+    if (reading == EventReading::ignored) return {"ignored", {}, id_as_text(payload), {}, {}};
+    if (reading == EventReading::missing_event_id) return rejected("missing_event_id");
+    if (reading == EventReading::missing_room_name)
+        return rejected("missing_room_name", event.event_id);
+
+    bytea* hash = body_sha256(body);
+    text* room_name = cstring_to_text_with_len(event.room_name.data(), int(event.room_name.size()));
+    lock_room(room_name);
+
+    MatchedCall call = match_call(event, key.user_id);
+    text* event_id = cstring_to_text_with_len(event.event_id.data(), int(event.event_id.size()));
+    if (!call.id && may_create_inbound_call(event)) {
+        // exactly once: a known event id creates no call
+        if (std::optional<Answer> duplicate = stored_duplicate(event_id, hash, key.user_id))
+            return *duplicate;
+        call = created_inbound_call(event, key.user_id);
+    }
+    // a matched event belongs to its call's tenant; an unmatched one to its key's, if bound
+    std::string_view owner = call.id ? call.user_id : key.user_id;
+    if (!store_event(event, call.id, owner, key.api_key, hash, payload)) {
+        std::optional<Answer> duplicate = stored_duplicate(event_id, hash, key.user_id);
+        if (duplicate) return *duplicate;
+        ereport(ERROR,
+                (errcode(ERRCODE_INTERNAL_ERROR),
+                 errmsg("event %s was neither stored nor found", text_to_cstring(event_id))));
+    }
+    if (!call.id) return {"unmatched", {}, event.event_id, std::nullopt, std::nullopt};
+    return {"processed", {}, event.event_id, call.id, recompute_call(*call.id)};
+}
+
+}  // namespace
+}  // namespace callout::pg
+
+// _apply_delivery(body text, payload jsonb, signature text) RETURNS callout.webhook_result:
+// one delivery (DESIGN.md §3): limits, signature, body, event, then exactly-once storage and
+// the call row. `payload` is given when the caller holds jsonb (only a plain HMAC over its
+// text can verify).
+CALLOUT_SQL_FUNCTION(callout_apply_delivery) {
+    using namespace callout::pg;
+    TupleDesc descriptor = result_descriptor(fcinfo);
+    MemoryContext caller_context = CurrentMemoryContext;
+    text* body = PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0);
+    Jsonb* payload = PG_ARGISNULL(1) ? nullptr : PG_GETARG_JSONB_P(1);
+    text* signature = PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2);
+
+    if (SPI_connect() != SPI_OK_CONNECT)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
+    Answer answer = apply_delivery(body, payload, signature);
+    // the answer's values live in SPI's memory: the result is built in the caller's
+    MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
+    RowBuilder<5> row;
+    row.add(CStringGetTextDatum(answer.status), false);
+    row.add_text(answer.reason);
+    row.add_text(answer.event_id);
+    row.add(answer.call_id ? Int64GetDatum(*answer.call_id) : Datum(0), !answer.call_id);
+    row.add(answer.outcome.value_or(Datum(0)), !answer.outcome);
+    Datum result = row.tuple(descriptor);
+    MemoryContextSwitchTo(spi_context);
+    SPI_finish();
+    PG_RETURN_DATUM(result);
+}
