@@ -1,15 +1,15 @@
 -- callout 0.2.0 -> 0.3.0: one delivery runs in C++ with plans kept per backend (the room lock,
--- matching, the event row, the call row made from its events), instead of PL/pgSQL. The same objects as callout--0.3.0.sql creates:
--- test/run's upgrade suite compares the two.
+-- matching, the event row, the call row made from its events), instead of PL/pgSQL. The same
+-- objects as callout--0.3.0.sql creates: test/run's upgrade suite compares the two.
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.3.0'" to load this file. \quit
 
 -- The lock registration and delivery share, now taken by the C++ delivery path as well.
 CREATE OR REPLACE FUNCTION callout._lock_room(room_name text) RETURNS void
 LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
-ALTER FUNCTION callout._lock_room(text) RESET ALL;
 
--- Matching moved into the delivery path (src/pg/delivery.cpp).
+-- Matching moved into the delivery path, and the delivery itself into _ingest.
 DROP FUNCTION callout._match_call(text, text, text);
+DROP FUNCTION callout._apply_delivery(text, jsonb, text);
 
 -- The call row is made in C++ and reads its thresholds from the settings itself.
 DROP FUNCTION callout._recompute_call(bigint, callout.ingest_settings);
@@ -20,7 +20,7 @@ DROP FUNCTION callout._recompute_call(bigint, callout.ingest_settings);
 -- it off). The thresholds are the session's callout.min_connected_seconds and
 -- min_completed_seconds.
 CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
-LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_recompute_call';
+LANGUAGE c STRICT SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
 CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, direction text,
                                       phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
@@ -92,7 +92,6 @@ BEGIN
 END
 $$;
 
-
 -- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
 -- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
 -- and whose sid no call holds. NULL (no call) otherwise. The caller checked the event id is new.
@@ -124,15 +123,57 @@ BEGIN
 END
 $$;
 
--- One delivery: limits, signature, body, event, then exactly-once storage and the call row, in
--- C++ with plans kept per backend (src/pg/delivery.cpp). `payload` is given when the caller
--- holds jsonb (only a plain HMAC over its text can verify).
-CREATE OR REPLACE FUNCTION callout._apply_delivery(body text, payload jsonb, signature text)
-RETURNS callout.webhook_result
-LANGUAGE c AS 'MODULE_PATHNAME', 'callout_apply_delivery';
-ALTER FUNCTION callout._apply_delivery(text, jsonb, text) RESET ALL;
+-- The metrics record takes the answer's status and reason (the C++ path holds no composite).
+DROP FUNCTION callout._record_answer(callout.webhook_result, text, text);
+-- Counts a delivery that stored nothing new, and samples a rejection. The SHA-256 is skipped for
+-- a body over callout.max_body_bytes (nothing that large is ever hashed).
+CREATE FUNCTION callout._record_answer(answer_status text, answer_reason text, body text, signature text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO callout.delivery_count AS d (minute, status, reason, backend, deliveries)
+    VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), answer_status,
+            coalesce(answer_reason, ''), pg_catalog.pg_backend_pid(), 1)
+    ON CONFLICT (minute, status, reason, backend) DO UPDATE SET deliveries = d.deliveries + 1;
+    IF answer_status = 'rejected' THEN
+        INSERT INTO callout.rejected_delivery AS r (slot, rejected_at, reason, api_key, body_bytes, body_sha256)
+        VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), answer_reason,
+                CASE WHEN pg_catalog.octet_length(signature) <= 8192
+                     THEN callout._token_issuer(signature) END,
+                pg_catalog.octet_length(body),
+                CASE WHEN answer_reason <> 'body_too_large'
+                     THEN pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8')) END)
+        ON CONFLICT (slot) DO UPDATE SET rejected_at = excluded.rejected_at, reason = excluded.reason,
+            api_key = excluded.api_key, body_bytes = excluded.body_bytes,
+            body_sha256 = excluded.body_sha256;
+    END IF;
+END
+$$;
 
-COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant';
-REVOKE ALL ON FUNCTION callout._create_inbound_call(text, text, text, text) FROM PUBLIC;
+-- One delivery and its record in the metrics, in C++ (src/pg/delivery.cpp): limits, signature,
+-- body, event, then exactly-once storage and the call row, with every statement's plan kept
+-- per backend (planned with enable_seqscan = off, as process_livekit_webhook). `payload` is
+-- given when the caller holds jsonb (only a plain HMAC over its text can verify). Deliveries that
+-- stored nothing new are counted by _record_answer.
+CREATE OR REPLACE FUNCTION callout._ingest(body text, payload jsonb, signature text)
+RETURNS callout.webhook_result
+LANGUAGE c SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_ingest';
+
+
+-- The delivery path itself (as _ingest without a payload): no PL/pgSQL between the caller and
+-- the C++. Its plans are kept for the life of the backend, and every one of them is a lookup by
+-- key: enable_seqscan = off keeps a plan made while the tables were empty from scanning them
+-- once they are large.
+CREATE OR REPLACE FUNCTION callout.process_livekit_webhook(body text, signature text)
+RETURNS callout.webhook_result
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_process_livekit_webhook';
+
+
 COMMENT ON FUNCTION callout._recompute_call(bigint) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
-REVOKE ALL ON FUNCTION callout._recompute_call(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant';
+COMMENT ON FUNCTION callout._record_answer(text, text, text, text) IS 'internal: counts a delivery that stored nothing new and samples a rejection';
+COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row, and its record in the metrics';
+REVOKE ALL ON FUNCTION callout._recompute_call(bigint), callout._create_inbound_call(text, text, text, text),
+    callout._record_answer(text, text, text, text) FROM PUBLIC;

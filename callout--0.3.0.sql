@@ -504,7 +504,7 @@ LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 -- it off). The thresholds are the session's callout.min_connected_seconds and
 -- min_completed_seconds.
 CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
-LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_recompute_call';
+LANGUAGE c STRICT SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
 -- Attaches the room's unmatched events that arrived within callout.unmatched_window to a call
 -- just created for it: those signed with the tenant's keys, and, unless a tenant's key made the
@@ -714,13 +714,6 @@ BEGIN
 END
 $$;
 
--- One delivery: limits, signature, body, event, then exactly-once storage and the call row, in
--- C++ with plans kept per backend (src/pg/delivery.cpp). `payload` is given when the caller
--- holds jsonb (only a plain HMAC over its text can verify).
-CREATE FUNCTION callout._apply_delivery(body text, payload jsonb, signature text)
-RETURNS callout.webhook_result
-LANGUAGE c AS 'MODULE_PATHNAME', 'callout_apply_delivery';
-
 -- What arrived, for callout.metrics: deliveries that stored nothing new (rejected, by reason;
 -- duplicates; ignored) are counted per minute (stored events count themselves), and the latest
 -- 1000 rejections are kept as a sample (time, reason, key, size and SHA-256: never the body),
@@ -751,22 +744,22 @@ SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery_slot', '')
 
 -- Counts a delivery that stored nothing new, and samples a rejection. The SHA-256 is skipped for
 -- a body over callout.max_body_bytes (nothing that large is ever hashed).
-CREATE FUNCTION callout._record_answer(answer callout.webhook_result, body text, signature text)
+CREATE FUNCTION callout._record_answer(answer_status text, answer_reason text, body text, signature text)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     INSERT INTO callout.delivery_count AS d (minute, status, reason, backend, deliveries)
-    VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), answer.status,
-            coalesce(answer.reason, ''), pg_catalog.pg_backend_pid(), 1)
+    VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), answer_status,
+            coalesce(answer_reason, ''), pg_catalog.pg_backend_pid(), 1)
     ON CONFLICT (minute, status, reason, backend) DO UPDATE SET deliveries = d.deliveries + 1;
-    IF answer.status = 'rejected' THEN
+    IF answer_status = 'rejected' THEN
         INSERT INTO callout.rejected_delivery AS r (slot, rejected_at, reason, api_key, body_bytes, body_sha256)
-        VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), answer.reason,
+        VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), answer_reason,
                 CASE WHEN pg_catalog.octet_length(signature) <= 8192
                      THEN callout._token_issuer(signature) END,
                 pg_catalog.octet_length(body),
-                CASE WHEN answer.reason <> 'body_too_large'
+                CASE WHEN answer_reason <> 'body_too_large'
                      THEN pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8')) END)
         ON CONFLICT (slot) DO UPDATE SET rejected_at = excluded.rejected_at, reason = excluded.reason,
             api_key = excluded.api_key, body_bytes = excluded.body_bytes,
@@ -775,21 +768,14 @@ BEGIN
 END
 $$;
 
--- A delivery and its record in the metrics.
+-- One delivery and its record in the metrics, in C++ (src/pg/delivery.cpp): limits, signature,
+-- body, event, then exactly-once storage and the call row, with every statement's plan kept
+-- per backend (planned with enable_seqscan = off, as process_livekit_webhook). `payload` is
+-- given when the caller holds jsonb (only a plain HMAC over its text can verify). Deliveries that
+-- stored nothing new are counted by _record_answer.
 CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
 RETURNS callout.webhook_result
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    answer callout.webhook_result := callout._apply_delivery(body, payload, signature);
-BEGIN
-    IF answer.status NOT IN ('processed', 'unmatched') THEN
-        PERFORM callout._record_answer(answer, body, signature);
-    END IF;
-    RETURN answer;
-END
-$$;
-
+LANGUAGE c SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_ingest';
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
 -- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
 -- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
@@ -851,10 +837,14 @@ END
 $$;
 COMMENT ON FUNCTION callout.metrics(timestamptz, timestamptz, text) IS 'what arrived per minute or hour: received, stored (processed, unmatched), duplicates, conflicting duplicates, ignored, rejected by reason, and lag; for admins (it spans tenants)';
 
+-- The delivery path itself (as _ingest without a payload): no PL/pgSQL between the caller and
+-- the C++. Its plans are kept for the life of the backend, and every one of them is a lookup by
+-- key: enable_seqscan = off keeps a plan made while the tables were empty from scanning them
+-- once they are large.
 CREATE FUNCTION callout.process_livekit_webhook(body text, signature text)
 RETURNS callout.webhook_result
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$ BEGIN RETURN callout._ingest(body, NULL, signature); END $$;
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_process_livekit_webhook';
 COMMENT ON FUNCTION callout.process_livekit_webhook(text, text) IS 'verify one LiveKit delivery (raw body and Authorization header), store its event exactly once and update its call';
 
 CREATE FUNCTION callout.process_livekit_webhook(payload jsonb, signature text)
@@ -1103,9 +1093,8 @@ COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'int
 COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean) IS 'internal: attaches a room''s waiting events to its new call';
 COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
 COMMENT ON FUNCTION callout._duplicate_answer(text, bytea, text) IS 'internal: the answer to a delivery whose event id is already stored';
-COMMENT ON FUNCTION callout._apply_delivery(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row';
-COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: a delivery and its record in the metrics';
-COMMENT ON FUNCTION callout._record_answer(callout.webhook_result, text, text) IS 'internal: counts a delivery that stored nothing new and samples a rejection';
+COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row, and its record in the metrics';
+COMMENT ON FUNCTION callout._record_answer(text, text, text, text) IS 'internal: counts a delivery that stored nothing new and samples a rejection';
 COMMENT ON TYPE callout.call_outcome_info IS 'what get_call_outcome answers for one call';
 COMMENT ON TYPE callout.event_facts IS 'internal: the facts of an event ingestion stores and matches on';
 COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with';
@@ -1133,7 +1122,7 @@ REVOKE ALL ON FUNCTION
     callout.process_livekit_webhook(text, text), callout.process_livekit_webhook(jsonb, text),
     callout.expire_stale_calls(interval), callout.reclassify_calls(timestamptz), callout._cutoff(interval),
     callout.call_stats(timestamptz, timestamptz, text), callout.livekit_webhook(text),
-    callout._apply_delivery(text, jsonb, text), callout._record_answer(callout.webhook_result, text, text),
+    callout._record_answer(text, text, text, text),
     callout.metrics(timestamptz, timestamptz, text),
     callout.grant_api_roles(name, name, name),
     callout.purge_event_payloads(interval), callout.purge_unmatched(interval),

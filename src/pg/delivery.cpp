@@ -1,7 +1,7 @@
 // One delivery, from its limits and signature to the stored event and the call row (DESIGN.md
-// §3, §4, §6): _apply_delivery. The hot path of every phone call, so it runs as few statements
-// as it can, each a plan kept per backend (spi_statement.hpp): the key, the call the event
-// belongs to, the event row, then the call row's recomputation (call_row_functions.cpp). The
+// §3, §4, §6): process_livekit_webhook and _ingest. The hot path of every phone call, so it runs as
+// few statements as it can, each a plan kept per backend (spi_statement.hpp): the key, the call the
+// event belongs to, the event row, then the call row's recomputation (call_row_functions.cpp). The
 // body is parsed once and the token checked in the core. Rarer answers (duplicates, calls
 // created for an inbound leg) run their SQL functions.
 #include <cstdint>
@@ -85,6 +85,11 @@ Statement duplicate_answer = {
     3,
     {TEXTOID, BYTEAOID, TEXTOID},
     nullptr};
+
+Statement record_delivery = {"SELECT callout._record_answer($1, $2, $3, $4)",
+                             4,
+                             {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
+                             nullptr};
 
 Statement create_inbound_call = {
     "SELECT c.call_id, c.user_id FROM callout._create_inbound_call($1, $2, $3, $4) AS c",
@@ -322,28 +327,32 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
     return {"processed", {}, event.event_id, call.id, recompute_call(*call.id)};
 }
 
-}  // namespace
-}  // namespace callout::pg
+// Counts a delivery that stored nothing new (and samples a rejection) with _record_answer.
+void record_answer(const Answer& answer, text* body, text* signature) {
+    Datum values[4];
+    char nulls[4];
+    values[0] = text_parameter(answer.status, nulls[0]);
+    values[1] = text_parameter(answer.reason, nulls[1]);
+    values[2] = PointerGetDatum(body);
+    nulls[2] = body == nullptr ? 'n' : ' ';
+    values[3] = PointerGetDatum(signature);
+    nulls[3] = signature == nullptr ? 'n' : ' ';
+    run(record_delivery, values, nulls);
+}
 
-// _apply_delivery(body text, payload jsonb, signature text) RETURNS callout.webhook_result:
-// one delivery (DESIGN.md §3): limits, signature, body, event, then exactly-once storage and
-// the call row. `payload` is given when the caller holds jsonb (only a plain HMAC over its
-// text can verify).
-CALLOUT_SQL_FUNCTION(callout_apply_delivery) {
-    using namespace callout::pg;
+// The delivery and its record, as the webhook_result this call returns.
+Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature) {
     TupleDesc descriptor = result_descriptor(fcinfo);
     MemoryContext caller_context = CurrentMemoryContext;
-    text* body = PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0);
-    Jsonb* payload = PG_ARGISNULL(1) ? nullptr : PG_GETARG_JSONB_P(1);
-    text* signature = PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2);
-
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
     Answer answer = apply_delivery(body, payload, signature);
+    std::string_view status = answer.status;
+    if (status != "processed" && status != "unmatched") record_answer(answer, body, signature);
     // the answer's values live in SPI's memory: the result is built in the caller's
     MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
     RowBuilder<5> row;
-    row.add(CStringGetTextDatum(answer.status), false);
+    row.add_text(answer.status);
     row.add_text(answer.reason);
     row.add_text(answer.event_id);
     row.add(answer.call_id ? Int64GetDatum(*answer.call_id) : Datum(0), !answer.call_id);
@@ -351,5 +360,24 @@ CALLOUT_SQL_FUNCTION(callout_apply_delivery) {
     Datum result = row.tuple(descriptor);
     MemoryContextSwitchTo(spi_context);
     SPI_finish();
-    PG_RETURN_DATUM(result);
+    return result;
+}
+
+}  // namespace
+}  // namespace callout::pg
+
+// _ingest(body text, payload jsonb, signature text) RETURNS callout.webhook_result: one delivery
+// and its record in the metrics. `payload` is given when the caller holds jsonb.
+CALLOUT_SQL_FUNCTION(callout_ingest) {
+    return callout::pg::ingest(fcinfo, PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0),
+                               PG_ARGISNULL(1) ? nullptr : PG_GETARG_JSONB_P(1),
+                               PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2));
+}
+
+// process_livekit_webhook(body text, signature text) RETURNS callout.webhook_result: verify one
+// LiveKit delivery (raw body and Authorization header), store its event exactly once and update
+// its call.
+CALLOUT_SQL_FUNCTION(callout_process_livekit_webhook) {
+    return callout::pg::ingest(fcinfo, PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), nullptr,
+                               PG_ARGISNULL(1) ? nullptr : PG_GETARG_TEXT_PP(1));
 }

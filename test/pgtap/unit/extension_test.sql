@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    52,
-    'the extension has 52 member functions');
+    51,
+    'the extension has 51 member functions');
 SELECT is(
     ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_type'::regclass

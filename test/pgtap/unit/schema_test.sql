@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(433);
+SELECT plan(426);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -80,18 +80,14 @@ INSERT INTO expected_functions VALUES
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_apply_delivery', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
-     'c', false),
-    ('_record_answer', ARRAY['callout.webhook_result', 'text', 'text'], 'void', 'VOLATILE', false, 'u',
-     'plpgsql', false),
+    ('_record_answer', ARRAY['text', 'text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('metrics', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record',
      'STABLE', false, 'u', 'plpgsql', false),
     ('_duplicate_answer', ARRAY['text', 'bytea', 'text'], 'callout.webhook_result', 'STABLE', false, 'u',
      'plpgsql', false),
-    ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql',
-     false),
-    ('process_livekit_webhook', ARRAY['text', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
-     'plpgsql', true),
+    ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c', false),
+    ('process_livekit_webhook', ARRAY['text', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c',
+     true),
     ('process_livekit_webhook', ARRAY['jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u',
      'plpgsql', true);
 
