@@ -38,7 +38,7 @@ override BITCODE_CXXFLAGS += -std=c++17
 src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
-.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade fuzz \
+.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
         demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
@@ -65,6 +65,10 @@ test-dump:
 # Every older version installed and updated, compared with a fresh install.
 test-upgrade:
 	@test/run upgrade
+
+# A short smoke run of every fuzz target (part of `make test`).
+test-fuzz:
+	@test/run fuzz
 
 # libFuzzer targets for the core's parsers and verifiers (fuzz/), each run for FUZZ_SECONDS;
 # prints how many executions each ran clean and fails on any crash, sanitizer report or leak.
