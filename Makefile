@@ -39,8 +39,8 @@ override BITCODE_CXXFLAGS += -std=c++17
 src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
-.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade demo deps format \
-        format-check
+.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
+        demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -67,6 +67,16 @@ test-dump:
 test-upgrade:
 	@test/run upgrade
 
+# A short smoke run of every fuzz target (part of `make test`).
+test-fuzz:
+	@test/run fuzz
+
+# libFuzzer targets for the core's parsers and verifiers (fuzz/), each run for FUZZ_SECONDS;
+# prints how many executions each ran clean and fails on any crash, sanitizer report or leak.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@fuzz/run $(FUZZ_SECONDS)
+
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:
 	@demo/run
@@ -75,8 +85,10 @@ demo:
 deps:
 	@scripts/deps
 
+FORMATTED = $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp fuzz/*.cpp fuzz/*.hpp)
+
 format:
-	clang-format -i $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp)
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run --Werror $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp)
+	clang-format --dry-run --Werror $(FORMATTED)
