@@ -71,11 +71,11 @@ test-upgrade:
 test-fuzz:
 	@test/run fuzz
 
-# libFuzzer targets for the core's parsers and verifiers (fuzz/), each run for FUZZ_SECONDS;
+# libFuzzer targets for the core's parsers and verifiers (test/fuzz/), each run for FUZZ_SECONDS;
 # prints how many executions each ran clean and fails on any crash, sanitizer report or leak.
 FUZZ_SECONDS ?= 60
 fuzz:
-	@fuzz/run $(FUZZ_SECONDS)
+	@test/fuzz/run $(FUZZ_SECONDS)
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:
@@ -85,7 +85,7 @@ demo:
 deps:
 	@scripts/deps
 
-FORMATTED = $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp fuzz/*.cpp fuzz/*.hpp)
+FORMATTED = $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp test/fuzz/*.cpp test/fuzz/*.hpp)
 
 format:
 	clang-format -i $(FORMATTED)
