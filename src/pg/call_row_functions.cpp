@@ -84,19 +84,15 @@ Datum optional_parameter(std::optional<std::int64_t> value, bool int4, char& nul
 
 }  // namespace
 
-std::optional<Datum> recompute_call(std::int64_t call_id) {
-    Datum id = Int64GetDatum(call_id);
-    std::uint64_t rows = run(call_events, &id, nullptr);
-    if (rows == 0) return std::nullopt;  // no such call
+CallEvents read_call_events(std::uint64_t rows) {
+    CallEvents read = {nullptr, 0, std::nullopt};
+    if (rows == 0) return read;
     bool is_null;
-    Datum previous = result_value(0, 1, is_null);
-    std::optional<Datum> previous_outcome;
-    if (!is_null) previous_outcome = previous;
-
+    Datum previous = result_value(0, 15, is_null);
+    if (!is_null) read.previous_outcome = previous;
     auto* events = static_cast<core::StoredEvent*>(palloc0(sizeof(core::StoredEvent) * rows));
-    std::size_t count = 0;
     for (std::uint64_t row = 0; row < rows; ++row) {
-        core::StoredEvent& event = events[count];
+        core::StoredEvent& event = events[read.count];
         event.event_id = result_text(row, 3);
         if (event.event_id.empty()) continue;  // the call has no events
         event.type = core::event_type_from_name(result_text(row, 2));
@@ -111,14 +107,19 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
         event.sip_phone_number = result_text(row, 12);
         event.call_duration_seconds = result_int(row, 13, true);
         event.recording_url = result_text(row, 14);
-        ++count;
+        ++read.count;
     }
-    core::CallRowFacts facts = core::call_row_from_events(
-        events, count, threshold(min_connected_seconds), threshold(min_completed_seconds));
+    read.events = events;
+    return read;
+}
 
+std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& events) {
+    core::CallRowFacts facts =
+        core::call_row_from_events(events.events, events.count, threshold(min_connected_seconds),
+                                   threshold(min_completed_seconds));
     Datum values[13];
     char nulls[13];
-    values[0] = id;
+    values[0] = Int64GetDatum(call_id);
     nulls[0] = ' ';
     values[1] = text_parameter(facts.room_sid, nulls[1]);
     values[2] = BoolGetDatum(facts.ended);
@@ -135,16 +136,24 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
     values[11] = text_parameter(facts.outcome ? core::outcome_name(*facts.outcome) : "", nulls[11]);
     values[12] = optional_parameter(facts.answered_at, false, nulls[12]);
     if (run(update_call, values, nulls) == 0) return std::nullopt;
+    bool is_null;
     Datum outcome = result_value(0, 1, is_null);
     if (is_null) return std::nullopt;
-    bool changed =
-        !previous_outcome || DatumGetObjectId(*previous_outcome) != DatumGetObjectId(outcome);
+    bool changed = !events.previous_outcome ||
+                   DatumGetObjectId(*events.previous_outcome) != DatumGetObjectId(outcome);
     if (notify_outcomes && changed) {
         char payload[24];
         snprintf(payload, sizeof payload, "%lld", static_cast<long long>(call_id));
         Async_Notify("callout_outcome", payload);
     }
     return outcome;
+}
+
+std::optional<Datum> recompute_call(std::int64_t call_id) {
+    Datum id = Int64GetDatum(call_id);
+    std::uint64_t rows = run(call_events, &id, nullptr);
+    if (rows == 0) return std::nullopt;  // no such call
+    return write_call_row(call_id, read_call_events(rows));
 }
 
 }  // namespace callout::pg

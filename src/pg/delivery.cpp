@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/call_row.hpp"
 #include "core/crypto.hpp"
 #include "core/events.hpp"
 #include "core/livekit_event.hpp"
@@ -47,36 +48,50 @@ Statement plain_hmac_keys = {
     {},
     nullptr};
 
-// The candidates for the call an event belongs to (match_call decides): the call its room sid
-// is bound to, and up to two open calls of its room name whose sid is not bound, among those a
-// key of tenant $3 may touch (a NULL $3: an unbound key, which may not touch a call a tenant's
-// key created).
-Statement call_candidates = {
-    "SELECT c.id, c.user_id, c.origin, true AS by_sid FROM callout.call_log AS c "
-    "WHERE c.room_sid = $1 "
+// The event stored exactly once, with the call it belongs to (DESIGN.md §6): the one its room
+// sid is bound to, if a key of tenant $19 may touch it (a sid bound elsewhere matches nothing),
+// else the one open call of its room name whose sid is not bound. A NULL $19 is an unbound key,
+// which may not touch a call a tenant's key created. $1..$18 are the event's facts in
+// add_event_facts order ($15, the dispatch rule, is not stored). Answers nothing when the event
+// id is stored already; else the new event, then the call's other events, as read_call_events
+// reads them. Must run after lock_room, so its snapshot sees what the lock's previous holder
+// committed.
+Statement store_event = {
+    "WITH bound AS ("
+    " SELECT c.id, c.user_id, c.origin, c.outcome FROM callout.call_log AS c"
+    " WHERE c.room_sid = $5"
+    "), named AS ("
+    " SELECT c.id, c.user_id, c.outcome FROM callout.call_log AS c"
+    " WHERE c.room_name = $4 AND c.status IN ('registered', 'in_progress') AND c.room_sid IS NULL"
+    "   AND (c.user_id = $19 OR $19 IS NULL AND c.origin <> 'tenant_key')"
+    " LIMIT 2"
+    "), matched AS ("
+    " SELECT b.id, b.user_id, b.outcome FROM bound AS b"
+    " WHERE b.user_id = $19 OR $19 IS NULL AND b.origin <> 'tenant_key'"
+    " UNION ALL"
+    " SELECT n.id, n.user_id, n.outcome FROM named AS n"
+    " WHERE NOT EXISTS (SELECT FROM bound) AND (SELECT count(*) FROM named) = 1"
+    "), stored AS ("
+    " INSERT INTO callout.livekit_call_event ("
+    "  event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"
+    "  participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"
+    "  sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds,"
+    "  recording_url, egress_status, call_log_id, user_id, api_key, body_sha256, payload)"
+    " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18,"
+    "  m.id, coalesce(m.user_id, $19), $20, $21, $22"
+    " FROM (SELECT) AS one LEFT JOIN matched AS m ON true"
+    " ON CONFLICT (event_id) DO NOTHING"
+    " RETURNING call_log_id, " CALLOUT_CALL_ROW_COLUMNS
+    ") "
+    "SELECT s.*, (SELECT m.outcome FROM matched AS m) FROM stored AS s "
     "UNION ALL "
-    "(SELECT c.id, c.user_id, c.origin, false FROM callout.call_log AS c "
-    " WHERE c.room_name = $2 AND c.status IN ('registered', 'in_progress') "
-    "   AND c.room_sid IS NULL "
-    "   AND (c.user_id = $3 OR $3 IS NULL AND c.origin <> 'tenant_key') LIMIT 2)",
-    3,
-    {TEXTOID, TEXTOID, TEXTOID},
-    nullptr};
-
-// $1..$18 are the event's facts in add_event_facts order ($15, the dispatch rule, is not stored).
-Statement insert_event = {
-    "INSERT INTO callout.livekit_call_event AS e ("
-    " event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"
-    " participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"
-    " sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds,"
-    " recording_url, egress_status, call_log_id, user_id, api_key, body_sha256, payload) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18,"
-    " $19, $20, $21, $22, $23) "
-    "ON CONFLICT (event_id) DO NOTHING",
-    23,
-    {TEXTOID, TEXTOID,        TIMESTAMPTZOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
-     BOOLOID, TIMESTAMPTZOID, TEXTOID,        TEXTOID, TEXTOID, TEXTOID,        TEXTOID, INT4OID,
-     TEXTOID, TEXTOID,        INT8OID,        TEXTOID, TEXTOID, BYTEAOID,       JSONBOID},
+    "SELECT call_log_id, " CALLOUT_CALL_ROW_COLUMNS
+    ", NULL FROM callout.livekit_call_event"
+    " WHERE call_log_id = (SELECT s.call_log_id FROM stored AS s)",
+    22,
+    {TEXTOID, TEXTOID,        TIMESTAMPTZOID, TEXTOID, TEXTOID,  TIMESTAMPTZOID, TEXTOID, TEXTOID,
+     BOOLOID, TIMESTAMPTZOID, TEXTOID,        TEXTOID, TEXTOID,  TEXTOID,        TEXTOID, INT4OID,
+     TEXTOID, TEXTOID,        TEXTOID,        TEXTOID, BYTEAOID, JSONBOID},
     nullptr};
 
 Statement duplicate_answer = {
@@ -92,7 +107,7 @@ Statement record_delivery = {"SELECT callout._record_answer($1, $2, $3, $4)",
                              nullptr};
 
 Statement create_inbound_call = {
-    "SELECT c.call_id, c.user_id FROM callout._create_inbound_call($1, $2, $3, $4) AS c",
+    "SELECT c.call_id FROM callout._create_inbound_call($1, $2, $3, $4) AS c",
     4,
     {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
     nullptr};
@@ -180,39 +195,6 @@ std::optional<Answer> stored_duplicate(text* event_id, bytea* hash, std::string_
     return answer;
 }
 
-// A call an event belongs to, and its tenant (a view into SPI memory).
-struct MatchedCall {
-    std::optional<std::int64_t> id;
-    std::string_view user_id;
-};
-CALLOUT_PLAIN_DATA(MatchedCall);
-
-// The call an event belongs to (DESIGN.md §6): the one its room sid is bound to, if the key may
-// touch it (a sid bound elsewhere matches nothing), else the one open call of its room name
-// whose sid is not bound. Must run after lock_room, in a statement that starts after it.
-MatchedCall match_call(const core::LivekitEvent& event, std::string_view key_user) {
-    Datum values[3];
-    char nulls[3];
-    values[0] = text_parameter(event.room_sid, nulls[0]);
-    values[1] = text_parameter(event.room_name, nulls[1]);
-    values[2] = text_parameter(key_user, nulls[2]);
-    std::uint64_t rows = run(call_candidates, values, nulls);
-    MatchedCall named = {};
-    std::uint64_t by_name = 0;
-    for (std::uint64_t row = 0; row < rows; ++row) {
-        bool is_null;
-        MatchedCall call = {DatumGetInt64(result_value(row, 1, is_null)), result_text(row, 2)};
-        if (DatumGetBool(result_value(row, 4, is_null))) {
-            bool touchable =
-                key_user.empty() ? result_text(row, 3) != "tenant_key" : call.user_id == key_user;
-            return touchable ? call : MatchedCall{};
-        }
-        ++by_name;
-        named = call;
-    }
-    return by_name == 1 ? named : MatchedCall{};
-}
-
 // Whether a leg may create its call: an inbound SIP leg that a dispatch rule routed (outbound
 // legs carry no sip.ruleID) joining or leaving.
 bool may_create_inbound_call(const core::LivekitEvent& event) {
@@ -223,8 +205,9 @@ bool may_create_inbound_call(const core::LivekitEvent& event) {
 }
 
 // The call _create_inbound_call made for an inbound leg (for its number's route, else the
-// key's tenant); no call when none may be made.
-MatchedCall created_inbound_call(const core::LivekitEvent& event, std::string_view key_user) {
+// key's tenant), which attached the leg's event; none when no call may be made.
+std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event,
+                                                 std::string_view key_user) {
     Datum values[4];
     char nulls[4];
     values[0] = text_parameter(event.room_sid, nulls[0]);
@@ -234,24 +217,23 @@ MatchedCall created_inbound_call(const core::LivekitEvent& event, std::string_vi
     run(create_inbound_call, values, nulls);
     bool is_null;
     Datum id = result_value(0, 1, is_null);
-    if (is_null) return {};
-    return {DatumGetInt64(id), result_text(0, 2)};
+    if (is_null) return std::nullopt;
+    return DatumGetInt64(id);
 }
 
-// Stores the event exactly once; false when its id was stored meanwhile (a delivery of another
-// room, under another lock).
-bool store_event(const core::LivekitEvent& event, std::optional<std::int64_t> call_id,
-                 std::string_view user_id, std::string_view api_key, bytea* hash, Jsonb* payload) {
-    RowBuilder<event_fact_columns + 5> row;
+// Stores the event exactly once with the call it belongs to (store_event); how many rows the
+// statement answered: none when the event id was stored already.
+std::uint64_t store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
+                    Jsonb* payload) {
+    RowBuilder<event_fact_columns + 4> row;
     add_event_facts(row, event);
-    row.add(call_id ? Int64GetDatum(*call_id) : Datum(0), !call_id);
-    row.add_text(user_id);
-    row.add_text(api_key);
+    row.add_text(key.user_id);
+    row.add_text(key.api_key);
     row.add(PointerGetDatum(hash), false);
     row.add(JsonbPGetDatum(redact_payload(payload)), false);
-    char nulls[event_fact_columns + 5];
+    char nulls[event_fact_columns + 4];
     row.spi_nulls(nulls);
-    return run(insert_event, row.values, nulls) == 1;
+    return run(store_event, row.values, nulls);
 }
 
 // The payload's `id` as text, whatever its JSON type (as `->>` reads it); empty when absent.
@@ -306,25 +288,28 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
     text* room_name = cstring_to_text_with_len(event.room_name.data(), int(event.room_name.size()));
     lock_room(room_name);
 
-    MatchedCall call = match_call(event, key.user_id);
-    text* event_id = cstring_to_text_with_len(event.event_id.data(), int(event.event_id.size()));
-    if (!call.id && may_create_inbound_call(event)) {
-        // exactly once: a known event id creates no call
+    std::uint64_t rows = store(event, key, hash, payload);
+    if (rows == 0) {
+        // the event id is stored: the delivery changes nothing
+        text* event_id =
+            cstring_to_text_with_len(event.event_id.data(), int(event.event_id.size()));
         if (std::optional<Answer> duplicate = stored_duplicate(event_id, hash, key.user_id))
             return *duplicate;
-        call = created_inbound_call(event, key.user_id);
-    }
-    // a matched event belongs to its call's tenant; an unmatched one to its key's, if bound
-    std::string_view owner = call.id ? call.user_id : key.user_id;
-    if (!store_event(event, call.id, owner, key.api_key, hash, payload)) {
-        std::optional<Answer> duplicate = stored_duplicate(event_id, hash, key.user_id);
-        if (duplicate) return *duplicate;
         ereport(ERROR,
                 (errcode(ERRCODE_INTERNAL_ERROR),
                  errmsg("event %s was neither stored nor found", text_to_cstring(event_id))));
     }
-    if (!call.id) return {"unmatched", {}, event.event_id, std::nullopt, std::nullopt};
-    return {"processed", {}, event.event_id, call.id, recompute_call(*call.id)};
+    bool no_call;
+    Datum call_id = result_value(0, 1, no_call);
+    if (!no_call) {
+        std::int64_t id = DatumGetInt64(call_id);
+        return {"processed", {}, event.event_id, id, write_call_row(id, read_call_events(rows))};
+    }
+    if (may_create_inbound_call(event)) {
+        std::optional<std::int64_t> created = created_inbound_call(event, key.user_id);
+        if (created) return {"processed", {}, event.event_id, created, recompute_call(*created)};
+    }
+    return {"unmatched", {}, event.event_id, std::nullopt, std::nullopt};
 }
 
 // Counts a delivery that stored nothing new (and samples a rejection) with _record_answer.

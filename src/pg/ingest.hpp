@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/call_row.hpp"
 #include "core/livekit_event.hpp"
 #include "pg/boundary.hpp"
 #include "pg/unix_time.hpp"
@@ -116,8 +117,29 @@ void lock_room(text* room_name);
 // transaction's start.
 TimestampTz verification_instant();
 
-// Recomputes a call's webhook-owned columns from the set of its events (SPI is connected) and
-// notifies a new or changed outcome; the outcome, none while the call has not ended.
+// The columns of a stored event the call row is made from, in the order read_call_events reads
+// them after the call id: statements that return events return (call id, these, previous
+// outcome).
+#define CALLOUT_CALL_ROW_COLUMNS                                                              \
+    "event_type, event_id, event_created_at, room_sid, room_creation_time, is_sip,"           \
+    " participant_identity, joined_at, disconnect_reason, sip_call_status, sip_phone_number," \
+    " call_duration_seconds, recording_url"
+
+// The call's events and its outcome before they are applied, read from the last result's rows
+// (call id, CALLOUT_CALL_ROW_COLUMNS, previous outcome); a row without an event id is skipped.
+struct CallEvents {
+    const core::StoredEvent* events;
+    std::size_t count;
+    std::optional<Datum> previous_outcome;  // a callout.call_outcome
+};
+CALLOUT_PLAIN_DATA(CallEvents);
+CallEvents read_call_events(std::uint64_t rows);
+
+// Writes a call's webhook-owned columns, made from the set of its events (SPI is connected),
+// and notifies a new or changed outcome; the outcome, none while the call has not ended.
+std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& events);
+
+// Reads a call's events and writes its row (write_call_row); none for no such call.
 std::optional<Datum> recompute_call(std::int64_t call_id);
 
 }  // namespace callout::pg

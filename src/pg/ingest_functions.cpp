@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/call_row.hpp"
 #include "core/json_text.hpp"
 #include "core/livekit_event.hpp"
 #include "core/livekit_token.hpp"

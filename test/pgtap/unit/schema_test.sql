@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(426);
+SELECT plan(427);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -326,10 +326,17 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           JOIN pg_catalog.pg_language AS l ON l.oid = p.prolang
           WHERE p.pronamespace = 'callout'::regnamespace AND (p.prosecdef OR l.lanname <> 'c')
-            AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']
+            AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
           ORDER BY 1),
     ARRAY[]::text[],
     'every SECURITY DEFINER, SQL and PL/pgSQL function runs with search_path = pg_catalog, pg_temp');
+SELECT is(
+    ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+          WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
+          ORDER BY 1),
+    ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint)',
+          'callout.process_livekit_webhook(text,text)'],
+    'the functions whose plans are kept per backend plan lookups by key (enable_seqscan off)');
 
 -- Defaults, as PostgreSQL prints the argument list (5).
 SELECT is(pg_catalog.pg_get_function_arguments(
