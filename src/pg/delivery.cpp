@@ -129,6 +129,8 @@ struct Answer {
     std::optional<Datum> outcome;  // a callout.call_outcome
 };
 CALLOUT_PLAIN_DATA(Answer);
+CALLOUT_PLAIN_DATA(core::LivekitEvent);
+CALLOUT_PLAIN_DATA(core::TokenCheck);
 
 Answer rejected(std::string_view reason, std::string_view event_id = {}) {
     return {"rejected", reason, event_id, std::nullopt, std::nullopt};
