@@ -40,7 +40,7 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
-        demo deps format format-check
+        test-mutations test-concurrency test-crash demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -76,6 +76,20 @@ test-fuzz:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@test/fuzz/run $(FUZZ_SECONDS)
+# Malformed deliveries: mutations of the LiveKit vectors, half re-signed, against a reference.
+# make test-mutations [MUTATIONS=100000] [MUTATIONS_STRICT=1]   (default 20000)
+test-mutations:
+	@MUTATIONS=$(MUTATIONS) MUTATIONS_STRICT=$(MUTATIONS_STRICT) test/run mutations
+
+# pgbench clients delivering overlapping duplicates of the same events; compared with a
+# sequential delivery. make test-concurrency [CONCURRENCY_CALLS=5000]   (default 1000)
+test-concurrency:
+	@CONCURRENCY_CALLS=$(CONCURRENCY_CALLS) test/run concurrency
+
+# SIGKILL to the whole cluster during a load, restart, nothing acknowledged lost.
+# make test-crash [CRASH_ROUNDS=10] [CRASH_CALLS=1000]   (defaults 3 and 300)
+test-crash:
+	@CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_CALLS=$(CRASH_CALLS) test/run crash
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:

@@ -4,6 +4,12 @@
 # PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards. Callers arm an
 # EXIT trap that calls cluster_stop (before cluster_start), so the cluster is stopped and its
 # folder removed however they end.
+#   cluster_start            fast and not crash-safe: fsync, synchronous_commit and full page
+#                            writes off (tests that never crash the server)
+#   cluster_start durable    fsync, synchronous_commit and full_page_writes on: a commit that was
+#                            answered survives a crash (the crash suite)
+#   cluster_resume           starts the cluster's server again (after it was stopped or killed),
+#                            with the options it was started with
 
 # The server binaries: the staged copy scripts/stage printed, else the installed ones.
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
@@ -46,19 +52,27 @@ cluster_start() {
     CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/callout-pg.XXXXXX")
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
-    local port
-    port=$(free_port)
+    CLUSTER_PORT=$(free_port) || return 1
+    if [ "${1:-}" = durable ]; then
+        CLUSTER_DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    else
+        CLUSTER_DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    fi
     as_owner "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
         cat "$CLUSTER_DIR/initdb.log" >&2
         return 1
     }
+    cluster_resume || return 1
+    export PGHOST="$CLUSTER_DIR" PGPORT="$CLUSTER_PORT" PGUSER=postgres PGDATABASE=postgres
+}
+
+cluster_resume() {
     as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 \
-        -o "-c port=$port -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
-        -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        -o "-c max_connections=40 -c timezone=UTC" start >/dev/null || {
-        cat "$CLUSTER_DIR/server.log" >&2
+        -o "-c port=$CLUSTER_PORT -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
+        -o "$CLUSTER_DURABILITY" \
+        -o "-c max_connections=40 -c timezone=UTC" start >"$CLUSTER_DIR/pg_ctl.log" 2>&1 || {
+        cat "$CLUSTER_DIR/pg_ctl.log" "$CLUSTER_DIR/server.log" >&2
         return 1
     }
-    export PGHOST="$CLUSTER_DIR" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
 }
