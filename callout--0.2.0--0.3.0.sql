@@ -41,6 +41,15 @@ BEGIN
         RAISE EXCEPTION 'direction must be inbound or outbound'
             USING ERRCODE = '22023', DETAIL = pg_catalog.format('direction is %L.', direction);
     END IF;
+    -- the values the call row indexes, within what a btree entry holds (as deliveries' are)
+    IF pg_catalog.octet_length(room_name) > 1024
+       OR GREATEST(pg_catalog.octet_length(user_id), pg_catalog.octet_length(phone_number),
+                    pg_catalog.octet_length(campaign_id),
+                    pg_catalog.octet_length(agent_config_id)) > 256 THEN
+        RAISE EXCEPTION 'a value of the call is too long to store'
+            USING ERRCODE = '22023',
+                  DETAIL = 'room_name holds at most 1024 bytes; user_id, phone_number, campaign_id and agent_config_id at most 256.';
+    END IF;
     -- calls are created by gateways (application servers) and admins only: a tenant that could
     -- register room names could claim another tenant's calls (and their waiting events) by name.
     -- A gateway registers for the tenant it acts for; only a superuser for anyone.

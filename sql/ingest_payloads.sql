@@ -100,5 +100,22 @@ SELECT callout.add_signing_key('APIpayload2', 'replaced-secret-of-at-least-32-ch
 SELECT status, reason FROM pg_temp.started('EV_rot_5', 'APIpayload2', 'second-secret-of-at-least-32-chars');
 SELECT status FROM pg_temp.started('EV_rot_6', 'APIpayload2', 'replaced-secret-of-at-least-32-chars');
 
+-- indexed values longer than ingestion stores are refused with the field's name (a btree entry
+-- holds about 2.7 kB): event id, room sid and SIP phone number 256 bytes, room name 1024; a
+-- lone surrogate escape is not JSON
+CREATE FUNCTION pg_temp.deliver_live(body text) RETURNS callout.webhook_result LANGUAGE sql AS $$
+    SELECT r.* FROM callout.process_livekit_webhook(body, livekit_test.livekit_token(body,
+        'APIpayload2', 'replaced-secret-of-at-least-32-chars', 1767268800)) AS r
+$$;
+SELECT status FROM pg_temp.started(repeat('E', 256), 'APIpayload2', 'replaced-secret-of-at-least-32-chars');
+SELECT status FROM pg_temp.started(repeat('E', 257), 'APIpayload2', 'replaced-secret-of-at-least-32-chars');
+SELECT status, reason FROM pg_temp.deliver_live(format('{"event":"room_started","id":"EV_long_room","room":{"name":"%s"}}', repeat('r', 1025)));
+SELECT status, reason FROM pg_temp.deliver_live('{"event":"room_started","id":"EV_long_sid","room":{"name":"long-sid","sid":"' || repeat('s', 257) || '"}}');
+SELECT status, reason FROM pg_temp.deliver_live('{"event":"room_started","id":"EV_surrogate","room":{"name":"r\ud800"}}');
+SELECT count(*) AS stored FROM callout.livekit_call_event
+WHERE event_id IN ('EV_long_room', 'EV_long_sid', 'EV_surrogate') OR octet_length(event_id) > 256;
+SELECT callout.register_call('tenant_p', repeat('r', 1025), 'outbound');
+SELECT callout.register_call('tenant_p', 'long-number', 'outbound', repeat('1', 257));
+
 RESET callout.verify_at;
 DROP SCHEMA livekit_test CASCADE;

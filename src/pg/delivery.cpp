@@ -248,6 +248,20 @@ std::string_view id_as_text(Jsonb* payload) {
     return printed;
 }
 
+// Longest event id, room sid and phone number, and room name, that ingestion stores: they are
+// indexed, and a btree entry has a size limit (about 2.7 kB); LiveKit's own are far shorter.
+constexpr std::size_t max_key_bytes = 256;
+constexpr std::size_t max_room_name_bytes = 1024;
+
+// An ERROR (22023) naming the field when an indexed value is longer than ingestion stores.
+void check_indexed_length(std::string_view value, std::size_t limit, const char* field_name) {
+    if (value.size() > limit)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("LiveKit event field \"%s\" is too long to store", field_name),
+                        errdetail("It has %zu bytes; callout stores at most %zu.", value.size(),
+                                  limit)));
+}
+
 // Whether a signature is blank: absent, or only spaces, tabs and line breaks.
 bool blank(std::string_view signature) {
     return signature.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -286,6 +300,11 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
     if (reading == EventReading::missing_room_name)
         return rejected("missing_room_name", event.event_id);
 
+    check_indexed_length(event.event_id, max_key_bytes, "id");
+    check_indexed_length(event.room_name, max_room_name_bytes, "room.name");
+    check_indexed_length(event.room_sid, max_key_bytes, "room.sid");
+    check_indexed_length(event.sip_phone_number, max_key_bytes,
+                         "participant.attributes.sip.phoneNumber");
     bytea* hash = body_sha256(body);
     text* room_name = cstring_to_text_with_len(event.room_name.data(), int(event.room_name.size()));
     lock_room(room_name);
