@@ -39,8 +39,8 @@ override BITCODE_CXXFLAGS += -std=c++17
 src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
-.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade demo deps format \
-        format-check
+.PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-sanitize \
+        demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -67,6 +67,11 @@ test-dump:
 test-upgrade:
 	@test/run upgrade
 
+# regress, isolation and pgTAP against the module built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, on a cluster whose server preloads the sanitizer runtime.
+test-sanitize:
+	@test/run sanitize
+
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:
 	@demo/run
@@ -75,8 +80,10 @@ demo:
 deps:
 	@scripts/deps
 
+FORMATTED = $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp test/sanitize/*.cpp)
+
 format:
-	clang-format -i $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp)
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run --Werror $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp)
+	clang-format --dry-run --Werror $(FORMATTED)

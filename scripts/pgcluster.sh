@@ -7,6 +7,9 @@
 
 # The server binaries: the staged copy scripts/stage printed, else the installed ones.
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
+# Optional, set before cluster_start: CLUSTER_ENV, an array of NAME=value the server starts with
+# (a sanitizer runtime, gcov's output folder); CLUSTER_OPTIONS, more server settings ("-c x=y");
+# CLUSTER_STOP_MODE, pg_ctl's stop mode (immediate unless the backends must exit cleanly).
 
 # Runs a command as the cluster's owner.
 as_owner() {
@@ -35,7 +38,7 @@ free_port() {
 cluster_stop() {
     if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ]; then
         if [ -f "$CLUSTER_DIR/data/postmaster.pid" ]; then
-            as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+            as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m "${CLUSTER_STOP_MODE:-immediate}" -w stop >/dev/null 2>&1 || true
         fi
         rm -rf "$CLUSTER_DIR"
     fi
@@ -53,10 +56,10 @@ cluster_start() {
         cat "$CLUSTER_DIR/initdb.log" >&2
         return 1
     }
-    as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 \
-        -o "-c port=$port -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
+    as_owner env "${CLUSTER_ENV[@]}" "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
+        -w -t 60 -o "-c port=$port -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
         -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        -o "-c max_connections=40 -c timezone=UTC" start >/dev/null || {
+        -o "-c max_connections=40 -c timezone=UTC ${CLUSTER_OPTIONS:-}" start >/dev/null || {
         cat "$CLUSTER_DIR/server.log" >&2
         return 1
     }
