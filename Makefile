@@ -40,7 +40,7 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-sanitize \
-        demo deps format format-check
+        coverage demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -71,6 +71,11 @@ test-upgrade:
 # UndefinedBehaviorSanitizer, on a cluster whose server preloads the sanitizer runtime.
 test-sanitize:
 	@test/run sanitize
+
+# The whole test run against the module and core built with gcov; line coverage of src/, failing
+# under COVERAGE_MIN percent (default 90).
+coverage:
+	@scripts/coverage
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:
