@@ -40,7 +40,7 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
-        test-mutations test-concurrency test-crash demo deps format format-check
+        test-mutations test-concurrency test-crash test-sanitize coverage demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -76,6 +76,7 @@ test-fuzz:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@test/fuzz/run $(FUZZ_SECONDS)
+
 # Malformed deliveries: mutations of the LiveKit vectors, half re-signed, against a reference.
 # make test-mutations [MUTATIONS=100000]   (default 20000)
 test-mutations:
@@ -91,6 +92,16 @@ test-concurrency:
 test-crash:
 	@CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_CALLS=$(CRASH_CALLS) test/run crash
 
+# regress, isolation and pgTAP against the module built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, on a cluster whose server preloads the sanitizer runtime.
+test-sanitize:
+	@test/run sanitize
+
+# The whole test run against the module and core built with gcov; line coverage of src/, failing
+# under COVERAGE_MIN percent (default 90).
+coverage:
+	@scripts/coverage
+
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:
 	@demo/run
@@ -99,7 +110,8 @@ demo:
 deps:
 	@scripts/deps
 
-FORMATTED = $(CORE_SRCS) $(BRIDGE_SRCS) $(wildcard src/*/*.hpp test/unit/*.cpp test/fuzz/*.cpp test/fuzz/*.hpp)
+FORMATTED = $(CORE_SRCS) $(BRIDGE_SRCS) \
+            $(wildcard src/*/*.hpp test/unit/*.cpp test/fuzz/*.cpp test/fuzz/*.hpp test/sanitize/*.cpp)
 
 format:
 	clang-format -i $(FORMATTED)

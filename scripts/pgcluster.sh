@@ -10,6 +10,9 @@
 #                            answered survives a crash (the crash suite)
 #   cluster_resume           starts the cluster's server again (after it was stopped or killed),
 #                            with the options it was started with
+# Optional, set before cluster_start: CLUSTER_ENV, an array of NAME=value the server starts with
+# (a sanitizer runtime, gcov's output folder); CLUSTER_OPTIONS, more server settings ("-c x=y");
+# CLUSTER_STOP_MODE, pg_ctl's stop mode (immediate unless the backends must exit cleanly).
 
 # The server binaries: the staged copy scripts/stage printed, else the installed ones.
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
@@ -41,7 +44,7 @@ free_port() {
 cluster_stop() {
     if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ]; then
         if [ -f "$CLUSTER_DIR/data/postmaster.pid" ]; then
-            as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+            as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m "${CLUSTER_STOP_MODE:-immediate}" -w stop >/dev/null 2>&1 || true
         fi
         rm -rf "$CLUSTER_DIR"
     fi
@@ -68,10 +71,10 @@ cluster_start() {
 }
 
 cluster_resume() {
-    as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 \
-        -o "-c port=$CLUSTER_PORT -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
+    as_owner env "${CLUSTER_ENV[@]}" "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
+        -w -t 60 -o "-c port=$CLUSTER_PORT -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
         -o "$CLUSTER_DURABILITY" \
-        -o "-c max_connections=40 -c timezone=UTC" start >"$CLUSTER_DIR/pg_ctl.log" 2>&1 || {
+        -o "-c max_connections=40 -c timezone=UTC ${CLUSTER_OPTIONS:-}" start >"$CLUSTER_DIR/pg_ctl.log" 2>&1 || {
         cat "$CLUSTER_DIR/pg_ctl.log" "$CLUSTER_DIR/server.log" >&2
         return 1
     }

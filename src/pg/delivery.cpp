@@ -256,10 +256,10 @@ constexpr std::size_t max_room_name_bytes = 1024;
 // An ERROR (22023) naming the field when an indexed value is longer than ingestion stores.
 void check_indexed_length(std::string_view value, std::size_t limit, const char* field_name) {
     if (value.size() > limit)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("LiveKit event field \"%s\" is too long to store", field_name),
-                        errdetail("It has %zu bytes; callout stores at most %zu.", value.size(),
-                                  limit)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("LiveKit event field \"%s\" is too long to store", field_name),
+                 errdetail("It has %zu bytes; callout stores at most %zu.", value.size(), limit)));
 }
 
 // Whether a signature is blank: absent, or only spaces, tabs and line breaks.

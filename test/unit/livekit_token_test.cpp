@@ -421,6 +421,19 @@ TEST(LivekitToken, ExtremeClockDoesNotOverflow) {
     EXPECT_EQ(verdict_at(jwt, kMax - 1, 0), "ok");
 }
 
+// now + leeway, against nbf, saturates at the int64 bound instead of wrapping to the past.
+TEST(LivekitToken, ExtremeClockWithNbfDoesNotOverflow) {
+    Json claims = good_claims();
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    claims["nbf"] = kMax;
+    claims["exp"] = kMax;
+    const std::string jwt = token(claims);
+    EXPECT_EQ(verdict_at(jwt, kMax - 1, kLeeway), "ok");
+    EXPECT_EQ(verdict_at(jwt, kMax, kMax), "ok");
+    EXPECT_EQ(verdict_at(jwt, kMax - kLeeway - 1, kLeeway), "not_yet_valid");
+    EXPECT_EQ(verdict_at(jwt, kMax - 1, 0), "not_yet_valid");
+}
+
 // --- not_yet_valid
 
 TEST(LivekitToken, NotYetValidLeewayBoundary) {

@@ -1,9 +1,9 @@
 -- Nothing in callout is callable or writable by a role that was not granted it: EXECUTE is
 -- revoked from PUBLIC on every function, a fresh role can neither call them nor widen the
 -- clock leeway nor create anything in schema callout, and an explicit grant opens exactly the
--- function granted.
+-- function granted (cpp_boundary_selftest not even then: it is for superusers only).
 BEGIN;
-SELECT plan(61);
+SELECT plan(62);
 
 -- The functions, with the calls a role would make.
 CREATE TEMP TABLE functions (name text PRIMARY KEY, signature text NOT NULL, call text NOT NULL);
@@ -145,6 +145,14 @@ SELECT throws_ok((SELECT call FROM functions WHERE name = 'cpp_boundary_selftest
 SELECT throws_ok($$CREATE FUNCTION callout.tenant_function() RETURNS integer LANGUAGE sql AS 'SELECT 1'$$,
                  '42501', 'permission denied for schema callout',
                  'the grantee still cannot create in schema callout');
+RESET ROLE;
+
+-- cpp_boundary_selftest refuses every role but a superuser, even one granted EXECUTE.
+GRANT EXECUTE ON FUNCTION callout.cpp_boundary_selftest(text) TO callout_tap_tenant;
+SET LOCAL ROLE callout_tap_tenant;
+SELECT throws_ok((SELECT call FROM functions WHERE name = 'cpp_boundary_selftest'), '42501',
+                 'only superusers may run cpp_boundary_selftest',
+                 'a grant of EXECUTE does not open cpp_boundary_selftest to a non-superuser');
 RESET ROLE;
 
 SELECT * FROM finish();
