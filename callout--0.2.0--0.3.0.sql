@@ -7,9 +7,14 @@
 CREATE OR REPLACE FUNCTION callout._lock_room(room_name text) RETURNS void
 LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 
--- Matching moved into the delivery path, and the delivery itself into _ingest.
+-- Matching moved into the delivery path, and the delivery itself into _ingest; the C++ helpers
+-- the PL/pgSQL path called are the delivery path's own now.
 DROP FUNCTION callout._match_call(text, text, text);
 DROP FUNCTION callout._apply_delivery(text, jsonb, text);
+DROP FUNCTION callout._looks_like_plain_hmac(text);
+DROP FUNCTION callout._redact_payload(jsonb);
+DROP FUNCTION callout._event_facts(jsonb);
+DROP TYPE callout.event_facts;
 
 -- The call row is made in C++ and reads its thresholds from the settings itself.
 DROP FUNCTION callout._recompute_call(bigint, callout.ingest_settings);

@@ -128,28 +128,6 @@ CREATE TYPE callout.call_outcome_info AS (
     started_at timestamptz,
     ended_at timestamptz);
 
--- The facts of an event ingestion stores and matches on (filled by _event_facts, in C++).
-CREATE TYPE callout.event_facts AS (
-    reading text,      -- processable, ignored, missing_event_id, missing_room_name
-    event_type text,
-    event_id text,
-    event_created_at timestamptz,
-    room_name text,
-    room_sid text,
-    room_creation_time timestamptz,
-    participant_identity text,
-    participant_kind text,
-    is_sip boolean,
-    joined_at timestamptz,
-    disconnect_reason text,
-    sip_call_status text,
-    sip_phone_number text,
-    sip_trunk_phone_number text,
-    sip_rule_id text,  -- set when a dispatch rule routed an inbound call
-    call_duration_seconds integer,
-    recording_url text,
-    egress_status text);
-
 CREATE TYPE callout.ingest_settings AS (
     verify_at timestamptz,
     max_body_bytes integer,
@@ -271,14 +249,8 @@ SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', 
 
 CREATE FUNCTION callout._token_issuer(authorization text) RETURNS text
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_issuer';
-CREATE FUNCTION callout._looks_like_plain_hmac(signature text) RETURNS boolean
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_looks_like_plain_hmac';
 CREATE FUNCTION callout._parse_json_body(body text) RETURNS jsonb
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_parse_json_body';
-CREATE FUNCTION callout._redact_payload(payload jsonb) RETURNS jsonb
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_redact_payload';
-CREATE FUNCTION callout._event_facts(payload jsonb) RETURNS callout.event_facts
-LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_event_facts';
 CREATE FUNCTION callout._ingest_settings() RETURNS callout.ingest_settings
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_ingest_settings';
 CREATE FUNCTION callout._invoking_role() RETURNS oid
@@ -1086,10 +1058,7 @@ COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched event
 
 -- ---- what each internal function and type is for (\df+ and \dT+ explain themselves)
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss of a token, to choose the key it must verify with';
-COMMENT ON FUNCTION callout._looks_like_plain_hmac(text) IS 'internal: whether a signature is read with the plain HMAC scheme';
 COMMENT ON FUNCTION callout._parse_json_body(text) IS 'internal: the body as jsonb, or NULL when it is not JSON (\u0000 stored as U+FFFD)';
-COMMENT ON FUNCTION callout._redact_payload(jsonb) IS 'internal: the payload without credential values, as stored';
-COMMENT ON FUNCTION callout._event_facts(jsonb) IS 'internal: the facts of an event ingestion stores and matches on';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with, read at once';
 COMMENT ON FUNCTION callout._invoking_role() IS 'internal: the role the session acts as outside SECURITY DEFINER functions';
 COMMENT ON FUNCTION callout._session_is_gateway() IS 'internal: whether the login role is a superuser or a member of a trusted gateway role';
@@ -1105,15 +1074,12 @@ COMMENT ON FUNCTION callout._duplicate_answer(text, bytea, text) IS 'internal: t
 COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row, and its record in the metrics';
 COMMENT ON FUNCTION callout._record_answer(text, text, text, text) IS 'internal: counts a delivery that stored nothing new and samples a rejection';
 COMMENT ON TYPE callout.call_outcome_info IS 'what get_call_outcome answers for one call';
-COMMENT ON TYPE callout.event_facts IS 'internal: the facts of an event ingestion stores and matches on';
 COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with';
 COMMENT ON TYPE callout.webhook_result IS 'what process_livekit_webhook answers: status, reason, event_id, call_id, outcome';
 
 -- Nothing here is callable by PUBLIC; trust_gateway_role and map_tenant_role grant on purpose.
 REVOKE ALL ON FUNCTION
-    callout._token_issuer(text), callout._looks_like_plain_hmac(text),
-    callout._parse_json_body(text), callout._redact_payload(jsonb), callout._event_facts(jsonb),
-    callout._ingest_settings(),
+    callout._token_issuer(text), callout._parse_json_body(text), callout._ingest_settings(),
     callout._invoking_role(), callout._session_is_gateway(), callout._mapped_tenant(),
     callout.current_user_id(), callout.is_auditor(),
     callout.trust_gateway_role(name), callout.map_tenant_role(name, text), callout._check_role(name),

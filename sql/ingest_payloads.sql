@@ -114,6 +114,16 @@ SELECT status, reason FROM pg_temp.deliver_live('{"event":"room_started","id":"E
 SELECT status, reason FROM pg_temp.deliver_live('{"event":"room_started","id":"EV_surrogate","room":{"name":"r\ud800"}}');
 SELECT count(*) AS stored FROM callout.livekit_call_event
 WHERE event_id IN ('EV_long_room', 'EV_long_sid', 'EV_surrogate') OR octet_length(event_id) > 256;
+
+-- JSON that is not an event object is body_not_json, whatever it is; an ignored event's id is
+-- told as ->> reads it, whatever its JSON type
+SELECT b AS body, r.status, r.reason
+FROM unnest(ARRAY['42', '"text"', 'true', 'null', '[1, {"a": 2}]', '{"event":']) AS b,
+     LATERAL pg_temp.deliver_live(b) AS r;
+SELECT r.status, r.event_id
+FROM unnest(ARRAY['{"event":"track_published","id":42.50}', '{"event":"track_published","id":{"a":[true,null]}}',
+                  '{"event":"track_published","id":"EV_ignored"}', '{"event":"track_published"}']) AS b,
+     LATERAL pg_temp.deliver_live(b) AS r;
 SELECT callout.register_call('tenant_p', repeat('r', 1025), 'outbound');
 SELECT callout.register_call('tenant_p', 'long-number', 'outbound', repeat('1', 257));
 

@@ -67,8 +67,8 @@ struct RowBuilder {
 
 CALLOUT_PLAIN_DATA(RowBuilder<1>);
 
-// The columns of an event's facts after `reading`, in the order of callout.event_facts
-// (event_type ... egress_status).
+// The columns of an event's facts: event_type ... egress_status, in the order of callout 0.2.0's
+// callout.event_facts after `reading`.
 inline constexpr int event_fact_columns = 18;
 
 // Adds the event's facts to row, in the order of callout.event_facts after `reading`: the one

@@ -59,6 +59,10 @@ CALLOUT_SQL_FUNCTION(callout_token_issuer) {
     PG_RETURN_TEXT_P(issuer);
 }
 
+// The entry points of callout 0.2.0's PL/pgSQL ingestion (_looks_like_plain_hmac, _redact_payload,
+// _event_facts): the library serves every version that can be installed, and that version's
+// script declares them.
+
 // _looks_like_plain_hmac(signature text) RETURNS boolean: which scheme a signature is read with.
 CALLOUT_SQL_FUNCTION(callout_looks_like_plain_hmac) {
     PG_RETURN_BOOL(core::looks_like_plain_hmac(*callout::pg::text_arg(fcinfo, 0)));

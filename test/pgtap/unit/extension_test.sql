@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    51,
-    'the extension has 51 member functions');
+    48,
+    'the extension has 48 member functions');
 SELECT is(
     ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_type'::regclass
@@ -62,9 +62,9 @@ SELECT is(
             AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
             AND d.deptype = 'e'
           ORDER BY 1),
-    ARRAY['callout.call_outcome', 'callout.call_outcome_info', 'callout.call_status', 'callout.event_facts',
+    ARRAY['callout.call_outcome', 'callout.call_outcome_info', 'callout.call_status',
           'callout.ingest_settings', 'callout.webhook_result'],
-    'the extension''s member types are its two enums and four composite types');
+    'the extension''s member types are its two enums and three composite types');
 SELECT is(
     ARRAY(SELECT d.objid::regclass::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_class'::regclass

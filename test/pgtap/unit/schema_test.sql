@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(427);
+SELECT plan(405);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -34,10 +34,7 @@ INSERT INTO expected_functions VALUES
     ('cpp_boundary_selftest', ARRAY['text'], 'text', 'VOLATILE', true, 'u', 'c', false),
     -- internal C functions of ingestion and tenancy
     ('_token_issuer', ARRAY['text'], 'text', 'IMMUTABLE', true, 's', 'c', false),
-    ('_looks_like_plain_hmac', ARRAY['text'], 'boolean', 'IMMUTABLE', true, 's', 'c', false),
     ('_parse_json_body', ARRAY['text'], 'jsonb', 'IMMUTABLE', true, 's', 'c', false),
-    ('_redact_payload', ARRAY['jsonb'], 'jsonb', 'IMMUTABLE', true, 's', 'c', false),
-    ('_event_facts', ARRAY['jsonb'], 'callout.event_facts', 'IMMUTABLE', true, 's', 'c', false),
     ('_ingest_settings', ARRAY[]::name[], 'callout.ingest_settings', 'STABLE', false, 's', 'c', false),
     ('_invoking_role', ARRAY[]::name[], 'oid', 'STABLE', false, 's', 'c', false),
     -- who is who
@@ -138,14 +135,6 @@ INSERT INTO expected_composites VALUES
                                 'duration_seconds integer', 'disconnect_reason text', 'sip_call_status text',
                                 'recording_url text', 'started_at timestamp with time zone',
                                 'ended_at timestamp with time zone']),
-    ('event_facts', ARRAY['reading text', 'event_type text', 'event_id text',
-                          'event_created_at timestamp with time zone', 'room_name text', 'room_sid text',
-                          'room_creation_time timestamp with time zone', 'participant_identity text',
-                          'participant_kind text', 'is_sip boolean', 'joined_at timestamp with time zone',
-                          'disconnect_reason text', 'sip_call_status text', 'sip_phone_number text',
-                          'sip_trunk_phone_number text', 'sip_rule_id text', 'call_duration_seconds integer',
-                          'recording_url text',
-                          'egress_status text']),
     ('ingest_settings', ARRAY['verify_at timestamp with time zone', 'max_body_bytes integer',
                               'clock_leeway integer', 'min_connected_seconds double precision',
                               'min_completed_seconds double precision', 'unmatched_window_seconds integer', 'notify boolean']);
@@ -164,7 +153,7 @@ $$;
 -- The schema and its types (8).
 SELECT has_schema('callout', 'schema callout exists');
 SELECT types_are('callout', ARRAY['call_outcome', 'call_status', 'webhook_result', 'call_outcome_info',
-                                  'event_facts', 'ingest_settings'],
+                                  'ingest_settings'],
                  'callout holds exactly the types of the install script');
 SELECT has_enum('callout', 'call_outcome', 'callout.call_outcome is an enum');
 SELECT enum_has_labels('callout', 'call_outcome',
@@ -178,10 +167,10 @@ SELECT enums_are('callout', ARRAY['call_outcome', 'call_status'], 'callout''s en
 SELECT is(ARRAY(SELECT t.typname::text FROM pg_catalog.pg_type AS t
                 JOIN pg_catalog.pg_class AS c ON c.oid = t.typrelid AND c.relkind = 'c'
                 WHERE t.typnamespace = 'callout'::regnamespace ORDER BY 1),
-          ARRAY['call_outcome_info', 'event_facts', 'ingest_settings', 'webhook_result'],
-          'callout''s composite types are call_outcome_info, event_facts, ingest_settings, webhook_result');
+          ARRAY['call_outcome_info', 'ingest_settings', 'webhook_result'],
+          'callout''s composite types are call_outcome_info, ingest_settings, webhook_result');
 
--- Each composite type with its attributes in order (4).
+-- Each composite type with its attributes in order (3).
 SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
           format('callout.%s has its attributes in order', name))
 FROM expected_composites ORDER BY name;
@@ -260,24 +249,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 52 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 48 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (52).
+-- Each function with its exact argument types (48).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (52).
+-- Return types (48).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (52): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (48): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (52): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (48): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -286,7 +275,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (52): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (48): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -296,12 +285,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (52).
+-- Language (48).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (52): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (48): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
