@@ -31,7 +31,7 @@ CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, d
                                       phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
                                       agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
 RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS $$
 DECLARE
     acting_for text := callout.current_user_id();
@@ -134,6 +134,37 @@ BEGIN
         user_id, room_name, 'inbound', NULL, NULL, route.agent_config_id, NULL,
         CASE WHEN route.user_id IS NOT NULL THEN 'phone_route' ELSE 'tenant_key' END,
         (callout._ingest_settings()).unmatched_window_seconds)).call_id;
+END
+$$;
+
+-- The answer to a delivery whose event id is already stored, or NULL when it is not: 'already
+-- processed' for the same body, 'conflicting_duplicate' for another. The call and its outcome
+-- are told only to an unbound key or one of the call's tenant. Planned without sequential scans,
+-- as the delivery path's statements are.
+CREATE OR REPLACE FUNCTION callout._duplicate_answer(event_id text, body_hash bytea, key_user_id text)
+RETURNS callout.webhook_result
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS $$
+DECLARE
+    stored record;
+BEGIN
+    -- the call by subqueries, not a join: no plan may walk an index for its order
+    SELECT e.body_sha256, e.call_log_id AS id,
+           (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome,
+           (SELECT c.user_id FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS user_id
+    INTO stored
+    FROM callout.livekit_call_event AS e
+    WHERE e.event_id = _duplicate_answer.event_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    ELSIF key_user_id IS NOT NULL AND stored.user_id IS DISTINCT FROM key_user_id THEN
+        stored.id := NULL;
+        stored.outcome := NULL;
+    END IF;
+    RETURN ROW('duplicate',
+               CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
+                    ELSE 'conflicting_duplicate' END,
+               event_id, stored.id, stored.outcome)::callout.webhook_result;
 END
 $$;
 

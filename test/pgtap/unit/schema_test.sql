@@ -323,9 +323,10 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
-    ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint)',
-          'callout.process_livekit_webhook(text,text)'],
-    'the functions whose plans are kept per backend plan lookups by key (enable_seqscan off)');
+    ARRAY['callout._duplicate_answer(text,bytea,text)', 'callout._ingest(text,jsonb,text)',
+          'callout._recompute_call(bigint)', 'callout.process_livekit_webhook(text,text)',
+          'callout.register_call(text,text,text,text,text,text,jsonb)'],
+    'ingestion and registration plan their lookups by key without sequential scans (enable_seqscan off)');
 
 -- Defaults, as PostgreSQL prints the argument list (5).
 SELECT is(pg_catalog.pg_get_function_arguments(
