@@ -1,9 +1,14 @@
-# Sourced by test/run and demo/run: a throwaway PostgreSQL 15 cluster. initdb into a fresh
-# temporary folder, listening only on a Unix socket in that folder, on a free port; run as the
+# Sourced by test/run, demo/run and bench/run: a throwaway PostgreSQL 15 cluster. initdb into a
+# fresh temporary folder, listening only on a Unix socket in that folder, on a free port; run as the
 # `postgres` user when invoked as root (the server refuses to run as root). cluster_start sets
 # PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards. Callers arm an
 # EXIT trap that calls cluster_stop (before cluster_start), so the cluster is stopped and its
 # folder removed however they end.
+#   cluster_start                      fast and unsafe for tests: fsync, synchronous_commit and
+#                                      full_page_writes off, max_connections 40
+#   cluster_start --defaults           the server's default settings (benchmarks), only the
+#                                      socket, the port and timezone=UTC are set
+#   cluster_start ... -c name=value    further settings, after the above (repeatable)
 
 # The server binaries: the staged copy scripts/stage printed, else the installed ones.
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
@@ -43,6 +48,15 @@ cluster_stop() {
 }
 
 cluster_start() {
+    local settings=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40)
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --defaults) settings=() ;;
+            -c) settings+=(-c "$2"); shift ;;
+            *) echo "cluster_start: unknown option '$1'" >&2; return 2 ;;
+        esac
+        shift
+    done
     CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/callout-pg.XXXXXX")
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
@@ -55,8 +69,7 @@ cluster_start() {
     }
     as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -t 60 \
         -o "-c port=$port -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
-        -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        -o "-c max_connections=40 -c timezone=UTC" start >/dev/null || {
+        -o "-c timezone=UTC ${settings[*]}" start >/dev/null || {
         cat "$CLUSTER_DIR/server.log" >&2
         return 1
     }
