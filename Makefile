@@ -40,7 +40,8 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
-        test-mutations test-concurrency test-crash test-sanitize coverage demo deps format format-check
+        test-mutations test-concurrency test-crash test-sanitize test-bench coverage bench bench-smoke \
+        bench-profile demo deps format format-check
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -101,6 +102,23 @@ test-sanitize:
 # under COVERAGE_MIN percent (default 90).
 coverage:
 	@scripts/coverage
+
+# The benchmark's smoke run (tiny sizes) as a suite: one test per scenario.
+test-bench:
+	@test/run bench
+
+# callout against the floor of its writes, with the server's default settings (bench/README.md):
+# make bench runs the full sizes and prints medians, ratios and PASS/MISS against the targets;
+# make bench BENCH_SMOKE=1 (or make bench-smoke) runs tiny sizes to check that it works.
+bench:
+	@BENCH_SMOKE=$(BENCH_SMOKE) bench/run
+
+bench-smoke:
+	@BENCH_SMOKE=1 bench/run
+
+# The top symbols of one backend ingesting deliveries: perf (PROFILE_TOOL=callgrind for valgrind).
+bench-profile:
+	@bench/profile
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:

@@ -1,13 +1,16 @@
-# Sourced by test/run and demo/run: a throwaway PostgreSQL 15 cluster. initdb into a fresh
+# Sourced by test/run, demo/run and bench/run: a throwaway PostgreSQL 15 cluster. initdb into a fresh
 # temporary folder, listening only on a Unix socket in that folder, on a free port; run as the
 # `postgres` user when invoked as root (the server refuses to run as root). cluster_start sets
 # PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards. Callers arm an
 # EXIT trap that calls cluster_stop (before cluster_start), so the cluster is stopped and its
 # folder removed however they end.
 #   cluster_start            fast and not crash-safe: fsync, synchronous_commit and full page
-#                            writes off (tests that never crash the server)
+#                            writes off, max_connections 40 (tests that never crash the server)
 #   cluster_start durable    fsync, synchronous_commit and full_page_writes on: a commit that was
 #                            answered survives a crash (the crash suite)
+#   cluster_start --defaults the server's default settings (benchmarks): only the socket, the
+#                            port and timezone=UTC are set
+#   cluster_start ... -c name=value   further settings, after the above (repeatable)
 #   cluster_resume           starts the cluster's server again (after it was stopped or killed),
 #                            with the options it was started with
 # Optional, set before cluster_start: CLUSTER_ENV, an array of NAME=value the server starts with
@@ -56,11 +59,16 @@ cluster_start() {
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
     CLUSTER_PORT=$(free_port) || return 1
-    if [ "${1:-}" = durable ]; then
-        CLUSTER_DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
-    else
-        CLUSTER_DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    fi
+    CLUSTER_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
+    while [ $# -gt 0 ]; do
+        case $1 in
+            durable) CLUSTER_SETTINGS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=40" ;;
+            --defaults) CLUSTER_SETTINGS= ;;
+            -c) CLUSTER_SETTINGS+=" -c $2"; shift ;;
+            *) echo "cluster_start: unknown option '$1'" >&2; return 2 ;;
+        esac
+        shift
+    done
     as_owner "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
         cat "$CLUSTER_DIR/initdb.log" >&2
@@ -73,8 +81,7 @@ cluster_start() {
 cluster_resume() {
     as_owner env "${CLUSTER_ENV[@]}" "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
         -w -t 60 -o "-c port=$CLUSTER_PORT -c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR'" \
-        -o "$CLUSTER_DURABILITY" \
-        -o "-c max_connections=40 -c timezone=UTC ${CLUSTER_OPTIONS:-}" start >"$CLUSTER_DIR/pg_ctl.log" 2>&1 || {
+        -o "-c timezone=UTC $CLUSTER_SETTINGS ${CLUSTER_OPTIONS:-}" start >"$CLUSTER_DIR/pg_ctl.log" 2>&1 || {
         cat "$CLUSTER_DIR/pg_ctl.log" "$CLUSTER_DIR/server.log" >&2
         return 1
     }
