@@ -63,12 +63,25 @@ std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
 // bits that must be zero; a tail of 1 character cannot encode a byte and is rejected.
 std::optional<std::string> decode_unpadded(std::string_view text, const DecodeTable& table) {
     if (text.size() % 4 == 1) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3 + 2);
+    auto value = [&table](char c) { return table[static_cast<unsigned char>(c)]; };
+    // whole groups of four characters, three bytes each, then the tail
+    const std::size_t whole = text.size() / 4 * 4;
+    std::string out(whole / 4 * 3, '\0');
+    char* to = out.data();
+    for (std::size_t i = 0; i < whole; i += 4) {
+        const std::int8_t a = value(text[i]), b = value(text[i + 1]), c = value(text[i + 2]),
+                          d = value(text[i + 3]);
+        if ((a | b | c | d) < 0) return std::nullopt;  // kInvalid is the only negative value
+        const std::uint32_t n = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) |
+                                (std::uint32_t(c) << 6) | std::uint32_t(d);
+        *to++ = static_cast<char>(n >> 16);
+        *to++ = static_cast<char>((n >> 8) & 0xFF);
+        *to++ = static_cast<char>(n & 0xFF);
+    }
     std::uint32_t acc = 0;
     int bits = 0;
-    for (const char c : text) {
-        const std::int8_t v = table[static_cast<unsigned char>(c)];
+    for (std::size_t i = whole; i < text.size(); ++i) {
+        const std::int8_t v = value(text[i]);
         if (v == kInvalid) return std::nullopt;
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         bits += 6;

@@ -1,5 +1,6 @@
 // Verification of LiveKit's webhook token (DESIGN.md §3). The header and claims are small JSON
-// objects read with nlohmann::json, parsed without exceptions; the body is never parsed here.
+// objects read with nlohmann::json's SAX parser, without exceptions and without building a
+// document; the body is never parsed here.
 #include "livekit_token.hpp"
 
 #include "ascii.hpp"
@@ -19,47 +20,128 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Decodes one JWT segment and parses it; only a JSON object is a header or a claims set.
-std::optional<Json> decode_object(std::string_view segment) {
-    if (segment.empty()) return std::nullopt;
+// One top-level member of a JSON object, as the checks need it: absent, a string, a number with
+// its JSON kind (so claims compare exactly), or any other JSON value.
+struct Member {
+    enum class Kind { absent, string, integer, unsigned_integer, floating, other };
+    Kind kind = Kind::absent;
+    std::string text;
+    std::int64_t integer = 0;
+    std::uint64_t unsigned_integer = 0;
+    double floating = 0;
+
+    bool is_number() const {
+        return kind == Kind::integer || kind == Kind::unsigned_integer || kind == Kind::floating;
+    }
+};
+
+// The members a segment is read for, by name.
+struct WantedMember {
+    const char* name;
+    Member* member;
+};
+
+// nlohmann's SAX interface over one JSON text: fills the wanted top-level members of an object
+// (the last of duplicate keys wins, as in a parsed document) and builds no document, so a
+// segment costs one pass and no allocation per member. Anything but an object fails the parse.
+class MemberReader {
+  public:
+    using number_integer_t = Json::number_integer_t;
+    using number_unsigned_t = Json::number_unsigned_t;
+    using number_float_t = Json::number_float_t;
+    using string_t = Json::string_t;
+    using binary_t = Json::binary_t;
+
+    MemberReader(const WantedMember* wanted, std::size_t count) : wanted_(wanted), count_(count) {}
+
+    bool null() { return scalar(Member::Kind::other); }
+    bool boolean(bool) { return scalar(Member::Kind::other); }
+    bool number_integer(number_integer_t value) {
+        if (Member* m = take()) m->integer = value;
+        return scalar(Member::Kind::integer);
+    }
+    bool number_unsigned(number_unsigned_t value) {
+        if (Member* m = take()) m->unsigned_integer = value;
+        return scalar(Member::Kind::unsigned_integer);
+    }
+    bool number_float(number_float_t value, const string_t&) {
+        if (Member* m = take()) m->floating = value;
+        return scalar(Member::Kind::floating);
+    }
+    bool string(string_t& value) {
+        if (Member* m = take()) m->text = std::move(value);
+        return scalar(Member::Kind::string);
+    }
+    bool binary(binary_t&) { return false; }
+    bool start_object(std::size_t) { return open(); }
+    bool end_object() { return close(); }
+    bool start_array(std::size_t) { return depth_ > 0 && open(); }
+    bool end_array() { return close(); }
+    bool key(string_t& name) {
+        current_ = nullptr;
+        if (depth_ != 1) return true;
+        for (std::size_t i = 0; i < count_; ++i)
+            if (name == wanted_[i].name) current_ = wanted_[i].member;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+        return false;
+    }
+
+  private:
+    // The wanted member the value being read belongs to (a member of the object itself).
+    Member* take() const { return depth_ == 1 ? current_ : nullptr; }
+    // A scalar value: the whole text when at depth 0, which is not an object.
+    bool scalar(Member::Kind kind) {
+        if (depth_ == 0) return false;
+        if (Member* m = take()) m->kind = kind;
+        current_ = nullptr;
+        return true;
+    }
+    bool open() {
+        if (Member* m = take()) m->kind = Member::Kind::other;
+        current_ = nullptr;
+        ++depth_;
+        return true;
+    }
+    bool close() {
+        --depth_;
+        return true;
+    }
+
+    const WantedMember* wanted_;
+    std::size_t count_;
+    Member* current_ = nullptr;
+    int depth_ = 0;
+};
+
+// Decodes one JWT segment and reads the wanted members of the JSON object it must hold; false
+// when it is not base64url of a JSON object.
+bool read_object(std::string_view segment, const WantedMember* wanted, std::size_t count) {
+    if (segment.empty()) return false;
     const std::optional<std::string> text = base64url_decode(segment);
-    if (!text) return std::nullopt;
-    Json value = Json::parse(*text, nullptr, false);
-    if (value.is_discarded() || !value.is_object()) return std::nullopt;
-    return value;
-}
-
-// The member `name` of `object` when it is a JSON string, else null.
-const std::string* string_member(const Json& object, const char* name) {
-    const auto it = object.find(name);
-    if (it == object.end() || !it->is_string()) return nullptr;
-    return &it->get_ref<const std::string&>();
-}
-
-// The member `name` of `object` when it is a JSON number (integer or float), else null.
-const Json* number_member(const Json& object, const char* name) {
-    const auto it = object.find(name);
-    if (it == object.end() || !it->is_number()) return nullptr;
-    return &*it;
+    if (!text) return false;
+    MemberReader reader(wanted, count);
+    return Json::sax_parse(*text, &reader);
 }
 
 // Sign of (t - claim), computed exactly for any JSON number, so that an attacker-chosen
 // `exp` or `nbf` (huge, negative, fractional, beyond int64) can neither overflow nor round.
-int compare_to_claim(std::int64_t t, const Json& claim) {
+int compare_to_claim(std::int64_t t, const Member& claim) {
     constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-    if (claim.is_number_unsigned()) {
-        const auto c = claim.get<std::uint64_t>();
+    if (claim.kind == Member::Kind::unsigned_integer) {
+        const std::uint64_t c = claim.unsigned_integer;
         if (c > static_cast<std::uint64_t>(kMax)) return -1;
         const auto ci = static_cast<std::int64_t>(c);
         return t < ci ? -1 : (t > ci ? 1 : 0);
     }
-    if (claim.is_number_integer()) {
-        const auto c = claim.get<std::int64_t>();
+    if (claim.kind == Member::Kind::integer) {
+        const std::int64_t c = claim.integer;
         return t < c ? -1 : (t > c ? 1 : 0);
     }
     // A float: beyond [-2^63, 2^63) it is outside every int64; inside, its floor is an
     // int64 and the fractional part decides ties. JSON has no NaN or infinity.
-    const double c = claim.get<double>();
+    const double c = claim.floating;
     if (c >= 0x1p63) return -1;
     if (c < -0x1p63) return 1;
     const double f = std::floor(c);
@@ -143,11 +225,11 @@ std::optional<std::string> token_issuer(std::string_view authorization) {
     if (authorization.size() > max_authorization_bytes) return std::nullopt;
     const std::optional<TokenSegments> segments = split_token(authorization);
     if (!segments) return std::nullopt;
-    const std::optional<Json> claims = decode_object(segments->claims);
-    if (!claims) return std::nullopt;
-    const std::string* iss = string_member(*claims, "iss");
-    if (iss == nullptr) return std::nullopt;
-    return *iss;
+    Member iss;
+    const WantedMember wanted[] = {{"iss", &iss}};
+    if (!read_object(segments->claims, wanted, 1) || iss.kind != Member::Kind::string)
+        return std::nullopt;
+    return std::move(iss.text);
 }
 
 // The checks run in the order of the header's contract, cheapest and unauthenticated first;
@@ -167,45 +249,44 @@ TokenVerdict verify_livekit_token(const TokenCheck& check) {
     const std::optional<TokenSegments> segments = split_token(auth);
     if (!segments) return TokenVerdict::malformed_jwt;
 
-    const std::optional<Json> header = decode_object(segments->header);
-    if (!header) return TokenVerdict::malformed_jwt;
-    const std::optional<Json> claims = decode_object(segments->claims);
-    if (!claims) return TokenVerdict::malformed_jwt;
+    Member alg, iss, exp, nbf, claimed_hash;
+    const WantedMember header[] = {{"alg", &alg}};
+    const WantedMember claims[] = {
+        {"iss", &iss}, {"exp", &exp}, {"nbf", &nbf}, {"sha256", &claimed_hash}};
+    if (!read_object(segments->header, header, 1)) return TokenVerdict::malformed_jwt;
+    if (!read_object(segments->claims, claims, 4)) return TokenVerdict::malformed_jwt;
     // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC below.
     const std::optional<std::string> signature = base64url_decode(segments->signature);
     if (!signature) return TokenVerdict::malformed_jwt;
 
-    const std::string* alg = string_member(*header, "alg");
-    if (alg == nullptr || *alg != "HS256") return TokenVerdict::alg_not_allowed;
+    if (alg.kind != Member::Kind::string || alg.text != "HS256")
+        return TokenVerdict::alg_not_allowed;
 
-    const std::string* iss = string_member(*claims, "iss");
-    if (iss == nullptr) return TokenVerdict::missing_iss;
-    if (check.api_key.empty() || *iss != check.api_key) return TokenVerdict::unknown_api_key;
+    if (iss.kind != Member::Kind::string) return TokenVerdict::missing_iss;
+    if (check.api_key.empty() || iss.text != check.api_key) return TokenVerdict::unknown_api_key;
 
     if (check.api_secret.empty()) return TokenVerdict::bad_signature;
     // The signing input is the first two segments exactly as received, dot included.
     const std::string expected = hmac_sha256(check.api_secret, segments->signing_input);
     if (!constant_time_equal(expected, *signature)) return TokenVerdict::bad_signature;
 
-    const Json* exp = number_member(*claims, "exp");
-    if (exp == nullptr) return TokenVerdict::missing_exp;
+    if (!exp.is_number()) return TokenVerdict::missing_exp;
     // Expired when now - leeway >= exp, as LiveKit's SDK decides it.
-    if (compare_to_claim(minus_leeway(check.now_unix, check.leeway_seconds), *exp) >= 0) {
+    if (compare_to_claim(minus_leeway(check.now_unix, check.leeway_seconds), exp) >= 0) {
         return TokenVerdict::expired;
     }
 
-    const auto nbf = claims->find("nbf");
-    if (nbf != claims->end()) {
-        if (!nbf->is_number()) return TokenVerdict::not_yet_valid;
+    if (nbf.kind != Member::Kind::absent) {
+        if (!nbf.is_number()) return TokenVerdict::not_yet_valid;
         // Not yet valid when nbf > now + leeway.
-        if (compare_to_claim(plus_leeway(check.now_unix, check.leeway_seconds), *nbf) < 0) {
+        if (compare_to_claim(plus_leeway(check.now_unix, check.leeway_seconds), nbf) < 0) {
             return TokenVerdict::not_yet_valid;
         }
     }
 
-    const std::string* claimed_hash = string_member(*claims, "sha256");
-    if (claimed_hash == nullptr) return TokenVerdict::missing_sha256;
-    if (!check.body || !constant_time_equal(base64_encode(sha256(*check.body)), *claimed_hash)) {
+    if (claimed_hash.kind != Member::Kind::string) return TokenVerdict::missing_sha256;
+    if (!check.body ||
+        !constant_time_equal(base64_encode(sha256(*check.body)), claimed_hash.text)) {
         return TokenVerdict::sha256_mismatch;
     }
     return TokenVerdict::ok;
