@@ -1,9 +1,9 @@
 // One delivery, from its limits and signature to the stored event and the call row (DESIGN.md
-// §3, §4, §6): process_livekit_webhook and _ingest. The hot path of every phone call, so it runs as
-// few statements as it can, each a plan kept per backend (spi_statement.hpp): the key, the call the
-// event belongs to, the event row, then the call row's recomputation (call_row_functions.cpp). The
-// body is parsed once and the token checked in the core. Rarer answers (duplicates, calls
-// created for an inbound leg) run their SQL functions.
+// §3, §4, §6): process_livekit_webhook and _ingest. The hot path of every phone call, so it runs
+// three statements, each a plan kept per backend (spi_statement.hpp): the key; one that finds
+// the call, stores the event and reads the call's events; and the call row's UPDATE
+// (call_row_functions.cpp). The body is parsed once and the token checked in the core. Rarer
+// answers (duplicates, calls created for an inbound leg, the metrics) run their SQL functions.
 #include <cstdint>
 #include <cstring>
 #include <optional>
