@@ -88,8 +88,11 @@ CallEvents read_call_events(std::uint64_t rows) {
     CallEvents read = {nullptr, 0, std::nullopt};
     if (rows == 0) return read;
     bool is_null;
-    Datum previous = result_value(0, 15, is_null);
-    if (!is_null) read.previous_outcome = previous;
+    // rows that are not the call's own row carry NULL here, in whatever order they come
+    for (std::uint64_t row = 0; row < rows && !read.previous_outcome; ++row) {
+        Datum previous = result_value(row, 15, is_null);
+        if (!is_null) read.previous_outcome = previous;
+    }
     auto* events = static_cast<core::StoredEvent*>(palloc0(sizeof(core::StoredEvent) * rows));
     for (std::uint64_t row = 0; row < rows; ++row) {
         core::StoredEvent& event = events[read.count];

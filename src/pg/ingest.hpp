@@ -126,7 +126,8 @@ TimestampTz verification_instant();
     " call_duration_seconds, recording_url"
 
 // The call's events and its outcome before they are applied, read from the last result's rows
-// (call id, CALLOUT_CALL_ROW_COLUMNS, previous outcome); a row without an event id is skipped.
+// (call id, CALLOUT_CALL_ROW_COLUMNS, previous outcome: set on at least one row when the call
+// has one); a row without an event id is skipped.
 struct CallEvents {
     const core::StoredEvent* events;
     std::size_t count;
