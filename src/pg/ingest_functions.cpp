@@ -1,6 +1,7 @@
-// The C++ pieces of ingestion (DESIGN.md §3): reading the token's issuer to choose a key, telling
-// the two signature schemes apart, parsing the raw body once, reading an event's facts as a row,
-// the settings ingestion runs with, and the role a session really acts as.
+// The C++ pieces of ingestion shared by the delivery path and SQL (DESIGN.md §3): the token's
+// issuer, the body parsed once into jsonb, the stored payload, the room lock, the settings
+// ingestion runs with, and the role a session really acts as; plus the helpers callout 0.2.0's
+// PL/pgSQL ingestion declares.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ using callout::pg::RowBuilder;
 
 namespace {
 
+// The `reading` column of callout 0.2.0's event_facts.
 const char* reading_name(EventReading reading) {
     switch (reading) {
         case EventReading::processable:
