@@ -285,8 +285,10 @@ TokenVerdict verify_livekit_token(const TokenCheck& check) {
     }
 
     if (claimed_hash.kind != Member::Kind::string) return TokenVerdict::missing_sha256;
-    if (!check.body ||
-        !constant_time_equal(base64_encode(sha256(*check.body)), claimed_hash.text)) {
+    if (!check.body) return TokenVerdict::sha256_mismatch;
+    const std::string digest = check.body_sha256 ? std::string() : sha256(*check.body);
+    if (!constant_time_equal(base64_encode(check.body_sha256 ? *check.body_sha256 : digest),
+                             claimed_hash.text)) {
         return TokenVerdict::sha256_mismatch;
     }
     return TokenVerdict::ok;

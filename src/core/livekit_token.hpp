@@ -35,11 +35,13 @@ inline constexpr std::size_t max_authorization_bytes = 8192;
 
 struct TokenCheck {
     std::optional<std::string_view> body;  // the raw request body as received; nullopt: none
-    std::string_view authorization;        // the header value: a bare JWT
-    std::string_view api_key;              // the expected `iss`
-    std::string_view api_secret;           // the HS256 key
-    std::int64_t now_unix = 0;             // the instant to verify at, unix seconds
-    std::int64_t leeway_seconds = 0;       // clock skew allowed on `exp` and `nbf`
+    // The body's SHA-256 (32 bytes) when the caller has computed it already; else it is computed
+    std::optional<std::string_view> body_sha256;
+    std::string_view authorization;   // the header value: a bare JWT
+    std::string_view api_key;         // the expected `iss`
+    std::string_view api_secret;      // the HS256 key
+    std::int64_t now_unix = 0;        // the instant to verify at, unix seconds
+    std::int64_t leeway_seconds = 0;  // clock skew allowed on `exp` and `nbf`
 };
 
 // Checks, in this order: empty header, three base64url segments with JSON object header and

@@ -75,13 +75,6 @@ double threshold(double setting) {
     return std::strtod(digits, nullptr);
 }
 
-// A value as a parameter: NULL when absent.
-Datum optional_parameter(std::optional<std::int64_t> value, bool int4, char& null_flag) {
-    null_flag = value ? ' ' : 'n';
-    if (!value) return Datum(0);
-    return int4 ? Int32GetDatum(int32(*value)) : Int64GetDatum(*value);
-}
-
 }  // namespace
 
 CallEvents read_call_events(std::uint64_t rows) {
@@ -120,25 +113,25 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& even
     core::CallRowFacts facts =
         core::call_row_from_events(events.events, events.count, threshold(min_connected_seconds),
                                    threshold(min_completed_seconds));
-    Datum values[13];
+    // instants are PostgreSQL's microseconds already: a timestamptz's Datum
+    auto instant = [](std::optional<std::int64_t> at) { return Int64GetDatum(at.value_or(0)); };
+    RowBuilder<13> row;
+    row.add(Int64GetDatum(call_id), false);
+    row.add_text(facts.room_sid);
+    row.add(BoolGetDatum(facts.ended), false);
+    row.add(BoolGetDatum(facts.sip_seen), false);
+    row.add(instant(facts.started_at), !facts.started_at);
+    row.add(instant(facts.ended_at), !facts.ended_at);
+    row.add_int4(facts.duration_seconds);
+    row.add_text(facts.disconnect_reason);
+    row.add_text(facts.sip_call_status);
+    row.add_text(facts.sip_phone_number);
+    row.add_text(facts.recording_url);
+    row.add_text(facts.outcome ? core::outcome_name(*facts.outcome) : "");
+    row.add(instant(facts.answered_at), !facts.answered_at);
     char nulls[13];
-    values[0] = Int64GetDatum(call_id);
-    nulls[0] = ' ';
-    values[1] = text_parameter(facts.room_sid, nulls[1]);
-    values[2] = BoolGetDatum(facts.ended);
-    nulls[2] = ' ';
-    values[3] = BoolGetDatum(facts.sip_seen);
-    nulls[3] = ' ';
-    values[4] = optional_parameter(facts.started_at, false, nulls[4]);
-    values[5] = optional_parameter(facts.ended_at, false, nulls[5]);
-    values[6] = optional_parameter(facts.duration_seconds, true, nulls[6]);
-    values[7] = text_parameter(facts.disconnect_reason, nulls[7]);
-    values[8] = text_parameter(facts.sip_call_status, nulls[8]);
-    values[9] = text_parameter(facts.sip_phone_number, nulls[9]);
-    values[10] = text_parameter(facts.recording_url, nulls[10]);
-    values[11] = text_parameter(facts.outcome ? core::outcome_name(*facts.outcome) : "", nulls[11]);
-    values[12] = optional_parameter(facts.answered_at, false, nulls[12]);
-    if (run(update_call, values, nulls) == 0) return std::nullopt;
+    row.spi_nulls(nulls);
+    if (run(update_call, row.values, nulls) == 0) return std::nullopt;
     bool is_null;
     Datum outcome = result_value(0, 1, is_null);
     if (is_null) return std::nullopt;

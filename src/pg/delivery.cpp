@@ -152,7 +152,7 @@ std::optional<SigningKey> plain_hmac_key(std::string_view body, std::string_view
 }
 
 // The verdict on a LiveKit token, with the key named by its issuer (no key: unknown_api_key).
-core::TokenVerdict verify_token(std::string_view body, std::string_view authorization,
+core::TokenVerdict verify_token(std::string_view body, bytea* hash, std::string_view authorization,
                                 SigningKey& key) {
     text* issuer = token_issuer_text(authorization);
     Datum values[1] = {PointerGetDatum(issuer)};
@@ -160,6 +160,7 @@ core::TokenVerdict verify_token(std::string_view body, std::string_view authoriz
     if (run(key_by_issuer, values, nulls) > 0) key = key_from_result(0);
     core::TokenCheck check;
     check.body = body;
+    check.body_sha256 = std::string_view(VARDATA(hash), VARSIZE(hash) - VARHDRSZ);
     check.authorization = authorization;
     check.api_key = key.api_key;
     check.api_secret = key.api_secret;
@@ -278,6 +279,8 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
     if (blank(signature)) return rejected("empty_authorization");
     if (signature.size() > core::max_authorization_bytes) return rejected("malformed_signature");
 
+    // hashed once: the token's sha256 claim is checked against it, and it is stored
+    bytea* hash = body_sha256(body);
     SigningKey key = {};
     if (core::looks_like_plain_hmac(signature)) {
         std::optional<SigningKey> verified = plain_hmac_key(body, signature);
@@ -286,7 +289,7 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
     } else if (payload != nullptr) {
         return rejected("jwt_needs_raw_body");
     } else {
-        core::TokenVerdict verdict = verify_token(body, signature, key);
+        core::TokenVerdict verdict = verify_token(body, hash, signature, key);
         if (verdict != core::TokenVerdict::ok) return rejected(core::verdict_name(verdict));
     }
 
@@ -305,7 +308,6 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
     check_indexed_length(event.room_sid, max_key_bytes, "room.sid");
     check_indexed_length(event.sip_phone_number, max_key_bytes,
                          "participant.attributes.sip.phoneNumber");
-    bytea* hash = body_sha256(body);
     text* room_name = cstring_to_text_with_len(event.room_name.data(), int(event.room_name.size()));
     lock_room(room_name);
 
