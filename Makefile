@@ -22,14 +22,20 @@ ISOLATION_OPTS = --inputdir=test/isolation --load-extension=$(EXTENSION)
 # Our code: C++17, warnings are errors. PostgreSQL's headers are system headers (-isystem), so
 # their warnings and the `register` keyword do not fail our build; -I. for "src/..." includes.
 # PG_CXXFLAGS_EXTRA and SHLIB_LINK_EXTRA carry a build variant's flags (scripts/stage).
+# -MMD -MP: each object also writes the headers it read (src/*/*.d), so a changed header rebuilds
+# every object that includes it, and its bitcode with it (PGXS tracks dependencies only in a server built with
+# --enable-depend, which Debian's is not).
 PG_CONFIG  ?= pg_config
 PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(PG_CXXFLAGS_EXTRA)
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -MMD -MP $(PG_CXXFLAGS_EXTRA)
 SHLIB_LINK  = -lcrypto -lstdc++ $(SHLIB_LINK_EXTRA)
-EXTRA_CLEAN = build results regression.diffs regression.out output_iso
+EXTRA_CLEAN = build results regression.diffs regression.out output_iso $(OBJS:.o=.d)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+-include $(OBJS:.o=.d)
+$(OBJS:.o=.bc): %.bc: %.o
 
 # Debian's server is built with LLVM: the bitcode of our C++ needs the same language level.
 override BITCODE_CXXFLAGS += -std=c++17
