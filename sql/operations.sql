@@ -53,6 +53,20 @@ RESET callout.min_completed_seconds;
 SELECT callout.reclassify_calls('2999-01-01') AS changed_since_the_future;
 SELECT callout.reclassify_calls('2026-01-01') AS changed_since_2026;
 SELECT room_name, outcome FROM callout.call_log WHERE room_name = 'ops-ended';
+-- a threshold is rounded when it is set as a float8 becomes numeric (15 significant digits), so
+-- ingestion compares what classify_outcome is given for the setting: the 187 s call stays
+-- completed at 187.00000000000003 (the next float8 after 187), but not at 187.0000000001
+SET callout.min_completed_seconds = 187.00000000000003;
+SELECT (callout._ingest_settings()).min_completed_seconds = 187 AS rounded;
+SELECT callout.reclassify_calls() AS changed_at_187;
+SELECT c.outcome, callout.classify_outcome(c.duration_seconds, c.disconnect_reason, c.sip_call_status,
+           min_completed_seconds => (callout._ingest_settings()).min_completed_seconds::numeric) AS classify_outcome_says
+FROM callout.call_log AS c WHERE c.room_name = 'ops-ended';
+SET callout.min_completed_seconds = 187.0000000001;
+SELECT callout.reclassify_calls() AS changed_above_187;
+SELECT outcome FROM callout.call_log WHERE room_name = 'ops-ended';
+RESET callout.min_completed_seconds;
+SELECT callout.reclassify_calls() AS changed_back;
 
 -- purge_event_payloads: old payloads go, ids and facts stay, duplicates are still recognised
 UPDATE callout.livekit_call_event SET received_at = received_at - interval '40 days'

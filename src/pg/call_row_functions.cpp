@@ -3,7 +3,6 @@
 // changed outcome is notified. Used by each delivery, registration and reclassify_calls.
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 
 #include "core/call_row.hpp"
@@ -67,14 +66,6 @@ std::optional<std::int64_t> result_int(std::uint64_t row, int column, bool int4)
     return int4 ? std::int64_t(DatumGetInt32(value)) : std::int64_t(DatumGetInt64(value));
 }
 
-// A threshold setting as ingestion compares it: rounded as float8 becomes numeric (15
-// significant digits), so a setting and the same value given to classify_outcome agree.
-double threshold(double setting) {
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.15g", setting);
-    return std::strtod(digits, nullptr);
-}
-
 }  // namespace
 
 CallEvents read_call_events(std::uint64_t rows) {
@@ -110,9 +101,8 @@ CallEvents read_call_events(std::uint64_t rows) {
 }
 
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& events) {
-    core::CallRowFacts facts =
-        core::call_row_from_events(events.events, events.count, threshold(min_connected_seconds),
-                                   threshold(min_completed_seconds));
+    core::CallRowFacts facts = core::call_row_from_events(
+        events.events, events.count, min_connected_seconds, min_completed_seconds);
     // instants are PostgreSQL's microseconds already: a timestamptz's Datum
     auto instant = [](std::optional<std::int64_t> at) { return Int64GetDatum(at.value_or(0)); };
     RowBuilder<13> row;

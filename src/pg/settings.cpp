@@ -1,5 +1,6 @@
 // callout's settings. Plain globals (no constructors), as GUC variables must be.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
@@ -50,6 +51,17 @@ void assign_verify_at(const char*, void* extra) {
     verify_at_unix_ms = extra != nullptr ? *static_cast<std::int64_t*>(extra) : 0;
 }
 
+// Rounds callout.min_connected_seconds and min_completed_seconds once, when set, as a float8
+// becomes numeric (15 significant digits): ingestion then compares the value classify_outcome
+// is given for the setting (current_setting, or a float8 cast to numeric), and no delivery
+// rounds it again.
+bool round_threshold(double* new_value, void**, GucSource) {
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.15g", *new_value);
+    *new_value = std::strtod(digits, nullptr);
+    return true;
+}
+
 }  // namespace
 
 // Everything that decides whether a delivery is accepted or how a call is classified is
@@ -66,13 +78,14 @@ void define_settings() {
         "callout.verify_at", "The instant ingestion verifies tokens at; empty for the real clock.",
         "For replaying recorded deliveries and for tests.", &verify_at_text, "", PGC_SUSET, 0,
         check_verify_at, assign_verify_at, nullptr);
-    DefineCustomRealVariable(
-        "callout.min_connected_seconds", "Below this many seconds a call never connected (failed).",
-        nullptr, &min_connected_seconds, 3, 0, 86400, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomRealVariable("callout.min_connected_seconds",
+                             "Below this many seconds a call never connected (failed).", nullptr,
+                             &min_connected_seconds, 3, 0, 86400, PGC_SUSET, 0, round_threshold,
+                             nullptr, nullptr);
     DefineCustomRealVariable("callout.min_completed_seconds",
                              "Below this many seconds a connected call counts as no_answer.",
-                             nullptr, &min_completed_seconds, 10, 0, 86400, PGC_SUSET, 0, nullptr,
-                             nullptr, nullptr);
+                             nullptr, &min_completed_seconds, 10, 0, 86400, PGC_SUSET, 0,
+                             round_threshold, nullptr, nullptr);
     DefineCustomIntVariable("callout.max_body_bytes",
                             "The largest webhook body ingestion accepts (checked before hashing).",
                             nullptr, &max_body_bytes, 1024 * 1024, 1, 64 * 1024 * 1024, PGC_SUSET,

@@ -11,7 +11,7 @@ extern int clock_leeway_seconds;
 extern bool verify_at_pinned;
 extern std::int64_t verify_at_unix_ms;
 // callout.min_connected_seconds / min_completed_seconds: classify_outcome's thresholds at
-// ingestion.
+// ingestion, rounded to 15 significant digits when set (as numeric reads a float8).
 extern double min_connected_seconds;
 extern double min_completed_seconds;
 // callout.max_body_bytes: the largest body ingestion hashes and parses.
