@@ -20,20 +20,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-// One top-level member of a JSON object, as the checks need it: absent, a string, a number with
-// its JSON kind (so claims compare exactly), or any other JSON value.
-struct Member {
-    enum class Kind { absent, string, integer, unsigned_integer, floating, other };
-    Kind kind = Kind::absent;
-    std::string text;
-    std::int64_t integer = 0;
-    std::uint64_t unsigned_integer = 0;
-    double floating = 0;
-
-    bool is_number() const {
-        return kind == Kind::integer || kind == Kind::unsigned_integer || kind == Kind::floating;
-    }
-};
+using Member = TokenMember;
 
 // The members a segment is read for, by name.
 struct WantedMember {
@@ -232,50 +219,70 @@ std::optional<std::string> token_issuer(std::string_view authorization) {
     return std::move(iss.text);
 }
 
+// Reads what verification needs, in the order its verdicts on an unreadable token come: empty,
+// too long, not three segments, header, claims, signature encoding.
+ReadToken read_livekit_token(std::string_view authorization) {
+    ReadToken token;
+    // A header that is empty or only whitespace says nothing at all.
+    if (trim_ascii_space(authorization).empty()) {
+        token.unreadable = TokenVerdict::empty_authorization;
+        return token;
+    }
+    token.unreadable = TokenVerdict::malformed_jwt;
+    if (authorization.size() > max_authorization_bytes) return token;
+    // Exactly three segments. A "Bearer " prefix puts a space in the first segment, which
+    // base64url rejects, so it is malformed as LiveKit sends a bare token.
+    const std::optional<TokenSegments> segments = split_token(authorization);
+    if (!segments) return token;
+    const WantedMember header[] = {{"alg", &token.alg}};
+    const WantedMember claims[] = {{"iss", &token.iss},
+                                   {"exp", &token.exp},
+                                   {"nbf", &token.nbf},
+                                   {"sha256", &token.claimed_hash}};
+    if (!read_object(segments->header, header, 1)) return token;
+    if (!read_object(segments->claims, claims, 4)) return token;
+    // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC.
+    std::optional<std::string> signature = base64url_decode(segments->signature);
+    if (!signature) return token;
+    token.signature = std::move(*signature);
+    token.signing_input = segments->signing_input;
+    token.unreadable = TokenVerdict::ok;
+    return token;
+}
+
+TokenVerdict verify_livekit_token(const TokenCheck& check) {
+    return verify_livekit_token(read_livekit_token(check.authorization), check);
+}
+
 // The checks run in the order of the header's contract, cheapest and unauthenticated first;
 // every claim after the HMAC is trusted only because the HMAC matched. Additional rules:
 // - an empty api_key matches no `iss` (unknown_api_key) and an empty api_secret verifies no
 //   signature (bad_signature), so a half-configured key can never accept a token;
 // - `exp` that is not a JSON number counts as missing; `nbf` that is present but not a
 //   number (null included) cannot show the token is already valid: not_yet_valid.
-TokenVerdict verify_livekit_token(const TokenCheck& check) {
-    const std::string_view auth = check.authorization;
-    // A header that is empty or only whitespace says nothing at all.
-    if (trim_ascii_space(auth).empty()) return TokenVerdict::empty_authorization;
-    if (auth.size() > max_authorization_bytes) return TokenVerdict::malformed_jwt;
+TokenVerdict verify_livekit_token(const ReadToken& token, const TokenCheck& check) {
+    if (token.unreadable != TokenVerdict::ok) return token.unreadable;
 
-    // Exactly three segments. A "Bearer " prefix puts a space in the first segment, which
-    // base64url rejects, so it is malformed as LiveKit sends a bare token.
-    const std::optional<TokenSegments> segments = split_token(auth);
-    if (!segments) return TokenVerdict::malformed_jwt;
-
-    Member alg, iss, exp, nbf, claimed_hash;
-    const WantedMember header[] = {{"alg", &alg}};
-    const WantedMember claims[] = {
-        {"iss", &iss}, {"exp", &exp}, {"nbf", &nbf}, {"sha256", &claimed_hash}};
-    if (!read_object(segments->header, header, 1)) return TokenVerdict::malformed_jwt;
-    if (!read_object(segments->claims, claims, 4)) return TokenVerdict::malformed_jwt;
-    // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC below.
-    const std::optional<std::string> signature = base64url_decode(segments->signature);
-    if (!signature) return TokenVerdict::malformed_jwt;
-
-    if (alg.kind != Member::Kind::string || alg.text != "HS256")
+    if (token.alg.kind != Member::Kind::string || token.alg.text != "HS256")
         return TokenVerdict::alg_not_allowed;
 
-    if (iss.kind != Member::Kind::string) return TokenVerdict::missing_iss;
-    if (check.api_key.empty() || iss.text != check.api_key) return TokenVerdict::unknown_api_key;
+    if (token.iss.kind != Member::Kind::string) return TokenVerdict::missing_iss;
+    if (check.api_key.empty() || token.iss.text != check.api_key)
+        return TokenVerdict::unknown_api_key;
 
     if (check.api_secret.empty()) return TokenVerdict::bad_signature;
     // The signing input is the first two segments exactly as received, dot included.
-    const std::string expected = hmac_sha256(check.api_secret, segments->signing_input);
-    if (!constant_time_equal(expected, *signature)) return TokenVerdict::bad_signature;
+    const std::string expected = hmac_sha256(check.api_secret, token.signing_input);
+    if (!constant_time_equal(expected, token.signature)) return TokenVerdict::bad_signature;
 
+    const Member& exp = token.exp;
     if (!exp.is_number()) return TokenVerdict::missing_exp;
     // Expired when now - leeway >= exp, as LiveKit's SDK decides it.
     if (compare_to_claim(minus_leeway(check.now_unix, check.leeway_seconds), exp) >= 0) {
         return TokenVerdict::expired;
     }
 
+    const Member& nbf = token.nbf;
     if (nbf.kind != Member::Kind::absent) {
         if (!nbf.is_number()) return TokenVerdict::not_yet_valid;
         // Not yet valid when nbf > now + leeway.
@@ -284,11 +291,11 @@ TokenVerdict verify_livekit_token(const TokenCheck& check) {
         }
     }
 
-    if (claimed_hash.kind != Member::Kind::string) return TokenVerdict::missing_sha256;
+    if (token.claimed_hash.kind != Member::Kind::string) return TokenVerdict::missing_sha256;
     if (!check.body) return TokenVerdict::sha256_mismatch;
     const std::string digest = check.body_sha256 ? std::string() : sha256(*check.body);
     if (!constant_time_equal(base64_encode(check.body_sha256 ? *check.body_sha256 : digest),
-                             claimed_hash.text)) {
+                             token.claimed_hash.text)) {
         return TokenVerdict::sha256_mismatch;
     }
     return TokenVerdict::ok;

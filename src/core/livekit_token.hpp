@@ -44,6 +44,42 @@ struct TokenCheck {
     std::int64_t leeway_seconds = 0;  // clock skew allowed on `exp` and `nbf`
 };
 
+// One top-level member of a token's header or claims, as the checks need it: absent, a string,
+// a number with its JSON kind (so claims compare exactly), or any other JSON value.
+struct TokenMember {
+    enum class Kind { absent, string, integer, unsigned_integer, floating, other };
+    Kind kind = Kind::absent;
+    std::string text;
+    std::int64_t integer = 0;
+    std::uint64_t unsigned_integer = 0;
+    double floating = 0;
+
+    bool is_number() const {
+        return kind == Kind::integer || kind == Kind::unsigned_integer || kind == Kind::floating;
+    }
+};
+
+// A token read once, before anything is verified: its issuer chooses the key, and the rest is
+// checked against that key without reading the token again.
+struct ReadToken {
+    // ok when the header is three segments of base64url with JSON object header and claims;
+    // else empty_authorization or malformed_jwt, the verdict on the token
+    TokenVerdict unreadable = TokenVerdict::ok;
+    std::string_view signing_input;  // the first two segments with their dot, as received
+    std::string signature;           // the third segment, decoded
+    TokenMember alg, iss, exp, nbf, claimed_hash;
+
+    // The `iss` claim when the token is readable and it is a string (the key to look up).
+    std::optional<std::string_view> issuer() const {
+        if (unreadable != TokenVerdict::ok || iss.kind != TokenMember::Kind::string)
+            return std::nullopt;
+        return std::string_view(iss.text);
+    }
+};
+
+// Reads `authorization` (which must outlive the result: signing_input points into it).
+ReadToken read_livekit_token(std::string_view authorization);
+
 // Checks, in this order: empty header, three base64url segments with JSON object header and
 // claims (malformed_jwt), alg exactly HS256, iss present and equal to api_key, the HMAC in
 // constant time, exp present and not past (now - leeway >= exp is expired, as LiveKit's SDK),
@@ -52,6 +88,8 @@ struct TokenCheck {
 // signature (bad_signature): a missing key pair never accepts a token. A missing body (nullopt)
 // matches no `sha256` (sha256_mismatch), not even an empty body's.
 TokenVerdict verify_livekit_token(const TokenCheck& check);
+// The same checks on a token read already (check.authorization is not read again).
+TokenVerdict verify_livekit_token(const ReadToken& token, const TokenCheck& check);
 
 // The `iss` claim of a token, read without verifying anything: ingestion uses it only to choose
 // which key to verify the token with. nullopt when the token is not three segments whose

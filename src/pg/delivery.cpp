@@ -152,21 +152,26 @@ std::optional<SigningKey> plain_hmac_key(std::string_view body, std::string_view
 }
 
 // The verdict on a LiveKit token, with the key named by its issuer (no key: unknown_api_key).
+// The token is read once: its issuer chooses the key, and the same reading is verified with it.
+// It owns C++ strings, so the key query runs under pg_guard (DESIGN.md §2).
 core::TokenVerdict verify_token(std::string_view body, bytea* hash, std::string_view authorization,
                                 SigningKey& key) {
-    text* issuer = token_issuer_text(authorization);
-    Datum values[1] = {PointerGetDatum(issuer)};
-    const char nulls[1] = {issuer == nullptr ? 'n' : ' '};
-    if (run(key_by_issuer, values, nulls) > 0) key = key_from_result(0);
     core::TokenCheck check;
     check.body = body;
     check.body_sha256 = std::string_view(VARDATA(hash), VARSIZE(hash) - VARHDRSZ);
-    check.authorization = authorization;
-    check.api_key = key.api_key;
-    check.api_secret = key.api_secret;
     check.now_unix = unix_seconds(verification_instant());
     check.leeway_seconds = clock_leeway_seconds;
-    return core::verify_livekit_token(check);
+    const core::ReadToken token = core::read_livekit_token(authorization);
+    if (std::optional<std::string_view> issuer = token.issuer()) {
+        pg_guard([&] {
+            Datum values[1] = {
+                PointerGetDatum(cstring_to_text_with_len(issuer->data(), int(issuer->size())))};
+            if (run(key_by_issuer, values, nullptr) > 0) key = key_from_result(0);
+        });
+    }
+    check.api_key = key.api_key;
+    check.api_secret = key.api_secret;
+    return core::verify_livekit_token(token, check);
 }
 
 // The body's SHA-256 as bytea: the stored fingerprint duplicates are told apart by.

@@ -67,6 +67,16 @@ void check_any(const TokenCheck& check, TokenVerdict verdict) {
     const std::optional<std::string> issuer = core::token_issuer(check.authorization);
     if (passed_issuer_check(verdict)) FUZZ_CHECK(issuer && *issuer == check.api_key);
     if (verdict == TokenVerdict::missing_iss) FUZZ_CHECK(!issuer);
+
+    // ingestion's form: the token read once, its issuer looked up, the reading verified
+    const core::ReadToken read = core::read_livekit_token(check.authorization);
+    FUZZ_CHECK(core::verify_livekit_token(read, check) == verdict);
+    if (read.unreadable == TokenVerdict::ok) {
+        FUZZ_CHECK(read.issuer() == (issuer ? std::optional<std::string_view>(*issuer)
+                                            : std::optional<std::string_view>()));
+    } else {
+        FUZZ_CHECK(!read.issuer() && read.unreadable == verdict);
+    }
     if (check.authorization.size() > core::max_authorization_bytes) {
         FUZZ_CHECK(!issuer);
         FUZZ_CHECK(verdict == TokenVerdict::malformed_jwt ||

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -69,9 +70,13 @@ TokenCheck check_of(std::string_view authorization) {
     return check;
 }
 
-// The verdict as its reason code, so that a failing expectation prints a readable name.
+// The verdict as its reason code, so that a failing expectation prints a readable name. Every
+// check is also made on the token read first, as ingestion makes it: both must agree.
 std::string verdict(const TokenCheck& check) {
-    return verdict_name(verify_livekit_token(check));
+    const TokenVerdict verdict = verify_livekit_token(check);
+    EXPECT_EQ(verdict_name(verify_livekit_token(read_livekit_token(check.authorization), check)),
+              std::string(verdict_name(verdict)));
+    return verdict_name(verdict);
 }
 
 std::string verdict(std::string_view authorization) {
@@ -106,6 +111,40 @@ TEST(LivekitToken, AcceptsEmptyBodyWhenItsHashIsClaimed) {
     TokenCheck check = check_of(jwt);
     check.body = "";
     EXPECT_EQ(verdict(check), "ok");
+}
+
+// --- the token read before verification
+
+TEST(LivekitToken, ReadTokenNamesItsIssuer) {
+    const std::string jwt = token(good_claims());
+    const ReadToken read = read_livekit_token(jwt);
+    EXPECT_EQ(read.unreadable, TokenVerdict::ok);
+    EXPECT_EQ(read.issuer(), std::optional<std::string_view>(kApiKey));
+    EXPECT_EQ(read.signing_input, std::string_view(jwt).substr(0, jwt.rfind('.')));
+    // verified with another key's pair, the same reading is refused
+    TokenCheck other = check_of(jwt);
+    other.api_key = "APIother";
+    EXPECT_EQ(verify_livekit_token(read, other), TokenVerdict::unknown_api_key);
+}
+
+TEST(LivekitToken, ReadTokenWithoutIssuer) {
+    Json claims = good_claims();
+    claims["iss"] = 42;
+    EXPECT_EQ(read_livekit_token(token(claims)).issuer(), std::nullopt);
+    claims.erase("iss");
+    EXPECT_EQ(read_livekit_token(token(claims)).issuer(), std::nullopt);
+}
+
+TEST(LivekitToken, UnreadableTokenHasNoIssuer) {
+    const std::string claims = base64url_encode(good_claims().dump());
+    // the claims name an issuer, but the header is not JSON: nothing is looked up
+    const ReadToken bad_header = read_livekit_token(base64url_encode("{") + "." + claims + ".");
+    EXPECT_EQ(bad_header.unreadable, TokenVerdict::malformed_jwt);
+    EXPECT_EQ(bad_header.issuer(), std::nullopt);
+    EXPECT_EQ(read_livekit_token(" \t").unreadable, TokenVerdict::empty_authorization);
+    EXPECT_EQ(read_livekit_token("a.b").unreadable, TokenVerdict::malformed_jwt);
+    EXPECT_EQ(read_livekit_token(token(good_claims()) + "!").unreadable,
+              TokenVerdict::malformed_jwt);
 }
 
 // --- empty_authorization
