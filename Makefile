@@ -23,8 +23,8 @@ ISOLATION_OPTS = --inputdir=test/isolation --load-extension=$(EXTENSION)
 # their warnings and the `register` keyword do not fail our build; -I. for "src/..." includes.
 # PG_CXXFLAGS_EXTRA and SHLIB_LINK_EXTRA carry a build variant's flags (scripts/stage).
 # -MMD -MP: each object also writes the headers it read (src/*/*.d), so a changed header rebuilds
-# every object that includes it, and its bitcode with it (PGXS tracks dependencies only in a server built with
-# --enable-depend, which Debian's is not).
+# every object that includes it, and its bitcode with it (PGXS tracks dependencies only for a
+# server built with --enable-depend, which Debian's is not).
 PG_CONFIG  ?= pg_config
 PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -MMD -MP $(PG_CXXFLAGS_EXTRA)

@@ -91,9 +91,9 @@ TokenVerdict verify_livekit_token(const TokenCheck& check);
 // The same checks on a token read already (check.authorization is not read again).
 TokenVerdict verify_livekit_token(const ReadToken& token, const TokenCheck& check);
 
-// The `iss` claim of a token, read without verifying anything: ingestion uses it only to choose
-// which key to verify the token with. nullopt when the token is not three segments whose
-// claims are a JSON object with a string `iss`.
+// The `iss` claim of a token, read without verifying anything and whatever its header: the key
+// a rejected delivery is recorded under (callout.rejected_delivery). nullopt when the token is
+// not three segments whose claims are a JSON object with a string `iss`.
 std::optional<std::string> token_issuer(std::string_view authorization);
 
 }  // namespace callout::core

@@ -98,10 +98,6 @@ void add_event_facts(RowBuilder<ColumnCount>& row, const core::LivekitEvent& eve
 // The composite result type this call must return, blessed for heap_form_tuple.
 TupleDesc result_descriptor(FunctionCallInfo fcinfo);
 
-// The unverified `iss` of a token as text, to choose the key it must verify with; nullptr when
-// there is none.
-text* token_issuer_text(std::string_view authorization);
-
 // The body as jsonb, or nullptr when it is not JSON (`\u0000` becomes U+FFFD: jsonb cannot hold
 // U+0000). PostgreSQL's own parser checks it first, so a bad body is an answer, not an error.
 Jsonb* parse_json_body(text* body);

@@ -53,12 +53,19 @@ const char* reading_name(EventReading reading) {
 
 }  // namespace
 
-// _token_issuer(authorization text) RETURNS text: the unverified `iss` of a token, to choose the
-// key it must verify with; NULL when there is none.
+// _token_issuer(authorization text) RETURNS text: the unverified `iss` of a token, the key a
+// rejected delivery is recorded under; NULL when there is none.
 CALLOUT_SQL_FUNCTION(callout_token_issuer) {
-    text* issuer = callout::pg::token_issuer_text(*callout::pg::text_arg(fcinfo, 0));
-    if (issuer == nullptr) PG_RETURN_NULL();
-    PG_RETURN_TEXT_P(issuer);
+    text* issuer_text = nullptr;
+    {
+        // the decoded claims are C++ objects: the copy into PostgreSQL memory runs under pg_guard
+        std::optional<std::string> issuer =
+            callout::core::token_issuer(*callout::pg::text_arg(fcinfo, 0));
+        if (!issuer) PG_RETURN_NULL();
+        callout::pg::pg_guard(
+            [&] { issuer_text = cstring_to_text_with_len(issuer->data(), int(issuer->size())); });
+    }
+    PG_RETURN_TEXT_P(issuer_text);
 }
 
 // The entry points of callout 0.2.0's PL/pgSQL ingestion (_looks_like_plain_hmac, _redact_payload,
@@ -134,16 +141,6 @@ TupleDesc result_descriptor(FunctionCallInfo fcinfo) {
                         errmsg("function returning a record called in a context that cannot "
                                "accept one")));
     return BlessTupleDesc(descriptor);
-}
-
-text* token_issuer_text(std::string_view authorization) {
-    text* issuer_text = nullptr;
-    // the decoded claims are C++ objects: the copy into PostgreSQL memory runs under pg_guard
-    std::optional<std::string> issuer = core::token_issuer(authorization);
-    if (issuer)
-        pg_guard(
-            [&] { issuer_text = cstring_to_text_with_len(issuer->data(), int(issuer->size())); });
-    return issuer_text;
 }
 
 namespace {

@@ -53,8 +53,8 @@ void assign_verify_at(const char*, void* extra) {
 
 // Rounds callout.min_connected_seconds and min_completed_seconds once, when set, as a float8
 // becomes numeric (15 significant digits): ingestion then compares the value classify_outcome
-// is given for the setting (current_setting, or a float8 cast to numeric), and no delivery
-// rounds it again.
+// is given for the setting (its float8 cast to numeric, as SQL reads it from _ingest_settings),
+// and no delivery rounds it again.
 bool round_threshold(double* new_value, void**, GucSource) {
     char digits[32];
     snprintf(digits, sizeof digits, "%.15g", *new_value);
