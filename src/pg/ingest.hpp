@@ -95,7 +95,8 @@ void add_event_facts(RowBuilder<ColumnCount>& row, const core::LivekitEvent& eve
     row.add_text(event.egress_status);
 }
 
-// The composite result type this call must return, blessed for heap_form_tuple.
+// The composite result type this call must return, blessed for heap_form_tuple (looked up once
+// per calling query).
 TupleDesc result_descriptor(FunctionCallInfo fcinfo);
 
 // The body as jsonb, or nullptr when it is not JSON (`\u0000` becomes U+FFFD: jsonb cannot hold

@@ -135,12 +135,19 @@ CALLOUT_SQL_FUNCTION(callout_lock_room) {
 namespace callout::pg {
 
 TupleDesc result_descriptor(FunctionCallInfo fcinfo) {
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("function returning a record called in a context that cannot "
-                               "accept one")));
-    return BlessTupleDesc(descriptor);
+    // Looked up (a catalog lookup and a copy) once per calling query and kept in fn_extra: a
+    // replay calls the function once per row of the same query.
+    if (fcinfo->flinfo->fn_extra == nullptr) {
+        MemoryContext caller_context = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+        TupleDesc descriptor;
+        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+            ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                            errmsg("function returning a record called in a context that cannot "
+                                   "accept one")));
+        fcinfo->flinfo->fn_extra = BlessTupleDesc(descriptor);
+        MemoryContextSwitchTo(caller_context);
+    }
+    return static_cast<TupleDesc>(fcinfo->flinfo->fn_extra);
 }
 
 namespace {
