@@ -119,9 +119,7 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& even
     row.add_text(facts.recording_url);
     row.add_text(facts.outcome ? core::outcome_name(*facts.outcome) : "");
     row.add(instant(facts.answered_at), !facts.answered_at);
-    char nulls[13];
-    row.spi_nulls(nulls);
-    if (run(update_call, row.values, nulls) == 0) return std::nullopt;
+    if (run(update_call, row) == 0) return std::nullopt;
     bool is_null;
     Datum outcome = result_value(0, 1, is_null);
     if (is_null) return std::nullopt;

@@ -164,9 +164,9 @@ core::TokenVerdict verify_token(std::string_view body, bytea* hash, std::string_
     const core::ReadToken token = core::read_livekit_token(authorization);
     if (std::optional<std::string_view> issuer = token.issuer()) {
         pg_guard([&] {
-            Datum values[1] = {
-                PointerGetDatum(cstring_to_text_with_len(issuer->data(), int(issuer->size())))};
-            if (run(key_by_issuer, values, nullptr) > 0) key = key_from_result(0);
+            RowBuilder<1> parameters;
+            parameters.add_text(*issuer);
+            if (run(key_by_issuer, parameters) > 0) key = key_from_result(0);
         });
     }
     check.api_key = key.api_key;
@@ -188,10 +188,11 @@ bytea* body_sha256(std::string_view body) {
 // The answer to a delivery whose event id is stored, from _duplicate_answer; nullopt when the
 // id is not stored.
 std::optional<Answer> stored_duplicate(text* event_id, bytea* hash, std::string_view key_user) {
-    Datum values[3] = {PointerGetDatum(event_id), PointerGetDatum(hash), 0};
-    char nulls[3] = {' ', ' ', ' '};
-    values[2] = text_parameter(key_user, nulls[2]);
-    run(duplicate_answer, values, nulls);
+    RowBuilder<3> parameters;
+    parameters.add(PointerGetDatum(event_id), false);
+    parameters.add(PointerGetDatum(hash), false);
+    parameters.add_text(key_user);
+    run(duplicate_answer, parameters);
     bool is_null;
     result_value(0, 1, is_null);
     if (is_null) return std::nullopt;
@@ -216,13 +217,12 @@ bool may_create_inbound_call(const core::LivekitEvent& event) {
 // key's tenant), which attached the leg's event; none when no call may be made.
 std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event,
                                                  std::string_view key_user) {
-    Datum values[4];
-    char nulls[4];
-    values[0] = text_parameter(event.room_sid, nulls[0]);
-    values[1] = text_parameter(event.room_name, nulls[1]);
-    values[2] = text_parameter(event.sip_trunk_phone_number, nulls[2]);
-    values[3] = text_parameter(key_user, nulls[3]);
-    run(create_inbound_call, values, nulls);
+    RowBuilder<4> parameters;
+    parameters.add_text(event.room_sid);
+    parameters.add_text(event.room_name);
+    parameters.add_text(event.sip_trunk_phone_number);
+    parameters.add_text(key_user);
+    run(create_inbound_call, parameters);
     bool is_null;
     Datum id = result_value(0, 1, is_null);
     if (is_null) return std::nullopt;
@@ -239,9 +239,7 @@ std::uint64_t store(const core::LivekitEvent& event, const SigningKey& key, byte
     row.add_text(key.api_key);
     row.add(PointerGetDatum(hash), false);
     row.add(JsonbPGetDatum(redact_payload(payload)), false);
-    char nulls[event_fact_columns + 4];
-    row.spi_nulls(nulls);
-    return run(store_event, row.values, nulls);
+    return run(store_event, row);
 }
 
 // The payload's `id` as text, whatever its JSON type (as `->>` reads it); empty when absent.
@@ -342,15 +340,12 @@ Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
 
 // Counts a delivery that stored nothing new (and samples a rejection) with _record_answer.
 void record_answer(const Answer& answer, text* body, text* signature) {
-    Datum values[4];
-    char nulls[4];
-    values[0] = text_parameter(answer.status, nulls[0]);
-    values[1] = text_parameter(answer.reason, nulls[1]);
-    values[2] = PointerGetDatum(body);
-    nulls[2] = body == nullptr ? 'n' : ' ';
-    values[3] = PointerGetDatum(signature);
-    nulls[3] = signature == nullptr ? 'n' : ' ';
-    run(record_delivery, values, nulls);
+    RowBuilder<4> parameters;
+    parameters.add_text(answer.status);
+    parameters.add_text(answer.reason);
+    parameters.add(PointerGetDatum(body), body == nullptr);
+    parameters.add(PointerGetDatum(signature), signature == nullptr);
+    run(record_delivery, parameters);
 }
 
 // The delivery and its record, as the webhook_result this call returns.

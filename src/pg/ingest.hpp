@@ -10,6 +10,7 @@
 #include "core/call_row.hpp"
 #include "core/livekit_event.hpp"
 #include "pg/boundary.hpp"
+#include "pg/spi_statement.hpp"
 #include "pg/unix_time.hpp"
 
 extern "C" {
@@ -66,6 +67,14 @@ struct RowBuilder {
 };
 
 CALLOUT_PLAIN_DATA(RowBuilder<1>);
+
+// Runs a statement with a filled row as its parameters (spi_statement.hpp's run).
+template <int ColumnCount>
+std::uint64_t run(Statement& statement, RowBuilder<ColumnCount>& parameters) {
+    char nulls[ColumnCount];
+    parameters.spi_nulls(nulls);
+    return run(statement, parameters.values, nulls);
+}
 
 // The columns of an event's facts: event_type ... egress_status, in the order of callout 0.2.0's
 // callout.event_facts after `reading`.

@@ -37,10 +37,4 @@ std::string_view result_text(std::uint64_t row, int column) {
     return {VARDATA_ANY(detoasted), VARSIZE_ANY_EXHDR(detoasted)};
 }
 
-Datum text_parameter(std::string_view value, char& null_flag) {
-    null_flag = value.empty() ? 'n' : ' ';
-    if (value.empty()) return Datum(0);
-    return PointerGetDatum(cstring_to_text_with_len(value.data(), int(value.size())));
-}
-
 }  // namespace callout::pg

@@ -33,7 +33,4 @@ Datum result_value(std::uint64_t row, int column, bool& is_null);
 // A text column of the last result's row as a view; empty for NULL.
 std::string_view result_text(std::uint64_t row, int column);
 
-// A view as a text parameter: NULL (null_flag 'n') when empty.
-Datum text_parameter(std::string_view value, char& null_flag);
-
 }  // namespace callout::pg
