@@ -10,7 +10,6 @@
 #                            answered survives a crash (the crash suite)
 #   cluster_start --defaults the server's default settings (benchmarks): only the socket, the
 #                            port and timezone=UTC are set
-#   cluster_start ... -c name=value   further settings, after the above (repeatable)
 #   cluster_resume           starts the cluster's server again (after it was stopped or killed),
 #                            with the options it was started with
 # Optional, set before cluster_start: CLUSTER_ENV, an array of NAME=value the server starts with
@@ -59,16 +58,15 @@ cluster_start() {
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
     CLUSTER_PORT=$(free_port) || return 1
-    CLUSTER_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
-    while [ $# -gt 0 ]; do
-        case $1 in
-            durable) CLUSTER_SETTINGS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=40" ;;
-            --defaults) CLUSTER_SETTINGS= ;;
-            -c) CLUSTER_SETTINGS+=" -c $2"; shift ;;
-            *) echo "cluster_start: unknown option '$1'" >&2; return 2 ;;
-        esac
-        shift
-    done
+    local durability=off
+    case ${1:-} in
+        '') ;;
+        durable) durability=on ;;
+        --defaults) durability= ;;
+        *) echo "cluster_start: unknown option '$1'" >&2; return 2 ;;
+    esac
+    CLUSTER_SETTINGS=
+    [ -n "$durability" ] && CLUSTER_SETTINGS="-c fsync=$durability -c synchronous_commit=$durability -c full_page_writes=$durability -c max_connections=40"
     as_owner "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
         cat "$CLUSTER_DIR/initdb.log" >&2

@@ -13,6 +13,7 @@
 
 namespace core = callout::core;
 using callout::fuzz::as_text;
+using callout::fuzz::to_hex;
 
 namespace {
 
@@ -25,17 +26,6 @@ constexpr std::string_view kStd =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kUrl =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-// Lower-case hex of bytes, written independently of the code under test.
-std::string to_hex(std::string_view bytes) {
-    constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-        out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
-        out.push_back(kDigits[static_cast<unsigned char>(c) & 0xF]);
-    }
-    return out;
-}
 
 // The input as text to decode: accepted text is canonical, so it re-encodes to itself.
 void check_decoders(std::string_view text) {

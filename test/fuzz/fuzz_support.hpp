@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <string>
 #include <string_view>
 
 // Aborts with the failed property and where it is; unlike assert() it is never compiled out.
@@ -21,6 +22,17 @@
     } while (false)
 
 namespace callout::fuzz {
+
+// Hex of bytes in either case, written independently of the code under test (core's hex).
+inline std::string to_hex(std::string_view bytes, bool upper = false) {
+    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    std::string out;
+    for (const char c : bytes) {
+        out.push_back(digits[static_cast<unsigned char>(c) >> 4]);
+        out.push_back(digits[static_cast<unsigned char>(c) & 0xF]);
+    }
+    return out;
+}
 
 // The fuzzer's bytes as text (any bytes, NUL included).
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {

@@ -15,19 +15,9 @@
 namespace core = callout::core;
 using callout::fuzz::as_text;
 using callout::fuzz::Fields;
+using callout::fuzz::to_hex;
 
 namespace {
-
-// Hex of bytes in the requested case, written independently of the code under test.
-std::string to_hex(std::string_view bytes, bool upper) {
-    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-        out.push_back(digits[static_cast<unsigned char>(c) >> 4]);
-        out.push_back(digits[static_cast<unsigned char>(c) & 0xF]);
-    }
-    return out;
-}
 
 // The ways a sender may write mac: hex in either case or padded base64, each bare, after
 // "sha256=", with the optional whitespace around it, or both; which of the four decorations

@@ -15,10 +15,12 @@
 
 #include "core/base64.hpp"
 #include "core/crypto.hpp"
+#include "fuzz_support.hpp"
 
 namespace core = callout::core;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using callout::fuzz::to_hex;
 
 namespace {
 
@@ -69,17 +71,6 @@ std::vector<std::string> segments_of(const std::string& token) {
 // A segment decoded, or empty when it is not base64url.
 std::string decoded(const std::string& segment) {
     return core::base64url_decode(segment).value_or(std::string());
-}
-
-// Lower-case hex of bytes.
-std::string to_hex(std::string_view bytes) {
-    constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-        out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
-        out.push_back(kDigits[static_cast<unsigned char>(c) & 0xF]);
-    }
-    return out;
 }
 
 // One vector's seed for every target.
