@@ -16,8 +16,8 @@ DATA        = $(wildcard $(EXTENSION)--*.sql)
 # pg_regress suites (sql/, expected/) and isolation specs (test/isolation/).
 REGRESS        = boundary verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
 REGRESS_OPTS   = --load-extension=pgcrypto --load-extension=$(EXTENSION)
-ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome
-ISOLATION_OPTS = --inputdir=test/isolation --load-extension=$(EXTENSION)
+ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome notify_changes
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgcrypto --load-extension=$(EXTENSION)
 
 # Our code: C++17, warnings are errors. PostgreSQL's headers are system headers (-isystem), so
 # their warnings and the `register` keyword do not fail our build; -I. for "src/..." includes.
