@@ -1,17 +1,21 @@
 # callout — PGXS build (make, make install, make installcheck) plus the project's own targets.
-# The version lives only in callout.control; everything else reads it from there.
+# The version lives only in callout.control; scripts/version reads it for everything else.
 
 EXTENSION   = callout
-EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+EXTVERSION := $(shell scripts/version)
 
 MODULE_big  = callout
 CORE_SRCS  := $(sort $(wildcard src/core/*.cpp))
 BRIDGE_SRCS := $(sort $(wildcard src/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(BRIDGE_SRCS:.cpp=.o)
 
-# The current version's install script, every upgrade script, and the older install scripts
-# (so an older version can be installed and updated, as the upgrade suite does).
-DATA        = $(wildcard $(EXTENSION)--*.sql)
+# The current version's install script is made from the topic files of src/sql, joined in the
+# order of their numbers. src/sql/versions holds what earlier versions need: the oldest install
+# script and every upgrade script (an older version installs through them, as the upgrade suite
+# does).
+SCHEMA_SRCS := $(sort $(wildcard src/sql/*.sql))
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(wildcard src/sql/versions/$(EXTENSION)--*.sql)
 
 # pg_regress suites (sql/, expected/) and isolation specs (test/isolation/).
 REGRESS        = boundary verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
@@ -35,6 +39,9 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 -include $(OBJS:.o=.d)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SCHEMA_SRCS) $(EXTENSION).control
+	cat $(SCHEMA_SRCS) >$@
 $(OBJS:.o=.bc): %.bc: %.o
 
 # Debian's server is built with LLVM: the bitcode of our C++ needs the same language level.

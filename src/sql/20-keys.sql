@@ -1,0 +1,66 @@
+-- Signing keys and phone routes (administration: no tenant, gateway or webhook role reads these).
+
+CREATE TABLE callout.signing_key (
+    api_key text PRIMARY KEY CHECK (api_key <> ''),
+    api_secret text NOT NULL CHECK (api_secret <> ''),
+    user_id text CHECK (user_id <> ''),
+    allow_plain_hmac boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    revoked_at timestamptz);
+COMMENT ON TABLE callout.signing_key IS 'LiveKit API keys deliveries are verified with; several may be live at once (rotation)';
+COMMENT ON COLUMN callout.signing_key.user_id IS 'the tenant a bound key may create or touch calls of; NULL for any';
+COMMENT ON COLUMN callout.signing_key.allow_plain_hmac IS 'whether plain HMAC-SHA256 signatures (no time, replay-protected only by event ids) are accepted with this secret';
+
+CREATE TABLE callout.phone_route (
+    trunk_phone_number text PRIMARY KEY CHECK (trunk_phone_number <> ''),
+    user_id text NOT NULL CHECK (user_id <> ''),
+    agent_config_id text);
+COMMENT ON TABLE callout.phone_route IS 'inbound calls to these dialed numbers are created for the tenant automatically';
+
+SELECT pg_catalog.pg_extension_config_dump('callout.signing_key', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.phone_route', '');
+
+CREATE FUNCTION callout.add_signing_key(api_key text, api_secret text, user_id text DEFAULT NULL,
+                                        allow_plain_hmac boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- checked here, so that no constraint error ever prints the row (and the secret in it)
+    IF api_key IS NULL OR api_key = '' OR api_secret IS NULL OR api_secret = '' THEN
+        RAISE EXCEPTION 'api_key and api_secret must not be empty' USING ERRCODE = '22023';
+    ELSIF user_id = '' THEN
+        RAISE EXCEPTION 'user_id must not be empty (NULL binds the key to no tenant)'
+            USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO callout.signing_key AS k (api_key, api_secret, user_id, allow_plain_hmac)
+    VALUES (api_key, api_secret, user_id, coalesce(allow_plain_hmac, false))
+    ON CONFLICT ON CONSTRAINT signing_key_pkey DO UPDATE SET api_secret = excluded.api_secret,
+        user_id = excluded.user_id, allow_plain_hmac = excluded.allow_plain_hmac,
+        created_at = pg_catalog.now(), revoked_at = NULL;
+END
+$$;
+COMMENT ON FUNCTION callout.add_signing_key(text, text, text, boolean) IS 'add (or replace) a LiveKit API key pair deliveries are verified with; bound to a tenant when user_id is given';
+
+CREATE FUNCTION callout.revoke_signing_key(api_key text) RETURNS boolean
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH revoked AS (
+        UPDATE callout.signing_key AS k SET revoked_at = pg_catalog.now()
+        WHERE k.api_key OPERATOR(pg_catalog.=) revoke_signing_key.api_key AND k.revoked_at IS NULL
+        RETURNING 1)
+    SELECT EXISTS (SELECT FROM revoked)
+$$;
+COMMENT ON FUNCTION callout.revoke_signing_key(text) IS 'stop accepting deliveries signed with this key; true when a live key was revoked';
+
+CREATE FUNCTION callout.add_phone_route(trunk_phone_number text, user_id text,
+                                        agent_config_id text DEFAULT NULL)
+RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO callout.phone_route AS r (trunk_phone_number, user_id, agent_config_id)
+    VALUES (trunk_phone_number, user_id, agent_config_id)
+    ON CONFLICT (trunk_phone_number) DO UPDATE SET user_id = excluded.user_id,
+        agent_config_id = excluded.agent_config_id
+$$;
+COMMENT ON FUNCTION callout.add_phone_route(text, text, text) IS 'inbound calls dialed to trunk_phone_number are created automatically for user_id';

@@ -1,0 +1,182 @@
+-- The calls: one row per call (tenant data, under row-level security), and what creates and
+-- changes it.
+
+CREATE TABLE callout.call_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id text NOT NULL CHECK (user_id <> ''),
+    agent_config_id text,
+    room_name text NOT NULL CHECK (room_name <> ''),
+    room_sid text,
+    direction text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+    phone_number text,
+    registered_phone_number text,
+    campaign_id text,
+    status callout.call_status NOT NULL DEFAULT 'registered',
+    outcome callout.call_outcome,
+    duration_seconds integer CHECK (duration_seconds >= 0),
+    disconnect_reason text,
+    sip_call_status text,
+    recording_url text,
+    metadata jsonb,
+    started_at timestamptz,
+    answered_at timestamptz,
+    ended_at timestamptz,
+    origin text NOT NULL DEFAULT 'registered' CHECK (origin IN ('registered', 'phone_route', 'tenant_key')),
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
+COMMENT ON COLUMN callout.call_log.phone_number IS 'the registered number, else the SIP participant''s, else the E.164 number in the room name';
+COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given to register_call, if any';
+COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended a completed call joined (LiveKit reports no separate answer instant); NULL otherwise';
+COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
+
+-- At most one open call per tenant and room name; a room sid belongs to one call.
+CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
+    WHERE status IN ('registered', 'in_progress');
+CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
+    WHERE status IN ('registered', 'in_progress');
+CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
+
+CREATE INDEX call_log_started ON callout.call_log (started_at);
+CREATE INDEX call_log_outcome ON callout.call_log (outcome, started_at);
+CREATE INDEX call_log_campaign ON callout.call_log (campaign_id, started_at);
+CREATE INDEX call_log_agent_config ON callout.call_log (agent_config_id, started_at);
+CREATE INDEX call_log_phone_number ON callout.call_log (phone_number, started_at);
+
+SELECT pg_catalog.pg_extension_config_dump('callout.call_log', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');
+
+CREATE FUNCTION callout._lock_room(room_name text) RETURNS void
+LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
+
+-- Recomputes a call's webhook-owned columns from the set of its events (DESIGN.md §4), in C++
+-- (src/core/call_row.cpp): each field takes its value from the event that ranks first for it,
+-- so the row is a function of the set, never of the arrival order. When the outcome is recorded
+-- or changes, NOTIFY callout_outcome carries the call id (sent at commit; callout.notify turns
+-- it off). The thresholds are the session's callout.min_connected_seconds and
+-- min_completed_seconds.
+CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
+LANGUAGE c STRICT SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_recompute_call';
+
+-- Attaches the room's unmatched events that arrived within callout.unmatched_window to a call
+-- just created for it: those signed with the tenant's keys, and, unless a tenant's key made the
+-- call, those signed with unbound keys. True when any were attached.
+
+COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
+COMMENT ON FUNCTION callout._recompute_call(bigint) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
+
+CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
+                                     phone_number text, campaign_id text, agent_config_id text,
+                                     metadata jsonb, origin text, window_seconds integer,
+                                     OUT call_id bigint, OUT attached boolean)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
+                                  campaign_id, agent_config_id, metadata, origin)
+    VALUES (user_id, room_name, direction,
+            coalesce(phone_number, callout.extract_phone_number(room_name)), phone_number,
+            coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
+            origin)
+    RETURNING id INTO call_id;
+    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds,
+                                          origin <> 'tenant_key');
+END
+$$;
+
+COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
+
+-- ---- what applications call
+
+CREATE FUNCTION callout.register_call(user_id text, room_name text, direction text,
+                                      phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
+                                      agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS $$
+DECLARE
+    acting_for text := callout.current_user_id();
+    open_call record;
+    created record;
+    settings callout.ingest_settings := callout._ingest_settings();
+BEGIN
+    IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
+        RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
+    END IF;
+    IF direction IS NULL OR direction NOT IN ('inbound', 'outbound') THEN
+        RAISE EXCEPTION 'direction must be inbound or outbound'
+            USING ERRCODE = '22023', DETAIL = pg_catalog.format('direction is %L.', direction);
+    END IF;
+    -- the values the call row indexes, within what a btree entry holds (as deliveries' are)
+    IF pg_catalog.octet_length(room_name) > 1024
+       OR GREATEST(pg_catalog.octet_length(user_id), pg_catalog.octet_length(phone_number),
+                    pg_catalog.octet_length(campaign_id),
+                    pg_catalog.octet_length(agent_config_id)) > 256 THEN
+        RAISE EXCEPTION 'a value of the call is too long to store'
+            USING ERRCODE = '22023',
+                  DETAIL = 'room_name holds at most 1024 bytes; user_id, phone_number, campaign_id and agent_config_id at most 256.';
+    END IF;
+    -- calls are created by gateways (application servers) and admins only: a tenant that could
+    -- register room names could claim another tenant's calls (and their waiting events) by name.
+    -- A gateway registers for the tenant it acts for; only a superuser for anyone.
+    IF NOT callout._session_is_gateway() THEN
+        RAISE EXCEPTION 'only gateway and admin sessions may register calls' USING ERRCODE = '42501';
+    ELSIF acting_for IS DISTINCT FROM user_id
+          AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user) THEN
+        RAISE EXCEPTION 'permission denied to register a call for another tenant'
+            USING ERRCODE = '42501',
+                  HINT = 'A gateway says which tenant it acts for with callout.user_id or its JWT sub.';
+    END IF;
+    PERFORM callout._lock_room(room_name);
+    SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
+    WHERE c.room_name = register_call.room_name AND c.status IN ('registered', 'in_progress')
+    ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
+    IF open_call.user_id = register_call.user_id THEN
+        RAISE EXCEPTION 'room % already has an open call of this tenant', room_name
+            USING ERRCODE = '23505', DETAIL = pg_catalog.format('Call %s is open.', open_call.id),
+                  HINT = 'A room has one open call per tenant; an inbound call may have been created from its phone route.';
+    ELSIF open_call.id IS NOT NULL THEN
+        RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
+            USING ERRCODE = '23505';
+    END IF;
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered',
+                                    settings.unmatched_window_seconds);
+    IF created.attached THEN
+        PERFORM callout._recompute_call(created.call_id);
+    END IF;
+    RETURN created.call_id;
+END
+$$;
+COMMENT ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) IS 'create the call row for a room (at most one open call per tenant and room); waiting events of the room are applied';
+
+CREATE FUNCTION callout.update_call_log(call_id bigint, changes jsonb) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad_key text;
+BEGIN
+    IF changes IS NULL OR pg_catalog.jsonb_typeof(changes) <> 'object' THEN
+        RAISE EXCEPTION 'changes must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    SELECT k INTO bad_key FROM pg_catalog.jsonb_object_keys(changes) AS k
+    WHERE k NOT IN ('agent_config_id', 'campaign_id', 'metadata') LIMIT 1;
+    IF bad_key IS NOT NULL THEN
+        RAISE EXCEPTION 'column "%" of a call cannot be changed by its tenant', bad_key
+            USING ERRCODE = '42501',
+                  HINT = 'Only agent_config_id, campaign_id and metadata are application-owned.';
+    END IF;
+    UPDATE callout.call_log AS c SET
+        agent_config_id = CASE WHEN changes ? 'agent_config_id'
+                               THEN changes ->> 'agent_config_id' ELSE c.agent_config_id END,
+        campaign_id = CASE WHEN changes ? 'campaign_id'
+                           THEN changes ->> 'campaign_id' ELSE c.campaign_id END,
+        metadata = CASE WHEN changes ? 'metadata'
+                        THEN NULLIF(changes -> 'metadata', 'null'::jsonb) ELSE c.metadata END,
+        updated_at = pg_catalog.now()
+    WHERE c.id = call_id AND c.user_id = callout.current_user_id();
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION callout.update_call_log(bigint, jsonb) IS 'change agent_config_id, campaign_id or metadata of one''s own call; false when the call is not one''s own';

@@ -1,0 +1,175 @@
+-- Who is who (DESIGN.md §7): trusted gateways, roles mapped to tenants, and row-level security.
+
+CREATE TABLE callout.gateway_role (role_name name PRIMARY KEY);
+COMMENT ON TABLE callout.gateway_role IS 'sessions whose login role is a member of one of these may say which tenant they act for';
+
+CREATE TABLE callout.tenant_role (role_name name PRIMARY KEY, user_id text CHECK (user_id <> ''));
+COMMENT ON TABLE callout.tenant_role IS 'roles that are one tenant (user_id), or read-only auditors of all tenants (NULL)';
+
+SELECT pg_catalog.pg_extension_config_dump('callout.gateway_role', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.tenant_role', '');
+
+CREATE FUNCTION callout._invoking_role() RETURNS oid
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_invoking_role';
+
+COMMENT ON FUNCTION callout._invoking_role() IS 'internal: the role the session acts as outside SECURITY DEFINER functions';
+
+-- Whether this session's login role is a superuser or a member of a trusted gateway role.
+-- (PL/pgSQL so its plan is cached: row-level security calls these once per statement.)
+CREATE FUNCTION callout._session_is_gateway() RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
+        OR EXISTS (SELECT FROM callout.gateway_role AS g
+                   JOIN pg_catalog.pg_roles AS r ON r.rolname = g.role_name
+                   WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
+END
+$$;
+
+-- The mapping of the invoking role (after SET ROLE): its own if it has one, else the one
+-- mapping it inherits. Several different inherited mappings are ambiguous, so they map to
+-- nothing (mapped is false): a role never becomes an auditor or a tenant by sort order.
+CREATE FUNCTION callout._mapped_tenant(OUT mapped boolean, OUT user_id text)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    invoking oid := callout._invoking_role();
+BEGIN
+    SELECT true, t.user_id INTO mapped, user_id FROM callout.tenant_role AS t
+    JOIN pg_catalog.pg_roles AS r ON r.rolname = t.role_name
+    WHERE r.oid = invoking;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    SELECT pg_catalog.count(DISTINCT coalesce(t.user_id, '')) = 1, pg_catalog.min(t.user_id)
+    INTO mapped, user_id
+    FROM callout.tenant_role AS t
+    JOIN pg_catalog.pg_roles AS r ON r.rolname = t.role_name
+    WHERE pg_catalog.pg_has_role(invoking, r.oid, 'MEMBER');
+    IF NOT mapped THEN
+        user_id := NULL;
+    END IF;
+END
+$$;
+
+-- A trusted gateway's tenant: PostgREST's per-request JWT `sub` first, else callout.user_id.
+CREATE FUNCTION callout.current_user_id() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF callout._session_is_gateway() THEN
+        -- claims that are not JSON say nothing (rather than failing every statement)
+        RETURN coalesce(
+            NULLIF(callout._parse_json_body(
+                       coalesce(pg_catalog.current_setting('request.jwt.claims', true), '')) ->> 'sub', ''),
+            NULLIF(pg_catalog.current_setting('callout.user_id', true), ''));
+    END IF;
+    RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
+END
+$$;
+COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub or callout.user_id, else the tenant the role is mapped to; NULL for none';
+
+-- A role mapped to NULL reads every tenant's rows (and writes none).
+CREATE FUNCTION callout.is_auditor() RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF callout._session_is_gateway() THEN
+        RETURN false;
+    END IF;
+    RETURN (SELECT m.mapped AND m.user_id IS NULL FROM callout._mapped_tenant() AS m);
+END
+$$;
+COMMENT ON FUNCTION callout.is_auditor() IS 'whether this session is a read-only auditor of all tenants';
+
+-- Refuses roles that must never be mapped or trusted: PUBLIC (GRANT ... TO "public" means
+-- everyone), the predefined pg_* roles, and names that are no role.
+CREATE FUNCTION callout._check_role(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF role IS NULL OR pg_catalog.lower(role) = 'public' OR role LIKE 'pg\_%' THEN
+        RAISE EXCEPTION 'role % cannot be trusted or mapped', pg_catalog.quote_ident(role)
+            USING ERRCODE = '22023';
+    ELSIF NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = role) THEN
+        RAISE EXCEPTION 'role % does not exist', pg_catalog.quote_ident(role) USING ERRCODE = '42704';
+    END IF;
+END
+$$;
+
+-- Grants what reading calls needs beyond the tables: the calls view and call_stats.
+CREATE FUNCTION callout._grant_reading(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) TO %I',
+                              role);
+END
+$$;
+
+-- Registers a role whose members (by login) are trusted to say which tenant they act for, and
+-- grants it what an application server needs.
+CREATE FUNCTION callout.trust_gateway_role(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(role);
+    INSERT INTO callout.gateway_role (role_name) VALUES (role) ON CONFLICT DO NOTHING;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.register_call(text, text, text, text, text, text, jsonb), '
+        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text) TO %I', role);
+    PERFORM callout._grant_reading(role);
+END
+$$;
+COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged in as members of role to set callout.user_id or request.jwt.claims';
+
+-- Maps a role to one tenant (or, with NULL, makes it a read-only auditor) and grants it what a
+-- tenant needs: reading its calls and events, changing its calls' application-owned columns.
+-- Tenants never create calls: gateways register them.
+CREATE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(role);
+    IF map_tenant_role.user_id = '' THEN
+        RAISE EXCEPTION 'user_id must not be empty (NULL makes an auditor)' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO callout.tenant_role AS t (role_name, user_id) VALUES (role, map_tenant_role.user_id)
+    ON CONFLICT (role_name) DO UPDATE SET user_id = excluded.user_id;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.get_call_outcome(bigint, text) TO %I', role);
+    PERFORM callout._grant_reading(role);
+    IF map_tenant_role.user_id IS NOT NULL THEN
+        EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout.map_tenant_role(name, text) IS 'make role one tenant (user_id), or a read-only auditor of all tenants (NULL)';
+
+COMMENT ON FUNCTION callout._session_is_gateway() IS 'internal: whether the login role is a superuser or a member of a trusted gateway role';
+COMMENT ON FUNCTION callout._mapped_tenant() IS 'internal: the tenant mapping of the invoking role (its own, else one unambiguous inherited one)';
+COMMENT ON FUNCTION callout._check_role(name) IS 'internal: refuses PUBLIC, pg_* and unknown roles for trust and mappings';
+COMMENT ON FUNCTION callout._grant_reading(name) IS 'internal: grants the calls view and call_stats';
+
+-- ---- row-level security
+
+ALTER TABLE callout.call_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.call_log FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.livekit_call_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.livekit_call_event FORCE ROW LEVEL SECURITY;
+
+CREATE POLICY call_log_read ON callout.call_log FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+CREATE POLICY call_log_update ON callout.call_log FOR UPDATE
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()))
+    WITH CHECK (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY livekit_call_event_read ON callout.livekit_call_event FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));

@@ -1,0 +1,59 @@
+-- ---- PostgREST (POST /rpc/livekit_webhook)
+
+-- LiveKit's delivery as PostgREST presents it: the raw body as the single unnamed text argument,
+-- the Authorization header from request.headers. The answer sets response.status: 200 for an
+-- accepted delivery (processed, duplicate, unmatched, ignored: LiveKit must not retry), 401 for
+-- a signature that does not verify, 413 for a body over callout.max_body_bytes, 400 for a body
+-- that is no LiveKit event.
+CREATE FUNCTION callout.livekit_webhook(text) RETURNS callout.webhook_result
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    headers jsonb := callout._parse_json_body(coalesce(pg_catalog.current_setting('request.headers', true), ''));
+    answer callout.webhook_result;
+BEGIN
+    answer := callout._ingest($1, NULL, headers ->> 'authorization');
+    PERFORM pg_catalog.set_config('response.status',
+        CASE WHEN answer.status <> 'rejected' THEN '200'
+             WHEN answer.reason = 'body_too_large' THEN '413'
+             WHEN answer.reason IN ('body_not_json', 'missing_event_id', 'missing_room_name') THEN '400'
+             ELSE '401' END, true);
+    RETURN answer;
+END
+$$;
+COMMENT ON FUNCTION callout.livekit_webhook(text) IS 'PostgREST''s POST /rpc/livekit_webhook: the raw body, the Authorization header from request.headers; sets response.status';
+
+-- Sets a PostgREST deployment up in one step: the webhook role (PostgREST's anonymous role for
+-- LiveKit's deliveries) may call livekit_webhook and nothing else; the reader role (the JWT's
+-- role) reads calls under row-level security; the authenticator is trusted as a gateway, so the
+-- JWT's `sub` names the tenant.
+CREATE FUNCTION callout.grant_api_roles(webhook_role name, reader_role name,
+                                        authenticator_role name DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(webhook_role);
+    PERFORM callout._check_role(reader_role);
+    IF EXISTS (SELECT FROM pg_catalog.pg_roles AS r
+               WHERE r.rolname IN (webhook_role, reader_role) AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RAISE EXCEPTION 'the webhook and reader roles must not be superusers or bypass row-level security'
+            USING ERRCODE = '22023';
+    END IF;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I, %I', webhook_role, reader_role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.livekit_webhook(text) TO %I', webhook_role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I',
+                              reader_role);
+    PERFORM callout._grant_reading(reader_role);
+    EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I',
+                              reader_role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.get_call_outcome(bigint, text), callout.update_call_log(bigint, jsonb) TO %I',
+        reader_role);
+    IF authenticator_role IS NOT NULL THEN
+        PERFORM callout._check_role(authenticator_role);
+        INSERT INTO callout.gateway_role (role_name) VALUES (authenticator_role) ON CONFLICT DO NOTHING;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgREST: webhook_role delivers through livekit_webhook only, reader_role reads under row-level security, authenticator_role is trusted as a gateway';

@@ -1,0 +1,161 @@
+-- ---- operations (owner only)
+
+-- now() - older_than, for the sweeps below; older_than must be a non-negative interval.
+CREATE FUNCTION callout._cutoff(older_than interval) RETURNS timestamptz
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF older_than IS NULL OR older_than < interval '0' THEN
+        RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
+    END IF;
+    RETURN pg_catalog.now() - older_than;
+END
+$$;
+COMMENT ON FUNCTION callout._cutoff(interval) IS 'internal: now() - older_than, refusing a NULL or negative interval';
+
+-- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
+-- no later than older_than ago and whose end never arrived is marked expired, which frees its
+-- room name. An end that arrives afterwards still ends it. Choose older_than longer than your
+-- longest call: nothing arrives between a phone leg's join and its leave. Returns how many.
+CREATE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    expired integer;
+BEGIN
+    UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
+    WHERE c.status IN ('registered', 'in_progress')
+      AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
+                                  WHERE e.call_log_id = c.id)) < callout._cutoff(older_than);
+    GET DIAGNOSTICS expired = ROW_COUNT;
+    RETURN expired;
+END
+$$;
+COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls with no activity for older_than as expired; returns how many';
+
+-- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
+-- under the current settings, after the thresholds changed. Returns how many outcomes changed.
+CREATE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    call record;
+    changed integer := 0;
+BEGIN
+    FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
+                WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
+                ORDER BY c.id FOR UPDATE LOOP
+        IF callout._recompute_call(call.id) IS DISTINCT FROM call.outcome THEN
+            changed := changed + 1;
+        END IF;
+    END LOOP;
+    RETURN changed;
+END
+$$;
+COMMENT ON FUNCTION callout.reclassify_calls(timestamptz) IS 'recompute ended calls from their events under the current thresholds; returns how many outcomes changed';
+
+-- Drops the raw payloads of events received before now() - older_than, keeping their ids (so
+-- duplicates are still recognised), their normalized facts and the calls. Returns how many.
+CREATE FUNCTION callout.purge_event_payloads(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    UPDATE callout.livekit_call_event AS e SET payload = NULL
+    WHERE e.payload IS NOT NULL AND e.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_event_payloads(interval) IS 'drop the payloads of events older than older_than, keeping ids and facts; returns how many';
+
+-- Deletes the delivery counts of minutes before now() - older_than.
+CREATE FUNCTION callout.purge_delivery_counts(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    DELETE FROM callout.delivery_count AS d WHERE d.minute < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts of minutes older than older_than; returns how many rows';
+
+-- Deletes unmatched events received before now() - older_than: they never found a call.
+CREATE FUNCTION callout.purge_unmatched(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    DELETE FROM callout.livekit_call_event AS e
+    WHERE e.call_log_id IS NULL AND e.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched events older than older_than; returns how many';
+
+-- What arrived per minute or hour in [since, until): every delivery (received), the events
+-- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
+-- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
+-- and its arrival. For the owner and admins: it spans tenants.
+CREATE FUNCTION callout.metrics(since timestamptz, until timestamptz, per text DEFAULT 'minute')
+RETURNS TABLE (bucket timestamptz, received bigint, stored bigint, processed bigint,
+               unmatched bigint, duplicates bigint, conflicting_duplicates bigint, ignored bigint,
+               rejected bigint, rejected_by_reason jsonb, average_lag_seconds numeric,
+               max_lag_seconds numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF since IS NULL OR until IS NULL THEN
+        RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
+    ELSIF per IS NULL OR per NOT IN ('minute', 'hour') THEN
+        RAISE EXCEPTION 'per must be minute or hour' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    WITH events AS (
+        SELECT pg_catalog.date_trunc(per, e.received_at) AS bucket,
+               pg_catalog.count(*) AS stored,
+               pg_catalog.count(*) FILTER (WHERE e.call_log_id IS NOT NULL) AS matched,
+               pg_catalog.round(pg_catalog.avg(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS average_lag,
+               pg_catalog.round(pg_catalog.max(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS max_lag
+        FROM callout.livekit_call_event AS e
+        WHERE e.received_at >= since AND e.received_at < until
+        GROUP BY 1
+    ), counted AS (
+        SELECT pg_catalog.date_trunc(per, d.minute) AS bucket,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'duplicate' AND d.reason = 'already processed') AS duplicates,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'duplicate' AND d.reason = 'conflicting_duplicate') AS conflicting,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'ignored') AS ignored,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'rejected') AS rejected,
+               pg_catalog.sum(d.deliveries) AS deliveries
+        FROM callout.delivery_count AS d
+        WHERE d.minute >= pg_catalog.date_trunc('minute', since) AND d.minute < until
+        GROUP BY 1
+    ), reasons AS (
+        SELECT r.bucket, pg_catalog.jsonb_object_agg(r.reason, r.deliveries) AS by_reason
+        FROM (SELECT pg_catalog.date_trunc(per, d.minute) AS bucket, d.reason, pg_catalog.sum(d.deliveries) AS deliveries
+              FROM callout.delivery_count AS d
+              WHERE d.status = 'rejected' AND d.minute >= pg_catalog.date_trunc('minute', since) AND d.minute < until
+              GROUP BY 1, 2) AS r
+        GROUP BY r.bucket
+    )
+    SELECT b.bucket,
+           (coalesce(e.stored, 0) + coalesce(c.deliveries, 0))::bigint,
+           coalesce(e.stored, 0)::bigint, coalesce(e.matched, 0)::bigint,
+           (coalesce(e.stored, 0) - coalesce(e.matched, 0))::bigint,
+           coalesce(c.duplicates, 0)::bigint, coalesce(c.conflicting, 0)::bigint,
+           coalesce(c.ignored, 0)::bigint, coalesce(c.rejected, 0)::bigint,
+           coalesce(r.by_reason, '{}'::jsonb), e.average_lag, e.max_lag
+    FROM (SELECT events.bucket FROM events UNION SELECT counted.bucket FROM counted) AS b
+    LEFT JOIN events AS e ON e.bucket = b.bucket
+    LEFT JOIN counted AS c ON c.bucket = b.bucket
+    LEFT JOIN reasons AS r ON r.bucket = b.bucket
+    ORDER BY b.bucket;
+END
+$$;
+COMMENT ON FUNCTION callout.metrics(timestamptz, timestamptz, text) IS 'what arrived per minute or hour: received, stored (processed, unmatched), duplicates, conflicting duplicates, ignored, rejected by reason, and lag; for admins (it spans tenants)';
