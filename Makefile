@@ -23,15 +23,18 @@ REGRESS_OPTS   = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome notify_changes
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgcrypto --load-extension=$(EXTENSION)
 
-# Our code: C++17, warnings are errors. PostgreSQL's headers are system headers (-isystem), so
-# their warnings and the `register` keyword do not fail our build; -I. for "src/..." includes.
+# Our code: the language level and warnings of src/cxxflags (the one place they are written: CMake,
+# the fuzz targets and the sanitizer canary read it too), warnings are errors. PostgreSQL's headers
+# are system headers (-isystem), so their warnings and the `register` keyword do not fail our
+# build; -Isrc for "core/..." and "pg/..." includes.
 # PG_CXXFLAGS_EXTRA and SHLIB_LINK_EXTRA carry a build variant's flags (scripts/stage).
 # -MMD -MP: each object also writes the headers it read (src/*/*.d), so a changed header rebuilds
 # every object that includes it, and its bitcode with it (PGXS tracks dependencies only for a
 # server built with --enable-depend, which Debian's is not).
 PG_CONFIG  ?= pg_config
 PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -MMD -MP $(PG_CXXFLAGS_EXTRA)
+CALLOUT_CXXFLAGS := $(shell cat src/cxxflags)
+PG_CXXFLAGS = $(CALLOUT_CXXFLAGS) -MMD -MP $(PG_CXXFLAGS_EXTRA)
 SHLIB_LINK  = -lcrypto -lstdc++ $(SHLIB_LINK_EXTRA)
 EXTRA_CLEAN = build results regression.diffs regression.out output_iso $(OBJS:.o=.d)
 
@@ -40,12 +43,16 @@ include $(PGXS)
 
 -include $(OBJS:.o=.d)
 
+# The library knows the version it was built as (src/pg/module.cpp).
+src/pg/module.o src/pg/module.bc: override CPPFLAGS += -DCALLOUT_VERSION='"$(EXTVERSION)"'
+src/pg/module.o src/pg/module.bc: $(EXTENSION).control
+
 $(EXTENSION)--$(EXTVERSION).sql: $(SCHEMA_SRCS) $(EXTENSION).control
 	cat $(SCHEMA_SRCS) >$@
 $(OBJS:.o=.bc): %.bc: %.o
 
 # Debian's server is built with LLVM: the bitcode of our C++ needs the same language level.
-override BITCODE_CXXFLAGS += -std=c++17
+override BITCODE_CXXFLAGS += $(filter -std=%,$(CALLOUT_CXXFLAGS))
 
 # The header firewall: the core compiles without PostgreSQL's include paths, so a core file that
 # includes a PostgreSQL header does not build.

@@ -269,8 +269,9 @@ SELECT length(encode(hmac(:'hbody', :'hsecret', 'sha256'), 'base64')) AS length,
        callout.verify_hmac_signature(:'hbody', rtrim(encode(hmac(:'hbody', :'hsecret', 'sha256'), 'base64'), '='), :'hsecret') AS base64_unpadded,
        callout.verify_hmac_signature(:'hbody', livekit_test.base64url(hmac(:'hbody', :'hsecret', 'sha256')), :'hsecret') AS base64url;
 
--- surrounding spaces and tabs of a header value are ignored
-SELECT callout.verify_hmac_signature(:'hbody', E' \t' || livekit_test.plain_hmac_hex(:'hbody', :'hsecret') || ' ', :'hsecret') AS padded;
+-- surrounding whitespace of a header value is ignored (spaces, tabs, line ends)
+SELECT callout.verify_hmac_signature(:'hbody', E' \t' || livekit_test.plain_hmac_hex(:'hbody', :'hsecret') || ' ', :'hsecret') AS padded,
+       callout.verify_hmac_signature(:'hbody', livekit_test.plain_hmac_hex(:'hbody', :'hsecret') || E'\r\n', :'hsecret') AS line_end;
 
 -- garbage
 SELECT s.name, callout.verify_hmac_signature(:'hbody', s.signature, :'hsecret') AS valid

@@ -1,5 +1,7 @@
 #include "call_row.hpp"
 
+#include "room_name.hpp"
+
 namespace callout::core {
 
 namespace {
@@ -118,6 +120,16 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
     if (row.outcome == Outcome::completed && sip_end != nullptr)
         row.answered_at = sip_end->joined_at;
     return row;
+}
+
+// What the application registered wins: it dialed that number. LiveKit's SIP service reports the
+// leg's number, which beats one parsed out of a room name.
+std::optional<std::string_view> call_phone_number(std::optional<std::string_view> registered,
+                                                  std::string_view leg_number,
+                                                  std::string_view room_name) {
+    if (registered) return registered;
+    if (!leg_number.empty()) return leg_number;
+    return unless_empty(phone_number_from_room(room_name));
 }
 
 }  // namespace callout::core

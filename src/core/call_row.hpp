@@ -57,4 +57,11 @@ struct CallRowFacts {
 CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
                                   double min_connected_seconds, double min_completed_seconds);
 
+// The call's phone number (DESIGN.md §4): the number it was registered with when it has one,
+// else the phone leg's (CallRowFacts::sip_phone_number), else the E.164 number in the room name;
+// nullopt when none is known.
+std::optional<std::string_view> call_phone_number(std::optional<std::string_view> registered,
+                                                  std::string_view leg_number,
+                                                  std::string_view room_name);
+
 }  // namespace callout::core

@@ -177,58 +177,24 @@ std::optional<TokenSegments> split_token(std::string_view token) {
 
 }  // namespace
 
-// One string per verdict, spelled as the enumerator, because SQL reports it as the reason code.
-const char* verdict_name(TokenVerdict verdict) {
-    switch (verdict) {
-        case TokenVerdict::ok:
-            return "ok";
-        case TokenVerdict::empty_authorization:
-            return "empty_authorization";
-        case TokenVerdict::malformed_jwt:
-            return "malformed_jwt";
-        case TokenVerdict::alg_not_allowed:
-            return "alg_not_allowed";
-        case TokenVerdict::missing_iss:
-            return "missing_iss";
-        case TokenVerdict::unknown_api_key:
-            return "unknown_api_key";
-        case TokenVerdict::bad_signature:
-            return "bad_signature";
-        case TokenVerdict::missing_exp:
-            return "missing_exp";
-        case TokenVerdict::expired:
-            return "expired";
-        case TokenVerdict::not_yet_valid:
-            return "not_yet_valid";
-        case TokenVerdict::missing_sha256:
-            return "missing_sha256";
-        case TokenVerdict::sha256_mismatch:
-            return "sha256_mismatch";
-    }
-    return "unknown";
-}
-
 std::optional<std::string> token_issuer(std::string_view authorization) {
-    if (authorization.size() > max_authorization_bytes) return std::nullopt;
-    const std::optional<TokenSegments> segments = split_token(authorization);
-    if (!segments) return std::nullopt;
-    Member iss;
-    const WantedMember wanted[] = {{"iss", &iss}};
-    if (!read_object(segments->claims, wanted, 1) || iss.kind != Member::Kind::string)
-        return std::nullopt;
-    return std::move(iss.text);
+    const ReadToken token = read_livekit_token(authorization);
+    std::optional<std::string_view> issuer = token.claimed_issuer();
+    if (!issuer) return std::nullopt;
+    return std::string(*issuer);
 }
 
-// Reads what verification needs, in the order its verdicts on an unreadable token come: empty,
-// too long, not three segments, header, claims, signature encoding.
+// Reads what verification needs: empty, too long, not three segments, header or claims not JSON
+// objects, signature encoding, each unreadable (the claims are read even when the header is not,
+// so a rejection is recorded under the key it claims).
 ReadToken read_livekit_token(std::string_view authorization) {
     ReadToken token;
     // A header that is empty or only whitespace says nothing at all.
     if (trim_ascii_space(authorization).empty()) {
-        token.unreadable = TokenVerdict::empty_authorization;
+        token.unreadable = Reason::empty_authorization;
         return token;
     }
-    token.unreadable = TokenVerdict::malformed_jwt;
+    token.unreadable = Reason::malformed_jwt;
     if (authorization.size() > max_authorization_bytes) return token;
     // Exactly three segments. A "Bearer " prefix puts a space in the first segment, which
     // base64url rejects, so it is malformed as LiveKit sends a bare token.
@@ -239,18 +205,18 @@ ReadToken read_livekit_token(std::string_view authorization) {
                                    {"exp", &token.exp},
                                    {"nbf", &token.nbf},
                                    {"sha256", &token.claimed_hash}};
-    if (!read_object(segments->header, header, 1)) return token;
-    if (!read_object(segments->claims, claims, 4)) return token;
+    token.claims_read = read_object(segments->claims, claims, 4);
+    if (!read_object(segments->header, header, 1) || !token.claims_read) return token;
     // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC.
     std::optional<std::string> signature = base64url_decode(segments->signature);
     if (!signature) return token;
     token.signature = std::move(*signature);
     token.signing_input = segments->signing_input;
-    token.unreadable = TokenVerdict::ok;
+    token.unreadable = Reason::ok;
     return token;
 }
 
-TokenVerdict verify_livekit_token(const TokenCheck& check) {
+Reason verify_livekit_token(const TokenCheck& check) {
     return verify_livekit_token(read_livekit_token(check.authorization), check);
 }
 
@@ -260,45 +226,44 @@ TokenVerdict verify_livekit_token(const TokenCheck& check) {
 //   signature (bad_signature), so a half-configured key can never accept a token;
 // - `exp` that is not a JSON number counts as missing; `nbf` that is present but not a
 //   number (null included) cannot show the token is already valid: not_yet_valid.
-TokenVerdict verify_livekit_token(const ReadToken& token, const TokenCheck& check) {
-    if (token.unreadable != TokenVerdict::ok) return token.unreadable;
+Reason verify_livekit_token(const ReadToken& token, const TokenCheck& check) {
+    if (token.unreadable != Reason::ok) return token.unreadable;
 
     if (token.alg.kind != Member::Kind::string || token.alg.text != "HS256")
-        return TokenVerdict::alg_not_allowed;
+        return Reason::alg_not_allowed;
 
-    if (token.iss.kind != Member::Kind::string) return TokenVerdict::missing_iss;
-    if (check.api_key.empty() || token.iss.text != check.api_key)
-        return TokenVerdict::unknown_api_key;
+    if (token.iss.kind != Member::Kind::string) return Reason::missing_iss;
+    if (check.api_key.empty() || token.iss.text != check.api_key) return Reason::unknown_api_key;
 
-    if (check.api_secret.empty()) return TokenVerdict::bad_signature;
+    if (check.api_secret.empty()) return Reason::bad_signature;
     // The signing input is the first two segments exactly as received, dot included.
     const std::string expected = hmac_sha256(check.api_secret, token.signing_input);
-    if (!constant_time_equal(expected, token.signature)) return TokenVerdict::bad_signature;
+    if (!constant_time_equal(expected, token.signature)) return Reason::bad_signature;
 
     const Member& exp = token.exp;
-    if (!exp.is_number()) return TokenVerdict::missing_exp;
+    if (!exp.is_number()) return Reason::missing_exp;
     // Expired when now - leeway >= exp, as LiveKit's SDK decides it.
     if (compare_to_claim(minus_leeway(check.now_unix, check.leeway_seconds), exp) >= 0) {
-        return TokenVerdict::expired;
+        return Reason::expired;
     }
 
     const Member& nbf = token.nbf;
     if (nbf.kind != Member::Kind::absent) {
-        if (!nbf.is_number()) return TokenVerdict::not_yet_valid;
+        if (!nbf.is_number()) return Reason::not_yet_valid;
         // Not yet valid when nbf > now + leeway.
         if (compare_to_claim(plus_leeway(check.now_unix, check.leeway_seconds), nbf) < 0) {
-            return TokenVerdict::not_yet_valid;
+            return Reason::not_yet_valid;
         }
     }
 
-    if (token.claimed_hash.kind != Member::Kind::string) return TokenVerdict::missing_sha256;
-    if (!check.body) return TokenVerdict::sha256_mismatch;
+    if (token.claimed_hash.kind != Member::Kind::string) return Reason::missing_sha256;
+    if (!check.body) return Reason::sha256_mismatch;
     const std::string digest = check.body_sha256 ? std::string() : sha256(*check.body);
     if (!constant_time_equal(base64_encode(check.body_sha256 ? *check.body_sha256 : digest),
                              token.claimed_hash.text)) {
-        return TokenVerdict::sha256_mismatch;
+        return Reason::sha256_mismatch;
     }
-    return TokenVerdict::ok;
+    return Reason::ok;
 }
 
 }  // namespace callout::core

@@ -9,29 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "limits.hpp"
+#include "reason.hpp"
+
 namespace callout::core {
-
-// One vocabulary of verdicts, shared with ingestion (DESIGN.md §3); `ok` means accepted.
-enum class TokenVerdict {
-    ok,
-    empty_authorization,
-    malformed_jwt,
-    alg_not_allowed,
-    missing_iss,
-    unknown_api_key,
-    bad_signature,
-    missing_exp,
-    expired,
-    not_yet_valid,
-    missing_sha256,
-    sha256_mismatch,
-};
-
-// The reason code as SQL sees it ("ok", "malformed_jwt", ...): a static string.
-const char* verdict_name(TokenVerdict verdict);
-
-// Longest Authorization value looked at; anything longer is malformed (checked before hashing).
-inline constexpr std::size_t max_authorization_bytes = 8192;
 
 struct TokenCheck {
     std::optional<std::string_view> body;  // the raw request body as received; nullopt: none
@@ -64,15 +45,21 @@ struct TokenMember {
 struct ReadToken {
     // ok when the header is three segments of base64url with JSON object header and claims;
     // else empty_authorization or malformed_jwt, the verdict on the token
-    TokenVerdict unreadable = TokenVerdict::ok;
+    Reason unreadable = Reason::ok;
     std::string_view signing_input;  // the first two segments with their dot, as received
     std::string signature;           // the third segment, decoded
     TokenMember alg, iss, exp, nbf, claimed_hash;
+    bool claims_read = false;  // the claims segment is base64url of a JSON object
 
     // The `iss` claim when the token is readable and it is a string (the key to look up).
     std::optional<std::string_view> issuer() const {
-        if (unreadable != TokenVerdict::ok || iss.kind != TokenMember::Kind::string)
-            return std::nullopt;
+        if (unreadable != Reason::ok) return std::nullopt;
+        return claimed_issuer();
+    }
+    // The `iss` claim when the claims could be read and it is a string, whatever the rest of the
+    // token: the key a rejected delivery is recorded under.
+    std::optional<std::string_view> claimed_issuer() const {
+        if (!claims_read || iss.kind != TokenMember::Kind::string) return std::nullopt;
         return std::string_view(iss.text);
     }
 };
@@ -87,9 +74,9 @@ ReadToken read_livekit_token(std::string_view authorization);
 // An empty api_key matches no `iss` (unknown_api_key) and an empty api_secret verifies no
 // signature (bad_signature): a missing key pair never accepts a token. A missing body (nullopt)
 // matches no `sha256` (sha256_mismatch), not even an empty body's.
-TokenVerdict verify_livekit_token(const TokenCheck& check);
+Reason verify_livekit_token(const TokenCheck& check);
 // The same checks on a token read already (check.authorization is not read again).
-TokenVerdict verify_livekit_token(const ReadToken& token, const TokenCheck& check);
+Reason verify_livekit_token(const ReadToken& token, const TokenCheck& check);
 
 // The `iss` claim of a token, read without verifying anything and whatever its header: the key
 // a rejected delivery is recorded under (callout.rejected_delivery). nullopt when the token is

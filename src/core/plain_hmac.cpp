@@ -2,13 +2,14 @@
 //
 // Spelling rules, shared by looks_like_plain_hmac and verify_plain_hmac so that a value is
 // routed and verified the same way:
-// - leading and trailing ASCII spaces and horizontal tabs are ignored (HTTP's optional
-//   whitespace around a header value, often left in by hand-written senders);
+// - leading and trailing ASCII whitespace is ignored (the one rule of ascii.hpp: HTTP's optional
+//   whitespace around a header value, and a line end hand-written senders leave in);
 // - an optional prefix "sha256=" (lower case, as GitHub-style senders write it);
 // - then 64 hex digits in either case, or 44 characters of padded standard base64.
 // The length cap (max_plain_signature_bytes) applies to the value as received, untrimmed.
 #include "plain_hmac.hpp"
 
+#include "ascii.hpp"
 #include "base64.hpp"
 #include "crypto.hpp"
 
@@ -24,16 +25,9 @@ constexpr std::size_t kHexLength = 64;     // 32 bytes as hex
 constexpr std::size_t kBase64Length = 44;  // 32 bytes as padded base64
 constexpr std::size_t kMacLength = 32;
 
-// Strips the optional whitespace a header value may carry around it.
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
-
 // The part that encodes the MAC: whitespace trimmed, "sha256=" removed when present.
 std::string_view mac_text(std::string_view signature) {
-    std::string_view text = trim(signature);
+    std::string_view text = trim_ascii_space(signature);
     if (text.substr(0, kPrefix.size()) == kPrefix) text.remove_prefix(kPrefix.size());
     return text;
 }

@@ -6,14 +6,13 @@
 #include <cstddef>
 #include <string_view>
 
-namespace callout::core {
+#include "limits.hpp"
 
-// Longest signature value looked at; anything longer never verifies (checked before hashing).
-inline constexpr std::size_t max_plain_signature_bytes = 256;
+namespace callout::core {
 
 // True when the signature is written the plain-HMAC way: exactly 64 hex digits, `sha256=`
 // followed by hex or base64, or 44 characters of padded standard base64. Anything else is
-// treated as LiveKit's JWT scheme by ingestion. Surrounding ASCII spaces and tabs are ignored.
+// treated as LiveKit's JWT scheme by ingestion. Surrounding ASCII whitespace is ignored.
 bool looks_like_plain_hmac(std::string_view signature);
 
 // True when signature is the HMAC-SHA256 of body under secret. False for an empty signature

@@ -1,26 +1,33 @@
-// One delivery, from its limits and signature to the stored event and the call row (DESIGN.md
-// §3, §4, §6): process_livekit_webhook and _ingest. The hot path of every phone call, so it runs
-// three statements, each a plan kept per backend (spi_statement.hpp): the key; one that finds
-// the call, stores the event and reads the call's events; and the call row's UPDATE
-// (call_row_functions.cpp). The body is parsed once and the token checked in the core. Rarer
-// answers (duplicates, calls created for an inbound leg, the metrics) run their SQL functions.
+// One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
+// three statements, each a plan kept per backend (statement.hpp): the key; one that finds the
+// call (callout._matching_call), stores the event and reads the call's events; and the call
+// row's UPDATE (call_row.cpp). The body is parsed once and hashed once, and the token read once,
+// in the core. A delivery that stores nothing new is counted (and a rejection sampled) by two
+// statements of its own; a duplicate's answer is read by one.
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "core/call_row.hpp"
 #include "core/crypto.hpp"
 #include "core/events.hpp"
+#include "core/limits.hpp"
 #include "core/livekit_event.hpp"
 #include "core/livekit_token.hpp"
 #include "core/plain_hmac.hpp"
+#include "core/reason.hpp"
 #include "pg/boundary.hpp"
-#include "pg/ingest.hpp"
+#include "pg/call_row.hpp"
+#include "pg/delivery.hpp"
+#include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/livekit_event_json.hpp"
+#include "pg/room_lock.hpp"
 #include "pg/settings.hpp"
-#include "pg/spi_statement.hpp"
+#include "pg/statement.hpp"
 #include "pg/unix_time.hpp"
 
 extern "C" {
@@ -30,87 +37,169 @@ extern "C" {
 }
 
 namespace core = callout::core;
+using callout::core::Reason;
+using callout::core::Status;
 
 namespace callout::pg {
 namespace {
 
-Statement key_by_issuer = {
+#define KEY_COLUMNS(X)     \
+    X(api_key, TEXTOID)    \
+    X(api_secret, TEXTOID) \
+    X(user_id, TEXTOID)
+CALLOUT_FIELDS(KeyColumn, KEY_COLUMNS);
+#define ISSUER_PARAMETER(X) X(issuer, TEXTOID)
+CALLOUT_FIELDS(IssuerParameter, ISSUER_PARAMETER);
+
+Statement<IssuerParameter, KeyColumn> key_by_issuer = {
     "SELECT k.api_key, k.api_secret, k.user_id FROM callout.signing_key AS k "
-    "WHERE k.api_key = $1 AND k.revoked_at IS NULL",
-    1,
-    {TEXTOID},
+    "WHERE k.api_key = $issuer AND k.revoked_at IS NULL",
     nullptr};
 
-Statement plain_hmac_keys = {
+Statement<NoFields, KeyColumn> plain_hmac_keys = {
     "SELECT k.api_key, k.api_secret, k.user_id FROM callout.signing_key AS k "
     "WHERE k.allow_plain_hmac AND k.revoked_at IS NULL ORDER BY k.api_key",
-    0,
-    {},
     nullptr};
 
-// The event stored exactly once, with the call it belongs to (DESIGN.md §6): the one its room
-// sid is bound to, if a key of tenant $19 may touch it (a sid bound elsewhere matches nothing),
-// else the one open call of its room name whose sid is not bound. A NULL $19 is an unbound key,
-// which may not touch a call a tenant's key created. $1..$18 are the event's facts in
-// add_event_facts order ($15, the dispatch rule, is not stored). Answers nothing when the event
-// id is stored already; else the new event, then the call's other events, as read_call_events
-// reads them. Must run after lock_room, so its snapshot sees what the lock's previous holder
-// committed.
-Statement store_event = {
-    "WITH bound AS ("
-    " SELECT c.id, c.user_id, c.origin, c.outcome FROM callout.call_log AS c"
-    " WHERE c.room_sid = $5"
-    "), named AS ("
-    " SELECT c.id, c.user_id, c.outcome FROM callout.call_log AS c"
-    " WHERE c.room_name = $4 AND c.status IN ('registered', 'in_progress') AND c.room_sid IS NULL"
-    "   AND (c.user_id = $19 OR $19 IS NULL AND c.origin <> 'tenant_key')"
-    " LIMIT 2"
-    "), matched AS ("
-    " SELECT b.id, b.user_id, b.outcome FROM bound AS b"
-    " WHERE b.user_id = $19 OR $19 IS NULL AND b.origin <> 'tenant_key'"
-    " UNION ALL"
-    " SELECT n.id, n.user_id, n.outcome FROM named AS n"
-    " WHERE NOT EXISTS (SELECT FROM bound) AND (SELECT count(*) FROM named) = 1"
+#define STORE_EVENT_PARAMETERS(X)         \
+    X(event_type, TEXTOID)                \
+    X(event_id, TEXTOID)                  \
+    X(event_created_at, TIMESTAMPTZOID)   \
+    X(room_name, TEXTOID)                 \
+    X(room_sid, TEXTOID)                  \
+    X(room_creation_time, TIMESTAMPTZOID) \
+    X(participant_identity, TEXTOID)      \
+    X(participant_kind, TEXTOID)          \
+    X(is_sip, BOOLOID)                    \
+    X(joined_at, TIMESTAMPTZOID)          \
+    X(disconnect_reason, TEXTOID)         \
+    X(sip_call_status, TEXTOID)           \
+    X(sip_phone_number, TEXTOID)          \
+    X(sip_trunk_phone_number, TEXTOID)    \
+    X(call_duration_seconds, INT4OID)     \
+    X(recording_url, TEXTOID)             \
+    X(egress_status, TEXTOID)             \
+    X(key_user_id, TEXTOID)               \
+    X(api_key, TEXTOID)                   \
+    X(body_sha256, BYTEAOID)              \
+    X(payload, JSONBOID)
+CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
+
+// The event's columns of CallEventColumn, read from the rows of table alias t.
+#define EVENT_COLUMNS_OF(t)                                                                \
+    t ".event_type, " t ".event_id, " t ".event_created_at, " t ".room_sid, " t            \
+      ".room_creation_time, " t ".is_sip, " t ".participant_identity, " t ".joined_at, " t \
+      ".disconnect_reason, " t ".sip_call_status, " t ".sip_phone_number, " t              \
+      ".call_duration_seconds, " t ".recording_url"
+
+// The event stored exactly once, with the call it belongs to (callout._matching_call, for the
+// key's tenant: DESIGN.md §6). Answers nothing when the event id is stored already; else the new
+// event with its call's own columns, then the call's other events (CallEventColumn). Must run
+// after lock_room, so its snapshot sees what the lock's previous holder committed.
+Statement<StoreEventParameter, CallEventColumn> store_event = {
+    "WITH matched AS ("
+    " SELECT m.id, m.user_id, m.outcome, m.room_name, m.registered_phone_number"
+    " FROM callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
     "), stored AS ("
     " INSERT INTO callout.livekit_call_event ("
     "  event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"
     "  participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"
     "  sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds,"
     "  recording_url, egress_status, call_log_id, user_id, api_key, body_sha256, payload)"
-    " SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18,"
-    "  m.id, coalesce(m.user_id, $19), $20, $21, $22"
+    " SELECT $event_type, $event_id, $event_created_at, $room_name, $room_sid,"
+    "  $room_creation_time, $participant_identity, $participant_kind, $is_sip, $joined_at,"
+    "  $disconnect_reason, $sip_call_status, $sip_phone_number, $sip_trunk_phone_number,"
+    "  $call_duration_seconds, $recording_url, $egress_status,"
+    "  m.id, coalesce(m.user_id, $key_user_id), $api_key, $body_sha256, $payload"
     " FROM (SELECT) AS one LEFT JOIN matched AS m ON true"
     " ON CONFLICT (event_id) DO NOTHING"
-    " RETURNING call_log_id, " CALLOUT_CALL_ROW_COLUMNS
-    ") "
-    "SELECT s.*, (SELECT m.outcome FROM matched AS m) FROM stored AS s "
+    " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
+    "SELECT s.call_log_id, m.outcome AS previous_outcome, m.room_name AS call_room_name,"
+    " m.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
+    "FROM stored AS s LEFT JOIN matched AS m ON m.id = s.call_log_id "
     "UNION ALL "
-    "SELECT call_log_id, " CALLOUT_CALL_ROW_COLUMNS
-    ", NULL FROM callout.livekit_call_event"
-    " WHERE call_log_id = (SELECT s.call_log_id FROM stored AS s)",
-    22,
-    {TEXTOID, TEXTOID,        TIMESTAMPTZOID, TEXTOID, TEXTOID,  TIMESTAMPTZOID, TEXTOID, TEXTOID,
-     BOOLOID, TIMESTAMPTZOID, TEXTOID,        TEXTOID, TEXTOID,  TEXTOID,        TEXTOID, INT4OID,
-     TEXTOID, TEXTOID,        TEXTOID,        TEXTOID, BYTEAOID, JSONBOID},
+    "SELECT e.call_log_id, NULL, NULL, NULL, " EVENT_COLUMNS_OF("e") " "
+    "FROM callout.livekit_call_event AS e"
+    " WHERE e.call_log_id = (SELECT s.call_log_id FROM stored AS s)",
     nullptr};
 
-Statement duplicate_answer = {
-    "SELECT a.status, a.reason, a.event_id, a.call_id, a.outcome "
-    "FROM callout._duplicate_answer($1, $2, $3) AS a",
-    3,
-    {TEXTOID, BYTEAOID, TEXTOID},
+#define EVENT_ID_PARAMETER(X) X(event_id, TEXTOID)
+CALLOUT_FIELDS(EventIdParameter, EVENT_ID_PARAMETER);
+#define STORED_EVENT_COLUMNS(X) \
+    X(body_sha256, BYTEAOID)    \
+    X(call_id, INT8OID)         \
+    X(outcome, InvalidOid)      \
+    X(call_user_id, TEXTOID)
+CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
+
+// What a duplicate is answered from: the stored event's body hash and its call (by subqueries,
+// not a join: no plan may walk an index for its order).
+Statement<EventIdParameter, StoredEventColumn> stored_event = {
+    "SELECT e.body_sha256, e.call_log_id AS call_id,"
+    " (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome,"
+    " (SELECT c.user_id FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS call_user_id "
+    "FROM callout.livekit_call_event AS e WHERE e.event_id = $event_id",
     nullptr};
 
-Statement record_delivery = {"SELECT callout._record_answer($1, $2, $3, $4)",
-                             4,
-                             {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
-                             nullptr};
+#define INBOUND_CALL_PARAMETERS(X) \
+    X(room_sid, TEXTOID)           \
+    X(room_name, TEXTOID)          \
+    X(trunk_phone_number, TEXTOID) \
+    X(key_user_id, TEXTOID)
+CALLOUT_FIELDS(InboundCallParameter, INBOUND_CALL_PARAMETERS);
+#define CALL_ID_COLUMN(X) X(call_id, INT8OID)
+CALLOUT_FIELDS(CallIdColumn, CALL_ID_COLUMN);
 
-Statement create_inbound_call = {
-    "SELECT c.call_id FROM callout._create_inbound_call($1, $2, $3, $4) AS c",
-    4,
-    {TEXTOID, TEXTOID, TEXTOID, TEXTOID},
+Statement<InboundCallParameter, CallIdColumn> create_inbound_call = {
+    "SELECT c.call_id FROM callout._create_inbound_call($room_sid, $room_name,"
+    " $trunk_phone_number, $key_user_id) AS c",
     nullptr};
+
+#define COUNT_PARAMETERS(X) \
+    X(status, TEXTOID)      \
+    X(reason, TEXTOID)
+CALLOUT_FIELDS(CountParameter, COUNT_PARAMETERS);
+
+// One row per minute, answer and backend: sessions never wait on (or deadlock over) each
+// other's counters, whatever else their transactions hold.
+Statement<CountParameter, NoFields> count_delivery = {
+    "INSERT INTO callout.delivery_count AS d (minute, status, reason, backend, deliveries) "
+    "VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), $status, coalesce($reason, ''),"
+    " pg_catalog.pg_backend_pid(), 1) "
+    "ON CONFLICT (minute, status, reason, backend) DO UPDATE SET deliveries = d.deliveries + 1",
+    nullptr};
+
+#define SAMPLE_PARAMETERS(X) \
+    X(reason, TEXTOID)       \
+    X(api_key, TEXTOID)      \
+    X(body_bytes, INT4OID)   \
+    X(body_sha256, BYTEAOID)
+CALLOUT_FIELDS(SampleParameter, SAMPLE_PARAMETERS);
+
+// The latest 1000 rejections, a ring a flood of junk cannot grow: never the body.
+Statement<SampleParameter, NoFields> sample_rejection = {
+    "INSERT INTO callout.rejected_delivery AS r"
+    " (slot, rejected_at, reason, api_key, body_bytes, body_sha256) "
+    "VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), $reason,"
+    " $api_key, $body_bytes, $body_sha256) "
+    "ON CONFLICT (slot) DO UPDATE SET rejected_at = excluded.rejected_at,"
+    " reason = excluded.reason, api_key = excluded.api_key, body_bytes = excluded.body_bytes,"
+    " body_sha256 = excluded.body_sha256",
+    nullptr};
+
+#define EXTENSION_VERSION_COLUMN(X) X(extversion, TEXTOID)
+CALLOUT_FIELDS(ExtensionVersionColumn, EXTENSION_VERSION_COLUMN);
+
+Statement<NoFields, ExtensionVersionColumn> installed_version = {
+    "SELECT e.extversion FROM pg_catalog.pg_extension AS e WHERE e.extname = 'callout'", nullptr};
+
+#define WEBHOOK_RESULT_COLUMNS(X) \
+    X(status, TEXTOID)            \
+    X(reason, TEXTOID)            \
+    X(event_id, TEXTOID)          \
+    X(call_id, INT8OID)           \
+    X(outcome, InvalidOid)
+CALLOUT_FIELDS(WebhookResultColumn, WEBHOOK_RESULT_COLUMNS);
 
 // The key a delivery verified with: views into SPI memory; api_key empty when none did.
 struct SigningKey {
@@ -120,10 +209,24 @@ struct SigningKey {
 };
 CALLOUT_PLAIN_DATA(SigningKey);
 
-// What process_livekit_webhook answers (callout.webhook_result); reason empty for none.
+// One delivery as it goes: what was received, and what was worked out once and is used again
+// (the body's hash, the issuer the token claims).
+struct Delivery {
+    text* body;  // nullptr: none
+    Jsonb* payload;
+    std::string_view body_text;
+    std::string_view signature;
+    bool has_signature;
+    bytea* body_hash;      // nullptr until hashed
+    bool token_read;       // the token was read: claimed_issuer is what it claims
+    text* claimed_issuer;  // nullptr: none
+};
+CALLOUT_PLAIN_DATA(Delivery);
+
+// What a delivery is answered (callout.webhook_result).
 struct Answer {
-    const char* status;
-    std::string_view reason;
+    Status status;
+    Reason reason;
     std::string_view event_id;
     std::optional<std::int64_t> call_id;
     std::optional<Datum> outcome;  // a callout.call_outcome
@@ -131,44 +234,75 @@ struct Answer {
 CALLOUT_PLAIN_DATA(Answer);
 CALLOUT_PLAIN_DATA(core::LivekitEvent);
 CALLOUT_PLAIN_DATA(core::TokenCheck);
+CALLOUT_PLAIN_DATA(Values<StoreEventParameter>);
 
-Answer rejected(std::string_view reason, std::string_view event_id = {}) {
-    return {"rejected", reason, event_id, std::nullopt, std::nullopt};
+// Whether this database's callout is the version the library was built as (checked until it
+// is: an update cannot go back).
+bool schema_is_current = false;
+
+// An ERROR (55000) while the database's callout is older than the library: the delivery path
+// uses objects of the library's own version, which ALTER EXTENSION callout UPDATE creates.
+void check_schema_version() {
+    if (schema_is_current) return;
+    Rows<ExtensionVersionColumn> installed = run(installed_version);
+    std::string_view version =
+        installed.count > 0 ? installed.text(0, ExtensionVersionColumn::extversion) : "";
+    if (version != library_version)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("callout %.*s in this database is older than its library (%s)",
+                               int(version.size()), version.data(), library_version),
+                        errhint("Run ALTER EXTENSION callout UPDATE.")));
+    schema_is_current = true;
 }
 
-// The key of the first row of the last key query (the caller checked there is one).
-SigningKey key_from_result(std::uint64_t row) {
-    return {result_text(row, 1), result_text(row, 2), result_text(row, 3)};
+Answer rejected(Reason reason, std::string_view event_id = {}) {
+    return {Status::rejected, reason, event_id, std::nullopt, std::nullopt};
+}
+
+// A view as text in PostgreSQL memory.
+text* as_text(std::string_view value) {
+    return cstring_to_text_with_len(value.data(), int(value.size()));
+}
+
+// The key of a row of a key query.
+SigningKey key_from(const Rows<KeyColumn>& rows, std::uint64_t row) {
+    return {rows.text(row, KeyColumn::api_key), rows.text(row, KeyColumn::api_secret),
+            rows.text(row, KeyColumn::user_id)};
 }
 
 // The unrevoked key that allows plain HMAC signatures and verifies this one, in api_key order.
-std::optional<SigningKey> plain_hmac_key(std::string_view body, std::string_view signature) {
-    std::uint64_t keys = run(plain_hmac_keys, nullptr, nullptr);
-    for (std::uint64_t row = 0; row < keys; ++row) {
-        SigningKey key = key_from_result(row);
-        if (core::verify_plain_hmac(body, signature, key.api_secret)) return key;
+std::optional<SigningKey> plain_hmac_key(const Delivery& delivery) {
+    Rows<KeyColumn> keys = run(plain_hmac_keys);
+    for (std::uint64_t row = 0; row < keys.count; ++row) {
+        SigningKey key = key_from(keys, row);
+        if (core::verify_plain_hmac(delivery.body_text, delivery.signature, key.api_secret))
+            return key;
     }
     return std::nullopt;
 }
 
 // The verdict on a LiveKit token, with the key named by its issuer (no key: unknown_api_key).
-// The token is read once: its issuer chooses the key, and the same reading is verified with it.
-// It owns C++ strings, so the key query runs under pg_guard (DESIGN.md §2).
-core::TokenVerdict verify_token(std::string_view body, bytea* hash, std::string_view authorization,
-                                SigningKey& key) {
+// The token is read once: its issuer chooses the key, the same reading is verified with it, and
+// the issuer it claims is kept for the rejection log. The reading owns C++ strings, so every call
+// into PostgreSQL while it lives runs under pg_guard (DESIGN.md §2).
+Reason verify_token(Delivery& delivery, SigningKey& key) {
     core::TokenCheck check;
-    check.body = body;
-    check.body_sha256 = std::string_view(VARDATA(hash), VARSIZE(hash) - VARHDRSZ);
+    check.body = delivery.body_text;
+    check.body_sha256 = std::string_view(VARDATA(delivery.body_hash), 32);
     check.now_unix = unix_seconds(verification_instant());
     check.leeway_seconds = clock_leeway_seconds;
-    const core::ReadToken token = core::read_livekit_token(authorization);
-    if (std::optional<std::string_view> issuer = token.issuer()) {
-        pg_guard([&] {
-            RowBuilder<1> parameters;
-            parameters.add_text(*issuer);
-            if (run(key_by_issuer, parameters) > 0) key = key_from_result(0);
-        });
-    }
+    const core::ReadToken token = core::read_livekit_token(delivery.signature);
+    delivery.token_read = true;
+    pg_guard([&] {
+        if (std::optional<std::string_view> claimed = token.claimed_issuer())
+            delivery.claimed_issuer = as_text(*claimed);
+        if (std::optional<std::string_view> issuer = token.issuer()) {
+            Values<IssuerParameter> parameters;
+            parameters.put_text(IssuerParameter::issuer, *issuer);
+            Rows<KeyColumn> found = run(key_by_issuer, parameters);
+            if (found.count > 0) key = key_from(found, 0);
+        }
+    });
     check.api_key = key.api_key;
     check.api_secret = key.api_secret;
     return core::verify_livekit_token(token, check);
@@ -185,22 +319,34 @@ bytea* body_sha256(std::string_view body) {
     return hash;
 }
 
-// The answer to a delivery whose event id is stored, from _duplicate_answer; nullopt when the
-// id is not stored.
-std::optional<Answer> stored_duplicate(text* event_id, bytea* hash, std::string_view key_user) {
-    RowBuilder<3> parameters;
-    parameters.add(PointerGetDatum(event_id), false);
-    parameters.add(PointerGetDatum(hash), false);
-    parameters.add_text(key_user);
-    run(duplicate_answer, parameters);
-    bool is_null;
-    result_value(0, 1, is_null);
-    if (is_null) return std::nullopt;
-    Answer answer = {"duplicate", result_text(0, 2), result_text(0, 3), std::nullopt, std::nullopt};
-    Datum call_id = result_value(0, 4, is_null);
-    if (!is_null) answer.call_id = DatumGetInt64(call_id);
-    Datum outcome = result_value(0, 5, is_null);
-    if (!is_null) answer.outcome = outcome;
+// Whether two hashes are the same bytes.
+bool same_hash(bytea* a, bytea* b) {
+    return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+           std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+// The answer to a delivery whose event id is stored: already processed for the same body,
+// conflicting_duplicate for another. The call and its outcome are told only to an unbound key or
+// one of the call's tenant.
+Answer duplicate_answer(const core::LivekitEvent& event, bytea* hash, const SigningKey& key) {
+    using C = StoredEventColumn;
+    Values<EventIdParameter> parameters;
+    parameters.put_text(EventIdParameter::event_id, event.event_id);
+    Rows<C> stored = run(stored_event, parameters);
+    if (stored.count == 0)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                        errmsg("event %s was neither stored nor found",
+                               text_to_cstring(as_text(event.event_id)))));
+    bytea* stored_hash = DatumGetByteaPP(*stored.optional(0, C::body_sha256));
+    Answer answer = {
+        Status::duplicate,
+        same_hash(stored_hash, hash) ? Reason::already_processed : Reason::conflicting_duplicate,
+        event.event_id, stored.int8(0, C::call_id), stored.optional(0, C::outcome)};
+    std::optional<std::string_view> call_user = stored.optional_text(0, C::call_user_id);
+    if (!key.user_id.empty() && call_user != key.user_id) {
+        answer.call_id = std::nullopt;
+        answer.outcome = std::nullopt;
+    }
     return answer;
 }
 
@@ -217,47 +363,47 @@ bool may_create_inbound_call(const core::LivekitEvent& event) {
 // key's tenant), which attached the leg's event; none when no call may be made.
 std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event,
                                                  std::string_view key_user) {
-    RowBuilder<4> parameters;
-    parameters.add_text(event.room_sid);
-    parameters.add_text(event.room_name);
-    parameters.add_text(event.sip_trunk_phone_number);
-    parameters.add_text(key_user);
-    run(create_inbound_call, parameters);
-    bool is_null;
-    Datum id = result_value(0, 1, is_null);
-    if (is_null) return std::nullopt;
-    return DatumGetInt64(id);
+    using P = InboundCallParameter;
+    Values<P> parameters;
+    parameters.put_text(P::room_sid, event.room_sid);
+    parameters.put_text(P::room_name, event.room_name);
+    parameters.put_text(P::trunk_phone_number, event.sip_trunk_phone_number);
+    parameters.put_text(P::key_user_id, key_user);
+    Rows<CallIdColumn> created = run(create_inbound_call, parameters);
+    return created.int8(0, CallIdColumn::call_id);
 }
 
-// Stores the event exactly once with the call it belongs to (store_event); how many rows the
-// statement answered: none when the event id was stored already.
-std::uint64_t store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
-                    Jsonb* payload) {
-    RowBuilder<event_fact_columns + 4> row;
-    add_event_facts(row, event);
-    row.add_text(key.user_id);
-    row.add_text(key.api_key);
-    row.add(PointerGetDatum(hash), false);
-    row.add(JsonbPGetDatum(redact_payload(payload)), false);
+// Stores the event exactly once with the call it belongs to (store_event): no rows when the
+// event id was stored already.
+Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
+                            Jsonb* payload) {
+    using P = StoreEventParameter;
+    Values<P> row;
+    row.put_text(P::event_type, event.event_name);
+    row.put_text(P::event_id, event.event_id);
+    row.put_unix_time(P::event_created_at, event.created_at);
+    row.put_text(P::room_name, event.room_name);
+    row.put_text(P::room_sid, event.room_sid);
+    row.put_unix_time(P::room_creation_time, event.room_creation_time);
+    row.put_text(P::participant_identity, event.participant_identity);
+    row.put_text(P::participant_kind, event.participant_kind);
+    row.put_bool(P::is_sip, core::is_sip_participant(event));
+    row.put_unix_time(P::joined_at, event.joined_at);
+    row.put_text(P::disconnect_reason, event.disconnect_reason);
+    row.put_text(P::sip_call_status, event.sip_call_status);
+    row.put_text(P::sip_phone_number, event.sip_phone_number);
+    row.put_text(P::sip_trunk_phone_number, event.sip_trunk_phone_number);
+    row.put_int4(P::call_duration_seconds, core::event_call_duration(event));
+    row.put_text(P::recording_url, event.recording_location);
+    row.put_text(P::egress_status, event.egress_status);
+    row.put_text(P::key_user_id, key.user_id);
+    row.put_text(P::api_key, key.api_key);
+    row.put(P::body_sha256, PointerGetDatum(hash));
+    row.put(P::payload, JsonbPGetDatum(redact_payload(payload)));
     return run(store_event, row);
 }
 
-// The payload's `id` as text, whatever its JSON type (as `->>` reads it); empty when absent.
-std::string_view id_as_text(Jsonb* payload) {
-    JsonField id = json_field(&payload->root, "id");
-    if (!id.present) return {};
-    if (id.is_string()) return id.text();
-    Jsonb* value = JsonbValueToJsonb(&id.value);
-    char* printed = JsonbToCString(nullptr, &value->root, int(VARSIZE(value)));
-    return printed;
-}
-
-// Longest event id, room sid and phone number, and room name, that ingestion stores: they are
-// indexed, and a btree entry has a size limit (about 2.7 kB); LiveKit's own are far shorter.
-constexpr std::size_t max_key_bytes = 256;
-constexpr std::size_t max_room_name_bytes = 1024;
-
-// An ERROR (22023) naming the field when an indexed value is longer than ingestion stores.
+// An ERROR (22023) naming the field when an indexed value is longer than callout stores.
 void check_indexed_length(std::string_view value, std::size_t limit, const char* field_name) {
     if (value.size() > limit)
         ereport(ERROR,
@@ -266,126 +412,143 @@ void check_indexed_length(std::string_view value, std::size_t limit, const char*
                  errdetail("It has %zu bytes; callout stores at most %zu.", value.size(), limit)));
 }
 
-// Whether a signature is blank: absent, or only spaces, tabs and line breaks.
-bool blank(std::string_view signature) {
-    return signature.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// The delivery itself (SPI is connected); payload is given when the caller holds jsonb.
-Answer apply_delivery(text* body_text, Jsonb* payload, text* signature_text) {
-    if (body_text == nullptr) return rejected("body_not_json");
-    std::string_view body(VARDATA_ANY(body_text), VARSIZE_ANY_EXHDR(body_text));
-    if (body.size() > std::size_t(max_body_bytes)) return rejected("body_too_large");
-    std::string_view signature;
-    if (signature_text != nullptr)
-        signature = {VARDATA_ANY(signature_text), VARSIZE_ANY_EXHDR(signature_text)};
-    if (blank(signature)) return rejected("empty_authorization");
-    if (signature.size() > core::max_authorization_bytes) return rejected("malformed_signature");
+// The delivery itself (SPI is connected).
+Answer apply_delivery(Delivery& delivery) {
+    if (delivery.body == nullptr) return rejected(Reason::body_not_json);
+    if (delivery.body_text.size() > std::size_t(max_body_bytes))
+        return rejected(Reason::body_too_large);
+    if (core::trim_ascii_space(delivery.signature).empty())
+        return rejected(Reason::empty_authorization);
+    if (delivery.signature.size() > core::max_authorization_bytes)
+        return rejected(Reason::malformed_signature);
 
     // hashed once: the token's sha256 claim is checked against it, and it is stored
-    bytea* hash = body_sha256(body);
+    delivery.body_hash = body_sha256(delivery.body_text);
     SigningKey key = {};
-    if (core::looks_like_plain_hmac(signature)) {
-        std::optional<SigningKey> verified = plain_hmac_key(body, signature);
-        if (!verified) return rejected("bad_signature");
+    if (core::looks_like_plain_hmac(delivery.signature)) {
+        std::optional<SigningKey> verified = plain_hmac_key(delivery);
+        if (!verified) return rejected(Reason::bad_signature);
         key = *verified;
-    } else if (payload != nullptr) {
-        return rejected("jwt_needs_raw_body");
+    } else if (delivery.payload != nullptr) {
+        return rejected(Reason::jwt_needs_raw_body);
     } else {
-        core::TokenVerdict verdict = verify_token(body, hash, signature, key);
-        if (verdict != core::TokenVerdict::ok) return rejected(core::verdict_name(verdict));
+        Reason verdict = verify_token(delivery, key);
+        if (verdict != Reason::ok) return rejected(verdict);
     }
 
-    if (payload == nullptr) payload = parse_json_body(body_text);
+    Jsonb* payload =
+        delivery.payload != nullptr ? delivery.payload : parse_json_body(delivery.body);
     // not JSON, or JSON that is not an event object
-    if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return rejected("body_not_json");
+    if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return rejected(Reason::body_not_json);
     core::LivekitEvent event;
     EventReading reading = read_livekit_event(&payload->root, event);
-    if (reading == EventReading::ignored) return {"ignored", {}, id_as_text(payload), {}, {}};
-    if (reading == EventReading::missing_event_id) return rejected("missing_event_id");
+    if (reading == EventReading::ignored)
+        return {Status::ignored, Reason::ok, json_field_text(&payload->root, "id").value_or(""),
+                std::nullopt, std::nullopt};
+    if (reading == EventReading::missing_event_id) return rejected(Reason::missing_event_id);
     if (reading == EventReading::missing_room_name)
-        return rejected("missing_room_name", event.event_id);
+        return rejected(Reason::missing_room_name, event.event_id);
 
-    check_indexed_length(event.event_id, max_key_bytes, "id");
-    check_indexed_length(event.room_name, max_room_name_bytes, "room.name");
-    check_indexed_length(event.room_sid, max_key_bytes, "room.sid");
-    check_indexed_length(event.sip_phone_number, max_key_bytes,
+    check_indexed_length(event.event_id, core::max_key_bytes, "id");
+    check_indexed_length(event.room_name, core::max_room_name_bytes, "room.name");
+    check_indexed_length(event.room_sid, core::max_key_bytes, "room.sid");
+    check_indexed_length(event.sip_phone_number, core::max_key_bytes,
                          "participant.attributes.sip.phoneNumber");
-    text* room_name = cstring_to_text_with_len(event.room_name.data(), int(event.room_name.size()));
-    lock_room(room_name);
+    lock_room(as_text(event.room_name));
 
-    std::uint64_t rows = store(event, key, hash, payload);
-    if (rows == 0) {
-        // the event id is stored: the delivery changes nothing
-        text* event_id =
-            cstring_to_text_with_len(event.event_id.data(), int(event.event_id.size()));
-        if (std::optional<Answer> duplicate = stored_duplicate(event_id, hash, key.user_id))
-            return *duplicate;
-        ereport(ERROR,
-                (errcode(ERRCODE_INTERNAL_ERROR),
-                 errmsg("event %s was neither stored nor found", text_to_cstring(event_id))));
-    }
-    bool no_call;
-    Datum call_id = result_value(0, 1, no_call);
-    if (!no_call) {
-        std::int64_t id = DatumGetInt64(call_id);
-        return {"processed", {}, event.event_id, id, write_call_row(id, read_call_events(rows))};
+    Rows<CallEventColumn> stored = store(event, key, delivery.body_hash, payload);
+    if (stored.count == 0) return duplicate_answer(event, delivery.body_hash, key);
+    if (std::optional<std::int64_t> call_id = stored.int8(0, CallEventColumn::call_log_id)) {
+        std::optional<Datum> outcome = write_call_row(*call_id, read_call_events(stored));
+        return {Status::processed, Reason::ok, event.event_id, call_id, outcome};
     }
     if (may_create_inbound_call(event)) {
-        std::optional<std::int64_t> created = created_inbound_call(event, key.user_id);
-        if (created) return {"processed", {}, event.event_id, created, recompute_call(*created)};
+        if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))
+            return {Status::processed, Reason::ok, event.event_id, created,
+                    recompute_call(*created)};
     }
-    return {"unmatched", {}, event.event_id, std::nullopt, std::nullopt};
+    return {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
 }
 
-// Counts a delivery that stored nothing new (and samples a rejection) with _record_answer.
-void record_answer(const Answer& answer, text* body, text* signature) {
-    RowBuilder<4> parameters;
-    parameters.add_text(answer.status);
-    parameters.add_text(answer.reason);
-    parameters.add(PointerGetDatum(body), body == nullptr);
-    parameters.add(PointerGetDatum(signature), signature == nullptr);
-    run(record_delivery, parameters);
+// The issuer a rejected delivery's token claims (read now if the delivery did not read it).
+text* claimed_issuer(Delivery& delivery) {
+    if (delivery.token_read || !delivery.has_signature ||
+        delivery.signature.size() > core::max_authorization_bytes)
+        return delivery.claimed_issuer;
+    text* issuer = nullptr;
+    {
+        // the reading owns C++ strings: the copy into PostgreSQL memory runs under pg_guard
+        const core::ReadToken token = core::read_livekit_token(delivery.signature);
+        if (std::optional<std::string_view> claimed = token.claimed_issuer())
+            pg_guard([&] { issuer = as_text(*claimed); });
+    }
+    return issuer;
 }
 
-// The delivery and its record, as the webhook_result this call returns.
-Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature) {
-    TupleDesc descriptor = result_descriptor(fcinfo);
+// Counts a delivery that stored nothing new, and samples a rejection: the issuer its token
+// claims, the body's size and hash (not for a body over callout.max_body_bytes, which is never
+// hashed).
+void record_answer(const Answer& answer, Delivery& delivery) {
+    Values<CountParameter> counted;
+    counted.put_text(CountParameter::status, core::status_name(answer.status));
+    counted.put_text(CountParameter::reason,
+                     answer.reason == Reason::ok ? "" : core::reason_name(answer.reason));
+    run(count_delivery, counted);
+    if (answer.status != Status::rejected) return;
+    using P = SampleParameter;
+    Values<P> sample;
+    sample.put_text(P::reason, core::reason_name(answer.reason));
+    if (text* issuer = claimed_issuer(delivery))
+        sample.put(P::api_key, PointerGetDatum(issuer));
+    else
+        sample.put_null(P::api_key);
+    if (delivery.body == nullptr) {
+        sample.put_null(P::body_bytes);
+        sample.put_null(P::body_sha256);
+    } else {
+        sample.put_int4(P::body_bytes, std::int64_t(delivery.body_text.size()));
+        if (answer.reason != Reason::body_too_large && delivery.body_hash == nullptr)
+            delivery.body_hash = body_sha256(delivery.body_text);
+        if (answer.reason == Reason::body_too_large)
+            sample.put_null(P::body_sha256);
+        else
+            sample.put(P::body_sha256, PointerGetDatum(delivery.body_hash));
+    }
+    run(sample_rejection, sample);
+}
+
+}  // namespace
+
+Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
+             int* http_status) {
+    Delivery delivery = {body, payload, {}, {}, signature != nullptr, nullptr, false, nullptr};
+    if (body != nullptr) delivery.body_text = {VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)};
+    if (signature != nullptr)
+        delivery.signature = {VARDATA_ANY(signature), VARSIZE_ANY_EXHDR(signature)};
     MemoryContext caller_context = CurrentMemoryContext;
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
-    Answer answer = apply_delivery(body, payload, signature);
-    std::string_view status = answer.status;
-    if (status != "processed" && status != "unmatched") record_answer(answer, body, signature);
+    check_schema_version();
+    Answer answer = apply_delivery(delivery);
+    if (answer.status != Status::processed && answer.status != Status::unmatched)
+        record_answer(answer, delivery);
+    if (http_status != nullptr) *http_status = core::http_status(answer.status, answer.reason);
     // the answer's values live in SPI's memory: the result is built in the caller's
     MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
-    RowBuilder<5> row;
-    row.add_text(answer.status);
-    row.add_text(answer.reason);
-    row.add_text(answer.event_id);
-    row.add(answer.call_id ? Int64GetDatum(*answer.call_id) : Datum(0), !answer.call_id);
-    row.add(answer.outcome.value_or(Datum(0)), !answer.outcome);
-    Datum result = row.tuple(descriptor);
+    using C = WebhookResultColumn;
+    Values<C> row;
+    row.put_text(C::status, core::status_name(answer.status));
+    row.put_text(C::reason, answer.reason == Reason::ok ? "" : core::reason_name(answer.reason));
+    row.put_text(C::event_id, answer.event_id);
+    row.put_int8(C::call_id, answer.call_id);
+    if (answer.outcome)
+        row.put(C::outcome, *answer.outcome);
+    else
+        row.put_null(C::outcome);
+    Datum result = result_row(fcinfo, row);
     MemoryContextSwitchTo(spi_context);
     SPI_finish();
     return result;
 }
 
-}  // namespace
 }  // namespace callout::pg
-
-// _ingest(body text, payload jsonb, signature text) RETURNS callout.webhook_result: one delivery
-// and its record in the metrics. `payload` is given when the caller holds jsonb.
-CALLOUT_SQL_FUNCTION(callout_ingest) {
-    return callout::pg::ingest(fcinfo, PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0),
-                               PG_ARGISNULL(1) ? nullptr : PG_GETARG_JSONB_P(1),
-                               PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2));
-}
-
-// process_livekit_webhook(body text, signature text) RETURNS callout.webhook_result: verify one
-// LiveKit delivery (raw body and Authorization header), store its event exactly once and update
-// its call.
-CALLOUT_SQL_FUNCTION(callout_process_livekit_webhook) {
-    return callout::pg::ingest(fcinfo, PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), nullptr,
-                               PG_ARGISNULL(1) ? nullptr : PG_GETARG_TEXT_PP(1));
-}

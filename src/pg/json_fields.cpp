@@ -69,4 +69,13 @@ std::string_view json_string_or_number(JsonbContainer* object, const char* key,
     return {digits, std::strlen(digits)};
 }
 
+std::optional<std::string_view> json_field_text(JsonbContainer* object, const char* key) {
+    JsonField field = json_field(object, key);
+    if (!field.present) return std::nullopt;
+    if (field.is_string()) return field.text();
+    Jsonb* value = JsonbValueToJsonb(&field.value);
+    char* printed = JsonbToCString(nullptr, &value->root, int(VARSIZE(value)));
+    return std::string_view(printed, std::strlen(printed));
+}
+
 }  // namespace callout::pg

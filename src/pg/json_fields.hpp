@@ -3,6 +3,7 @@
 // memory, so these helpers may raise PostgreSQL errors without stranding a C++ object.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 extern "C" {
@@ -42,6 +43,10 @@ std::string_view json_string_or_number(JsonbContainer* object, const char* key,
 
 // The object stored under `key`; nullptr when absent. Any other JSON type is an ERROR (22023).
 JsonbContainer* json_object(JsonbContainer* object, const char* key, const char* field_name);
+
+// The field `key` as `->>` reads it: a string's text, any other JSON value printed; nullopt when
+// absent or JSON null.
+std::optional<std::string_view> json_field_text(JsonbContainer* object, const char* key);
 
 // A short name for a JsonbValue's type, for error details ("an object", "a number", ...).
 const char* json_type_name(const JsonbValue& value);

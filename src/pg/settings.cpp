@@ -6,9 +6,11 @@
 
 #include "core/timestamps.hpp"
 #include "pg/settings.hpp"
+#include "pg/unix_time.hpp"
 
 extern "C" {
 #include "postgres.h"
+#include "access/xact.h"
 #include "utils/guc.h"
 }
 
@@ -104,6 +106,15 @@ void define_settings() {
                                "Ignored unless the session's login role is a trusted gateway.",
                                &acting_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("callout");
+}
+
+TimestampTz verification_instant() {
+    if (!verify_at_pinned) return GetCurrentTransactionStartTimestamp();
+    std::optional<TimestampTz> pinned = timestamptz_from_unix(verify_at_unix_ms / 1000);
+    if (!pinned)
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("callout.verify_at is out of range for timestamptz")));
+    return *pinned;
 }
 
 }  // namespace callout::pg

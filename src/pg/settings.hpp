@@ -3,6 +3,11 @@
 
 #include <cstdint>
 
+extern "C" {
+#include "postgres.h"
+#include "datatype/timestamp.h"
+}
+
 namespace callout::pg {
 
 // callout.clock_leeway: seconds of clock skew allowed on a token's exp and nbf.
@@ -23,7 +28,14 @@ extern bool notify_outcomes;
 // callout.user_id: the tenant a trusted gateway session acts for (ignored for anyone else).
 extern char* acting_user_id;
 
+// The version this library was built as (callout.control's default_version).
+extern const char* const library_version;
+
 // Registers every callout.* setting; called once from _PG_init.
 void define_settings();
+
+// The instant tokens are verified at: callout.verify_at when it pins the clock, else the
+// transaction's start.
+TimestampTz verification_instant();
 
 }  // namespace callout::pg

@@ -60,7 +60,7 @@ CALLOUT_SQL_FUNCTION(callout_verify_livekit_signature) {
     check.api_secret = text_arg(fcinfo, 3).value_or("");
     check.now_unix = unix_seconds_arg(fcinfo, 4);
     check.leeway_seconds = leeway_arg(fcinfo, 5);
-    PG_RETURN_TEXT_P(cstring_to_text(core::verdict_name(core::verify_livekit_token(check))));
+    PG_RETURN_TEXT_P(cstring_to_text(core::reason_name(core::verify_livekit_token(check))));
 }
 
 // verify_hmac_signature(body, signature, secret) RETURNS boolean: the plain HMAC-SHA256

@@ -42,8 +42,10 @@ CREATE TYPE callout.ingest_settings AS (
     min_connected_seconds double precision,
     min_completed_seconds double precision,
     unmatched_window_seconds integer,
-    notify boolean);
+    notify boolean,
+    max_key_bytes integer,
+    max_room_name_bytes integer);
 
 COMMENT ON TYPE callout.call_outcome_info IS 'what get_call_outcome answers for one call';
-COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with';
+COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with, and the longest values it stores';
 COMMENT ON TYPE callout.webhook_result IS 'what process_livekit_webhook answers: status, reason, event_id, call_id, outcome';

@@ -30,11 +30,18 @@ COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given 
 COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended a completed call joined (LiveKit reports no separate answer instant); NULL otherwise';
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
 
+-- Whether a call is open: registered, or its phone leg in progress (the one place that says so;
+-- a one-expression SQL function, which the planner inlines, so indexes and queries agree).
+CREATE FUNCTION callout._is_open(status callout.call_status) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT $1 OPERATOR(pg_catalog.=) ANY ('{registered,in_progress}'::callout.call_status[]) $$;
+COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether a call of this status is open (registered or in progress)';
+
 -- At most one open call per tenant and room name; a room sid belongs to one call.
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
-    WHERE status IN ('registered', 'in_progress');
+    WHERE callout._is_open(status);
 CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
-    WHERE status IN ('registered', 'in_progress');
+    WHERE callout._is_open(status);
 CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
 CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
 
@@ -47,6 +54,49 @@ CREATE INDEX call_log_phone_number ON callout.call_log (phone_number, started_at
 SELECT pg_catalog.pg_extension_config_dump('callout.call_log', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');
 
+-- ---- matching events to calls (DESIGN.md §6)
+
+-- Whether a delivery signed with a key of tenant key_user_id (NULL: an unbound key) may touch a
+-- call of call_user_id: a tenant's key its own tenant's calls; an unbound key any call but one a
+-- tenant's key created.
+CREATE FUNCTION callout._key_may_touch(key_user_id text, call_user_id text, call_origin text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT $2 OPERATOR(pg_catalog.=) $1
+        OR $1 IS NULL AND $3 OPERATOR(pg_catalog.<>) 'tenant_key'
+$$;
+COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: whether a key of this tenant (NULL: unbound) may touch a call of that tenant and origin';
+
+-- The call an event of this room belongs to, for a key of tenant key_user_id: the call its room
+-- sid is bound to, if the key may touch it (a sid bound to a call the key may not touch matches
+-- nothing); else the one open call of the room name whose sid is not bound, if the key may touch
+-- it. The one rule every path uses: a delivery storing its event, a registration or an inbound
+-- call attaching the events that waited. One SQL query, which the planner inlines where it is
+-- called (no SET clause, no SECURITY DEFINER, every operator qualified).
+CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_id text)
+RETURNS SETOF callout.call_log
+LANGUAGE sql STABLE
+AS $$
+    WITH bound AS (
+        SELECT c.* FROM callout.call_log AS c WHERE c.room_sid OPERATOR(pg_catalog.=) $1
+    ), named AS (
+        SELECT c.* FROM callout.call_log AS c
+        WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
+          AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
+        LIMIT 2
+    )
+    SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin)
+    UNION ALL
+    SELECT n.* FROM named AS n
+    WHERE NOT EXISTS (SELECT 1 FROM bound) AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1
+$$;
+COMMENT ON FUNCTION callout._matching_call(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
+
+-- The lock registration and delivery both take on a room name, so neither can miss the other.
+-- Only under READ COMMITTED does the statement after the lock see what the lock's previous
+-- holder committed; a snapshot taken earlier (REPEATABLE READ, SERIALIZABLE) could not, so
+-- those are refused rather than letting an event and its call miss each other.
 CREATE FUNCTION callout._lock_room(room_name text) RETURNS void
 LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 
@@ -59,13 +109,11 @@ LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
 LANGUAGE c STRICT SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
--- Attaches the room's unmatched events that arrived within callout.unmatched_window to a call
--- just created for it: those signed with the tenant's keys, and, unless a tenant's key made the
--- call, those signed with unbound keys. True when any were attached.
-
 COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
 COMMENT ON FUNCTION callout._recompute_call(bigint) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
 
+-- Creates a call row (no checks: callers check who may) and attaches the room's waiting events;
+-- the caller recomputes the row.
 CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
                                      metadata jsonb, origin text, window_seconds integer,
@@ -80,8 +128,7 @@ BEGIN
             coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
             origin)
     RETURNING id INTO call_id;
-    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds,
-                                          origin <> 'tenant_key');
+    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds);
 END
 $$;
 
@@ -109,13 +156,14 @@ BEGIN
             USING ERRCODE = '22023', DETAIL = pg_catalog.format('direction is %L.', direction);
     END IF;
     -- the values the call row indexes, within what a btree entry holds (as deliveries' are)
-    IF pg_catalog.octet_length(room_name) > 1024
+    IF pg_catalog.octet_length(room_name) > settings.max_room_name_bytes
        OR GREATEST(pg_catalog.octet_length(user_id), pg_catalog.octet_length(phone_number),
                     pg_catalog.octet_length(campaign_id),
-                    pg_catalog.octet_length(agent_config_id)) > 256 THEN
+                    pg_catalog.octet_length(agent_config_id)) > settings.max_key_bytes THEN
         RAISE EXCEPTION 'a value of the call is too long to store'
             USING ERRCODE = '22023',
-                  DETAIL = 'room_name holds at most 1024 bytes; user_id, phone_number, campaign_id and agent_config_id at most 256.';
+                  DETAIL = pg_catalog.format('room_name holds at most %s bytes; user_id, phone_number, campaign_id and agent_config_id at most %s.',
+                                             settings.max_room_name_bytes, settings.max_key_bytes);
     END IF;
     -- calls are created by gateways (application servers) and admins only: a tenant that could
     -- register room names could claim another tenant's calls (and their waiting events) by name.
@@ -130,7 +178,7 @@ BEGIN
     END IF;
     PERFORM callout._lock_room(room_name);
     SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
-    WHERE c.room_name = register_call.room_name AND c.status IN ('registered', 'in_progress')
+    WHERE c.room_name = register_call.room_name AND callout._is_open(c.status)
     ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
     IF open_call.user_id = register_call.user_id THEN
         RAISE EXCEPTION 'room % already has an open call of this tenant', room_name

@@ -37,8 +37,11 @@ CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_na
 SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', '');
 
+-- Attaches to a call just created for its room (of tenant user_id) the room's unmatched events
+-- that arrived within callout.unmatched_window and match it as they would if delivered now
+-- (callout._matching_call, with the key's tenant each was stored under). True when any were.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
-                                          window_seconds integer, include_unbound boolean)
+                                          window_seconds integer)
 RETURNS boolean
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -46,14 +49,9 @@ BEGIN
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id, user_id = _attach_unmatched.user_id
     WHERE e.call_log_id IS NULL AND e.room_name = _attach_unmatched.room_name
       AND e.received_at >= pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds)
-      AND (e.user_id = _attach_unmatched.user_id OR include_unbound AND e.user_id IS NULL)
-      AND (e.room_sid IS NULL OR NOT EXISTS (
-          SELECT FROM callout.call_log AS c WHERE c.room_sid = e.room_sid AND c.id <> call_id));
+      AND EXISTS (SELECT 1 FROM callout._matching_call(e.room_sid, e.room_name, e.user_id) AS m
+                  WHERE m.id = call_id);
     RETURN FOUND;
 END
 $$;
-
--- Creates a call row (no checks: callers check who may) and attaches the room's waiting events;
--- the caller recomputes the row.
-
-COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean) IS 'internal: attaches a room''s waiting events to its new call';
+COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its new call';

@@ -8,40 +8,9 @@ LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_parse_j
 CREATE FUNCTION callout._ingest_settings() RETURNS callout.ingest_settings
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_ingest_settings';
 
-COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss of a token, to choose the key it must verify with';
+COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._parse_json_body(text) IS 'internal: the body as jsonb, or NULL when it is not JSON (\u0000 stored as U+FFFD)';
-COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with, read at once';
-
--- The answer to a delivery whose event id is already stored, or NULL when it is not: 'already
--- processed' for the same body, 'conflicting_duplicate' for another. The call and its outcome
--- are told only to an unbound key or one of the call's tenant. Planned without sequential scans,
--- as the delivery path's statements are.
-CREATE FUNCTION callout._duplicate_answer(event_id text, body_hash bytea, key_user_id text)
-RETURNS callout.webhook_result
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
-AS $$
-DECLARE
-    stored record;
-BEGIN
-    -- the call by subqueries, not a join: no plan may walk an index for its order
-    SELECT e.body_sha256, e.call_log_id AS id,
-           (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome,
-           (SELECT c.user_id FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS user_id
-    INTO stored
-    FROM callout.livekit_call_event AS e
-    WHERE e.event_id = _duplicate_answer.event_id;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    ELSIF key_user_id IS NOT NULL AND stored.user_id IS DISTINCT FROM key_user_id THEN
-        stored.id := NULL;
-        stored.outcome := NULL;
-    END IF;
-    RETURN ROW('duplicate',
-               CASE WHEN stored.body_sha256 = body_hash THEN 'already processed'
-                    ELSE 'conflicting_duplicate' END,
-               event_id, stored.id, stored.outcome)::callout.webhook_result;
-END
-$$;
+COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
 
 -- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
 -- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
@@ -63,7 +32,7 @@ BEGIN
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
        OR EXISTS (SELECT FROM callout.call_log AS c
                   WHERE c.room_name = _create_inbound_call.room_name
-                    AND c.status IN ('registered', 'in_progress')) THEN
+                    AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;
     END IF;
@@ -74,7 +43,6 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION callout._duplicate_answer(text, bytea, text) IS 'internal: the answer to a delivery whose event id is already stored';
 COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant';
 
 -- What arrived, for callout.metrics: deliveries that stored nothing new (rejected, by reason;
@@ -105,39 +73,11 @@ SELECT pg_catalog.pg_extension_config_dump('callout.delivery_count', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery_slot', '');
 
--- Counts a delivery that stored nothing new, and samples a rejection. The SHA-256 is skipped for
--- a body over callout.max_body_bytes (nothing that large is ever hashed).
-CREATE FUNCTION callout._record_answer(answer_status text, answer_reason text, body text, signature text)
-RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    INSERT INTO callout.delivery_count AS d (minute, status, reason, backend, deliveries)
-    VALUES (pg_catalog.date_trunc('minute', pg_catalog.now()), answer_status,
-            coalesce(answer_reason, ''), pg_catalog.pg_backend_pid(), 1)
-    ON CONFLICT (minute, status, reason, backend) DO UPDATE SET deliveries = d.deliveries + 1;
-    IF answer_status = 'rejected' THEN
-        INSERT INTO callout.rejected_delivery AS r (slot, rejected_at, reason, api_key, body_bytes, body_sha256)
-        VALUES (pg_catalog.nextval('callout.rejected_delivery_slot'), pg_catalog.now(), answer_reason,
-                CASE WHEN pg_catalog.octet_length(signature) <= 8192
-                     THEN callout._token_issuer(signature) END,
-                pg_catalog.octet_length(body),
-                CASE WHEN answer_reason <> 'body_too_large'
-                     THEN pg_catalog.sha256(pg_catalog.convert_to(body, 'UTF8')) END)
-        ON CONFLICT (slot) DO UPDATE SET rejected_at = excluded.rejected_at, reason = excluded.reason,
-            api_key = excluded.api_key, body_bytes = excluded.body_bytes,
-            body_sha256 = excluded.body_sha256;
-    END IF;
-END
-$$;
-
-COMMENT ON FUNCTION callout._record_answer(text, text, text, text) IS 'internal: counts a delivery that stored nothing new and samples a rejection';
-
 -- One delivery and its record in the metrics, in C++ (src/pg/delivery.cpp): limits, signature,
 -- body, event, then exactly-once storage and the call row, with every statement's plan kept
 -- per backend (planned with enable_seqscan = off, as process_livekit_webhook). `payload` is
--- given when the caller holds jsonb (only a plain HMAC over its text can verify). Deliveries that
--- stored nothing new are counted by _record_answer.
+-- given when the caller holds jsonb (only a plain HMAC over its text can verify). A delivery that
+-- stored nothing new is counted in delivery_count, a rejection sampled in rejected_delivery.
 CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
 RETURNS callout.webhook_result
 LANGUAGE c SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_ingest';

@@ -19,7 +19,7 @@ AS $$
     SELECT c.id, c.user_id, c.agent_config_id FROM callout.call_log AS c
     WHERE c.room_name = resolve_call_context.room_name
       AND (callout.current_user_id() IS NULL OR c.user_id = callout.current_user_id())
-    ORDER BY c.status IN ('registered', 'in_progress') DESC, c.created_at DESC, c.id DESC
+    ORDER BY callout._is_open(c.status) DESC, c.created_at DESC, c.id DESC
     LIMIT 1
 $$;
 COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest): for ingestion and admin roles, granted explicitly';

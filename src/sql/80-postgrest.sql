@@ -6,21 +6,8 @@
 -- a signature that does not verify, 413 for a body over callout.max_body_bytes, 400 for a body
 -- that is no LiveKit event.
 CREATE FUNCTION callout.livekit_webhook(text) RETURNS callout.webhook_result
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    headers jsonb := callout._parse_json_body(coalesce(pg_catalog.current_setting('request.headers', true), ''));
-    answer callout.webhook_result;
-BEGIN
-    answer := callout._ingest($1, NULL, headers ->> 'authorization');
-    PERFORM pg_catalog.set_config('response.status',
-        CASE WHEN answer.status <> 'rejected' THEN '200'
-             WHEN answer.reason = 'body_too_large' THEN '413'
-             WHEN answer.reason IN ('body_not_json', 'missing_event_id', 'missing_room_name') THEN '400'
-             ELSE '401' END, true);
-    RETURN answer;
-END
-$$;
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_livekit_webhook';
 COMMENT ON FUNCTION callout.livekit_webhook(text) IS 'PostgREST''s POST /rpc/livekit_webhook: the raw body, the Authorization header from request.headers; sets response.status';
 
 -- Sets a PostgREST deployment up in one step: the webhook role (PostgREST's anonymous role for

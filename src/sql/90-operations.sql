@@ -24,7 +24,7 @@ DECLARE
     expired integer;
 BEGIN
     UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
-    WHERE c.status IN ('registered', 'in_progress')
+    WHERE callout._is_open(c.status)
       AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
                                   WHERE e.call_log_id = c.id)) < callout._cutoff(older_than);
     GET DIAGNOSTICS expired = ROW_COUNT;

@@ -27,8 +27,8 @@ namespace core = callout::core;
 using callout::fuzz::as_text;
 using callout::fuzz::Fields;
 using callout::fuzz::parse_int64;
+using core::Reason;
 using core::TokenCheck;
-using core::TokenVerdict;
 using Json = nlohmann::json;
 
 namespace {
@@ -44,13 +44,13 @@ TokenCheck with_token(const TokenCheck& check, std::string_view token) {
 }
 
 // True for verdicts reached only after `iss` was found equal to the api key.
-bool passed_issuer_check(TokenVerdict verdict) {
+bool passed_issuer_check(Reason verdict) {
     switch (verdict) {
-        case TokenVerdict::empty_authorization:
-        case TokenVerdict::malformed_jwt:
-        case TokenVerdict::alg_not_allowed:
-        case TokenVerdict::missing_iss:
-        case TokenVerdict::unknown_api_key:
+        case Reason::empty_authorization:
+        case Reason::malformed_jwt:
+        case Reason::alg_not_allowed:
+        case Reason::missing_iss:
+        case Reason::unknown_api_key:
             return false;
         default:
             return true;
@@ -60,18 +60,18 @@ bool passed_issuer_check(TokenVerdict verdict) {
 // What holds for any token: the verdict has a name, the issuer reader agrees with it, a
 // negative leeway counts as none, and moving the clock cannot undo expiry (forward) or
 // not-yet-valid (backward).
-void check_any(const TokenCheck& check, TokenVerdict verdict) {
-    const std::string_view name = core::verdict_name(verdict);
+void check_any(const TokenCheck& check, Reason verdict) {
+    const std::string_view name = core::reason_name(verdict);
     FUZZ_CHECK(!name.empty() && name != "unknown");
 
     const std::optional<std::string> issuer = core::token_issuer(check.authorization);
     if (passed_issuer_check(verdict)) FUZZ_CHECK(issuer && *issuer == check.api_key);
-    if (verdict == TokenVerdict::missing_iss) FUZZ_CHECK(!issuer);
+    if (verdict == Reason::missing_iss) FUZZ_CHECK(!issuer);
 
     // ingestion's form: the token read once, its issuer looked up, the reading verified
     const core::ReadToken read = core::read_livekit_token(check.authorization);
     FUZZ_CHECK(core::verify_livekit_token(read, check) == verdict);
-    if (read.unreadable == TokenVerdict::ok) {
+    if (read.unreadable == Reason::ok) {
         FUZZ_CHECK(read.issuer() == (issuer ? std::optional<std::string_view>(*issuer)
                                             : std::optional<std::string_view>()));
     } else {
@@ -79,8 +79,7 @@ void check_any(const TokenCheck& check, TokenVerdict verdict) {
     }
     if (check.authorization.size() > core::max_authorization_bytes) {
         FUZZ_CHECK(!issuer);
-        FUZZ_CHECK(verdict == TokenVerdict::malformed_jwt ||
-                   verdict == TokenVerdict::empty_authorization);
+        FUZZ_CHECK(verdict == Reason::malformed_jwt || verdict == Reason::empty_authorization);
     }
 
     if (check.leeway_seconds < 0) {
@@ -88,15 +87,15 @@ void check_any(const TokenCheck& check, TokenVerdict verdict) {
         no_leeway.leeway_seconds = 0;
         FUZZ_CHECK(core::verify_livekit_token(no_leeway) == verdict);
     }
-    if (verdict == TokenVerdict::expired && check.now_unix < kMaxInt64) {
+    if (verdict == Reason::expired && check.now_unix < kMaxInt64) {
         TokenCheck later = check;
         later.now_unix += 1;
-        FUZZ_CHECK(core::verify_livekit_token(later) == TokenVerdict::expired);
+        FUZZ_CHECK(core::verify_livekit_token(later) == Reason::expired);
     }
-    if (verdict == TokenVerdict::not_yet_valid && check.now_unix > kMinInt64) {
+    if (verdict == Reason::not_yet_valid && check.now_unix > kMinInt64) {
         TokenCheck earlier = check;
         earlier.now_unix -= 1;
-        FUZZ_CHECK(core::verify_livekit_token(earlier) == TokenVerdict::not_yet_valid);
+        FUZZ_CHECK(core::verify_livekit_token(earlier) == Reason::not_yet_valid);
     }
 }
 
@@ -115,50 +114,47 @@ void check_accepted(const TokenCheck& check) {
         flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
         const std::string forged =
             std::string(signing_input) + "." + core::base64url_encode(flipped);
-        FUZZ_CHECK(core::verify_livekit_token(with_token(check, forged)) ==
-                   TokenVerdict::bad_signature);
+        FUZZ_CHECK(core::verify_livekit_token(with_token(check, forged)) == Reason::bad_signature);
     }
     // The same signature spelled differently (padded, or behind a "Bearer " prefix).
     const std::string padded = std::string(token) + "=";
-    FUZZ_CHECK(core::verify_livekit_token(with_token(check, padded)) ==
-               TokenVerdict::malformed_jwt);
+    FUZZ_CHECK(core::verify_livekit_token(with_token(check, padded)) == Reason::malformed_jwt);
     const std::string bearer = "Bearer " + std::string(token);
-    FUZZ_CHECK(core::verify_livekit_token(with_token(check, bearer)) ==
-               TokenVerdict::malformed_jwt);
+    FUZZ_CHECK(core::verify_livekit_token(with_token(check, bearer)) == Reason::malformed_jwt);
 
     TokenCheck changed = check;
     const std::string other_body = std::string(check.body.value_or("")) + " ";
     changed.body = other_body;
-    FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::sha256_mismatch);
+    FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::sha256_mismatch);
     changed.body.reset();
-    FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::sha256_mismatch);
+    FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::sha256_mismatch);
 
     changed = check;
     const std::string other_secret = std::string(check.api_secret) + "x";
     changed.api_secret = other_secret;
-    FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::bad_signature);
+    FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::bad_signature);
     changed.api_secret = "";
-    FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::bad_signature);
+    FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::bad_signature);
 
     changed = check;
     changed.api_key = "";
-    FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::unknown_api_key);
+    FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::unknown_api_key);
     const std::string other_key = std::string(check.api_key) + "x";
     changed.api_key = other_key;
-    FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::unknown_api_key);
+    FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::unknown_api_key);
 
     if (check.leeway_seconds < kMaxInt64) {
         changed = check;
         changed.leeway_seconds = std::max<std::int64_t>(check.leeway_seconds, 0) + 1;
-        FUZZ_CHECK(core::verify_livekit_token(changed) == TokenVerdict::ok);
+        FUZZ_CHECK(core::verify_livekit_token(changed) == Reason::ok);
     }
 }
 
 // Verifies and checks one token.
-TokenVerdict verify_and_check(const TokenCheck& check) {
-    const TokenVerdict verdict = core::verify_livekit_token(check);
+Reason verify_and_check(const TokenCheck& check) {
+    const Reason verdict = core::verify_livekit_token(check);
     check_any(check, verdict);
-    if (verdict == TokenVerdict::ok) check_accepted(check);
+    if (verdict == Reason::ok) check_accepted(check);
     return verdict;
 }
 
@@ -179,17 +175,17 @@ void check_signed_here(const TokenCheck& base, std::string_view header, std::str
         signing_input + "." +
         core::base64url_encode(core::hmac_sha256(base.api_secret, signing_input));
     const TokenCheck check = with_token(base, token);
-    const TokenVerdict verdict = verify_and_check(check);
+    const Reason verdict = verify_and_check(check);
 
     const std::optional<Json> header_object = json_object(header);
     const bool malformed =
         token.size() > core::max_authorization_bytes || !header_object || !json_object(claims);
-    FUZZ_CHECK((verdict == TokenVerdict::malformed_jwt) == malformed);
+    FUZZ_CHECK((verdict == Reason::malformed_jwt) == malformed);
     if (malformed) return;
     const auto alg = header_object->find("alg");
     const bool hs256 = alg != header_object->end() && alg->is_string() && *alg == "HS256";
-    FUZZ_CHECK((verdict == TokenVerdict::alg_not_allowed) == !hs256);
-    if (!base.api_secret.empty()) FUZZ_CHECK(verdict != TokenVerdict::bad_signature);
+    FUZZ_CHECK((verdict == Reason::alg_not_allowed) == !hs256);
+    if (!base.api_secret.empty()) FUZZ_CHECK(verdict != Reason::bad_signature);
 }
 
 }  // namespace

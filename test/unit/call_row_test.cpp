@@ -789,3 +789,19 @@ TEST(CallRow, EveryOrderGivesTheSameRowAcrossLegs) {
 
 }  // namespace
 }  // namespace callout::core
+
+namespace callout::core {
+namespace {
+
+TEST(CallPhoneNumber, RegisteredThenLegThenRoomName) {
+    const std::string_view room = "call-_+14155550123_abc";
+    EXPECT_EQ(call_phone_number(std::string_view("+4930123"), "+4940999", room), "+4930123");
+    // a number registered empty is what was registered
+    EXPECT_EQ(call_phone_number(std::string_view(""), "+4940999", room), "");
+    EXPECT_EQ(call_phone_number(std::nullopt, "+4940999", room), "+4940999");
+    EXPECT_EQ(call_phone_number(std::nullopt, "", room), "+14155550123");
+    EXPECT_EQ(call_phone_number(std::nullopt, "", "outbound-room"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace callout::core

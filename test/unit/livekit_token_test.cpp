@@ -73,10 +73,10 @@ TokenCheck check_of(std::string_view authorization) {
 // The verdict as its reason code, so that a failing expectation prints a readable name. Every
 // check is also made on the token read first, as ingestion makes it: both must agree.
 std::string verdict(const TokenCheck& check) {
-    const TokenVerdict verdict = verify_livekit_token(check);
-    EXPECT_EQ(verdict_name(verify_livekit_token(read_livekit_token(check.authorization), check)),
-              std::string(verdict_name(verdict)));
-    return verdict_name(verdict);
+    const Reason verdict = verify_livekit_token(check);
+    EXPECT_EQ(reason_name(verify_livekit_token(read_livekit_token(check.authorization), check)),
+              std::string(reason_name(verdict)));
+    return reason_name(verdict);
 }
 
 std::string verdict(std::string_view authorization) {
@@ -118,13 +118,13 @@ TEST(LivekitToken, AcceptsEmptyBodyWhenItsHashIsClaimed) {
 TEST(LivekitToken, ReadTokenNamesItsIssuer) {
     const std::string jwt = token(good_claims());
     const ReadToken read = read_livekit_token(jwt);
-    EXPECT_EQ(read.unreadable, TokenVerdict::ok);
+    EXPECT_EQ(read.unreadable, Reason::ok);
     EXPECT_EQ(read.issuer(), std::optional<std::string_view>(kApiKey));
     EXPECT_EQ(read.signing_input, std::string_view(jwt).substr(0, jwt.rfind('.')));
     // verified with another key's pair, the same reading is refused
     TokenCheck other = check_of(jwt);
     other.api_key = "APIother";
-    EXPECT_EQ(verify_livekit_token(read, other), TokenVerdict::unknown_api_key);
+    EXPECT_EQ(verify_livekit_token(read, other), Reason::unknown_api_key);
 }
 
 TEST(LivekitToken, ReadTokenWithoutIssuer) {
@@ -139,12 +139,11 @@ TEST(LivekitToken, UnreadableTokenHasNoIssuer) {
     const std::string claims = base64url_encode(good_claims().dump());
     // the claims name an issuer, but the header is not JSON: nothing is looked up
     const ReadToken bad_header = read_livekit_token(base64url_encode("{") + "." + claims + ".");
-    EXPECT_EQ(bad_header.unreadable, TokenVerdict::malformed_jwt);
+    EXPECT_EQ(bad_header.unreadable, Reason::malformed_jwt);
     EXPECT_EQ(bad_header.issuer(), std::nullopt);
-    EXPECT_EQ(read_livekit_token(" \t").unreadable, TokenVerdict::empty_authorization);
-    EXPECT_EQ(read_livekit_token("a.b").unreadable, TokenVerdict::malformed_jwt);
-    EXPECT_EQ(read_livekit_token(token(good_claims()) + "!").unreadable,
-              TokenVerdict::malformed_jwt);
+    EXPECT_EQ(read_livekit_token(" \t").unreadable, Reason::empty_authorization);
+    EXPECT_EQ(read_livekit_token("a.b").unreadable, Reason::malformed_jwt);
+    EXPECT_EQ(read_livekit_token(token(good_claims()) + "!").unreadable, Reason::malformed_jwt);
 }
 
 // --- empty_authorization
@@ -597,18 +596,18 @@ TEST(LivekitToken, CheckOrder) {
 }
 
 TEST(LivekitToken, VerdictNames) {
-    EXPECT_STREQ(verdict_name(TokenVerdict::ok), "ok");
-    EXPECT_STREQ(verdict_name(TokenVerdict::empty_authorization), "empty_authorization");
-    EXPECT_STREQ(verdict_name(TokenVerdict::malformed_jwt), "malformed_jwt");
-    EXPECT_STREQ(verdict_name(TokenVerdict::alg_not_allowed), "alg_not_allowed");
-    EXPECT_STREQ(verdict_name(TokenVerdict::missing_iss), "missing_iss");
-    EXPECT_STREQ(verdict_name(TokenVerdict::unknown_api_key), "unknown_api_key");
-    EXPECT_STREQ(verdict_name(TokenVerdict::bad_signature), "bad_signature");
-    EXPECT_STREQ(verdict_name(TokenVerdict::missing_exp), "missing_exp");
-    EXPECT_STREQ(verdict_name(TokenVerdict::expired), "expired");
-    EXPECT_STREQ(verdict_name(TokenVerdict::not_yet_valid), "not_yet_valid");
-    EXPECT_STREQ(verdict_name(TokenVerdict::missing_sha256), "missing_sha256");
-    EXPECT_STREQ(verdict_name(TokenVerdict::sha256_mismatch), "sha256_mismatch");
+    EXPECT_STREQ(reason_name(Reason::ok), "ok");
+    EXPECT_STREQ(reason_name(Reason::empty_authorization), "empty_authorization");
+    EXPECT_STREQ(reason_name(Reason::malformed_jwt), "malformed_jwt");
+    EXPECT_STREQ(reason_name(Reason::alg_not_allowed), "alg_not_allowed");
+    EXPECT_STREQ(reason_name(Reason::missing_iss), "missing_iss");
+    EXPECT_STREQ(reason_name(Reason::unknown_api_key), "unknown_api_key");
+    EXPECT_STREQ(reason_name(Reason::bad_signature), "bad_signature");
+    EXPECT_STREQ(reason_name(Reason::missing_exp), "missing_exp");
+    EXPECT_STREQ(reason_name(Reason::expired), "expired");
+    EXPECT_STREQ(reason_name(Reason::not_yet_valid), "not_yet_valid");
+    EXPECT_STREQ(reason_name(Reason::missing_sha256), "missing_sha256");
+    EXPECT_STREQ(reason_name(Reason::sha256_mismatch), "sha256_mismatch");
 }
 
 // --- the vectors produced and judged by LiveKit's server SDK

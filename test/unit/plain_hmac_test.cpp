@@ -128,12 +128,16 @@ TEST(PlainHmac, NotHexOrBase64) {
     EXPECT_FALSE(verify_plain_hmac(kBody, bad64, kSecret));
 }
 
-TEST(PlainHmac, SurroundingSpacesAndTabsAreIgnored) {
+TEST(PlainHmac, SurroundingWhitespaceIsIgnored) {
     EXPECT_TRUE(verify_plain_hmac(kBody, "  " + std::string(kHex) + "\t", kSecret));
     EXPECT_TRUE(verify_plain_hmac(kBody, " sha256=" + std::string(kBase64) + " ", kSecret));
-    // Only around the value: not inside it, and not newlines.
+    // the one whitespace rule of the core: line ends, form feeds and vertical tabs too
+    EXPECT_TRUE(verify_plain_hmac(kBody, std::string(kHex) + "\r\n", kSecret));
+    EXPECT_TRUE(looks_like_plain_hmac("\f\v" + std::string(kBase64) + "\n"));
+    // Only around the value, not inside it.
     EXPECT_FALSE(verify_plain_hmac(kBody, "sha256= " + std::string(kHex), kSecret));
-    EXPECT_FALSE(verify_plain_hmac(kBody, std::string(kHex) + "\n", kSecret));
+    EXPECT_FALSE(verify_plain_hmac(
+        kBody, std::string(kHex.substr(0, 32)) + "\n" + std::string(kHex.substr(32)), kSecret));
 }
 
 TEST(PlainHmac, OverlongSignature) {

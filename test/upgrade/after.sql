@@ -1,13 +1,18 @@
--- After the update: the call registered before it takes its leave event, the event stored before
--- it is still a duplicate, and the row is made from both. Prints one line, 'ok' when all hold.
+-- After the update: the call registered before it takes its leave event and its join (stored
+-- before the update, a duplicate now; or stored now, when the old version could not ingest with
+-- this library), the join again is a duplicate, and the row is made from both. Prints one line,
+-- 'ok' when all hold.
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 CREATE TEMP TABLE answer AS
 SELECT d.name, r.status, r.reason, r.outcome
-FROM (VALUES ('leave', '{"event":"participant_left","id":"EV_upgrade_leave","createdAt":"1767268988","room":{"sid":"RM_upgrade","name":"outbound-upgrade"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801","disconnectReason":"CLIENT_INITIATED"}}'),
-             ('again', '{"event":"participant_joined","id":"EV_upgrade_join","createdAt":"1767268801","room":{"sid":"RM_upgrade","name":"outbound-upgrade"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801"}}')) AS d (name, b),
+FROM (VALUES (1, 'leave', '{"event":"participant_left","id":"EV_upgrade_leave","createdAt":"1767268988","room":{"sid":"RM_upgrade","name":"outbound-upgrade"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801","disconnectReason":"CLIENT_INITIATED"}}'),
+             (2, 'join', '{"event":"participant_joined","id":"EV_upgrade_join","createdAt":"1767268801","room":{"sid":"RM_upgrade","name":"outbound-upgrade"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801"}}'),
+             (3, 'again', '{"event":"participant_joined","id":"EV_upgrade_join","createdAt":"1767268801","room":{"sid":"RM_upgrade","name":"outbound-upgrade"},"participant":{"identity":"lead","kind":"SIP","joinedAt":"1767268801"}}')) AS d (n, name, b),
      LATERAL callout.process_livekit_webhook(d.b, livekit_test.livekit_token(d.b, 'APIupgrade',
-         'upgrade-secret-of-at-least-32-characters', 1767268800)) AS r;
+         'upgrade-secret-of-at-least-32-characters', 1767268800)) AS r
+ORDER BY d.n;
 SELECT CASE WHEN (SELECT status || '/' || outcome FROM answer WHERE name = 'leave') = 'processed/completed'
+             AND (SELECT status FROM answer WHERE name = 'join') IN ('processed', 'duplicate')
              AND (SELECT status || '/' || reason FROM answer WHERE name = 'again') = 'duplicate/already processed'
              AND (SELECT c.status || '/' || c.outcome || '/' || c.duration_seconds || '/' || c.room_sid
                   FROM callout.call_log AS c WHERE c.room_name = 'outbound-upgrade') = 'ended/completed/187/RM_upgrade'

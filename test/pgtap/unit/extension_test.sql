@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    48,
-    'the extension has 48 member functions');
+    49,
+    'the extension has 49 member functions');
 SELECT is(
     ARRAY(SELECT d.objid::regtype::text FROM pg_catalog.pg_depend AS d
           WHERE d.classid = 'pg_catalog.pg_type'::regclass

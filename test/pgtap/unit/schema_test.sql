@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(405);
+SELECT plan(416);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -52,8 +52,13 @@ INSERT INTO expected_functions VALUES
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
     ('_recompute_call', ARRAY['bigint'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
-    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer', 'boolean'], 'boolean', 'VOLATILE', false, 'u',
+    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'boolean', 'VOLATILE', false, 'u',
      'plpgsql', false),
+    -- matching events to calls: SQL functions the planner inlines
+    ('_is_open', ARRAY['callout.call_status'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
+    ('_key_may_touch', ARRAY['text', 'text', 'text'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
+    ('_matching_call', ARRAY['text', 'text', 'text'], 'setof callout.call_log', 'STABLE', false, 'u', 'sql',
+     false),
     ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer'], 'record', 'VOLATILE',
      false, 'u', 'plpgsql', false),
     ('_create_inbound_call', ARRAY['text', 'text', 'text', 'text'], 'record', 'VOLATILE', false, 'u', 'plpgsql',
@@ -69,7 +74,7 @@ INSERT INTO expected_functions VALUES
     ('_grant_reading', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('call_stats', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record', 'STABLE',
      false, 'u', 'plpgsql', false),
-    ('livekit_webhook', ARRAY['text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'plpgsql', true),
+    ('livekit_webhook', ARRAY['text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c', true),
     ('grant_api_roles', ARRAY['name', 'name', 'name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_cutoff', ARRAY['interval'], 'timestamp with time zone', 'STABLE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -77,11 +82,8 @@ INSERT INTO expected_functions VALUES
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_record_answer', ARRAY['text', 'text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('metrics', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record',
      'STABLE', false, 'u', 'plpgsql', false),
-    ('_duplicate_answer', ARRAY['text', 'bytea', 'text'], 'callout.webhook_result', 'STABLE', false, 'u',
-     'plpgsql', false),
     ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c', false),
     ('process_livekit_webhook', ARRAY['text', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c',
      true),
@@ -137,7 +139,8 @@ INSERT INTO expected_composites VALUES
                                 'ended_at timestamp with time zone']),
     ('ingest_settings', ARRAY['verify_at timestamp with time zone', 'max_body_bytes integer',
                               'clock_leeway integer', 'min_connected_seconds double precision',
-                              'min_completed_seconds double precision', 'unmatched_window_seconds integer', 'notify boolean']);
+                              'min_completed_seconds double precision', 'unmatched_window_seconds integer', 'notify boolean',
+                              'max_key_bytes integer', 'max_room_name_bytes integer']);
 
 -- The columns of a relation (table or composite type) in order, as "name type[ NOT NULL]".
 CREATE FUNCTION pg_temp.columns_of(rel regclass) RETURNS text[]
@@ -216,8 +219,11 @@ SELECT indexes_are('callout', 'livekit_call_event',
                    'callout.livekit_call_event has exactly its five indexes');
 SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_open_room'::regclass),
           'CREATE UNIQUE INDEX call_log_open_room ON callout.call_log USING btree (user_id, room_name) '
-          'WHERE (status = ANY (ARRAY[''registered''::callout.call_status, ''in_progress''::callout.call_status]))',
+          'WHERE callout._is_open(status)',
           'at most one open (registered or in_progress) call per tenant and room name');
+SELECT is(ARRAY(SELECT s::text FROM unnest(enum_range(NULL::callout.call_status)) AS s
+                WHERE callout._is_open(s)),
+          ARRAY['registered', 'in_progress'], 'a call is open while registered or in progress');
 SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_room_sid'::regclass),
           'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (room_sid) WHERE (room_sid IS NOT NULL)',
           'a room sid belongs to at most one call');
@@ -249,24 +255,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 48 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 49 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (48).
+-- Each function with its exact argument types (49).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (48).
+-- Return types (49).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (48): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (49): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (48): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (49): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -275,7 +281,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (48): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (49): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -285,12 +291,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (48).
+-- Language (49).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (48): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (49): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -301,7 +307,9 @@ SELECT CASE WHEN definer
 FROM expected_functions ORDER BY name, args;
 
 -- Exactly these run with the owner's rights (1), and each of them, like every SQL and PL/pgSQL
--- function, pins its search_path (1).
+-- function but the three the planner inlines, pins its search_path (1); those three have no
+-- SET clause (it would stop the inlining) and qualify every name and operator instead, and
+-- they are inlined: a query using them scans no function (3).
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
@@ -317,14 +325,37 @@ SELECT is(
           WHERE p.pronamespace = 'callout'::regnamespace AND (p.prosecdef OR l.lanname <> 'c')
             AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
           ORDER BY 1),
-    ARRAY[]::text[],
-    'every SECURITY DEFINER, SQL and PL/pgSQL function runs with search_path = pg_catalog, pg_temp');
+    ARRAY['callout._is_open(callout.call_status)', 'callout._key_may_touch(text,text,text)',
+          'callout._matching_call(text,text,text)'],
+    'every SECURITY DEFINER, SQL and PL/pgSQL function but the inlined ones runs with search_path = pg_catalog, pg_temp');
+SELECT is(
+    ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
+          WHERE p.pronamespace = 'callout'::regnamespace AND p.proconfig IS NULL AND NOT p.prosecdef
+            AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'sql')
+          ORDER BY 1),
+    ARRAY['callout._is_open(callout.call_status)', 'callout._key_may_touch(text,text,text)',
+          'callout._matching_call(text,text,text)'],
+    'the inlined SQL functions have no SET clause and run with the caller''s rights');
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query;
+END
+$$;
+SELECT is((SELECT count(*)::integer FROM pg_temp.plan_of(
+               $$SELECT m.id FROM callout._matching_call('RM_x', 'room-x', NULL) AS m$$) AS l
+           WHERE l LIKE '%Function Scan%' OR l LIKE '%callout.%'),
+          0, 'callout._matching_call is inlined into the query that uses it, _key_may_touch and _is_open with it');
+SET LOCAL enable_seqscan = off;
+SELECT is((SELECT count(*)::integer FROM pg_temp.plan_of(
+               $$SELECT c.id FROM callout.call_log AS c WHERE c.room_name = 'room-x' AND callout._is_open(c.status)$$) AS l
+           WHERE l LIKE '%Index%using call_log_open_room%'),
+          1, 'a query on open calls of a room uses a partial index of open rooms (the predicates are the same function)');
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
-    ARRAY['callout._duplicate_answer(text,bytea,text)', 'callout._ingest(text,jsonb,text)',
-          'callout._recompute_call(bigint)', 'callout.process_livekit_webhook(text,text)',
+    ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint)',
+          'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)'],
     'ingestion and registration plan their lookups by key without sequential scans (enable_seqscan off)');
 

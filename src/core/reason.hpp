@@ -1,0 +1,48 @@
+// What callout answers for a delivery (DESIGN.md §3): a status, and for a rejection or a
+// duplicate a reason. One vocabulary, from token verification to the SQL answer and the HTTP
+// status PostgREST sends back.
+#pragma once
+#include "no_postgres.hpp"
+
+namespace callout::core {
+
+// Why a delivery is refused or answered as a duplicate; `ok` for neither. Token verification
+// gives the values from empty_authorization to sha256_mismatch.
+enum class Reason {
+    ok,
+    empty_authorization,
+    malformed_jwt,
+    malformed_signature,
+    alg_not_allowed,
+    missing_iss,
+    unknown_api_key,
+    bad_signature,
+    missing_exp,
+    expired,
+    not_yet_valid,
+    missing_sha256,
+    sha256_mismatch,
+    jwt_needs_raw_body,
+    body_too_large,
+    body_not_json,
+    missing_event_id,
+    missing_room_name,
+    already_processed,
+    conflicting_duplicate,
+};
+
+// The reason as SQL sees it ("ok", "malformed_jwt", ..., "already processed"): a static string.
+const char* reason_name(Reason reason);
+
+// What became of a delivery.
+enum class Status { processed, duplicate, unmatched, ignored, rejected };
+
+// The status as SQL sees it ("processed", ...): a static string.
+const char* status_name(Status status);
+
+// The HTTP status a webhook endpoint answers with: 200 for every delivery LiveKit must not send
+// again (processed, duplicate, unmatched, ignored), 413 for a body too large, 400 for a body
+// that is no LiveKit event, 401 for a signature that does not verify.
+int http_status(Status status, Reason reason);
+
+}  // namespace callout::core

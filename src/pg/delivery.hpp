@@ -1,0 +1,20 @@
+// One delivery, from its limits and signature to the stored event and the call row (DESIGN.md
+// §3, §4, §6), as process_livekit_webhook, _ingest and livekit_webhook run it.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "fmgr.h"
+#include "utils/jsonb.h"
+}
+
+namespace callout::pg {
+
+// Runs one delivery and its record in the metrics, and returns its answer, a
+// callout.webhook_result built in the caller's memory. payload is given (and body is its text)
+// when the caller holds jsonb. http_status, when given, receives the status a webhook endpoint
+// answers with (core::http_status).
+Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
+             int* http_status = nullptr);
+
+}  // namespace callout::pg

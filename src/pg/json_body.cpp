@@ -1,0 +1,152 @@
+// The body parsed into jsonb in one pass, and the payload as stored (json_body.hpp).
+#include <cstring>
+
+#include "core/json_text.hpp"
+#include "pg/boundary.hpp"
+#include "pg/json_body.hpp"
+
+extern "C" {
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+}
+
+namespace core = callout::core;
+
+namespace callout::pg {
+
+namespace {
+
+// The jsonb being built while PostgreSQL's JSON parser walks the body once (the semantic
+// actions jsonb_in uses, so the value is the one jsonb_in would build).
+struct JsonbBuilder {
+    JsonbParseState* state;
+    JsonbValue* result;
+};
+CALLOUT_PLAIN_DATA(JsonbBuilder);
+
+void push_token(void* builder, JsonbIteratorToken token, JsonbValue* value = nullptr) {
+    auto* b = static_cast<JsonbBuilder*>(builder);
+    b->result = pushJsonbValue(&b->state, token, value);
+}
+
+// A JSON string as a jsonb string; an ERROR (54000) beyond what jsonb can hold, as jsonb_in.
+JsonbValue jsonb_string(char* text) {
+    std::size_t length = strlen(text);
+    if (length > JENTRY_OFFLENMASK)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("string too long to represent as jsonb string"),
+                        errdetail("Due to an implementation restriction, jsonb strings cannot "
+                                  "exceed %d bytes.",
+                                  JENTRY_OFFLENMASK)));
+    JsonbValue value;
+    value.type = jbvString;
+    value.val.string.len = int(length);
+    value.val.string.val = text;
+    return value;
+}
+
+void object_start(void* builder) {
+    push_token(builder, WJB_BEGIN_OBJECT);
+}
+void object_end(void* builder) {
+    push_token(builder, WJB_END_OBJECT);
+}
+void array_start(void* builder) {
+    push_token(builder, WJB_BEGIN_ARRAY);
+}
+void array_end(void* builder) {
+    push_token(builder, WJB_END_ARRAY);
+}
+void object_field_start(void* builder, char* name, bool) {
+    JsonbValue key = jsonb_string(name);
+    push_token(builder, WJB_KEY, &key);
+}
+
+// A scalar: an array element, an object's value, or the whole document (a raw scalar, which
+// jsonb keeps as a one-element array).
+void scalar(void* builder, char* token, JsonTokenType type) {
+    JsonbValue value;
+    switch (type) {
+        case JSON_TOKEN_STRING:
+            value = jsonb_string(token);
+            break;
+        case JSON_TOKEN_NUMBER:
+            value.type = jbvNumeric;
+            value.val.numeric = DatumGetNumeric(
+                DirectFunctionCall3(numeric_in, CStringGetDatum(token),
+                                    ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+            break;
+        case JSON_TOKEN_TRUE:
+        case JSON_TOKEN_FALSE:
+            value.type = jbvBool;
+            value.val.boolean = type == JSON_TOKEN_TRUE;
+            break;
+        default:
+            value.type = jbvNull;
+            break;
+    }
+    auto* b = static_cast<JsonbBuilder*>(builder);
+    if (b->state == nullptr) {
+        JsonbValue raw_scalar;
+        raw_scalar.type = jbvArray;
+        raw_scalar.val.array.rawScalar = true;
+        raw_scalar.val.array.nElems = 1;
+        push_token(builder, WJB_BEGIN_ARRAY, &raw_scalar);
+        push_token(builder, WJB_ELEM, &value);
+        push_token(builder, WJB_END_ARRAY);
+    } else {
+        push_token(builder, b->state->contVal.type == jbvArray ? WJB_ELEM : WJB_VALUE, &value);
+    }
+}
+
+}  // namespace
+
+Jsonb* parse_json_body(text* body_text) {
+    char* body = text_to_cstring(body_text);
+    std::size_t length = strlen(body);
+    // same length, same validity: `\u0000` becomes `\uFFFD` before the parser sees it
+    core::replace_nul_escapes(body, length);
+    JsonbBuilder builder = {nullptr, nullptr};
+    JsonSemAction actions = {&builder,           object_start, object_end, array_start, array_end,
+                             object_field_start, nullptr,      nullptr,    nullptr,     scalar};
+    JsonLexContext* lexer =
+        makeJsonLexContextCstringLen(body, int(length), GetDatabaseEncoding(), true);
+    if (pg_parse_json(lexer, &actions) != JSON_SUCCESS) return nullptr;
+    return JsonbValueToJsonb(builder.result);
+}
+
+Jsonb* redact_payload(Jsonb* payload) {
+    JsonbIterator* iterator = JsonbIteratorInit(&payload->root);
+    JsonbParseState* state = nullptr;
+    JsonbValue* result = nullptr;
+    JsonbValue value;
+    JsonbIteratorToken token;
+    int skipping_depth = 0;        // > 0 while inside a dropped container value
+    bool skip_next_value = false;  // after a secret key
+    while ((token = JsonbIteratorNext(&iterator, &value, false)) != WJB_DONE) {
+        bool opens = token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT;
+        bool closes = token == WJB_END_ARRAY || token == WJB_END_OBJECT;
+        if (skipping_depth > 0) {
+            skipping_depth += opens ? 1 : closes ? -1 : 0;
+            continue;
+        }
+        if (skip_next_value) {
+            skip_next_value = false;
+            if (opens) skipping_depth = 1;
+            continue;
+        }
+        if (token == WJB_KEY &&
+            core::is_secret_field({value.val.string.val, std::size_t(value.val.string.len)})) {
+            skip_next_value = true;
+            continue;
+        }
+        bool scalar_token = token == WJB_KEY || token == WJB_VALUE || token == WJB_ELEM;
+        bool raw_scalar = token == WJB_BEGIN_ARRAY && value.val.array.rawScalar;
+        result = pushJsonbValue(&state, token, scalar_token || raw_scalar ? &value : nullptr);
+    }
+    return JsonbValueToJsonb(result);
+}
+
+}  // namespace callout::pg

@@ -1,0 +1,19 @@
+// The delivery's body as the jsonb that is stored: parsed once by PostgreSQL's own JSON parser
+// (DESIGN.md §2), and without the values of credential fields.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "utils/jsonb.h"
+}
+
+namespace callout::pg {
+
+// The body as jsonb, or nullptr when it is not JSON (`\u0000` becomes U+FFFD: jsonb cannot hold
+// U+0000). PostgreSQL's own parser checks it first, so a bad body is an answer, not an error.
+Jsonb* parse_json_body(text* body);
+
+// The payload without the values of credential keys (core::is_secret_field) at any depth.
+Jsonb* redact_payload(Jsonb* payload);
+
+}  // namespace callout::pg
