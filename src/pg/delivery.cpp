@@ -22,6 +22,7 @@
 #include "pg/boundary.hpp"
 #include "pg/call_row.hpp"
 #include "pg/delivery.hpp"
+#include "pg/event_facts.hpp"
 #include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/livekit_event_json.hpp"
@@ -61,27 +62,11 @@ Statement<NoFields, KeyColumn> plain_hmac_keys = {
     "WHERE k.allow_plain_hmac AND k.revoked_at IS NULL ORDER BY k.api_key",
     nullptr};
 
-#define STORE_EVENT_PARAMETERS(X)         \
-    X(event_type, TEXTOID)                \
-    X(event_id, TEXTOID)                  \
-    X(event_created_at, TIMESTAMPTZOID)   \
-    X(room_name, TEXTOID)                 \
-    X(room_sid, TEXTOID)                  \
-    X(room_creation_time, TIMESTAMPTZOID) \
-    X(participant_identity, TEXTOID)      \
-    X(participant_kind, TEXTOID)          \
-    X(is_sip, BOOLOID)                    \
-    X(joined_at, TIMESTAMPTZOID)          \
-    X(disconnect_reason, TEXTOID)         \
-    X(sip_call_status, TEXTOID)           \
-    X(sip_phone_number, TEXTOID)          \
-    X(sip_trunk_phone_number, TEXTOID)    \
-    X(call_duration_seconds, INT4OID)     \
-    X(recording_url, TEXTOID)             \
-    X(egress_status, TEXTOID)             \
-    X(key_user_id, TEXTOID)               \
-    X(api_key, TEXTOID)                   \
-    X(body_sha256, BYTEAOID)              \
+#define STORE_EVENT_PARAMETERS(X) \
+    CALLOUT_EVENT_FACT_FIELDS(X)  \
+    X(key_user_id, TEXTOID)       \
+    X(api_key, TEXTOID)           \
+    X(body_sha256, BYTEAOID)      \
     X(payload, JSONBOID)
 CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
 
@@ -379,23 +364,7 @@ Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& k
                             Jsonb* payload) {
     using P = StoreEventParameter;
     Values<P> row;
-    row.put_text(P::event_type, event.event_name);
-    row.put_text(P::event_id, event.event_id);
-    row.put_unix_time(P::event_created_at, event.created_at);
-    row.put_text(P::room_name, event.room_name);
-    row.put_text(P::room_sid, event.room_sid);
-    row.put_unix_time(P::room_creation_time, event.room_creation_time);
-    row.put_text(P::participant_identity, event.participant_identity);
-    row.put_text(P::participant_kind, event.participant_kind);
-    row.put_bool(P::is_sip, core::is_sip_participant(event));
-    row.put_unix_time(P::joined_at, event.joined_at);
-    row.put_text(P::disconnect_reason, event.disconnect_reason);
-    row.put_text(P::sip_call_status, event.sip_call_status);
-    row.put_text(P::sip_phone_number, event.sip_phone_number);
-    row.put_text(P::sip_trunk_phone_number, event.sip_trunk_phone_number);
-    row.put_int4(P::call_duration_seconds, core::event_call_duration(event));
-    row.put_text(P::recording_url, event.recording_location);
-    row.put_text(P::egress_status, event.egress_status);
+    put_event_facts(row, event);
     row.put_text(P::key_user_id, key.user_id);
     row.put_text(P::api_key, key.api_key);
     row.put(P::body_sha256, PointerGetDatum(hash));

@@ -8,6 +8,7 @@
 #include "core/plain_hmac.hpp"
 #include "pg/args.hpp"
 #include "pg/boundary.hpp"
+#include "pg/event_facts.hpp"
 #include "pg/json_body.hpp"
 #include "pg/livekit_event_json.hpp"
 #include "pg/statement.hpp"
@@ -21,27 +22,11 @@ using callout::pg::EventReading;
 
 namespace {
 
-// callout 0.2.0's type callout.event_facts.
-#define EVENT_FACTS_COLUMNS(X)            \
-    X(reading, TEXTOID)                   \
-    X(event_type, TEXTOID)                \
-    X(event_id, TEXTOID)                  \
-    X(event_created_at, TIMESTAMPTZOID)   \
-    X(room_name, TEXTOID)                 \
-    X(room_sid, TEXTOID)                  \
-    X(room_creation_time, TIMESTAMPTZOID) \
-    X(participant_identity, TEXTOID)      \
-    X(participant_kind, TEXTOID)          \
-    X(is_sip, BOOLOID)                    \
-    X(joined_at, TIMESTAMPTZOID)          \
-    X(disconnect_reason, TEXTOID)         \
-    X(sip_call_status, TEXTOID)           \
-    X(sip_phone_number, TEXTOID)          \
-    X(sip_trunk_phone_number, TEXTOID)    \
-    X(sip_rule_id, TEXTOID)               \
-    X(call_duration_seconds, INT4OID)     \
-    X(recording_url, TEXTOID)             \
-    X(egress_status, TEXTOID)
+// callout 0.2.0's type callout.event_facts (its columns are matched by name).
+#define EVENT_FACTS_COLUMNS(X)   \
+    X(reading, TEXTOID)          \
+    CALLOUT_EVENT_FACT_FIELDS(X) \
+    X(sip_rule_id, TEXTOID)
 CALLOUT_FIELDS(EventFactsColumn, EVENT_FACTS_COLUMNS);
 
 // The `reading` column: whether the event is processable, ignored, or lacks its id or room name.
@@ -78,24 +63,8 @@ CALLOUT_SQL_FUNCTION(callout_event_facts) {
     core::LivekitEvent event;
     EventReading reading = callout::pg::read_livekit_event(&PG_GETARG_JSONB_P(0)->root, event);
     callout::pg::Values<C> row;
-    row.put_text(C::reading, std::string_view(reading_name(reading)));
-    row.put_text(C::event_type, event.event_name);
-    row.put_text(C::event_id, event.event_id);
-    row.put_unix_time(C::event_created_at, event.created_at);
-    row.put_text(C::room_name, event.room_name);
-    row.put_text(C::room_sid, event.room_sid);
-    row.put_unix_time(C::room_creation_time, event.room_creation_time);
-    row.put_text(C::participant_identity, event.participant_identity);
-    row.put_text(C::participant_kind, event.participant_kind);
-    row.put_bool(C::is_sip, core::is_sip_participant(event));
-    row.put_unix_time(C::joined_at, event.joined_at);
-    row.put_text(C::disconnect_reason, event.disconnect_reason);
-    row.put_text(C::sip_call_status, event.sip_call_status);
-    row.put_text(C::sip_phone_number, event.sip_phone_number);
-    row.put_text(C::sip_trunk_phone_number, event.sip_trunk_phone_number);
+    row.put_text(C::reading, reading_name(reading));
+    callout::pg::put_event_facts(row, event);
     row.put_text(C::sip_rule_id, event.sip_rule_id);
-    row.put_int4(C::call_duration_seconds, core::event_call_duration(event));
-    row.put_text(C::recording_url, event.recording_location);
-    row.put_text(C::egress_status, event.egress_status);
     PG_RETURN_DATUM(callout::pg::result_row(fcinfo, row));
 }
