@@ -147,4 +147,11 @@ SELECT callout.cpp_boundary_selftest('live_objects') AS live_cpp_objects_after_m
 SELECT callout.cpp_boundary_selftest('none') AS after_many,
        callout.extract_phone_number('call-_+14155550123_abc') AS phone;
 
+-- A statement whose SQL does not match its declaration fails when it is prepared (XX000, saying
+-- what differs), never reads or writes a value through the wrong name; the session lives on.
+SELECT callout.cpp_boundary_selftest('moved_column');
+SELECT callout.cpp_boundary_selftest('undeclared_parameter');
+SELECT callout.cpp_boundary_selftest('unused_parameter');
+SELECT callout.cpp_boundary_selftest('none') AS after_mismatches;
+
 DROP FUNCTION boundary_outcome(text);

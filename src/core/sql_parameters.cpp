@@ -59,7 +59,7 @@ std::optional<std::string> number_parameters(std::string_view sql, const char* c
     }
     for (std::size_t position = 0; position < count; ++position) {
         if (!used[position]) {
-            problem = "parameter $" + std::string(names[position]) + " is never used";
+            problem = "no use of parameter $" + std::string(names[position]);
             return std::nullopt;
         }
     }

@@ -34,7 +34,7 @@ TEST(SqlParameters, MistakesAreRefused) {
     EXPECT_EQ(problem, "a positional parameter or dollar quote at byte 7");
     EXPECT_FALSE(numbered("SELECT $$x$$", &problem));
     EXPECT_FALSE(numbered("SELECT $room, $event_id", &problem));
-    EXPECT_EQ(problem, "parameter $room_sid is never used");
+    EXPECT_EQ(problem, "no use of parameter $room_sid");
     EXPECT_FALSE(numbered("SELECT 'open, $room, $room_sid, $event_id", &problem));
     EXPECT_EQ(problem, "an unterminated quote");
     EXPECT_FALSE(numbered("SELECT $", &problem));
