@@ -7,7 +7,7 @@
 namespace callout::core {
 
 // Why a delivery is refused or answered as a duplicate; `ok` for neither. Token verification
-// gives the values from empty_authorization to sha256_mismatch.
+// gives ok and the values from empty_authorization to sha256_mismatch but malformed_signature.
 enum class Reason {
     ok,
     empty_authorization,

@@ -225,8 +225,8 @@ CALLOUT_PLAIN_DATA(Values<StoreEventParameter>);
 // is: an update cannot go back).
 bool schema_is_current = false;
 
-// An ERROR (55000) while the database's callout is older than the library: the delivery path
-// uses objects of the library's own version, which ALTER EXTENSION callout UPDATE creates.
+// An ERROR (55000) while the database's callout is not the library's version (an older one,
+// until ALTER EXTENSION callout UPDATE runs): the delivery path uses objects of its own version.
 void check_schema_version() {
     if (schema_is_current) return;
     Rows<ExtensionVersionColumn> installed = run(installed_version);
@@ -234,7 +234,7 @@ void check_schema_version() {
         installed.count > 0 ? installed.text(0, ExtensionVersionColumn::extversion) : "";
     if (version != library_version)
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("callout %.*s in this database is older than its library (%s)",
+                        errmsg("callout %.*s in this database is not its library's version (%s)",
                                int(version.size()), version.data(), library_version),
                         errhint("Run ALTER EXTENSION callout UPDATE.")));
     schema_is_current = true;

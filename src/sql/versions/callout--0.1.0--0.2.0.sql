@@ -1,7 +1,6 @@
 -- callout 0.1.0 -> 0.2.0: ingestion (keys, calls, events exactly once), tenancy under
--- row-level security, reading, PostgREST, notifications, metrics and operations. The same
--- objects as callout--0.2.0.sql creates after the verified core: test/run's upgrade suite
--- compares the two.
+-- row-level security, reading, PostgREST, notifications, metrics and operations. 0.2.0 is
+-- installed through callout--0.1.0.sql and this script (it has no install script of its own).
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.2.0'" to load this file. \quit
 
 -- ============================================================================================

@@ -1,6 +1,6 @@
 -- callout 0.2.0 -> 0.3.0: one delivery runs in C++ with plans kept per backend (the room lock,
--- matching, the event row, the call row made from its events), instead of PL/pgSQL. The same
--- objects as callout--0.3.0.sql creates: test/run's upgrade suite compares the two.
+-- matching, the event row, the call row made from its events), instead of PL/pgSQL. 0.3.0 is
+-- installed through the scripts before it (it has no install script of its own).
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.3.0'" to load this file. \quit
 
 -- The lock registration and delivery share, now taken by the C++ delivery path as well.
