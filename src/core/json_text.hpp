@@ -4,6 +4,7 @@
 #include "no_postgres.hpp"
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace callout::core {
@@ -20,5 +21,10 @@ std::size_t replace_nul_escapes(char* json, std::size_t length);
 // room's TURN password, storage keys of an egress request, stream URLs carrying stream keys):
 // stored payloads drop them.
 bool is_secret_field(std::string_view key);
+
+// text with its control characters (below U+0020, and U+007F) written as JSON escapes
+// (`\u001b`) and every backslash doubled, so what a sender claims can be logged and shown without
+// driving a terminal or forging a line; other bytes are left as they are.
+std::string escape_control_characters(std::string_view text);
 
 }  // namespace callout::core

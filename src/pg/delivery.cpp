@@ -14,6 +14,7 @@
 #include "core/call_row.hpp"
 #include "core/crypto.hpp"
 #include "core/events.hpp"
+#include "core/json_text.hpp"
 #include "core/limits.hpp"
 #include "core/livekit_event.hpp"
 #include "core/livekit_token.hpp"
@@ -203,7 +204,7 @@ struct Delivery {
     std::string_view signature;
     bool has_signature;
     bytea* body_hash;      // nullptr until hashed
-    bool token_read;       // the token was read: claimed_issuer is what it claims
+    bool token_read;       // a refused token was read: claimed_issuer is what it claims
     text* claimed_issuer;  // nullptr: none
 };
 CALLOUT_PLAIN_DATA(Delivery);
@@ -268,8 +269,8 @@ std::optional<SigningKey> plain_hmac_key(const Delivery& delivery) {
 
 // The verdict on a LiveKit token, with the key named by its issuer (no key: unknown_api_key).
 // The token is read once: its issuer chooses the key, the same reading is verified with it, and
-// the issuer it claims is kept for the rejection log. The reading owns C++ strings, so every call
-// into PostgreSQL while it lives runs under pg_guard (DESIGN.md §2).
+// for a token refused, the issuer it claims is kept for the rejection log. The reading owns C++
+// strings, so every call into PostgreSQL while it lives runs under pg_guard (DESIGN.md §2).
 Reason verify_token(Delivery& delivery, SigningKey& key) {
     core::TokenCheck check;
     check.body = delivery.body_text;
@@ -277,20 +278,25 @@ Reason verify_token(Delivery& delivery, SigningKey& key) {
     check.now_unix = unix_seconds(verification_instant());
     check.leeway_seconds = clock_leeway_seconds;
     const core::ReadToken token = core::read_livekit_token(delivery.signature);
-    delivery.token_read = true;
-    pg_guard([&] {
-        if (std::optional<std::string_view> claimed = token.claimed_issuer())
-            delivery.claimed_issuer = as_text(*claimed);
-        if (std::optional<std::string_view> issuer = token.issuer()) {
+    if (std::optional<std::string_view> issuer = token.issuer()) {
+        pg_guard([&] {
             Values<IssuerParameter> parameters;
             parameters.put_text(IssuerParameter::issuer, *issuer);
             Rows<KeyColumn> found = run(key_by_issuer, parameters);
             if (found.count > 0) key = key_from(found, 0);
-        }
-    });
+        });
+    }
     check.api_key = key.api_key;
     check.api_secret = key.api_secret;
-    return core::verify_livekit_token(token, check);
+    const Reason verdict = core::verify_livekit_token(token, check);
+    if (verdict != Reason::ok) {
+        delivery.token_read = true;
+        if (std::optional<std::string_view> claimed = token.claimed_issuer()) {
+            const std::string escaped = core::escape_control_characters(*claimed);
+            pg_guard([&] { delivery.claimed_issuer = as_text(escaped); });
+        }
+    }
+    return verdict;
 }
 
 // The body's SHA-256 as bytea: the stored fingerprint duplicates are told apart by.
@@ -439,7 +445,8 @@ Answer apply_delivery(Delivery& delivery) {
     return {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
 }
 
-// The issuer a rejected delivery's token claims (read now if the delivery did not read it).
+// The issuer a rejected delivery's token claims, its control characters escaped (read now if the
+// delivery did not read the token).
 text* claimed_issuer(Delivery& delivery) {
     if (delivery.token_read || !delivery.has_signature ||
         delivery.signature.size() > core::max_authorization_bytes)
@@ -448,8 +455,10 @@ text* claimed_issuer(Delivery& delivery) {
     {
         // the reading owns C++ strings: the copy into PostgreSQL memory runs under pg_guard
         const core::ReadToken token = core::read_livekit_token(delivery.signature);
-        if (std::optional<std::string_view> claimed = token.claimed_issuer())
-            pg_guard([&] { issuer = as_text(*claimed); });
+        if (std::optional<std::string_view> claimed = token.claimed_issuer()) {
+            const std::string escaped = core::escape_control_characters(*claimed);
+            pg_guard([&] { issuer = as_text(escaped); });
+        }
     }
     return issuer;
 }
@@ -501,7 +510,12 @@ Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signatur
     Answer answer = apply_delivery(delivery);
     if (answer.status != Status::processed && answer.status != Status::unmatched)
         record_answer(answer, delivery);
-    if (http_status != nullptr) *http_status = core::http_status(answer.status, answer.reason);
+    if (http_status != nullptr) {
+        *http_status = core::http_status(answer.status, answer.reason);
+        // the sender learns that its signature failed, not why: which keys exist, or how near
+        // a forged token came, is for the rejection log
+        if (*http_status == 401) answer.reason = Reason::ok;
+    }
     // the answer's values live in SPI's memory: the result is built in the caller's
     MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
     using C = WebhookResultColumn;

@@ -6,6 +6,8 @@ extern "C" {
 #include "catalog/pg_collation_d.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
 #include "utils/guc.h"
 }
 
@@ -23,12 +25,22 @@ void lock_room(text* room_name) {
                            GetConfigOption("transaction_isolation", false, false)),
                  errhint("Deliver webhooks and register calls in READ COMMITTED transactions "
                          "(the default).")));
-    // 1024 buckets: a batch of many rooms in one transaction holds at most 1024 locks
-    constexpr int32 room_lock_class = 1668047988;
-    int32 hash = DatumGetInt32(
+    // 1024 buckets: a batch of many rooms in one transaction holds at most 1024 locks. The lock
+    // is a user lock (the lock space PostgreSQL keeps for extensions' own use, which no SQL
+    // function takes), not an advisory lock: no session can take callout's room locks and stall
+    // every delivery. A wait on it, or on a row a tenant holds, ends at the lock_timeout the
+    // delivery and registration functions set, in an ERROR LiveKit retries.
+    constexpr uint32 room_lock_space = 0x63616c6c;  // "call"
+    uint32 hash = DatumGetUInt32(
         DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, PointerGetDatum(room_name)));
-    DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(room_lock_class),
-                        Int32GetDatum(hash & 1023));
+    LOCKTAG tag;
+    tag.locktag_field1 = MyDatabaseId;
+    tag.locktag_field2 = room_lock_space;
+    tag.locktag_field3 = hash & 1023;
+    tag.locktag_field4 = 0;
+    tag.locktag_type = LOCKTAG_USERLOCK;
+    tag.locktag_lockmethodid = USER_LOCKMETHOD;
+    (void)LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
 }  // namespace callout::pg

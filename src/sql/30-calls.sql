@@ -37,13 +37,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT $1 OPERATOR(pg_catalog.=) ANY ('{registered,in_progress}'::callout.call_status[]) $$;
 COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether a call of this status is open (registered or in progress)';
 
--- At most one open call per tenant and room name; a room sid belongs to one call.
+-- At most one open call per tenant and room name; a room sid belongs to one call of a tenant
+-- (per tenant: a sid another tenant's key bound elsewhere takes nothing from this tenant).
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
     WHERE callout._is_open(status);
 CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
     WHERE callout._is_open(status);
 CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
-CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (user_id, room_sid) WHERE room_sid IS NOT NULL;
+CREATE INDEX call_log_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
 
 CREATE INDEX call_log_started ON callout.call_log (started_at);
 CREATE INDEX call_log_outcome ON callout.call_log (outcome, started_at);
@@ -68,25 +70,31 @@ AS $$
 $$;
 COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: whether a key of this tenant (NULL: unbound) may touch a call of that tenant and origin';
 
--- The call an event of this room belongs to, for a key of tenant key_user_id: the call its room
--- sid is bound to, if the key may touch it (a sid bound to a call the key may not touch matches
--- nothing); else the one open call of the room name whose sid is not bound, if the key may touch
--- it. The one rule every path uses: a delivery storing its event, a registration or an inbound
--- call attaching the events that waited. One SQL query, which the planner inlines where it is
--- called (no SET clause, no SECURITY DEFINER, every operator qualified).
+-- The call an event of this room belongs to, for a key of tenant key_user_id: the one call bound
+-- to its room sid under the same room name, if the key may touch it (a sid bound, under this
+-- name, only to calls the key may not touch matches nothing); else the one open call of the room
+-- name whose sid is not bound, if the key may touch it. A sid counts only with the room name the
+-- call carries, so an event naming another room cannot reach a call through a sid it squatted.
+-- The one rule every path uses: a delivery storing its event, a registration or an inbound call
+-- attaching the events that waited. One SQL query, which the planner inlines where it is called
+-- (no SET clause, no SECURITY DEFINER, every operator qualified).
 CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_id text)
 RETURNS SETOF callout.call_log
 LANGUAGE sql STABLE
 AS $$
     WITH bound AS (
-        SELECT c.* FROM callout.call_log AS c WHERE c.room_sid OPERATOR(pg_catalog.=) $1
+        SELECT c.* FROM callout.call_log AS c
+        WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
+    ), touchable AS (
+        SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
     ), named AS (
         SELECT c.* FROM callout.call_log AS c
         WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
           AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
         LIMIT 2
     )
-    SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin)
+    SELECT t.* FROM touchable AS t
+    WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
     UNION ALL
     SELECT n.* FROM named AS n
     WHERE NOT EXISTS (SELECT 1 FROM bound) AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1
@@ -141,6 +149,7 @@ CREATE FUNCTION callout.register_call(user_id text, room_name text, direction te
                                       agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     acting_for text := callout.current_user_id();

@@ -1,9 +1,12 @@
 -- Who is who (DESIGN.md §7): trusted gateways, roles mapped to tenants, and row-level security.
 
-CREATE TABLE callout.gateway_role (role_name name PRIMARY KEY);
+-- Roles are kept by OID (regrole): a role dropped and created again under the same name is
+-- another role, and inherits no trust or mapping. pg_dump writes a regrole as the role's name, so
+-- a restore (roles restored first, pg_dumpall --roles-only) finds the same roles.
+CREATE TABLE callout.gateway_role (role regrole PRIMARY KEY);
 COMMENT ON TABLE callout.gateway_role IS 'sessions whose login role is a member of one of these may say which tenant they act for';
 
-CREATE TABLE callout.tenant_role (role_name name PRIMARY KEY, user_id text CHECK (user_id <> ''));
+CREATE TABLE callout.tenant_role (role regrole PRIMARY KEY, user_id text CHECK (user_id <> ''));
 COMMENT ON TABLE callout.tenant_role IS 'roles that are one tenant (user_id), or read-only auditors of all tenants (NULL)';
 
 SELECT pg_catalog.pg_extension_config_dump('callout.gateway_role', '');
@@ -22,7 +25,7 @@ AS $$
 BEGIN
     RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
         OR EXISTS (SELECT FROM callout.gateway_role AS g
-                   JOIN pg_catalog.pg_roles AS r ON r.rolname = g.role_name
+                   JOIN pg_catalog.pg_roles AS r ON r.oid = g.role
                    WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
 END
 $$;
@@ -37,15 +40,14 @@ DECLARE
     invoking oid := callout._invoking_role();
 BEGIN
     SELECT true, t.user_id INTO mapped, user_id FROM callout.tenant_role AS t
-    JOIN pg_catalog.pg_roles AS r ON r.rolname = t.role_name
-    WHERE r.oid = invoking;
+    WHERE t.role = invoking;
     IF FOUND THEN
         RETURN;
     END IF;
     SELECT pg_catalog.count(DISTINCT coalesce(t.user_id, '')) = 1, pg_catalog.min(t.user_id)
     INTO mapped, user_id
     FROM callout.tenant_role AS t
-    JOIN pg_catalog.pg_roles AS r ON r.rolname = t.role_name
+    JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
     WHERE pg_catalog.pg_has_role(invoking, r.oid, 'MEMBER');
     IF NOT mapped THEN
         user_id := NULL;
@@ -53,22 +55,33 @@ BEGIN
 END
 $$;
 
--- A trusted gateway's tenant: PostgREST's per-request JWT `sub` first, else callout.user_id.
+-- A trusted gateway's tenant. Inside a PostgREST request (it sets request.jwt.claims or
+-- request.method for the transaction) the tenant is the claims' `sub`, a non-empty JSON string,
+-- and nothing else: claims without one, or that are not JSON, name no tenant, and a
+-- callout.user_id left on the pooled connection is never a fallback. Outside a request it is
+-- callout.user_id. Anyone else is the tenant its role is mapped to, or none.
 CREATE FUNCTION callout.current_user_id() RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    claims text := coalesce(pg_catalog.current_setting('request.jwt.claims', true), '');
+    claimed jsonb;
 BEGIN
-    IF callout._session_is_gateway() THEN
-        -- claims that are not JSON say nothing (rather than failing every statement)
-        RETURN coalesce(
-            NULLIF(callout._parse_json_body(
-                       coalesce(pg_catalog.current_setting('request.jwt.claims', true), '')) ->> 'sub', ''),
-            NULLIF(pg_catalog.current_setting('callout.user_id', true), ''));
+    IF NOT callout._session_is_gateway() THEN
+        RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
     END IF;
-    RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
+    IF claims = '' AND coalesce(pg_catalog.current_setting('request.method', true), '') = '' THEN
+        RETURN NULLIF(pg_catalog.current_setting('callout.user_id', true), '');
+    END IF;
+    -- claims that are not JSON say nothing (rather than failing every statement)
+    claimed := callout._parse_json_body(claims);
+    IF pg_catalog.jsonb_typeof(claimed -> 'sub') IS DISTINCT FROM 'string' THEN
+        RETURN NULL;
+    END IF;
+    RETURN NULLIF(claimed ->> 'sub', '');
 END
 $$;
-COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub or callout.user_id, else the tenant the role is mapped to; NULL for none';
+COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub inside a PostgREST request, else its callout.user_id; else the tenant the role is mapped to; NULL for none';
 
 -- A role mapped to NULL reads every tenant's rows (and writes none).
 CREATE FUNCTION callout.is_auditor() RETURNS boolean
@@ -116,7 +129,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM callout._check_role(role);
-    INSERT INTO callout.gateway_role (role_name) VALUES (role) ON CONFLICT DO NOTHING;
+    INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(role)::regrole) ON CONFLICT DO NOTHING;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
@@ -139,8 +152,9 @@ BEGIN
     IF map_tenant_role.user_id = '' THEN
         RAISE EXCEPTION 'user_id must not be empty (NULL makes an auditor)' USING ERRCODE = '22023';
     END IF;
-    INSERT INTO callout.tenant_role AS t (role_name, user_id) VALUES (role, map_tenant_role.user_id)
-    ON CONFLICT (role_name) DO UPDATE SET user_id = excluded.user_id;
+    INSERT INTO callout.tenant_role AS t (role, user_id)
+    VALUES (pg_catalog.quote_ident(role)::regrole, map_tenant_role.user_id)
+    ON CONFLICT ON CONSTRAINT tenant_role_pkey DO UPDATE SET user_id = excluded.user_id;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
@@ -159,7 +173,10 @@ COMMENT ON FUNCTION callout._mapped_tenant() IS 'internal: the tenant mapping of
 COMMENT ON FUNCTION callout._check_role(name) IS 'internal: refuses PUBLIC, pg_* and unknown roles for trust and mappings';
 COMMENT ON FUNCTION callout._grant_reading(name) IS 'internal: grants the calls view and call_stats';
 
--- ---- row-level security
+-- ---- row-level security: enabled and forced on every table (src/sql/99-privileges.sql does it
+-- for the tables of the other topics too). A table without a policy answers no role but a
+-- superuser (callout's own functions run as its owner, a superuser): a blanket GRANT ON ALL
+-- TABLES IN SCHEMA callout exposes no secret, route, role or count.
 
 ALTER TABLE callout.call_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.call_log FORCE ROW LEVEL SECURITY;
@@ -172,4 +189,7 @@ CREATE POLICY call_log_update ON callout.call_log FOR UPDATE
     USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()))
     WITH CHECK (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
 CREATE POLICY livekit_call_event_read ON callout.livekit_call_event FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+-- a tenant's phone routes are its own to read (when granted), an auditor's all
+CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
     USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));

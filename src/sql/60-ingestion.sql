@@ -14,7 +14,8 @@ COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingest
 
 -- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
 -- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
--- and whose sid no call holds. NULL (no call) otherwise. The caller checked the event id is new.
+-- and whose sid no call of that room holds. NULL (no call) otherwise. The caller checked the
+-- event id is new.
 CREATE FUNCTION callout._create_inbound_call(room_sid text, room_name text,
                                              trunk_phone_number text, key_user_id text,
                                              OUT call_id bigint, OUT user_id text)
@@ -23,7 +24,9 @@ AS $$
 DECLARE
     route callout.phone_route;
 BEGIN
-    IF EXISTS (SELECT FROM callout.call_log AS c WHERE c.room_sid = _create_inbound_call.room_sid) THEN
+    IF EXISTS (SELECT FROM callout.call_log AS c
+               WHERE c.room_sid = _create_inbound_call.room_sid
+                 AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
     END IF;
     SELECT r.* INTO route FROM callout.phone_route AS r
@@ -80,7 +83,7 @@ SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery_slot', '')
 -- stored nothing new is counted in delivery_count, a rejection sampled in rejected_delivery.
 CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
 RETURNS callout.webhook_result
-LANGUAGE c SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_ingest';
+LANGUAGE c SET enable_seqscan = off SET lock_timeout = '5s' AS 'MODULE_PATHNAME', 'callout_ingest';
 
 COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row, and its record in the metrics';
 
@@ -91,6 +94,7 @@ COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one deliver
 CREATE FUNCTION callout.process_livekit_webhook(body text, signature text)
 RETURNS callout.webhook_result
 LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+    SET lock_timeout = '5s'
 AS 'MODULE_PATHNAME', 'callout_process_livekit_webhook';
 COMMENT ON FUNCTION callout.process_livekit_webhook(text, text) IS 'verify one LiveKit delivery (raw body and Authorization header), store its event exactly once and update its call';
 

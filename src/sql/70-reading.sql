@@ -18,11 +18,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT c.id, c.user_id, c.agent_config_id FROM callout.call_log AS c
     WHERE c.room_name = resolve_call_context.room_name
-      AND (callout.current_user_id() IS NULL OR c.user_id = callout.current_user_id())
+      AND (c.user_id = callout.current_user_id() OR callout.is_auditor()
+           OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role()))
     ORDER BY callout._is_open(c.status) DESC, c.created_at DESC, c.id DESC
     LIMIT 1
 $$;
-COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest): for ingestion and admin roles, granted explicitly';
+COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
 
 -- The calls as a person reads them.
 CREATE VIEW callout.calls WITH (security_invoker = true) AS

@@ -7,6 +7,7 @@
 -- that is no LiveKit event.
 CREATE FUNCTION callout.livekit_webhook(text) RETURNS callout.webhook_result
 LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+    SET lock_timeout = '5s'
 AS 'MODULE_PATHNAME', 'callout_livekit_webhook';
 COMMENT ON FUNCTION callout.livekit_webhook(text) IS 'PostgREST''s POST /rpc/livekit_webhook: the raw body, the Authorization header from request.headers; sets response.status';
 
@@ -39,7 +40,8 @@ BEGIN
         reader_role);
     IF authenticator_role IS NOT NULL THEN
         PERFORM callout._check_role(authenticator_role);
-        INSERT INTO callout.gateway_role (role_name) VALUES (authenticator_role) ON CONFLICT DO NOTHING;
+        INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(authenticator_role)::regrole)
+        ON CONFLICT DO NOTHING;
     END IF;
 END
 $$;

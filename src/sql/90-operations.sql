@@ -102,13 +102,14 @@ COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched event
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
 -- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
 -- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
--- and its arrival. For the owner and admins: it spans tenants.
+-- and its arrival. For the owner, and the roles granted EXECUTE on it (monitoring): it spans
+-- tenants, and runs with its owner's rights because the counts' table answers no other role.
 CREATE FUNCTION callout.metrics(since timestamptz, until timestamptz, per text DEFAULT 'minute')
 RETURNS TABLE (bucket timestamptz, received bigint, stored bigint, processed bigint,
                unmatched bigint, duplicates bigint, conflicting_duplicates bigint, ignored bigint,
                rejected bigint, rejected_by_reason jsonb, average_lag_seconds numeric,
                max_lag_seconds numeric)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF since IS NULL OR until IS NULL THEN

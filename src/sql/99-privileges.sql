@@ -3,3 +3,19 @@
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;
+
+-- Row-level security on every table of the schema, forced (its owner too): the tables with tenant
+-- data have their policies (src/sql/50-tenancy.sql); keys, roles and counts have none, so no role
+-- but a superuser reads or writes them, whatever is granted.
+ALTER TABLE callout.signing_key ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.signing_key FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.phone_route ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.phone_route FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.gateway_role ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.gateway_role FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_role ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_role FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.delivery_count ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.delivery_count FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.rejected_delivery ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.rejected_delivery FORCE ROW LEVEL SECURITY;

@@ -4,8 +4,8 @@
 \pset format unaligned
 SELECT 'signing_key ' || md5(coalesce(string_agg(k::text, '|' ORDER BY k.api_key), '')) FROM callout.signing_key AS k;
 SELECT 'phone_route ' || md5(coalesce(string_agg(r::text, '|' ORDER BY r.trunk_phone_number), '')) FROM callout.phone_route AS r;
-SELECT 'gateway_role ' || md5(coalesce(string_agg(g::text, '|' ORDER BY g.role_name), '')) FROM callout.gateway_role AS g;
-SELECT 'tenant_role ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t.role_name), '')) FROM callout.tenant_role AS t;
+SELECT 'gateway_role ' || md5(coalesce(string_agg(g::text, '|' ORDER BY g.role::text), '')) FROM callout.gateway_role AS g;
+SELECT 'tenant_role ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t.role::text), '')) FROM callout.tenant_role AS t;
 SELECT 'call_log ' || md5(coalesce(string_agg(c::text, '|' ORDER BY c.id), '')) || ' ' || count(*) FROM callout.call_log AS c;
 SELECT 'livekit_call_event ' || md5(coalesce(string_agg(e::text, '|' ORDER BY e.id), '')) || ' ' || count(*)
 FROM callout.livekit_call_event AS e;

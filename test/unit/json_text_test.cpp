@@ -55,3 +55,21 @@ TEST(IsSecretField, KnowsLiveKitCredentialKeys) {
 
 }  // namespace
 }  // namespace callout::core
+
+namespace callout::core {
+namespace {
+
+TEST(EscapeControlCharacters, ControlsAndBackslashesAreEscaped) {
+    EXPECT_EQ(escape_control_characters("APIkey"), "APIkey");
+    EXPECT_EQ(escape_control_characters(""), "");
+    EXPECT_EQ(escape_control_characters(std::string("a\nb\x1b[31m\x7f\t", 10)),
+              "a\\u000ab\\u001b[31m\\u007f\\u0009");
+    EXPECT_EQ(escape_control_characters(std::string("\0x", 2)), "\\u0000x");
+    // a backslash is doubled, so an escaped control and a literal "\u000a" stay apart
+    EXPECT_EQ(escape_control_characters("\\u000a"), "\\\\u000a");
+    // UTF-8 is left alone
+    EXPECT_EQ(escape_control_characters("Zoë \xe2\x80\x8b"), "Zoë \xe2\x80\x8b");
+}
+
+}  // namespace
+}  // namespace callout::core

@@ -1,7 +1,9 @@
--- callout 0.3.0 -> 0.4.0: each rule of a delivery in one place (open statuses, matching an event
+-- callout 0.3.0 -> 0.4.0. Each rule of a delivery in one place (open statuses, matching an event
 -- to its call, the lengths ingestion stores); a duplicate's answer, the delivery counts and the
--- PostgREST endpoint in C++. After it, the catalog equals a fresh install's (the upgrade suite
--- compares the two).
+-- PostgREST endpoint in C++; trust kept by role OID; row-level security on every table; a room
+-- sid binds only under the room name its call carries, unique per tenant; a PostgREST request's
+-- tenant from its claims alone. After it, the catalog equals a fresh install's (the upgrade
+-- suite compares the two), and calls, events, keys and roles are kept.
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.4.0'" to load this file. \quit
 
 -- The settings ingestion runs with carry the longest values it stores.
@@ -16,12 +18,16 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT $1 OPERATOR(pg_catalog.=) ANY ('{registered,in_progress}'::callout.call_status[]) $$;
 COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether a call of this status is open (registered or in progress)';
 
+-- The open rooms' indexes by callout._is_open; a room sid unique per tenant, found by itself.
 DROP INDEX callout.call_log_open_room;
 DROP INDEX callout.call_log_open_room_name;
+DROP INDEX callout.call_log_room_sid;
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
     WHERE callout._is_open(status);
 CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
     WHERE callout._is_open(status);
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (user_id, room_sid) WHERE room_sid IS NOT NULL;
+CREATE INDEX call_log_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
 
 -- Whether a delivery signed with a key of tenant key_user_id (NULL: an unbound key) may touch a
 -- call of call_user_id: a tenant's key its own tenant's calls; an unbound key any call but one a
@@ -35,25 +41,31 @@ AS $$
 $$;
 COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: whether a key of this tenant (NULL: unbound) may touch a call of that tenant and origin';
 
--- The call an event of this room belongs to, for a key of tenant key_user_id: the call its room
--- sid is bound to, if the key may touch it (a sid bound to a call the key may not touch matches
--- nothing); else the one open call of the room name whose sid is not bound, if the key may touch
--- it. The one rule every path uses: a delivery storing its event, a registration or an inbound
--- call attaching the events that waited. One SQL query, which the planner inlines where it is
--- called (no SET clause, no SECURITY DEFINER, every operator qualified).
+-- The call an event of this room belongs to, for a key of tenant key_user_id: the one call bound
+-- to its room sid under the same room name, if the key may touch it (a sid bound, under this
+-- name, only to calls the key may not touch matches nothing); else the one open call of the room
+-- name whose sid is not bound, if the key may touch it. A sid counts only with the room name the
+-- call carries, so an event naming another room cannot reach a call through a sid it squatted.
+-- The one rule every path uses: a delivery storing its event, a registration or an inbound call
+-- attaching the events that waited. One SQL query, which the planner inlines where it is called
+-- (no SET clause, no SECURITY DEFINER, every operator qualified).
 CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_id text)
 RETURNS SETOF callout.call_log
 LANGUAGE sql STABLE
 AS $$
     WITH bound AS (
-        SELECT c.* FROM callout.call_log AS c WHERE c.room_sid OPERATOR(pg_catalog.=) $1
+        SELECT c.* FROM callout.call_log AS c
+        WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
+    ), touchable AS (
+        SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
     ), named AS (
         SELECT c.* FROM callout.call_log AS c
         WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
           AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
         LIMIT 2
     )
-    SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin)
+    SELECT t.* FROM touchable AS t
+    WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
     UNION ALL
     SELECT n.* FROM named AS n
     WHERE NOT EXISTS (SELECT 1 FROM bound) AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1
@@ -105,6 +117,7 @@ CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, d
                                       agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+    SET lock_timeout = '5s'
 AS $$
 DECLARE
     acting_for text := callout.current_user_id();
@@ -165,7 +178,8 @@ COMMENT ON FUNCTION callout.register_call(text, text, text, text, text, text, js
 
 -- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
 -- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
--- and whose sid no call holds. NULL (no call) otherwise. The caller checked the event id is new.
+-- and whose sid no call of that room holds. NULL (no call) otherwise. The caller checked the
+-- event id is new.
 CREATE OR REPLACE FUNCTION callout._create_inbound_call(room_sid text, room_name text,
                                              trunk_phone_number text, key_user_id text,
                                              OUT call_id bigint, OUT user_id text)
@@ -174,7 +188,9 @@ AS $$
 DECLARE
     route callout.phone_route;
 BEGIN
-    IF EXISTS (SELECT FROM callout.call_log AS c WHERE c.room_sid = _create_inbound_call.room_sid) THEN
+    IF EXISTS (SELECT FROM callout.call_log AS c
+               WHERE c.room_sid = _create_inbound_call.room_sid
+                 AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
     END IF;
     SELECT r.* INTO route FROM callout.phone_route AS r
@@ -201,11 +217,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT c.id, c.user_id, c.agent_config_id FROM callout.call_log AS c
     WHERE c.room_name = resolve_call_context.room_name
-      AND (callout.current_user_id() IS NULL OR c.user_id = callout.current_user_id())
+      AND (c.user_id = callout.current_user_id() OR callout.is_auditor()
+           OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role()))
     ORDER BY callout._is_open(c.status) DESC, c.created_at DESC, c.id DESC
     LIMIT 1
 $$;
-COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest): for ingestion and admin roles, granted explicitly';
+COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
 
 -- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
@@ -227,6 +244,68 @@ END
 $$;
 COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls with no activity for older_than as expired; returns how many';
 
+-- What arrived per minute or hour in [since, until): every delivery (received), the events
+-- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
+-- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
+-- and its arrival. For the owner, and the roles granted EXECUTE on it (monitoring): it spans
+-- tenants, and runs with its owner's rights because the counts' table answers no other role.
+CREATE OR REPLACE FUNCTION callout.metrics(since timestamptz, until timestamptz, per text DEFAULT 'minute')
+RETURNS TABLE (bucket timestamptz, received bigint, stored bigint, processed bigint,
+               unmatched bigint, duplicates bigint, conflicting_duplicates bigint, ignored bigint,
+               rejected bigint, rejected_by_reason jsonb, average_lag_seconds numeric,
+               max_lag_seconds numeric)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF since IS NULL OR until IS NULL THEN
+        RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
+    ELSIF per IS NULL OR per NOT IN ('minute', 'hour') THEN
+        RAISE EXCEPTION 'per must be minute or hour' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    WITH events AS (
+        SELECT pg_catalog.date_trunc(per, e.received_at) AS bucket,
+               pg_catalog.count(*) AS stored,
+               pg_catalog.count(*) FILTER (WHERE e.call_log_id IS NOT NULL) AS matched,
+               pg_catalog.round(pg_catalog.avg(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS average_lag,
+               pg_catalog.round(pg_catalog.max(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS max_lag
+        FROM callout.livekit_call_event AS e
+        WHERE e.received_at >= since AND e.received_at < until
+        GROUP BY 1
+    ), counted AS (
+        SELECT pg_catalog.date_trunc(per, d.minute) AS bucket,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'duplicate' AND d.reason = 'already processed') AS duplicates,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'duplicate' AND d.reason = 'conflicting_duplicate') AS conflicting,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'ignored') AS ignored,
+               pg_catalog.sum(d.deliveries) FILTER (WHERE d.status = 'rejected') AS rejected,
+               pg_catalog.sum(d.deliveries) AS deliveries
+        FROM callout.delivery_count AS d
+        WHERE d.minute >= pg_catalog.date_trunc('minute', since) AND d.minute < until
+        GROUP BY 1
+    ), reasons AS (
+        SELECT r.bucket, pg_catalog.jsonb_object_agg(r.reason, r.deliveries) AS by_reason
+        FROM (SELECT pg_catalog.date_trunc(per, d.minute) AS bucket, d.reason, pg_catalog.sum(d.deliveries) AS deliveries
+              FROM callout.delivery_count AS d
+              WHERE d.status = 'rejected' AND d.minute >= pg_catalog.date_trunc('minute', since) AND d.minute < until
+              GROUP BY 1, 2) AS r
+        GROUP BY r.bucket
+    )
+    SELECT b.bucket,
+           (coalesce(e.stored, 0) + coalesce(c.deliveries, 0))::bigint,
+           coalesce(e.stored, 0)::bigint, coalesce(e.matched, 0)::bigint,
+           (coalesce(e.stored, 0) - coalesce(e.matched, 0))::bigint,
+           coalesce(c.duplicates, 0)::bigint, coalesce(c.conflicting, 0)::bigint,
+           coalesce(c.ignored, 0)::bigint, coalesce(c.rejected, 0)::bigint,
+           coalesce(r.by_reason, '{}'::jsonb), e.average_lag, e.max_lag
+    FROM (SELECT events.bucket FROM events UNION SELECT counted.bucket FROM counted) AS b
+    LEFT JOIN events AS e ON e.bucket = b.bucket
+    LEFT JOIN counted AS c ON c.bucket = b.bucket
+    LEFT JOIN reasons AS r ON r.bucket = b.bucket
+    ORDER BY b.bucket;
+END
+$$;
+COMMENT ON FUNCTION callout.metrics(timestamptz, timestamptz, text) IS 'what arrived per minute or hour: received, stored (processed, unmatched), duplicates, conflicting duplicates, ignored, rejected by reason, and lag; for admins (it spans tenants)';
+
 -- A duplicate's answer and the counts of deliveries that stored nothing new are statements of
 -- the delivery path now (src/pg/delivery.cpp).
 DROP FUNCTION callout._duplicate_answer(text, bytea, text);
@@ -239,11 +318,216 @@ DROP FUNCTION callout._record_answer(text, text, text, text);
 -- that is no LiveKit event.
 CREATE OR REPLACE FUNCTION callout.livekit_webhook(text) RETURNS callout.webhook_result
 LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+    SET lock_timeout = '5s'
 AS 'MODULE_PATHNAME', 'callout_livekit_webhook';
 COMMENT ON FUNCTION callout.livekit_webhook(text) IS 'PostgREST''s POST /rpc/livekit_webhook: the raw body, the Authorization header from request.headers; sets response.status';
 
+-- One delivery and its record in the metrics, in C++ (src/pg/delivery.cpp): limits, signature,
+-- body, event, then exactly-once storage and the call row, with every statement's plan kept
+-- per backend (planned with enable_seqscan = off, as process_livekit_webhook). `payload` is
+-- given when the caller holds jsonb (only a plain HMAC over its text can verify). A delivery that
+-- stored nothing new is counted in delivery_count, a rejection sampled in rejected_delivery.
+CREATE OR REPLACE FUNCTION callout._ingest(body text, payload jsonb, signature text)
+RETURNS callout.webhook_result
+LANGUAGE c SET enable_seqscan = off SET lock_timeout = '5s' AS 'MODULE_PATHNAME', 'callout_ingest';
+
+-- The delivery path itself (as _ingest without a payload): no PL/pgSQL between the caller and
+-- the C++. Its plans are kept for the life of the backend, and every one of them is a lookup by
+-- key: enable_seqscan = off keeps a plan made while the tables were empty from scanning them
+-- once they are large.
+CREATE OR REPLACE FUNCTION callout.process_livekit_webhook(body text, signature text)
+RETURNS callout.webhook_result
+LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+    SET lock_timeout = '5s'
+AS 'MODULE_PATHNAME', 'callout_process_livekit_webhook';
+COMMENT ON FUNCTION callout.process_livekit_webhook(text, text) IS 'verify one LiveKit delivery (raw body and Authorization header), store its event exactly once and update its call';
+
+-- Trust and mappings by role OID: a role dropped and created again under its name is another
+-- role. Rows of roles that no longer exist are dropped (they could not be trusted before either).
+ALTER TABLE callout.gateway_role ADD COLUMN role regrole;
+UPDATE callout.gateway_role AS g SET role = r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname = g.role_name;
+DELETE FROM callout.gateway_role WHERE role IS NULL;
+ALTER TABLE callout.gateway_role DROP COLUMN role_name;
+ALTER TABLE callout.gateway_role ADD PRIMARY KEY (role);
+ALTER TABLE callout.tenant_role ADD COLUMN role regrole;
+UPDATE callout.tenant_role AS t SET role = r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname = t.role_name;
+DELETE FROM callout.tenant_role WHERE role IS NULL;
+ALTER TABLE callout.tenant_role DROP COLUMN role_name;
+ALTER TABLE callout.tenant_role ADD PRIMARY KEY (role);
+
+-- Whether this session's login role is a superuser or a member of a trusted gateway role.
+-- (PL/pgSQL so its plan is cached: row-level security calls these once per statement.)
+CREATE OR REPLACE FUNCTION callout._session_is_gateway() RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
+        OR EXISTS (SELECT FROM callout.gateway_role AS g
+                   JOIN pg_catalog.pg_roles AS r ON r.oid = g.role
+                   WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
+END
+$$;
+
+-- The mapping of the invoking role (after SET ROLE): its own if it has one, else the one
+-- mapping it inherits. Several different inherited mappings are ambiguous, so they map to
+-- nothing (mapped is false): a role never becomes an auditor or a tenant by sort order.
+CREATE OR REPLACE FUNCTION callout._mapped_tenant(OUT mapped boolean, OUT user_id text)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    invoking oid := callout._invoking_role();
+BEGIN
+    SELECT true, t.user_id INTO mapped, user_id FROM callout.tenant_role AS t
+    WHERE t.role = invoking;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    SELECT pg_catalog.count(DISTINCT coalesce(t.user_id, '')) = 1, pg_catalog.min(t.user_id)
+    INTO mapped, user_id
+    FROM callout.tenant_role AS t
+    JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
+    WHERE pg_catalog.pg_has_role(invoking, r.oid, 'MEMBER');
+    IF NOT mapped THEN
+        user_id := NULL;
+    END IF;
+END
+$$;
+
+-- A trusted gateway's tenant. Inside a PostgREST request (it sets request.jwt.claims or
+-- request.method for the transaction) the tenant is the claims' `sub`, a non-empty JSON string,
+-- and nothing else: claims without one, or that are not JSON, name no tenant, and a
+-- callout.user_id left on the pooled connection is never a fallback. Outside a request it is
+-- callout.user_id. Anyone else is the tenant its role is mapped to, or none.
+CREATE OR REPLACE FUNCTION callout.current_user_id() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    claims text := coalesce(pg_catalog.current_setting('request.jwt.claims', true), '');
+    claimed jsonb;
+BEGIN
+    IF NOT callout._session_is_gateway() THEN
+        RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
+    END IF;
+    IF claims = '' AND coalesce(pg_catalog.current_setting('request.method', true), '') = '' THEN
+        RETURN NULLIF(pg_catalog.current_setting('callout.user_id', true), '');
+    END IF;
+    -- claims that are not JSON say nothing (rather than failing every statement)
+    claimed := callout._parse_json_body(claims);
+    IF pg_catalog.jsonb_typeof(claimed -> 'sub') IS DISTINCT FROM 'string' THEN
+        RETURN NULL;
+    END IF;
+    RETURN NULLIF(claimed ->> 'sub', '');
+END
+$$;
+COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub inside a PostgREST request, else its callout.user_id; else the tenant the role is mapped to; NULL for none';
+
+-- Registers a role whose members (by login) are trusted to say which tenant they act for, and
+-- grants it what an application server needs.
+CREATE OR REPLACE FUNCTION callout.trust_gateway_role(role name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(role);
+    INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(role)::regrole) ON CONFLICT DO NOTHING;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.register_call(text, text, text, text, text, text, jsonb), '
+        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text) TO %I', role);
+    PERFORM callout._grant_reading(role);
+END
+$$;
+COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged in as members of role to set callout.user_id or request.jwt.claims';
+
+-- Maps a role to one tenant (or, with NULL, makes it a read-only auditor) and grants it what a
+-- tenant needs: reading its calls and events, changing its calls' application-owned columns.
+-- Tenants never create calls: gateways register them.
+CREATE OR REPLACE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(role);
+    IF map_tenant_role.user_id = '' THEN
+        RAISE EXCEPTION 'user_id must not be empty (NULL makes an auditor)' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO callout.tenant_role AS t (role, user_id)
+    VALUES (pg_catalog.quote_ident(role)::regrole, map_tenant_role.user_id)
+    ON CONFLICT ON CONSTRAINT tenant_role_pkey DO UPDATE SET user_id = excluded.user_id;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.get_call_outcome(bigint, text) TO %I', role);
+    PERFORM callout._grant_reading(role);
+    IF map_tenant_role.user_id IS NOT NULL THEN
+        EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout.map_tenant_role(name, text) IS 'make role one tenant (user_id), or a read-only auditor of all tenants (NULL)';
+
+-- Sets a PostgREST deployment up in one step: the webhook role (PostgREST's anonymous role for
+-- LiveKit's deliveries) may call livekit_webhook and nothing else; the reader role (the JWT's
+-- role) reads calls under row-level security; the authenticator is trusted as a gateway, so the
+-- JWT's `sub` names the tenant.
+CREATE OR REPLACE FUNCTION callout.grant_api_roles(webhook_role name, reader_role name,
+                                        authenticator_role name DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._check_role(webhook_role);
+    PERFORM callout._check_role(reader_role);
+    IF EXISTS (SELECT FROM pg_catalog.pg_roles AS r
+               WHERE r.rolname IN (webhook_role, reader_role) AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RAISE EXCEPTION 'the webhook and reader roles must not be superusers or bypass row-level security'
+            USING ERRCODE = '22023';
+    END IF;
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I, %I', webhook_role, reader_role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.livekit_webhook(text) TO %I', webhook_role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON callout.call_log, callout.livekit_call_event TO %I',
+                              reader_role);
+    PERFORM callout._grant_reading(reader_role);
+    EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I',
+                              reader_role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
+        'callout.get_call_outcome(bigint, text), callout.update_call_log(bigint, jsonb) TO %I',
+        reader_role);
+    IF authenticator_role IS NOT NULL THEN
+        PERFORM callout._check_role(authenticator_role);
+        INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(authenticator_role)::regrole)
+        ON CONFLICT DO NOTHING;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgREST: webhook_role delivers through livekit_webhook only, reader_role reads under row-level security, authenticator_role is trusted as a gateway';
+
+-- a tenant's phone routes are its own to read (when granted), an auditor's all
+CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
-COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row, and its record in the metrics';
 
+-- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
+-- map_tenant_role and grant_api_roles grant what each kind of role needs).
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;
+
+-- Row-level security on every table of the schema, forced (its owner too): the tables with tenant
+-- data have their policies (src/sql/50-tenancy.sql); keys, roles and counts have none, so no role
+-- but a superuser reads or writes them, whatever is granted.
+ALTER TABLE callout.signing_key ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.signing_key FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.phone_route ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.phone_route FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.gateway_role ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.gateway_role FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_role ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_role FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.delivery_count ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.delivery_count FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.rejected_delivery ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.rejected_delivery FORCE ROW LEVEL SECURITY;

@@ -20,7 +20,8 @@ CREATE FUNCTION pg_temp.claim(user_id text, sub text) RETURNS void
 LANGUAGE sql
 AS $$
     SELECT set_config('callout.user_id', coalesce(user_id, ''), true),
-           set_config('request.jwt.claims', coalesce(json_build_object('sub', sub)::text, ''), true);
+           set_config('request.jwt.claims', CASE WHEN sub IS NULL THEN '' ELSE json_build_object('sub', sub)::text END,
+                      true);
 $$;
 
 -- ---- tenant A's own login claiming to be B (9)

@@ -201,8 +201,8 @@ CREATE ROLE "PUBLIC" NOLOGIN;
 CREATE ROLE "Public" NOLOGIN;
 CREATE ROLE pgcallout_tap_reader NOLOGIN;
 CREATE TEMP TABLE tap_trust_before AS
-SELECT (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role_name) FROM callout.tenant_role AS t) AS tenant_roles,
-       (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role_name) FROM callout.gateway_role AS g) AS gateway_roles,
+SELECT (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role::text) FROM callout.tenant_role AS t) AS tenant_roles,
+       (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role::text) FROM callout.gateway_role AS g) AS gateway_roles,
        ARRAY[(SELECT nspacl::text FROM pg_namespace WHERE nspname = 'callout'),
              (SELECT relacl::text FROM pg_class WHERE oid = 'callout.call_log'::regclass),
              (SELECT relacl::text FROM pg_class WHERE oid = 'callout.livekit_call_event'::regclass),
@@ -228,9 +228,9 @@ ORDER BY f.ord, r.ord;
 SELECT throws_ok($$SELECT callout.map_tenant_role('callout_tap_nobody', '')$$, '22023',
                  'user_id must not be empty (NULL makes an auditor)',
                  'map_tenant_role refuses an empty user_id');
-SELECT is((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role_name) FROM callout.tenant_role AS t),
+SELECT is((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role::text) FROM callout.tenant_role AS t),
           (SELECT tenant_roles FROM tap_trust_before), 'the refusals mapped no role');
-SELECT is((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role_name) FROM callout.gateway_role AS g),
+SELECT is((SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role::text) FROM callout.gateway_role AS g),
           (SELECT gateway_roles FROM tap_trust_before), 'the refusals trusted no role');
 SELECT is(ARRAY[(SELECT nspacl::text FROM pg_namespace WHERE nspname = 'callout'),
                 (SELECT relacl::text FROM pg_class WHERE oid = 'callout.call_log'::regclass),

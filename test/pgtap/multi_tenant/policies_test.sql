@@ -19,7 +19,8 @@ SELECT policy_cmd_is('callout', 'livekit_call_event', 'livekit_call_event_read',
                      'livekit_call_event_read is for SELECT');
 SELECT is(ARRAY(SELECT format('%s %s', policyname, roles) FROM pg_catalog.pg_policies
                 WHERE schemaname = 'callout' ORDER BY policyname),
-          ARRAY['call_log_read {public}', 'call_log_update {public}', 'livekit_call_event_read {public}'],
+          ARRAY['call_log_read {public}', 'call_log_update {public}', 'livekit_call_event_read {public}',
+                'phone_route_read {public}'],
           'every policy applies to every role');
 SELECT is(ARRAY(SELECT format('%s USING %s WITH CHECK %s', policyname, qual, coalesce(with_check, '-'))
                 FROM pg_catalog.pg_policies WHERE schemaname = 'callout' ORDER BY policyname),
@@ -28,6 +29,8 @@ SELECT is(ARRAY(SELECT format('%s USING %s WITH CHECK %s', policyname, qual, coa
                 'call_log_update USING (user_id = ( SELECT callout.current_user_id() AS current_user_id)) '
                 'WITH CHECK (user_id = ( SELECT callout.current_user_id() AS current_user_id))',
                 'livekit_call_event_read USING ((user_id = ( SELECT callout.current_user_id() AS current_user_id)) '
+                'OR ( SELECT callout.is_auditor() AS is_auditor)) WITH CHECK -',
+                'phone_route_read USING ((user_id = ( SELECT callout.current_user_id() AS current_user_id)) '
                 'OR ( SELECT callout.is_auditor() AS is_auditor)) WITH CHECK -'],
           'the policies compare user_id with (SELECT callout.current_user_id()); only reads open to the auditor');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_catalog.pg_class AS c

@@ -25,11 +25,11 @@ INSERT INTO tap_statement VALUES
     ('phone_route', 'UPDATE', $$UPDATE callout.phone_route SET user_id = 'tenant-a'$$),
     ('phone_route', 'DELETE', 'DELETE FROM callout.phone_route'),
     ('gateway_role', 'SELECT', 'SELECT * FROM callout.gateway_role'),
-    ('gateway_role', 'INSERT', 'INSERT INTO callout.gateway_role (role_name) VALUES (session_user)'),
-    ('gateway_role', 'UPDATE', 'UPDATE callout.gateway_role SET role_name = session_user'),
+    ('gateway_role', 'INSERT', 'INSERT INTO callout.gateway_role (role) VALUES (session_user::regrole)'),
+    ('gateway_role', 'UPDATE', 'UPDATE callout.gateway_role SET role = session_user::regrole'),
     ('gateway_role', 'DELETE', 'DELETE FROM callout.gateway_role'),
     ('tenant_role', 'SELECT', 'SELECT * FROM callout.tenant_role'),
-    ('tenant_role', 'INSERT', 'INSERT INTO callout.tenant_role (role_name, user_id) VALUES (session_user, NULL)'),
+    ('tenant_role', 'INSERT', 'INSERT INTO callout.tenant_role (role, user_id) VALUES (session_user::regrole, NULL)'),
     ('tenant_role', 'UPDATE', $$UPDATE callout.tenant_role SET user_id = 'tenant-b'$$),
     ('tenant_role', 'DELETE', 'DELETE FROM callout.tenant_role'),
     ('call_log', 'SELECT', 'SELECT * FROM callout.call_log'),
@@ -48,8 +48,8 @@ INSERT INTO tap_statement VALUES
 CREATE TEMP TABLE tap_before AS
 SELECT 'signing_key' AS tbl, (SELECT jsonb_agg(to_jsonb(k) ORDER BY k.api_key) FROM callout.signing_key AS k) AS rows
 UNION ALL SELECT 'phone_route', (SELECT jsonb_agg(to_jsonb(r)) FROM callout.phone_route AS r)
-UNION ALL SELECT 'gateway_role', (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role_name) FROM callout.gateway_role AS g)
-UNION ALL SELECT 'tenant_role', (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role_name) FROM callout.tenant_role AS t)
+UNION ALL SELECT 'gateway_role', (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role::text) FROM callout.gateway_role AS g)
+UNION ALL SELECT 'tenant_role', (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role::text) FROM callout.tenant_role AS t)
 UNION ALL SELECT 'livekit_call_event', (SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM callout.livekit_call_event AS e)
 UNION ALL SELECT 'tenant-a', pg_temp.calls_of('tenant-a')
 UNION ALL SELECT 'tenant-b', pg_temp.calls_of('tenant-b');
@@ -258,8 +258,8 @@ RESET SESSION AUTHORIZATION;
 
 SELECT is(CASE tbl WHEN 'signing_key' THEN (SELECT jsonb_agg(to_jsonb(k) ORDER BY k.api_key) FROM callout.signing_key AS k)
                    WHEN 'phone_route' THEN (SELECT jsonb_agg(to_jsonb(r)) FROM callout.phone_route AS r)
-                   WHEN 'gateway_role' THEN (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role_name) FROM callout.gateway_role AS g)
-                   WHEN 'tenant_role' THEN (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role_name) FROM callout.tenant_role AS t)
+                   WHEN 'gateway_role' THEN (SELECT jsonb_agg(to_jsonb(g) ORDER BY g.role::text) FROM callout.gateway_role AS g)
+                   WHEN 'tenant_role' THEN (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.role::text) FROM callout.tenant_role AS t)
                    ELSE (SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM callout.livekit_call_event AS e) END,
           rows, format('callout.%s is exactly as before', tbl))
 FROM tap_before WHERE tbl NOT LIKE 'tenant-_' ORDER BY tbl;

@@ -83,7 +83,7 @@ INSERT INTO expected_functions VALUES
     ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('metrics', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record',
-     'STABLE', false, 'u', 'plpgsql', false),
+     'STABLE', false, 'u', 'plpgsql', true),
     ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c', false),
     ('process_livekit_webhook', ARRAY['text', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c',
      true),
@@ -95,11 +95,11 @@ CREATE TEMP TABLE expected_tables (name name PRIMARY KEY, columns text[] NOT NUL
 INSERT INTO expected_tables VALUES
     ('signing_key', ARRAY['api_key text NOT NULL', 'api_secret text NOT NULL', 'user_id text',
                           'allow_plain_hmac boolean NOT NULL', 'created_at timestamp with time zone NOT NULL',
-                          'revoked_at timestamp with time zone'], false),
+                          'revoked_at timestamp with time zone'], true),
     ('phone_route', ARRAY['trunk_phone_number text NOT NULL', 'user_id text NOT NULL', 'agent_config_id text'],
-     false),
-    ('gateway_role', ARRAY['role_name name NOT NULL'], false),
-    ('tenant_role', ARRAY['role_name name NOT NULL', 'user_id text'], false),
+     true),
+    ('gateway_role', ARRAY['role regrole NOT NULL'], true),
+    ('tenant_role', ARRAY['role regrole NOT NULL', 'user_id text'], true),
     ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
                        'room_name text NOT NULL', 'room_sid text', 'direction text NOT NULL', 'phone_number text',
                        'registered_phone_number text', 'campaign_id text',
@@ -123,10 +123,10 @@ INSERT INTO expected_tables VALUES
                                  'payload jsonb'], true),
     ('delivery_count', ARRAY['minute timestamp with time zone NOT NULL', 'status text NOT NULL',
                              'reason text NOT NULL', 'backend integer NOT NULL', 'deliveries bigint NOT NULL'],
-     false),
+     true),
     ('rejected_delivery', ARRAY['slot integer NOT NULL', 'rejected_at timestamp with time zone NOT NULL',
                                 'reason text NOT NULL', 'api_key text', 'body_bytes integer',
-                                'body_sha256 bytea'], false);
+                                'body_sha256 bytea'], true);
 
 -- The composite types, with their attributes in order.
 CREATE TEMP TABLE expected_composites (name name PRIMARY KEY, attributes text[] NOT NULL);
@@ -178,9 +178,10 @@ SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
           format('callout.%s has its attributes in order', name))
 FROM expected_composites ORDER BY name;
 
--- The tables (1), each with its columns in order (6), its primary key (6), and its row-level
--- security: enabled and forced on the tenant data, off on the administration tables, which no
--- role but the owner is granted (12).
+-- The tables (1), each with its columns in order (8), its primary key (8), and its row-level
+-- security, enabled and forced on every table: policies let tenants read their own calls,
+-- events and routes; the administration tables have none, so no role but a superuser reads them,
+-- whatever is granted (16).
 SELECT tables_are('callout', ARRAY(SELECT name FROM expected_tables),
                   'callout holds exactly the tables of the install script');
 SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), columns,
@@ -190,8 +191,8 @@ SELECT col_is_pk('callout', t.name, pk, format('callout.%s has primary key (%s)'
 FROM expected_tables AS t
 CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']::name[]
                                        WHEN 'phone_route' THEN ARRAY['trunk_phone_number']::name[]
-                                       WHEN 'gateway_role' THEN ARRAY['role_name']::name[]
-                                       WHEN 'tenant_role' THEN ARRAY['role_name']::name[]
+                                       WHEN 'gateway_role' THEN ARRAY['role']::name[]
+                                       WHEN 'tenant_role' THEN ARRAY['role']::name[]
                                        WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
                                        ELSE ARRAY['id']::name[] END AS pk) AS k
@@ -211,8 +212,8 @@ SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid',
                          'call_log_tenant', 'call_log_started', 'call_log_outcome', 'call_log_campaign',
-                         'call_log_agent_config', 'call_log_phone_number'],
-                   'callout.call_log has exactly its ten indexes');
+                         'call_log_agent_config', 'call_log_phone_number', 'call_log_sid'],
+                   'callout.call_log has exactly its eleven indexes');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
                          'livekit_call_event_unmatched', 'livekit_call_event_tenant'],
@@ -225,8 +226,8 @@ SELECT is(ARRAY(SELECT s::text FROM unnest(enum_range(NULL::callout.call_status)
                 WHERE callout._is_open(s)),
           ARRAY['registered', 'in_progress'], 'a call is open while registered or in progress');
 SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_room_sid'::regclass),
-          'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (room_sid) WHERE (room_sid IS NOT NULL)',
-          'a room sid belongs to at most one call');
+          'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (user_id, room_sid) WHERE (room_sid IS NOT NULL)',
+          'a room sid belongs to at most one call of a tenant');
 SELECT is(pg_catalog.pg_get_indexdef('callout.livekit_call_event_event_id'::regclass),
           'CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event USING btree (event_id)',
           'event_id is unique: the idempotency key');
@@ -315,6 +316,7 @@ SELECT is(
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
     ARRAY['callout._mapped_tenant()', 'callout._session_is_gateway()', 'callout.current_user_id()',
           'callout.is_auditor()', 'callout.livekit_webhook(text)',
+          'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
           'callout.process_livekit_webhook(jsonb,text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)', 'callout.resolve_call_context(text)',
           'callout.update_call_log(bigint,jsonb)'],
