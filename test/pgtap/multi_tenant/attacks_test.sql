@@ -1,0 +1,140 @@
+-- What a tenant holding its own key or login, a gateway connection left in a bad state, or any
+-- role granted too much could do to another tenant, each tried as an attacker would and shown to
+-- fail (every test here failed on callout 0.3.0):
+--   sid squatting: a tenant's key binds another tenant's upcoming room sid to its own call;
+--   fail-open tenant: a PostgREST request whose claims name no tenant, on a connection that kept
+--     a session-level callout.user_id; resolve_call_context for a caller with no tenant;
+--   trust by name: a role dropped and created again under a trusted name;
+--   a blanket grant: GRANT SELECT ON ALL TABLES IN SCHEMA callout;
+--   what a refused sender is told, and what its claimed key puts in the rejection log.
+BEGIN;
+SELECT plan(21);
+\ir tenants.psql
+
+-- ---- sid squatting (5)
+
+-- Tenant A's own key starts its call A2 with the sid of B2's room, which B has not seen yet;
+-- then the platform's key delivers B2's real events, with that sid and B2's room name.
+DO $$
+BEGIN
+    PERFORM pg_temp.mint('a2 squats', pg_temp.room_event('room_started', 'EV_TAP_A2_SQUAT', 'tap-room-a2',
+                                                         'RM_TAP_B2', 1767268700), 'APItapTenantA');
+    PERFORM pg_temp.mint('b2 joined', pg_temp.sip_event('participant_joined', 'EV_TAP_B2_JOINED', 'tap-room-b2',
+                                                        'RM_TAP_B2', 1767268701, 'active', '+14155559999',
+                                                        '+18005550200'), 'APItapShared');
+    PERFORM pg_temp.mint('b2 left', pg_temp.sip_event('participant_left', 'EV_TAP_B2_LEFT', 'tap-room-b2',
+                                                      'RM_TAP_B2', 1767268760, 'hangup', '+14155559999',
+                                                      '+18005550200', 'CLIENT_INITIATED'), 'APItapShared');
+END
+$$;
+SELECT is((SELECT r.status || ' ' || (r.call_id = c.id) FROM pg_temp.deliver('a2 squats') AS r, tap_call AS c
+           WHERE c.name = 'A2'),
+          'processed true', 'tenant A''s key binds the sid it sent to its own call A2');
+SELECT is((SELECT r.status || ' ' || (r.call_id = c.id) FROM pg_temp.deliver('b2 joined') AS r, tap_call AS c
+           WHERE c.name = 'B2'),
+          'processed true', 'B2''s join, with the squatted sid and B2''s room name, reaches B2, not A2');
+SELECT is((SELECT r.status || ' ' || (r.call_id = c.id) || ' ' || r.outcome
+           FROM pg_temp.deliver('b2 left') AS r, tap_call AS c WHERE c.name = 'B2'),
+          'processed true completed', 'B2''s leave ends B2');
+SELECT is((SELECT c.status::text FROM callout.call_log AS c JOIN tap_call AS t ON t.id = c.id WHERE t.name = 'A2'),
+          'registered', 'A2 heard nothing of B2''s phone leg');
+SET SESSION AUTHORIZATION callout_tap_a;
+SELECT is_empty($$SELECT e.event_id FROM callout.livekit_call_event AS e
+                  WHERE e.payload::text LIKE '%14155559999%' OR e.sip_phone_number = '+14155559999'$$,
+                'tenant A reads nothing of B2''s phone number');
+RESET SESSION AUTHORIZATION;
+
+-- ---- a PostgREST request names its tenant by its claims alone (6)
+
+SET SESSION AUTHORIZATION callout_tap_gateway;
+SET callout.user_id = 'tenant-b';  -- left on the pooled connection, session-wide
+SELECT is(callout.current_user_id(), 'tenant-b', 'outside a request, the gateway acts for callout.user_id');
+SELECT set_config('request.jwt.claims', '{"role": "web_user"}', true) IS NULL AS request \gset
+SELECT is(callout.current_user_id(), NULL, 'a request whose claims have no sub names no tenant');
+SELECT is_empty('SELECT id FROM callout.call_log', 'and reads no call (callout.user_id is no fallback)');
+SELECT set_config('request.jwt.claims', '{"sub": ""}', true) IS NULL AS request \gset
+SELECT is(callout.current_user_id(), NULL, 'a request whose sub is empty names no tenant');
+SELECT set_config('request.jwt.claims', 'not json', true) IS NULL AS request \gset
+SELECT is(callout.current_user_id(), NULL, 'a request whose claims are not JSON names no tenant');
+SELECT set_config('request.jwt.claims', '{"sub": 42}', true) IS NULL AS request \gset
+SELECT is(callout.current_user_id(), NULL, 'a request whose sub is not a string names no tenant');
+SELECT set_config('request.jwt.claims', '', true) IS NULL AS request \gset
+RESET callout.user_id;
+RESET SESSION AUTHORIZATION;
+
+-- ---- resolve_call_context answers nothing without a tenant (2)
+
+CREATE ROLE callout_tap_agent_worker LOGIN;
+GRANT USAGE ON SCHEMA callout TO callout_tap_agent_worker;
+GRANT EXECUTE ON FUNCTION callout.resolve_call_context(text) TO callout_tap_agent_worker;
+SET SESSION AUTHORIZATION callout_tap_agent_worker;
+SELECT is((SELECT call_id FROM callout.resolve_call_context('tap-room-b1')), NULL::bigint,
+          'a role with no tenant, granted resolve_call_context, resolves no tenant''s room');
+RESET SESSION AUTHORIZATION;
+SELECT callout.map_tenant_role('callout_tap_agent_worker', NULL) IS NULL AS mapped \gset
+SET SESSION AUTHORIZATION callout_tap_agent_worker;
+SELECT is((SELECT call_id FROM callout.resolve_call_context('tap-room-b1')),
+          (SELECT id FROM tap_call WHERE name = 'B1'),
+          'mapped as an auditor, it resolves every tenant''s room');
+RESET SESSION AUTHORIZATION;
+
+-- ---- a dropped role leaves no trust behind (3)
+
+CREATE ROLE callout_tap_oldgw LOGIN;
+CREATE ROLE callout_tap_oldtenant LOGIN;
+SELECT callout.trust_gateway_role('callout_tap_oldgw') IS NULL AS trusted \gset
+SELECT callout.map_tenant_role('callout_tap_oldtenant', 'tenant-b') IS NULL AS mapped \gset
+DROP OWNED BY callout_tap_oldgw, callout_tap_oldtenant;
+DROP ROLE callout_tap_oldgw;
+DROP ROLE callout_tap_oldtenant;
+CREATE ROLE callout_tap_oldgw LOGIN;
+CREATE ROLE callout_tap_oldtenant LOGIN;
+GRANT USAGE ON SCHEMA callout TO callout_tap_oldgw, callout_tap_oldtenant;
+GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor() TO callout_tap_oldgw, callout_tap_oldtenant;
+GRANT SELECT ON callout.call_log TO callout_tap_oldgw, callout_tap_oldtenant;
+SET SESSION AUTHORIZATION callout_tap_oldgw;
+SET LOCAL callout.user_id = 'tenant-b';
+SELECT is(callout.current_user_id(), NULL, 'a new role under a once-trusted gateway''s name is no gateway');
+SELECT is_empty('SELECT id FROM callout.call_log', 'and reads no call');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_oldtenant;
+SELECT is(callout.current_user_id(), NULL, 'a new role under a once-mapped name is no tenant');
+RESET SESSION AUTHORIZATION;
+
+-- ---- a blanket grant exposes no secret, route, role or count (2)
+
+SELECT callout.add_phone_route('+18005550999', 'tenant-b') IS NULL AS routed \gset
+CREATE ROLE callout_tap_app LOGIN;
+GRANT USAGE ON SCHEMA callout TO callout_tap_app;
+GRANT SELECT ON ALL TABLES IN SCHEMA callout TO callout_tap_app;
+GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor() TO callout_tap_app;
+SET SESSION AUTHORIZATION callout_tap_app;
+SELECT is((SELECT count(*)::integer FROM callout.signing_key) + (SELECT count(*)::integer FROM callout.phone_route)
+          + (SELECT count(*)::integer FROM callout.gateway_role) + (SELECT count(*)::integer FROM callout.tenant_role)
+          + (SELECT count(*)::integer FROM callout.delivery_count)
+          + (SELECT count(*)::integer FROM callout.rejected_delivery),
+          0, 'a role granted SELECT on every table reads no key, route, role or count');
+SELECT is((SELECT count(*)::integer FROM callout.call_log) + (SELECT count(*)::integer FROM callout.livekit_call_event),
+          0, 'nor any call or event (it is no tenant)');
+RESET SESSION AUTHORIZATION;
+
+-- ---- what a refused sender is told, and what its claimed key puts in the log (3)
+
+DO $$
+BEGIN
+    -- a token whose claimed key holds control characters (an escape sequence and a line end)
+    INSERT INTO tap_delivery (name, body, token)
+    SELECT 'forged', d.body, livekit_test.livekit_token(d.body, E'APIx\u001b[2J\nforged', 'nope', 1767268800)
+    FROM tap_delivery AS d WHERE d.name = 'a1 left';
+END
+$$;
+SELECT is((SELECT r.reason FROM pg_temp.deliver('forged') AS r), 'unknown_api_key',
+          'process_livekit_webhook (the application''s call) says why');
+SELECT is((SELECT r.api_key FROM callout.rejected_delivery AS r ORDER BY r.rejected_at DESC, r.slot DESC LIMIT 1),
+          'APIx\u001b[2J\u000aforged', 'the claimed key is logged with its control characters escaped');
+SELECT ok((SELECT position(E'\u001b' IN r.api_key) = 0 AND position(E'\n' IN r.api_key) = 0
+           FROM callout.rejected_delivery AS r ORDER BY r.rejected_at DESC, r.slot DESC LIMIT 1),
+          'no control character reaches the log');
+
+SELECT * FROM finish();
+ROLLBACK;
