@@ -43,6 +43,10 @@ const char* reason_name(Reason reason) {
             return "missing_event_id";
         case Reason::missing_room_name:
             return "missing_room_name";
+        case Reason::too_many_events:
+            return "too_many_events";
+        case Reason::key_rate_limit:
+            return "key_rate_limit";
         case Reason::already_processed:
             return "already processed";
         case Reason::conflicting_duplicate:
@@ -77,6 +81,9 @@ int http_status(Status status, Reason reason) {
         case Reason::missing_event_id:
         case Reason::missing_room_name:
             return 400;
+        case Reason::too_many_events:
+        case Reason::key_rate_limit:
+            return 429;
         default:
             return 401;
     }

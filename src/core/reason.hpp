@@ -27,6 +27,8 @@ enum class Reason {
     body_not_json,
     missing_event_id,
     missing_room_name,
+    too_many_events,
+    key_rate_limit,
     already_processed,
     conflicting_duplicate,
 };
@@ -42,7 +44,8 @@ const char* status_name(Status status);
 
 // The HTTP status a webhook endpoint answers with: 200 for every delivery LiveKit must not send
 // again (processed, duplicate, unmatched, ignored), 413 for a body too large, 400 for a body
-// that is no LiveKit event, 401 for a signature that does not verify.
+// that is no LiveKit event, 429 for a tenant's key over its bounds, 401 for a signature that
+// does not verify.
 int http_status(Status status, Reason reason);
 
 }  // namespace callout::core

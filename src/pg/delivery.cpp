@@ -179,6 +179,32 @@ CALLOUT_FIELDS(ExtensionVersionColumn, EXTENSION_VERSION_COLUMN);
 Statement<NoFields, ExtensionVersionColumn> installed_version = {
     "SELECT e.extversion FROM pg_catalog.pg_extension AS e WHERE e.extname = 'callout'", nullptr};
 
+#define KEY_BOUNDS_PARAMETERS(X) \
+    X(api_key, TEXTOID)          \
+    X(body_bytes, INT8OID)       \
+    X(room_sid, TEXTOID)         \
+    X(room_name, TEXTOID)        \
+    X(key_user_id, TEXTOID)
+CALLOUT_FIELDS(KeyBoundsParameter, KEY_BOUNDS_PARAMETERS);
+#define KEY_BOUNDS_COLUMNS(X)     \
+    X(bytes_this_minute, INT8OID) \
+    X(call_events, INT8OID)
+CALLOUT_FIELDS(KeyBoundsColumn, KEY_BOUNDS_COLUMNS);
+
+// What a key bound to a tenant has delivered this minute (this delivery counted), and how many
+// events the call its event would join holds already (callout._matching_call).
+Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
+    "WITH used AS ("
+    " INSERT INTO callout.key_usage AS u (api_key, minute, body_bytes)"
+    " VALUES ($api_key, pg_catalog.date_trunc('minute', pg_catalog.now()), $body_bytes)"
+    " ON CONFLICT (api_key, minute) DO UPDATE SET body_bytes = u.body_bytes + excluded.body_bytes"
+    " RETURNING u.body_bytes) "
+    "SELECT (SELECT used.body_bytes FROM used) AS bytes_this_minute,"
+    " (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
+    "  WHERE e.call_log_id = (SELECT m.id FROM callout._matching_call($room_sid, $room_name,"
+    "                         $key_user_id) AS m)) AS call_events",
+    nullptr};
+
 #define WEBHOOK_RESULT_COLUMNS(X) \
     X(status, TEXTOID)            \
     X(reason, TEXTOID)            \
@@ -387,6 +413,27 @@ void check_indexed_length(std::string_view value, std::size_t limit, const char*
                  errdetail("It has %zu bytes; callout stores at most %zu.", value.size(), limit)));
 }
 
+// Why a key bound to a tenant may not store this event: over its bytes this minute, or the call
+// holds as many events as a tenant's key may store; ok when neither (the bytes are counted).
+Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
+                       std::size_t body_bytes) {
+    using P = KeyBoundsParameter;
+    Values<P> parameters;
+    parameters.put_text(P::api_key, key.api_key);
+    parameters.put_int8(P::body_bytes, std::int64_t(body_bytes));
+    parameters.put_text(P::room_sid, event.room_sid);
+    parameters.put_text(P::room_name, event.room_name);
+    parameters.put_text(P::key_user_id, key.user_id);
+    Rows<KeyBoundsColumn> used = run(key_bounds, parameters);
+    if (max_key_bytes_per_minute > 0 &&
+        used.int8(0, KeyBoundsColumn::bytes_this_minute).value_or(0) > max_key_bytes_per_minute)
+        return Reason::key_rate_limit;
+    if (max_events_per_call > 0 &&
+        used.int8(0, KeyBoundsColumn::call_events).value_or(0) >= max_events_per_call)
+        return Reason::too_many_events;
+    return Reason::ok;
+}
+
 // The delivery itself (SPI is connected).
 Answer apply_delivery(Delivery& delivery) {
     if (delivery.body == nullptr) return rejected(Reason::body_not_json);
@@ -430,6 +477,11 @@ Answer apply_delivery(Delivery& delivery) {
     check_indexed_length(event.sip_phone_number, core::max_key_bytes,
                          "participant.attributes.sip.phoneNumber");
     lock_room(as_text(event.room_name));
+    // a tenant's own key is bounded (the platform's unbound keys are trusted)
+    if (!key.user_id.empty()) {
+        Reason over = over_key_bounds(event, key, delivery.body_text.size());
+        if (over != Reason::ok) return rejected(over, event.event_id);
+    }
 
     Rows<CallEventColumn> stored = store(event, key, delivery.body_hash, payload);
     if (stored.count == 0) return duplicate_answer(event, delivery.body_hash, key);

@@ -1,4 +1,5 @@
 // callout's settings. Plain globals (no constructors), as GUC variables must be.
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,8 @@ double min_connected_seconds = 3;
 double min_completed_seconds = 10;
 int max_body_bytes = 1024 * 1024;
 int unmatched_window_seconds = 600;
+int max_events_per_call = 1000;
+int max_key_bytes_per_minute = 64 * 1024 * 1024;
 bool notify_outcomes = true;
 char* acting_user_id = nullptr;
 
@@ -97,6 +100,20 @@ void define_settings() {
         "How long an event that found no call waits to be applied when its call is registered.",
         nullptr, &unmatched_window_seconds, 600, 0, 7 * 86400, PGC_SUSET, GUC_UNIT_S, nullptr,
         nullptr, nullptr);
+    // A key bound to a tenant is a tenant's: what it can make callout store is bounded, so one
+    // tenant cannot fill the disk or make every delivery of a call read thousands of events.
+    DefineCustomIntVariable("callout.max_events_per_call",
+                            "The most events a key bound to a tenant may store for one call.",
+                            "Beyond it, that key's deliveries for the call are refused "
+                            "(too_many_events); 0 for no limit.",
+                            &max_events_per_call, 1000, 0, INT_MAX, PGC_SUSET, 0, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("callout.max_key_bytes_per_minute",
+                            "The most body bytes a key bound to a tenant may deliver in a minute.",
+                            "Beyond it, that key's deliveries are refused until the next minute "
+                            "(key_rate_limit); 0 for no limit.",
+                            &max_key_bytes_per_minute, 64 * 1024 * 1024, 0, INT_MAX, PGC_SUSET,
+                            GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable(
         "callout.notify",
         "Send NOTIFY callout_outcome (the call id) when an outcome is recorded "

@@ -23,6 +23,10 @@ extern double min_completed_seconds;
 extern int max_body_bytes;
 // callout.unmatched_window: seconds an unmatched event waits for its call to be registered.
 extern int unmatched_window_seconds;
+// callout.max_events_per_call: the most events a tenant's own key may store for one call.
+extern int max_events_per_call;
+// callout.max_key_bytes_per_minute: the most body bytes a tenant's own key may deliver a minute.
+extern int max_key_bytes_per_minute;
 // callout.notify: whether NOTIFY callout_outcome is sent when an outcome is recorded or changes.
 extern bool notify_outcomes;
 // callout.user_id: the tenant a trusted gateway session acts for (ignored for anyone else).

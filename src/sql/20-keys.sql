@@ -17,8 +17,18 @@ CREATE TABLE callout.phone_route (
     agent_config_id text);
 COMMENT ON TABLE callout.phone_route IS 'inbound calls to these dialed numbers are created for the tenant automatically';
 
+-- What each key bound to a tenant delivered, per minute: its bytes are bounded by
+-- callout.max_key_bytes_per_minute (purged with the delivery counts).
+CREATE TABLE callout.key_usage (
+    api_key text NOT NULL,
+    minute timestamptz NOT NULL,
+    body_bytes bigint NOT NULL,
+    PRIMARY KEY (api_key, minute));
+COMMENT ON TABLE callout.key_usage IS 'body bytes each key bound to a tenant delivered per minute (callout.max_key_bytes_per_minute)';
+
 SELECT pg_catalog.pg_extension_config_dump('callout.signing_key', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.phone_route', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.key_usage', '');
 
 CREATE FUNCTION callout.add_signing_key(api_key text, api_secret text, user_id text DEFAULT NULL,
                                         allow_plain_hmac boolean DEFAULT false)

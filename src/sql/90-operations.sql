@@ -79,10 +79,11 @@ DECLARE
 BEGIN
     DELETE FROM callout.delivery_count AS d WHERE d.minute < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
+    DELETE FROM callout.key_usage AS u WHERE u.minute < callout._cutoff(older_than);
     RETURN purged;
 END
 $$;
-COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts of minutes older than older_than; returns how many rows';
+COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts (and keys'' usage) of minutes older than older_than; returns how many delivery count rows';
 
 -- Deletes unmatched events received before now() - older_than: they never found a call.
 CREATE FUNCTION callout.purge_unmatched(older_than interval) RETURNS integer

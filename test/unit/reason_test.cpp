@@ -29,6 +29,8 @@ TEST(Reason, HttpStatus) {
     EXPECT_EQ(http_status(Status::rejected, Reason::body_not_json), 400);
     EXPECT_EQ(http_status(Status::rejected, Reason::missing_event_id), 400);
     EXPECT_EQ(http_status(Status::rejected, Reason::missing_room_name), 400);
+    EXPECT_EQ(http_status(Status::rejected, Reason::too_many_events), 429);
+    EXPECT_EQ(http_status(Status::rejected, Reason::key_rate_limit), 429);
     for (Reason reason :
          {Reason::bad_signature, Reason::unknown_api_key, Reason::expired, Reason::malformed_jwt,
           Reason::empty_authorization, Reason::malformed_signature, Reason::jwt_needs_raw_body})

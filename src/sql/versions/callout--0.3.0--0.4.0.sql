@@ -2,8 +2,9 @@
 -- to its call, the lengths ingestion stores); a duplicate's answer, the delivery counts and the
 -- PostgREST endpoint in C++; trust kept by role OID; row-level security on every table; a room
 -- sid binds only under the room name its call carries, unique per tenant; a PostgREST request's
--- tenant from its claims alone. After it, the catalog equals a fresh install's (the upgrade
--- suite compares the two), and calls, events, keys and roles are kept.
+-- tenant from its claims alone; a tenant's own key bounded in bytes a minute and events a call.
+-- After it, the catalog equals a fresh install's (the upgrade suite compares the two), and
+-- calls, events, keys and roles are kept.
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.4.0'" to load this file. \quit
 
 -- The settings ingestion runs with carry the longest values it stores.
@@ -507,6 +508,32 @@ COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgRE
 CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
     USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
 
+-- What each key bound to a tenant delivered, per minute: its bytes are bounded by
+-- callout.max_key_bytes_per_minute (purged with the delivery counts).
+CREATE TABLE callout.key_usage (
+    api_key text NOT NULL,
+    minute timestamptz NOT NULL,
+    body_bytes bigint NOT NULL,
+    PRIMARY KEY (api_key, minute));
+COMMENT ON TABLE callout.key_usage IS 'body bytes each key bound to a tenant delivered per minute (callout.max_key_bytes_per_minute)';
+
+SELECT pg_catalog.pg_extension_config_dump('callout.key_usage', '');
+
+-- Deletes the delivery counts of minutes before now() - older_than.
+CREATE OR REPLACE FUNCTION callout.purge_delivery_counts(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    DELETE FROM callout.delivery_count AS d WHERE d.minute < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    DELETE FROM callout.key_usage AS u WHERE u.minute < callout._cutoff(older_than);
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts (and keys'' usage) of minutes older than older_than; returns how many delivery count rows';
+
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
 
@@ -531,3 +558,5 @@ ALTER TABLE callout.delivery_count ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.delivery_count FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.rejected_delivery ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.rejected_delivery FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.key_usage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.key_usage FORCE ROW LEVEL SECURITY;

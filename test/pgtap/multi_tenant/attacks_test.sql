@@ -6,9 +6,10 @@
 --     a session-level callout.user_id; resolve_call_context for a caller with no tenant;
 --   trust by name: a role dropped and created again under a trusted name;
 --   a blanket grant: GRANT SELECT ON ALL TABLES IN SCHEMA callout;
+--   no bounds per key: a tenant's own key storing without end, in bytes or in events of a call;
 --   what a refused sender is told, and what its claimed key puts in the rejection log.
 BEGIN;
-SELECT plan(21);
+SELECT plan(26);
 \ir tenants.psql
 
 -- ---- sid squatting (5)
@@ -117,6 +118,43 @@ SELECT is((SELECT count(*)::integer FROM callout.signing_key) + (SELECT count(*)
 SELECT is((SELECT count(*)::integer FROM callout.call_log) + (SELECT count(*)::integer FROM callout.livekit_call_event),
           0, 'nor any call or event (it is no tenant)');
 RESET SESSION AUTHORIZATION;
+
+-- ---- a tenant's own key is bounded: events a call, bytes a minute (5)
+
+-- A1 (tenant-a's, ended) holds 3 events; egress results for it, signed with A's key and with
+-- the platform's
+DO $$
+BEGIN
+    FOR i IN 1..3 LOOP
+        PERFORM pg_temp.mint('a1 egress ' || i, format(
+            '{"event":"egress_ended","id":"EV_TAP_A1_EGRESS_%s","createdAt":"1767268950",'
+            '"egressInfo":{"egressId":"EG_%s","roomId":"RM_TAP_A1","roomName":"tap-room-a1",'
+            '"status":"EGRESS_COMPLETE","fileResults":[{"location":"s3://rec/a1-%s.ogg"}]}}', i, i, i),
+            'APItapTenantA');
+    END LOOP;
+    PERFORM pg_temp.mint('a1 egress shared', '{"event":"egress_ended","id":"EV_TAP_A1_EGRESS_SHARED",'
+        '"createdAt":"1767268951","egressInfo":{"egressId":"EG_S","roomId":"RM_TAP_A1","roomName":"tap-room-a1",'
+        '"status":"EGRESS_COMPLETE","fileResults":[{"location":"s3://rec/a1-s.ogg"}]}}', 'APItapShared');
+END
+$$;
+SET LOCAL callout.max_events_per_call = 4;
+SELECT is(ARRAY(SELECT r.status || ' ' || coalesce(r.reason, '') FROM generate_series(1, 2) AS i,
+                LATERAL pg_temp.deliver('a1 egress ' || i) AS r ORDER BY i),
+          ARRAY['processed ', 'rejected too_many_events'],
+          'with callout.max_events_per_call = 4, tenant A''s key stores a fourth event for A1, not a fifth');
+SELECT is((SELECT r.status FROM pg_temp.deliver('a1 egress shared') AS r), 'processed',
+          'the platform''s unbound key is not bounded');
+SET LOCAL callout.max_events_per_call = 0;
+SET LOCAL callout.max_key_bytes_per_minute = 500;
+SELECT is((SELECT r.status || ' ' || coalesce(r.reason, '') FROM pg_temp.deliver('a1 egress 3') AS r),
+          'rejected key_rate_limit', 'past callout.max_key_bytes_per_minute, tenant A''s key is refused');
+SELECT ok((SELECT u.body_bytes > 500 FROM callout.key_usage AS u WHERE u.api_key = 'APItapTenantA'),
+          'what the key delivered this minute is counted');
+SET LOCAL callout.max_key_bytes_per_minute = 0;
+SELECT is((SELECT r.status FROM pg_temp.deliver('a1 egress 3') AS r), 'processed',
+          'with no bound, the same delivery is processed');
+RESET callout.max_key_bytes_per_minute;
+RESET callout.max_events_per_call;
 
 -- ---- what a refused sender is told, and what its claimed key puts in the log (3)
 

@@ -27,11 +27,14 @@ GRANT USAGE ON SCHEMA callout TO callout_tap_granted;
 GRANT ALL ON ALL TABLES IN SCHEMA callout TO callout_tap_granted;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA callout TO callout_tap_granted;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA callout TO callout_tap_granted;
--- rows in every table: a route of each tenant, a rejection and a count
+-- rows in every table: a route of each tenant, a rejection and a count, a tenant key's usage
 SELECT callout.add_phone_route('+18005550100', 'tenant-a') IS NULL AS routed \gset
 SELECT callout.add_phone_route('+18005550200', 'tenant-b') IS NULL AS routed \gset
 SELECT r.status FROM tap_delivery AS d, LATERAL callout.process_livekit_webhook(d.body, 'x.y.z') AS r
 WHERE d.name = 'a1 left' \gset
+SELECT pg_temp.mint('a1 left, key a', d.body, 'APItapTenantA') IS NULL AS minted FROM tap_delivery AS d
+WHERE d.name = 'a1 left' \gset
+SELECT r.status FROM pg_temp.deliver('a1 left, key a') AS r \gset
 
 -- One statement per relation and command. UPDATE sets a column to itself; INSERT writes a row of
 -- tenant-b (or, where the table has no tenant, a plausible row); a DELETE of calls deletes their
@@ -68,6 +71,10 @@ INSERT INTO matrix_statement VALUES
     ('delivery_count', 'INSERT', $$INSERT INTO callout.delivery_count VALUES (now(), 'ignored', '', 1, 1)$$),
     ('delivery_count', 'UPDATE', 'UPDATE callout.delivery_count SET deliveries = deliveries'),
     ('delivery_count', 'DELETE', 'DELETE FROM callout.delivery_count'),
+    ('key_usage', 'SELECT', 'SELECT count(*) FROM callout.key_usage'),
+    ('key_usage', 'INSERT', $$INSERT INTO callout.key_usage VALUES ('APIm', now(), 1)$$),
+    ('key_usage', 'UPDATE', 'UPDATE callout.key_usage SET body_bytes = body_bytes'),
+    ('key_usage', 'DELETE', 'DELETE FROM callout.key_usage'),
     ('rejected_delivery', 'SELECT', 'SELECT count(*) FROM callout.rejected_delivery'),
     ('rejected_delivery', 'INSERT', $$INSERT INTO callout.rejected_delivery (slot, rejected_at, reason) VALUES (999, now(), 'x')$$),
     ('rejected_delivery', 'UPDATE', 'UPDATE callout.rejected_delivery SET reason = reason'),
@@ -91,6 +98,7 @@ INSERT INTO matrix_count VALUES
      (SELECT count(*) FROM callout.livekit_call_event WHERE user_id = 'tenant-a')),
     ('delivery_count', (SELECT count(*) FROM callout.delivery_count), NULL),
     ('rejected_delivery', (SELECT count(*) FROM callout.rejected_delivery), NULL),
+    ('key_usage', (SELECT count(*) FROM callout.key_usage), NULL),
     ('calls', (SELECT count(*) FROM callout.calls), (SELECT count(*) FROM callout.calls WHERE user_id = 'tenant-a'));
 SELECT ok((SELECT bool_and(total > coalesce(own, 0) AND total > 0 AND coalesce(own, 1) > 0) FROM matrix_count),
           'every relation holds rows, and tenant-a''s are some but not all of them');
@@ -136,7 +144,8 @@ INSERT INTO matrix_expected
 SELECT w.who, r.rel, CASE
     WHEN w.who = 'owner' THEN 'a+aa'
     -- keys, roles and counts: no role but the owner reaches them, granted or not
-    WHEN r.rel IN ('signing_key', 'gateway_role', 'tenant_role', 'delivery_count', 'rejected_delivery')
+    WHEN r.rel IN ('signing_key', 'gateway_role', 'tenant_role', 'delivery_count', 'rejected_delivery',
+                   'key_usage')
         THEN CASE WHEN w.who = 'granted' THEN 'ndnn' ELSE 'dddd' END
     -- a tenant's routes: its own to read when granted; no policy lets anyone write them
     WHEN r.rel = 'phone_route' THEN CASE w.who WHEN 'granted' THEN 'ndnn' ELSE 'dddd' END

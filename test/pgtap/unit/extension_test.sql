@@ -73,7 +73,7 @@ SELECT is(
             AND d.deptype = 'e'
           ORDER BY 1),
     ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls', 'callout.delivery_count',
-          'callout.gateway_role', 'callout.livekit_call_event',
+          'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event',
           'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'the extension''s member relations are its tables, sequences and the calls view');
@@ -96,7 +96,7 @@ SELECT is(
     ARRAY(SELECT r::regclass::text FROM pg_catalog.pg_extension AS e, unnest(e.extconfig) AS r
           WHERE e.extname = 'callout' ORDER BY 1),
     ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.delivery_count', 'callout.gateway_role',
-          'callout.livekit_call_event', 'callout.livekit_call_event_id_seq', 'callout.phone_route',
+          'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'pg_extension_config_dump covers every table and sequence');
@@ -127,6 +127,7 @@ SELECT is(
     ARRAY(SELECT format('%s %s %s', name, context, boot_val) FROM pg_catalog.pg_settings
           WHERE name LIKE 'callout.%' ORDER BY name),
     ARRAY['callout.clock_leeway superuser 60', 'callout.max_body_bytes superuser 1048576',
+          'callout.max_events_per_call superuser 1000', 'callout.max_key_bytes_per_minute superuser 67108864',
           'callout.min_completed_seconds superuser 10', 'callout.min_connected_seconds superuser 3',
           'callout.notify superuser on', 'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
     'the settings, who may set them, and their defaults');

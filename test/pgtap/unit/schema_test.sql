@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(416);
+SELECT plan(420);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -98,6 +98,8 @@ INSERT INTO expected_tables VALUES
                           'revoked_at timestamp with time zone'], true),
     ('phone_route', ARRAY['trunk_phone_number text NOT NULL', 'user_id text NOT NULL', 'agent_config_id text'],
      true),
+    ('key_usage', ARRAY['api_key text NOT NULL', 'minute timestamp with time zone NOT NULL',
+                        'body_bytes bigint NOT NULL'], true),
     ('gateway_role', ARRAY['role regrole NOT NULL'], true),
     ('tenant_role', ARRAY['role regrole NOT NULL', 'user_id text'], true),
     ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
@@ -178,10 +180,10 @@ SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
           format('callout.%s has its attributes in order', name))
 FROM expected_composites ORDER BY name;
 
--- The tables (1), each with its columns in order (8), its primary key (8), and its row-level
+-- The tables (1), each with its columns in order (9), its primary key (9), and its row-level
 -- security, enabled and forced on every table: policies let tenants read their own calls,
 -- events and routes; the administration tables have none, so no role but a superuser reads them,
--- whatever is granted (16).
+-- whatever is granted (18).
 SELECT tables_are('callout', ARRAY(SELECT name FROM expected_tables),
                   'callout holds exactly the tables of the install script');
 SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), columns,
@@ -192,6 +194,7 @@ FROM expected_tables AS t
 CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']::name[]
                                        WHEN 'phone_route' THEN ARRAY['trunk_phone_number']::name[]
                                        WHEN 'gateway_role' THEN ARRAY['role']::name[]
+                                       WHEN 'key_usage' THEN ARRAY['api_key', 'minute']::name[]
                                        WHEN 'tenant_role' THEN ARRAY['role']::name[]
                                        WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
