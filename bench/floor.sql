@@ -38,7 +38,7 @@ WITH delivery AS (
            CASE WHEN ev.duration >= 0 THEN ev.duration END, NULL, NULL,
            ev.p #- '{room,turnPassword}'
     FROM ev LEFT JOIN call ON true
-    ON CONFLICT (event_id) DO NOTHING
+    ON CONFLICT (user_id, event_id) DO NOTHING
     RETURNING e.call_log_id, e.room_sid, e.room_creation_time, e.event_created_at, e.joined_at,
               e.call_duration_seconds, e.disconnect_reason, e.sip_call_status, e.sip_phone_number
 ), updated AS (

@@ -85,8 +85,8 @@ ALTER TABLE bench.call_template ADD PRIMARY KEY (id);
 CREATE FUNCTION bench.reset(rows integer) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    TRUNCATE callout.livekit_call_event, callout.call_log, callout.delivery_count,
-             callout.rejected_delivery RESTART IDENTITY;
+    TRUNCATE callout.livekit_call_event, callout.pending_event, callout.call_log, callout.delivery_count,
+             callout.rejected_delivery, callout.key_usage RESTART IDENTITY;
     INSERT INTO callout.call_log OVERRIDING SYSTEM VALUE
     SELECT * FROM bench.call_template AS t WHERE t.id <= rows ORDER BY t.id;
     PERFORM setval(pg_get_serial_sequence('callout.call_log', 'id'),

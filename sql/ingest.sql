@@ -153,9 +153,11 @@ SELECT event_id, event_type, room_name, room_sid, event_created_at, room_creatio
 FROM callout.livekit_call_event WHERE event_id = 'EV_event_started';
 
 -- name: event unique constraint
--- event_id is the idempotency key: a second row with the same id is a unique violation.
-INSERT INTO callout.livekit_call_event (event_id, event_type, room_name, body_sha256)
-VALUES ('EV_event_started', 'room_started', 'call-_+14155550103_event', '\x00');
+-- (user_id, event_id) is the idempotency key: a second row of the tenant with the same id is a
+-- unique violation.
+INSERT INTO callout.livekit_call_event (event_id, user_id, event_type, room_name, body_sha256)
+SELECT e.event_id, e.user_id, 'room_started', 'call-_+14155550103_event', '\x00'
+FROM callout.livekit_call_event AS e WHERE e.event_id = 'EV_event_started';
 
 -- name: event to_dict
 SELECT d ->> 'event_id' AS event_id, d ->> 'event_type' AS event_type, d ->> 'room_name' AS room_name,
@@ -197,11 +199,13 @@ FROM pg_temp.deliver(pg_temp.body('track_published', 'EV_event_track', 'call-_+1
 SELECT count(*) AS stored FROM callout.livekit_call_event WHERE event_id = 'EV_event_track';
 
 -- name: process event call not found
--- No call for the room: the event is kept, unmatched.
+-- No call for the room: the event is kept, unmatched; signed with an unbound key, it has no
+-- tenant yet and waits in the pending store.
 SELECT status, reason, event_id, call_id, outcome
 FROM pg_temp.deliver(pg_temp.body('room_started', 'EV_nobody', 'call-_+14155550104_nobody',
                                   'RM_nobody', 1767268800));
 SELECT event_id, call_log_id, user_id FROM callout.livekit_call_event WHERE event_id = 'EV_nobody';
+SELECT event_id, room_sid FROM callout.pending_event WHERE event_id = 'EV_nobody';
 
 -- name: extract call metadata
 -- An outbound campaign room: the campaign comes from the room name, the number from the SIP leg.
@@ -548,6 +552,7 @@ SELECT callout.register_call('tenant_a', 'call-_+14155550113_stale', 'inbound') 
 RESET callout.unmatched_window;
 SELECT status, room_sid FROM callout.call_log WHERE id = :call_stale;
 SELECT call_log_id FROM callout.livekit_call_event WHERE event_id = 'EV_stale_1';
+SELECT event_id FROM callout.pending_event WHERE event_id = 'EV_stale_1';
 
 -- name: inbound call auto-created from a phone route
 -- Nobody registers inbound calls to a routed number: the SIP leg a dispatch rule routed

@@ -10,6 +10,7 @@
 \set SHOW_CONTEXT never
 -- a clean slate: the counts below are of this file's deliveries only
 DELETE FROM callout.livekit_call_event;
+DELETE FROM callout.pending_event;
 DELETE FROM callout.call_log;
 DELETE FROM callout.delivery_count;
 DELETE FROM callout.rejected_delivery;

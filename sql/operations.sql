@@ -9,6 +9,7 @@
 \set SHOW_CONTEXT never
 -- a clean slate: the counts below are of this file's calls and events only
 DELETE FROM callout.livekit_call_event;
+DELETE FROM callout.pending_event;
 DELETE FROM callout.call_log;
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIops', 'ops-secret-of-at-least-32-characters');
@@ -87,8 +88,11 @@ SELECT status FROM pg_temp.deliver(pg_temp.leave('EV_ops_nobody', 'ops-room-nobo
 SELECT status FROM pg_temp.deliver(pg_temp.leave('EV_ops_nobody_new', 'ops-room-nobody-new'));
 UPDATE callout.livekit_call_event SET received_at = received_at - interval '2 days'
 WHERE event_id IN ('EV_ops_nobody', 'EV_ops_ended');
+UPDATE callout.pending_event SET received_at = received_at - interval '2 days'
+WHERE event_id IN ('EV_ops_nobody', 'EV_ops_ended');
 SELECT callout.purge_unmatched('1 day') AS purged;
-SELECT event_id FROM callout.livekit_call_event WHERE event_id LIKE 'EV_ops_%' ORDER BY event_id;
+SELECT event_id FROM callout.livekit_call_event WHERE event_id LIKE 'EV_ops_%'
+UNION ALL SELECT event_id FROM callout.pending_event WHERE event_id LIKE 'EV_ops_%' ORDER BY event_id;
 SELECT callout.purge_unmatched(NULL);
 
 -- purge_delivery_counts: old minutes of the delivery counts go

@@ -78,53 +78,81 @@ CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
       ".disconnect_reason, " t ".sip_call_status, " t ".sip_phone_number, " t              \
       ".call_duration_seconds, " t ".recording_url"
 
-// The event stored exactly once, with the call it belongs to (callout._matching_call, for the
-// key's tenant: DESIGN.md §6). Answers nothing when the event id is stored already; else the new
-// event with its call's own columns, then the call's other events (CallEventColumn). Must run
-// after lock_room, so its snapshot sees what the lock's previous holder committed.
+// The event's facts as the columns of livekit_call_event and pending_event, and their parameters.
+#define EVENT_FACT_COLUMNS_SQL                                                           \
+    "event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"   \
+    " participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"     \
+    " sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds," \
+    " recording_url, egress_status, api_key, body_sha256, payload"
+#define EVENT_FACT_PARAMETERS_SQL                                                            \
+    "$event_type, $event_id, $event_created_at, $room_name, $room_sid, $room_creation_time," \
+    " $participant_identity, $participant_kind, $is_sip, $joined_at, $disconnect_reason,"    \
+    " $sip_call_status, $sip_phone_number, $sip_trunk_phone_number, $call_duration_seconds," \
+    " $recording_url, $egress_status, $api_key, $body_sha256, $payload"
+
+// The event stored exactly once, under its tenant (DESIGN.md §6): the tenant of the call it
+// belongs to (callout._matching_call, for the key's tenant), else the key's; unique per tenant.
+// An event no call claims, signed with an unbound key, has no tenant yet: it waits in
+// pending_event. Answers nothing when the event id is stored already where it goes; else the new
+// event (with its call's own columns when it has one), then the call's other events
+// (CallEventColumn). Must run after lock_room, so its snapshot sees what the lock's previous
+// holder committed.
 Statement<StoreEventParameter, CallEventColumn> store_event = {
     "WITH matched AS ("
     " SELECT m.id, m.user_id, m.outcome, m.room_name, m.registered_phone_number"
     " FROM callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
-    "), stored AS ("
-    " INSERT INTO callout.livekit_call_event ("
-    "  event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"
-    "  participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"
-    "  sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds,"
-    "  recording_url, egress_status, call_log_id, user_id, api_key, body_sha256, payload)"
-    " SELECT $event_type, $event_id, $event_created_at, $room_name, $room_sid,"
-    "  $room_creation_time, $participant_identity, $participant_kind, $is_sip, $joined_at,"
-    "  $disconnect_reason, $sip_call_status, $sip_phone_number, $sip_trunk_phone_number,"
-    "  $call_duration_seconds, $recording_url, $egress_status,"
-    "  m.id, coalesce(m.user_id, $key_user_id), $api_key, $body_sha256, $payload"
+    "), target AS ("
+    " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id"
     " FROM (SELECT) AS one LEFT JOIN matched AS m ON true"
+    "), stored AS ("
+    " INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL ")"
+    " SELECT t.id, t.user_id, " EVENT_FACT_PARAMETERS_SQL
+    " FROM target AS t WHERE t.user_id IS NOT NULL"
+    " ON CONFLICT (user_id, event_id) DO NOTHING"
+    " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") "), pended AS ("
+    " INSERT INTO callout.pending_event (" EVENT_FACT_COLUMNS_SQL ")"
+    " SELECT " EVENT_FACT_PARAMETERS_SQL " FROM target AS t WHERE t.user_id IS NULL"
     " ON CONFLICT (event_id) DO NOTHING"
-    " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
+    " RETURNING " EVENT_COLUMNS_OF("pending_event") ") "
     "SELECT s.call_log_id, m.outcome AS previous_outcome, m.room_name AS call_room_name,"
     " m.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
     "FROM stored AS s LEFT JOIN matched AS m ON m.id = s.call_log_id "
+    "UNION ALL "
+    "SELECT NULL, NULL, NULL, NULL, " EVENT_COLUMNS_OF("p") " FROM pended AS p "
     "UNION ALL "
     "SELECT e.call_log_id, NULL, NULL, NULL, " EVENT_COLUMNS_OF("e") " "
     "FROM callout.livekit_call_event AS e"
     " WHERE e.call_log_id = (SELECT s.call_log_id FROM stored AS s)",
     nullptr};
 
-#define EVENT_ID_PARAMETER(X) X(event_id, TEXTOID)
-CALLOUT_FIELDS(EventIdParameter, EVENT_ID_PARAMETER);
+#define STORED_EVENT_PARAMETERS(X) \
+    X(event_id, TEXTOID)           \
+    X(room_sid, TEXTOID)           \
+    X(room_name, TEXTOID)          \
+    X(key_user_id, TEXTOID)
+CALLOUT_FIELDS(StoredEventParameter, STORED_EVENT_PARAMETERS);
 #define STORED_EVENT_COLUMNS(X) \
     X(body_sha256, BYTEAOID)    \
     X(call_id, INT8OID)         \
-    X(outcome, InvalidOid)      \
-    X(call_user_id, TEXTOID)
+    X(outcome, InvalidOid)
 CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
 
-// What a duplicate is answered from: the stored event's body hash and its call (by subqueries,
-// not a join: no plan may walk an index for its order).
-Statement<EventIdParameter, StoredEventColumn> stored_event = {
+// What a duplicate is answered from: the stored event where store_event would have stored it
+// (the same tenant, or the pending store), its body hash and its call (by subqueries, not a
+// join: no plan may walk an index for its order). Another tenant's event of the same id is never
+// read.
+Statement<StoredEventParameter, StoredEventColumn> stored_event = {
+    "WITH target AS ("
+    " SELECT coalesce((SELECT m.user_id FROM callout._matching_call($room_sid, $room_name,"
+    "                  $key_user_id) AS m), $key_user_id) AS user_id"
+    ") "
     "SELECT e.body_sha256, e.call_log_id AS call_id,"
-    " (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome,"
-    " (SELECT c.user_id FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS call_user_id "
-    "FROM callout.livekit_call_event AS e WHERE e.event_id = $event_id",
+    " (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome "
+    "FROM callout.livekit_call_event AS e"
+    " WHERE e.user_id = (SELECT t.user_id FROM target AS t) AND e.event_id = $event_id "
+    "UNION ALL "
+    "SELECT p.body_sha256, NULL, NULL FROM callout.pending_event AS p"
+    " WHERE (SELECT t.user_id FROM target AS t) IS NULL AND p.event_id = $event_id",
     nullptr};
 
 #define INBOUND_CALL_PARAMETERS(X) \
@@ -342,29 +370,27 @@ bool same_hash(bytea* a, bytea* b) {
            std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
-// The answer to a delivery whose event id is stored: already processed for the same body,
-// conflicting_duplicate for another. The call and its outcome are told only to an unbound key or
-// one of the call's tenant.
+// The answer to a delivery whose event id is stored where it goes: already processed for the
+// same body, conflicting_duplicate for another, with the event's call and outcome (a tenant's key
+// only ever finds its own tenant's events).
 Answer duplicate_answer(const core::LivekitEvent& event, bytea* hash, const SigningKey& key) {
     using C = StoredEventColumn;
-    Values<EventIdParameter> parameters;
-    parameters.put_text(EventIdParameter::event_id, event.event_id);
+    using P = StoredEventParameter;
+    Values<P> parameters;
+    parameters.put_text(P::event_id, event.event_id);
+    parameters.put_text(P::room_sid, event.room_sid);
+    parameters.put_text(P::room_name, event.room_name);
+    parameters.put_text(P::key_user_id, key.user_id);
     Rows<C> stored = run(stored_event, parameters);
     if (stored.count == 0)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                         errmsg("event %s was neither stored nor found",
                                text_to_cstring(as_text(event.event_id)))));
     bytea* stored_hash = DatumGetByteaPP(*stored.optional(0, C::body_sha256));
-    Answer answer = {
+    return {
         Status::duplicate,
         same_hash(stored_hash, hash) ? Reason::already_processed : Reason::conflicting_duplicate,
         event.event_id, stored.int8(0, C::call_id), stored.optional(0, C::outcome)};
-    std::optional<std::string_view> call_user = stored.optional_text(0, C::call_user_id);
-    if (!key.user_id.empty() && call_user != key.user_id) {
-        answer.call_id = std::nullopt;
-        answer.outcome = std::nullopt;
-    }
-    return answer;
 }
 
 // Whether a leg may create its call: an inbound SIP leg that a dispatch rule routed (outbound

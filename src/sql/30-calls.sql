@@ -73,7 +73,8 @@ COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: wheth
 -- The call an event of this room belongs to, for a key of tenant key_user_id: the one call bound
 -- to its room sid under the same room name, if the key may touch it (a sid bound, under this
 -- name, only to calls the key may not touch matches nothing); else the one open call of the room
--- name whose sid is not bound, if the key may touch it. A sid counts only with the room name the
+-- name whose sid is not bound, if the key may touch it and no other call of its tenant holds the
+-- sid (a sid is unique per tenant). A sid counts only with the room name the
 -- call carries, so an event naming another room cannot reach a call through a sid it squatted.
 -- The one rule every path uses: a delivery storing its event, a registration or an inbound call
 -- attaching the events that waited. One SQL query, which the planner inlines where it is called
@@ -91,6 +92,10 @@ AS $$
         SELECT c.* FROM callout.call_log AS c
         WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
           AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
+          -- a sid another call of the same tenant holds (under another name) binds nothing here
+          AND NOT EXISTS (SELECT 1 FROM callout.call_log AS o
+                          WHERE o.user_id OPERATOR(pg_catalog.=) c.user_id
+                            AND o.room_sid OPERATOR(pg_catalog.=) $1)
         LIMIT 2
     )
     SELECT t.* FROM touchable AS t

@@ -1,10 +1,14 @@
--- The events: one row per accepted event (tenant data, under row-level security).
+-- The events: one row per accepted event of a known tenant (tenant data, under row-level
+-- security), unique per tenant; and the pending store, for the events whose tenant is not known
+-- yet (signed with an unbound key, for a room no call claims), which move to their tenant when a
+-- call appears for them. A tenant's delivery never finds, blocks or answers from another
+-- tenant's events.
 
 CREATE TABLE callout.livekit_call_event (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_id text NOT NULL CHECK (event_id <> ''),
     call_log_id bigint REFERENCES callout.call_log (id),
-    user_id text,
+    user_id text NOT NULL,
     api_key text,
     event_type text NOT NULL,
     room_name text NOT NULL,
@@ -25,33 +29,88 @@ CREATE TABLE callout.livekit_call_event (
     recording_url text,
     egress_status text,
     payload jsonb);
-COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event (event_id is the idempotency key); call_log_id is NULL while unmatched';
-COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the signing key''s tenant (NULL for an unbound key)';
+COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a known tenant ((user_id, event_id) is the idempotency key); call_log_id is NULL while unmatched';
+COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
 COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without credentials (room.turnPassword, egress storage keys, stream URLs)';
-CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (event_id);
+CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (user_id, event_id);
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
 CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
     WHERE call_log_id IS NULL;
 
+-- Events whose tenant is not known yet: the facts of livekit_call_event, without a tenant or
+-- call. event_id is the idempotency key of the platform's unbound keys until the event moves.
+CREATE TABLE callout.pending_event (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id text NOT NULL CHECK (event_id <> ''),
+    api_key text,
+    event_type text NOT NULL,
+    room_name text NOT NULL,
+    room_sid text,
+    event_created_at timestamptz,
+    received_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    body_sha256 bytea NOT NULL,
+    room_creation_time timestamptz,
+    participant_identity text,
+    participant_kind text,
+    is_sip boolean NOT NULL DEFAULT false,
+    joined_at timestamptz,
+    disconnect_reason text,
+    sip_call_status text,
+    sip_phone_number text,
+    sip_trunk_phone_number text,
+    call_duration_seconds integer,
+    recording_url text,
+    egress_status text,
+    payload jsonb);
+COMMENT ON TABLE callout.pending_event IS 'events signed with an unbound key for a room no call claims yet: they move to the call''s tenant when one is registered or created within callout.unmatched_window';
+CREATE UNIQUE INDEX pending_event_event_id ON callout.pending_event (event_id);
+CREATE INDEX pending_event_room ON callout.pending_event (room_name, received_at);
+
 SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.pending_event', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
 
--- Attaches to a call just created for its room (of tenant user_id) the room's unmatched events
--- that arrived within callout.unmatched_window and match it as they would if delivered now
--- (callout._matching_call, with the key's tenant each was stored under). True when any were.
+-- Attaches to a call just created for its room (of tenant user_id) the room's events that
+-- waited within callout.unmatched_window and match it as they would if delivered now
+-- (callout._matching_call): the tenant's own unmatched events (signed with its keys), and the
+-- pending events, which move to the tenant (one the tenant stored already under its id stays as
+-- it was). True when any were attached.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
 RETURNS boolean
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    since timestamptz := pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds);
+    attached boolean;
 BEGIN
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id, user_id = _attach_unmatched.user_id
-    WHERE e.call_log_id IS NULL AND e.room_name = _attach_unmatched.room_name
-      AND e.received_at >= pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds)
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+      AND e.call_log_id IS NULL AND e.received_at >= since
       AND EXISTS (SELECT 1 FROM callout._matching_call(e.room_sid, e.room_name, e.user_id) AS m
                   WHERE m.id = call_id);
-    RETURN FOUND;
+    attached := FOUND;
+    WITH moved AS (
+        DELETE FROM callout.pending_event AS p
+        WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+          AND EXISTS (SELECT 1 FROM callout._matching_call(p.room_sid, p.room_name, NULL) AS m
+                      WHERE m.id = call_id)
+        RETURNING p.*)
+    INSERT INTO callout.livekit_call_event (
+        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
+        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
+        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
+        call_duration_seconds, recording_url, egress_status, payload)
+    SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
+           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
+           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
+           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
+           p.recording_url, p.egress_status, p.payload
+    FROM moved AS p
+    ON CONFLICT DO NOTHING;
+    RETURN attached OR FOUND;
 END
 $$;
 COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its new call';

@@ -61,11 +61,15 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     purged integer;
+    pending integer;
 BEGIN
     UPDATE callout.livekit_call_event AS e SET payload = NULL
     WHERE e.payload IS NOT NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
-    RETURN purged;
+    UPDATE callout.pending_event AS p SET payload = NULL
+    WHERE p.payload IS NOT NULL AND p.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS pending = ROW_COUNT;
+    RETURN purged + pending;
 END
 $$;
 COMMENT ON FUNCTION callout.purge_event_payloads(interval) IS 'drop the payloads of events older than older_than, keeping ids and facts; returns how many';
@@ -91,14 +95,17 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     purged integer;
+    pending integer;
 BEGIN
     DELETE FROM callout.livekit_call_event AS e
     WHERE e.call_log_id IS NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
-    RETURN purged;
+    DELETE FROM callout.pending_event AS p WHERE p.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS pending = ROW_COUNT;
+    RETURN purged + pending;
 END
 $$;
-COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched events older than older_than; returns how many';
+COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and pending events older than older_than; returns how many';
 
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
 -- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
@@ -125,8 +132,11 @@ BEGIN
                pg_catalog.count(*) FILTER (WHERE e.call_log_id IS NOT NULL) AS matched,
                pg_catalog.round(pg_catalog.avg(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS average_lag,
                pg_catalog.round(pg_catalog.max(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS max_lag
-        FROM callout.livekit_call_event AS e
-        WHERE e.received_at >= since AND e.received_at < until
+        FROM (SELECT s.received_at, s.event_created_at, s.call_log_id FROM callout.livekit_call_event AS s
+              WHERE s.received_at >= since AND s.received_at < until
+              UNION ALL
+              SELECT p.received_at, p.event_created_at, NULL FROM callout.pending_event AS p
+              WHERE p.received_at >= since AND p.received_at < until) AS e
         GROUP BY 1
     ), counted AS (
         SELECT pg_catalog.date_trunc(per, d.minute) AS bucket,

@@ -38,7 +38,7 @@ SELECT pg_temp.check('every delivered event is stored exactly once, and nothing 
                                                              WHEN d.event_id IS NULL THEN ' unexpected'
                                                              ELSE ' stored ' || e.copies || ' times' END, '; '))
 FROM (SELECT DISTINCT event_id FROM conc.delivery WHERE processable) AS d
-FULL JOIN (SELECT event_id, count(*) AS copies FROM callout.livekit_call_event GROUP BY 1) AS e USING (event_id)
+FULL JOIN (SELECT event_id, count(*) AS copies FROM public.stored_event GROUP BY 1) AS e USING (event_id)
 WHERE d.event_id IS NULL OR e.event_id IS NULL OR e.copies <> 1;
 
 SELECT pg_temp.check('processed and duplicate answers name the call of the event''s room; unmatched events wait without one',
@@ -51,7 +51,7 @@ FROM (SELECT a.ticket, a.status, a.call_id, d.event_id, row_number() OVER (ORDER
 SELECT pg_temp.check('unmatched events have no call, the others the call of their room',
     count(*), string_agg(e.event_id, ', ') FILTER (WHERE n <= 5))
 FROM (SELECT e.*, row_number() OVER (ORDER BY e.event_id) AS n
-      FROM callout.livekit_call_event AS e JOIN (SELECT DISTINCT event_id, room, registered FROM conc.delivery) AS d USING (event_id)
+      FROM public.stored_event AS e JOIN (SELECT DISTINCT event_id, room, registered FROM conc.delivery) AS d USING (event_id)
       WHERE e.call_log_id IS DISTINCT FROM (SELECT c.id FROM callout.call_log AS c WHERE c.room_name = d.room)) AS e;
 
 SELECT format('# %s deliveries by %s sessions (%s distinct, %s events of %s calls, %s rooms unregistered): %s',

@@ -85,3 +85,5 @@ BEGIN
     END LOOP;
 END
 $$;
+
+\ir ../fixtures/stored_event.sql

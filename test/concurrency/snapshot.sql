@@ -14,5 +14,5 @@ SELECT 'event', e.event_id, c.room_name AS call_room, e.user_id, e.api_key, e.ev
        e.participant_identity, e.participant_kind, e.is_sip, e.joined_at, e.disconnect_reason,
        e.sip_call_status, e.sip_phone_number, e.sip_trunk_phone_number, e.call_duration_seconds,
        e.recording_url, e.egress_status, e.payload
-FROM callout.livekit_call_event AS e LEFT JOIN callout.call_log AS c ON c.id = e.call_log_id
+FROM public.stored_event AS e LEFT JOIN callout.call_log AS c ON c.id = e.call_log_id
 ORDER BY e.event_id;

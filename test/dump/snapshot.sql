@@ -9,6 +9,10 @@ SELECT 'tenant_role ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t.role::t
 SELECT 'call_log ' || md5(coalesce(string_agg(c::text, '|' ORDER BY c.id), '')) || ' ' || count(*) FROM callout.call_log AS c;
 SELECT 'livekit_call_event ' || md5(coalesce(string_agg(e::text, '|' ORDER BY e.id), '')) || ' ' || count(*)
 FROM callout.livekit_call_event AS e;
+SELECT 'pending_event ' || md5(coalesce(string_agg(p::text, '|' ORDER BY p.id), '')) || ' ' || count(*)
+FROM callout.pending_event AS p;
+SELECT 'key_usage ' || md5(coalesce(string_agg(u::text, '|' ORDER BY u.api_key, u.minute), '')) || ' ' || count(*)
+FROM callout.key_usage AS u;
 SELECT 'row_security ' || string_agg(relname || ':' || relrowsecurity || relforcerowsecurity, ',' ORDER BY relname)
 FROM pg_catalog.pg_class WHERE relnamespace = 'callout'::regnamespace AND relkind = 'r';
 SELECT 'policies ' || string_agg(tablename || '.' || policyname || ':' || cmd, ',' ORDER BY tablename, policyname)

@@ -64,21 +64,24 @@ FROM resigned AS r,
                      AS too_long) AS x;
 ALTER TABLE expected ADD PRIMARY KEY (seq);
 
+-- The events stored, and the call each reaches, delivery after delivery, in the order they
+-- were delivered (README, "Calls and events"): the call bound to its room sid under the same
+-- room name; else the one open call of its room name whose sid is not bound (and whose tenant
+-- holds the sid on no other call). A call is bound to the sid of its first event that has one,
+-- and is closed by a SIP participant's leave or room_finished. Event ids are unique per tenant:
+-- an event that reaches a call is stored under the call's tenant (every call here is
+-- tenant-mutation's), one that reaches none waits in the pending store (every key here is
+-- unbound); the first delivery of an id where it goes stores it, later ones are its duplicates.
 CREATE TEMP TABLE stored AS
 SELECT e.seq, e.event_id, e.event_type, e.room_name, e.room_sid, e.created_at, e.created_at_known,
        e.participant_identity, e.participant_kind, e.is_sip, e.disconnect_reason, e.sip_call_status,
        e.call_duration, e.call_duration_known, e.recording_url, e.payload, e.kind, e.body_hash,
-       NULL::bigint AS call_id
-FROM (SELECT e.*, row_number() OVER (PARTITION BY e.event_id ORDER BY e.seq) AS nth
-      FROM expected AS e WHERE e.stores) AS e
-WHERE e.nth = 1;
-ALTER TABLE stored ADD PRIMARY KEY (event_id);
+       NULL::bigint AS call_id, NULL::text AS target
+FROM expected AS e WHERE false;
+ALTER TABLE stored ADD PRIMARY KEY (target, event_id);
 CREATE INDEX ON stored (seq);
+ALTER TABLE expected ADD COLUMN target text, ADD COLUMN stored_seq bigint;
 
--- The call each stored event reaches, delivery after delivery (README, "Calls and events"):
--- the call its room sid is bound to; else the one open call of its room name whose sid is not
--- bound. A call is bound to the sid of its first event that has one, and is closed by a SIP
--- participant's leave or room_finished.
 CREATE TEMP TABLE simulated_call AS
 SELECT d.call_id AS id, d.room AS room_name, NULL::text AS room_sid, false AS ended
 FROM mutation.delivery AS d WHERE d.call_id IS NOT NULL;
@@ -89,24 +92,39 @@ DO $$
 DECLARE
     s record;
     found_call bigint;
+    place text;
+    first_seq bigint;
 BEGIN
-    FOR s IN SELECT * FROM stored ORDER BY seq LOOP
+    FOR s IN SELECT * FROM expected WHERE stores ORDER BY seq LOOP
         found_call := NULL;
         IF s.room_sid IS NOT NULL THEN
-            SELECT c.id INTO found_call FROM simulated_call AS c WHERE c.room_sid = s.room_sid;
-        END IF;
-        IF found_call IS NULL AND NOT EXISTS (SELECT FROM simulated_call AS c WHERE c.room_sid = s.room_sid) THEN
             SELECT c.id INTO found_call FROM simulated_call AS c
-            WHERE c.room_name = s.room_name AND NOT c.ended AND c.room_sid IS NULL;
+            WHERE c.room_sid = s.room_sid AND c.room_name = s.room_name;
         END IF;
-        IF found_call IS NOT NULL THEN
-            UPDATE stored SET call_id = found_call WHERE event_id = s.event_id;
-            UPDATE simulated_call AS c
-            SET room_sid = coalesce(c.room_sid, s.room_sid),
-                ended = c.ended OR s.event_type = 'room_finished'
-                        OR s.is_sip AND s.event_type IN ('participant_left', 'participant_connection_aborted')
-            WHERE c.id = found_call;
+        IF found_call IS NULL AND NOT EXISTS (SELECT FROM simulated_call AS c
+                                              WHERE c.room_sid = s.room_sid AND c.room_name = s.room_name) THEN
+            SELECT c.id INTO found_call FROM simulated_call AS c
+            WHERE c.room_name = s.room_name AND NOT c.ended AND c.room_sid IS NULL
+              AND NOT EXISTS (SELECT FROM simulated_call AS o WHERE o.room_sid = s.room_sid);
         END IF;
+        place := CASE WHEN found_call IS NULL THEN 'pending' ELSE 'tenant-mutation' END;
+        SELECT t.seq INTO first_seq FROM stored AS t WHERE t.target = place AND t.event_id = s.event_id;
+        IF first_seq IS NULL THEN
+            first_seq := s.seq;
+            INSERT INTO stored
+            VALUES (s.seq, s.event_id, s.event_type, s.room_name, s.room_sid, s.created_at, s.created_at_known,
+                    s.participant_identity, s.participant_kind, s.is_sip, s.disconnect_reason, s.sip_call_status,
+                    s.call_duration, s.call_duration_known, s.recording_url, s.payload, s.kind, s.body_hash,
+                    found_call, place);
+            IF found_call IS NOT NULL THEN
+                UPDATE simulated_call AS c
+                SET room_sid = coalesce(c.room_sid, s.room_sid),
+                    ended = c.ended OR s.event_type = 'room_finished'
+                            OR s.is_sip AND s.event_type IN ('participant_left', 'participant_connection_aborted')
+                WHERE c.id = found_call;
+            END IF;
+        END IF;
+        UPDATE expected AS e SET target = place, stored_seq = first_seq WHERE e.seq = s.seq;
     END LOOP;
 END
 $$;
@@ -120,7 +138,7 @@ SET allowed = CASE
                                                                 ELSE 'conflicting_duplicate' END]
         ELSE ARRAY['(stored by nobody)'] END
         || CASE WHEN e.lazy_error THEN ARRAY['error/22023'] ELSE '{}' END
-FROM (SELECT x.seq AS own_seq, s.* FROM expected AS x LEFT JOIN stored AS s ON s.event_id = x.event_id
+FROM (SELECT x.seq AS own_seq, s.* FROM expected AS x LEFT JOIN stored AS s ON s.seq = x.stored_seq
       WHERE x.reading = 'processable') AS s
 WHERE s.own_seq = e.seq AND e.stores;
 UPDATE expected AS e
@@ -190,12 +208,13 @@ FROM (SELECT e.*, row_number() OVER (ORDER BY seq) AS n FROM expected AS e
 
 -- ---- what is stored ------------------------------------------------------------------------
 
-SELECT pg_temp.check('livekit_call_event holds exactly the events the reference stores, each once',
+SELECT pg_temp.check('livekit_call_event and the pending store hold exactly the events the reference stores, each once where it goes',
     count(*), string_agg(format('%s %s', coalesce(s.event_id, t.event_id),
                                 CASE WHEN t.event_id IS NULL THEN 'missing' WHEN s.event_id IS NULL THEN 'unexpected'
                                      ELSE 'stored ' || t.copies || ' times' END), '; '))
 FROM stored AS s
-FULL JOIN (SELECT e.event_id, count(*) AS copies FROM callout.livekit_call_event AS e GROUP BY 1) AS t USING (event_id)
+FULL JOIN (SELECT e.event_id, coalesce(e.user_id, 'pending') AS target, count(*) AS copies
+           FROM public.stored_event AS e GROUP BY 1, 2) AS t USING (event_id, target)
 WHERE s.event_id IS NULL OR t.event_id IS NULL OR t.copies <> 1;
 
 SELECT pg_temp.check('stored events hold the reference''s facts (type, room, sid, participant, SIP status, instants, duration, recording, key, body hash, call)',
@@ -217,16 +236,20 @@ FROM (SELECT x.*, row_number() OVER (ORDER BY x.seq) AS n FROM (SELECT s.event_i
           CASE WHEN e.api_key IS DISTINCT FROM CASE s.kind WHEN 'jwt' THEN 'APImutation' ELSE 'APImutplain' END THEN 'api_key' END,
           CASE WHEN e.body_sha256 IS DISTINCT FROM s.body_hash THEN 'body_sha256' END,
           CASE WHEN e.call_log_id IS DISTINCT FROM s.call_id THEN 'call_log_id' END) AS what
-      FROM stored AS s JOIN callout.livekit_call_event AS e USING (event_id)) AS x WHERE x.what <> '') AS x;
+      FROM stored AS s
+      JOIN (SELECT e.*, coalesce(e.user_id, 'pending') AS target FROM public.stored_event AS e) AS e
+      USING (event_id, target)) AS x WHERE x.what <> '') AS x;
 
 SELECT pg_temp.check('stored payloads are the event without credential values, as the reference redacts it',
     count(*), string_agg(s.event_id, ', ') FILTER (WHERE n <= 5))
-FROM (SELECT s.*, row_number() OVER (ORDER BY s.seq) AS n FROM stored AS s JOIN callout.livekit_call_event AS e USING (event_id)
+FROM (SELECT s.*, row_number() OVER (ORDER BY s.seq) AS n FROM stored AS s
+      JOIN (SELECT e.*, coalesce(e.user_id, 'pending') AS target FROM public.stored_event AS e) AS e
+      USING (event_id, target)
       WHERE s.payload IS NOT NULL AND e.payload IS DISTINCT FROM s.payload) AS s;
 
 SELECT pg_temp.check('no stored payload holds a credential key at any depth',
     count(*), string_agg(e.event_id, ', ') FILTER (WHERE n <= 5))
-FROM (SELECT e.*, row_number() OVER (ORDER BY e.id) AS n FROM callout.livekit_call_event AS e
+FROM (SELECT e.*, row_number() OVER (ORDER BY e.id) AS n FROM public.stored_event AS e
       WHERE e.payload::text ~ '"(turnPassword|accessKey|secret|sessionToken|credentials|accountKey|urls)": ') AS e;
 
 -- ---- calls ---------------------------------------------------------------------------------
@@ -238,7 +261,7 @@ SELECT pg_temp.check('processed and duplicate answers name the call of the store
                                 x.answered_outcome, x.outcome), '; ') FILTER (WHERE n <= 5))
 FROM (SELECT e.seq, e.answer, e.answered_call, e.answered_outcome, s.call_id, c.outcome,
              row_number() OVER (ORDER BY e.seq) AS n
-      FROM expected AS e JOIN stored AS s USING (event_id) LEFT JOIN callout.call_log AS c ON c.id = s.call_id
+      FROM expected AS e JOIN stored AS s ON s.seq = e.stored_seq LEFT JOIN callout.call_log AS c ON c.id = s.call_id
       WHERE e.status IN ('processed', 'duplicate')
         AND (e.answered_call IS DISTINCT FROM s.call_id
              OR e.answered_outcome IS DISTINCT FROM c.outcome

@@ -792,3 +792,5 @@ BEGIN
     END IF;
 END
 $$;
+
+\ir ../fixtures/stored_event.sql

@@ -1,7 +1,7 @@
 -- After the update: the call registered before it takes its leave event and its join (stored
 -- before the update, a duplicate now; or stored now, when the old version could not ingest with
--- this library), the join again is a duplicate, and the row is made from both. Prints one line,
--- 'ok' when all hold.
+-- this library), the join again is a duplicate, and the row is made from both; what the old
+-- version held is migrated. Prints one line per check, 'ok' when it holds.
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 CREATE TEMP TABLE answer AS
 SELECT d.name, r.status, r.reason, r.outcome
@@ -11,10 +11,22 @@ FROM (VALUES (1, 'leave', '{"event":"participant_left","id":"EV_upgrade_leave","
      LATERAL callout.process_livekit_webhook(d.b, livekit_test.livekit_token(d.b, 'APIupgrade',
          'upgrade-secret-of-at-least-32-characters', 1767268800)) AS r
 ORDER BY d.n;
+-- the event no call claimed waits in the pending store, and moves to the call registered for its
+-- room; the trusted role is still trusted, by its OID
+CREATE TEMP TABLE waited AS
+SELECT (SELECT count(*) FROM callout.pending_event WHERE event_id = 'EV_upgrade_waiting') AS pending_before,
+       callout.register_call('tenant-u', 'outbound-upgrade-late', 'outbound') AS late_call;
+SELECT CASE WHEN (SELECT pending_before FROM waited) = 1
+             AND (SELECT e.call_log_id = w.late_call AND e.user_id = 'tenant-u'
+                  FROM callout.livekit_call_event AS e, waited AS w WHERE e.event_id = 'EV_upgrade_waiting')
+             AND (SELECT count(*) FROM callout.pending_event) = 0
+             AND (SELECT c.room_sid FROM callout.call_log AS c, waited AS w WHERE c.id = w.late_call) = 'RM_upgrade_late'
+             AND EXISTS (SELECT FROM callout.gateway_role WHERE role = 'callout_upgrade_gw'::regrole)
+        THEN 'ok' ELSE 'not ok: the waiting event or the trusted role' END;
 SELECT CASE WHEN (SELECT status || '/' || outcome FROM answer WHERE name = 'leave') = 'processed/completed'
              AND (SELECT status FROM answer WHERE name = 'join') IN ('processed', 'duplicate')
              AND (SELECT status || '/' || reason FROM answer WHERE name = 'again') = 'duplicate/already processed'
              AND (SELECT c.status || '/' || c.outcome || '/' || c.duration_seconds || '/' || c.room_sid
                   FROM callout.call_log AS c WHERE c.room_name = 'outbound-upgrade') = 'ended/completed/187/RM_upgrade'
-             AND (SELECT count(*) FROM callout.livekit_call_event) = 2
+             AND (SELECT count(*) FROM callout.livekit_call_event WHERE room_name = 'outbound-upgrade') = 2
         THEN 'ok' ELSE 'not ok: ' || (SELECT string_agg(name || ' ' || status || ' ' || coalesce(reason, outcome::text, ''), '; ') FROM answer) END;

@@ -2,7 +2,8 @@
 -- to its call, the lengths ingestion stores); a duplicate's answer, the delivery counts and the
 -- PostgREST endpoint in C++; trust kept by role OID; row-level security on every table; a room
 -- sid binds only under the room name its call carries, unique per tenant; a PostgREST request's
--- tenant from its claims alone; a tenant's own key bounded in bytes a minute and events a call.
+-- tenant from its claims alone; a tenant's own key bounded in bytes a minute and events a call;
+-- events unique per tenant, and a pending store for those whose tenant is not known yet.
 -- After it, the catalog equals a fresh install's (the upgrade suite compares the two), and
 -- calls, events, keys and roles are kept.
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.4.0'" to load this file. \quit
@@ -45,7 +46,8 @@ COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: wheth
 -- The call an event of this room belongs to, for a key of tenant key_user_id: the one call bound
 -- to its room sid under the same room name, if the key may touch it (a sid bound, under this
 -- name, only to calls the key may not touch matches nothing); else the one open call of the room
--- name whose sid is not bound, if the key may touch it. A sid counts only with the room name the
+-- name whose sid is not bound, if the key may touch it and no other call of its tenant holds the
+-- sid (a sid is unique per tenant). A sid counts only with the room name the
 -- call carries, so an event naming another room cannot reach a call through a sid it squatted.
 -- The one rule every path uses: a delivery storing its event, a registration or an inbound call
 -- attaching the events that waited. One SQL query, which the planner inlines where it is called
@@ -63,6 +65,10 @@ AS $$
         SELECT c.* FROM callout.call_log AS c
         WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
           AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
+          -- a sid another call of the same tenant holds (under another name) binds nothing here
+          AND NOT EXISTS (SELECT 1 FROM callout.call_log AS o
+                          WHERE o.user_id OPERATOR(pg_catalog.=) c.user_id
+                            AND o.room_sid OPERATOR(pg_catalog.=) $1)
         LIMIT 2
     )
     SELECT t.* FROM touchable AS t
@@ -74,21 +80,45 @@ $$;
 COMMENT ON FUNCTION callout._matching_call(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
 DROP FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean);
--- Attaches to a call just created for its room (of tenant user_id) the room's unmatched events
--- that arrived within callout.unmatched_window and match it as they would if delivered now
--- (callout._matching_call, with the key's tenant each was stored under). True when any were.
+-- Attaches to a call just created for its room (of tenant user_id) the room's events that
+-- waited within callout.unmatched_window and match it as they would if delivered now
+-- (callout._matching_call): the tenant's own unmatched events (signed with its keys), and the
+-- pending events, which move to the tenant (one the tenant stored already under its id stays as
+-- it was). True when any were attached.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
 RETURNS boolean
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    since timestamptz := pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds);
+    attached boolean;
 BEGIN
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id, user_id = _attach_unmatched.user_id
-    WHERE e.call_log_id IS NULL AND e.room_name = _attach_unmatched.room_name
-      AND e.received_at >= pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds)
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+      AND e.call_log_id IS NULL AND e.received_at >= since
       AND EXISTS (SELECT 1 FROM callout._matching_call(e.room_sid, e.room_name, e.user_id) AS m
                   WHERE m.id = call_id);
-    RETURN FOUND;
+    attached := FOUND;
+    WITH moved AS (
+        DELETE FROM callout.pending_event AS p
+        WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+          AND EXISTS (SELECT 1 FROM callout._matching_call(p.room_sid, p.room_name, NULL) AS m
+                      WHERE m.id = call_id)
+        RETURNING p.*)
+    INSERT INTO callout.livekit_call_event (
+        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
+        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
+        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
+        call_duration_seconds, recording_url, egress_status, payload)
+    SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
+           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
+           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
+           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
+           p.recording_url, p.egress_status, p.payload
+    FROM moved AS p
+    ON CONFLICT DO NOTHING;
+    RETURN attached OR FOUND;
 END
 $$;
 COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its new call';
@@ -270,8 +300,11 @@ BEGIN
                pg_catalog.count(*) FILTER (WHERE e.call_log_id IS NOT NULL) AS matched,
                pg_catalog.round(pg_catalog.avg(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS average_lag,
                pg_catalog.round(pg_catalog.max(extract(epoch FROM e.received_at - e.event_created_at)), 3) AS max_lag
-        FROM callout.livekit_call_event AS e
-        WHERE e.received_at >= since AND e.received_at < until
+        FROM (SELECT s.received_at, s.event_created_at, s.call_log_id FROM callout.livekit_call_event AS s
+              WHERE s.received_at >= since AND s.received_at < until
+              UNION ALL
+              SELECT p.received_at, p.event_created_at, NULL FROM callout.pending_event AS p
+              WHERE p.received_at >= since AND p.received_at < until) AS e
         GROUP BY 1
     ), counted AS (
         SELECT pg_catalog.date_trunc(per, d.minute) AS bucket,
@@ -534,6 +567,92 @@ END
 $$;
 COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts (and keys'' usage) of minutes older than older_than; returns how many delivery count rows';
 
+-- Events are unique per tenant; those without a tenant (an unbound key's, for a room no call
+-- claimed) move to the pending store, where they wait for their call as before.
+CREATE TABLE callout.pending_event (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id text NOT NULL CHECK (event_id <> ''),
+    api_key text,
+    event_type text NOT NULL,
+    room_name text NOT NULL,
+    room_sid text,
+    event_created_at timestamptz,
+    received_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    body_sha256 bytea NOT NULL,
+    room_creation_time timestamptz,
+    participant_identity text,
+    participant_kind text,
+    is_sip boolean NOT NULL DEFAULT false,
+    joined_at timestamptz,
+    disconnect_reason text,
+    sip_call_status text,
+    sip_phone_number text,
+    sip_trunk_phone_number text,
+    call_duration_seconds integer,
+    recording_url text,
+    egress_status text,
+    payload jsonb);
+COMMENT ON TABLE callout.pending_event IS 'events signed with an unbound key for a room no call claims yet: they move to the call''s tenant when one is registered or created within callout.unmatched_window';
+CREATE UNIQUE INDEX pending_event_event_id ON callout.pending_event (event_id);
+CREATE INDEX pending_event_room ON callout.pending_event (room_name, received_at);
+
+SELECT pg_catalog.pg_extension_config_dump('callout.pending_event', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
+WITH moved AS (DELETE FROM callout.livekit_call_event AS e WHERE e.user_id IS NULL RETURNING e.*)
+INSERT INTO callout.pending_event (
+    event_id, api_key, event_type, room_name, room_sid, event_created_at, received_at, body_sha256,
+    room_creation_time, participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,
+    sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds, recording_url,
+    egress_status, payload)
+SELECT m.event_id, m.api_key, m.event_type, m.room_name, m.room_sid, m.event_created_at, m.received_at,
+       m.body_sha256, m.room_creation_time, m.participant_identity, m.participant_kind, m.is_sip,
+       m.joined_at, m.disconnect_reason, m.sip_call_status, m.sip_phone_number, m.sip_trunk_phone_number,
+       m.call_duration_seconds, m.recording_url, m.egress_status, m.payload
+FROM moved AS m ORDER BY m.id;
+ALTER TABLE callout.livekit_call_event ALTER COLUMN user_id SET NOT NULL;
+DROP INDEX callout.livekit_call_event_event_id;
+CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (user_id, event_id);
+COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a known tenant ((user_id, event_id) is the idempotency key); call_log_id is NULL while unmatched';
+COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
+
+-- Drops the raw payloads of events received before now() - older_than, keeping their ids (so
+-- duplicates are still recognised), their normalized facts and the calls. Returns how many.
+CREATE OR REPLACE FUNCTION callout.purge_event_payloads(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+    pending integer;
+BEGIN
+    UPDATE callout.livekit_call_event AS e SET payload = NULL
+    WHERE e.payload IS NOT NULL AND e.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    UPDATE callout.pending_event AS p SET payload = NULL
+    WHERE p.payload IS NOT NULL AND p.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS pending = ROW_COUNT;
+    RETURN purged + pending;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_event_payloads(interval) IS 'drop the payloads of events older than older_than, keeping ids and facts; returns how many';
+
+-- Deletes unmatched events received before now() - older_than: they never found a call.
+CREATE OR REPLACE FUNCTION callout.purge_unmatched(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+    pending integer;
+BEGIN
+    DELETE FROM callout.livekit_call_event AS e
+    WHERE e.call_log_id IS NULL AND e.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    DELETE FROM callout.pending_event AS p WHERE p.received_at < callout._cutoff(older_than);
+    GET DIAGNOSTICS pending = ROW_COUNT;
+    RETURN purged + pending;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and pending events older than older_than; returns how many';
+
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
 
@@ -558,5 +677,7 @@ ALTER TABLE callout.delivery_count ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.delivery_count FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.rejected_delivery ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.rejected_delivery FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.pending_event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.pending_event FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.key_usage ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.key_usage FORCE ROW LEVEL SECURITY;

@@ -22,7 +22,8 @@ CREATE FUNCTION pg_temp.calls() RETURNS jsonb LANGUAGE sql AS $$
     SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id) FROM callout.call_log AS c
 $$;
 CREATE FUNCTION pg_temp.events() RETURNS jsonb LANGUAGE sql AS $$
-    SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM callout.livekit_call_event AS e
+    SELECT jsonb_build_array((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM callout.livekit_call_event AS e),
+                             (SELECT jsonb_agg(to_jsonb(p) ORDER BY p.id) FROM callout.pending_event AS p))
 $$;
 
 -- The events callout does not act on: delivered again, they are ignored again.
@@ -113,9 +114,10 @@ SELECT is(ARRAY[pg_temp.calls(), pg_temp.events()], (SELECT ARRAY[calls, events]
 
 -- One row per accepted event id, none for the ignored events (1).
 SELECT is(
-    ARRAY(SELECT event_id FROM callout.livekit_call_event ORDER BY event_id),
+    ARRAY(SELECT event_id FROM callout.livekit_call_event
+          UNION ALL SELECT event_id FROM callout.pending_event ORDER BY event_id),
     ARRAY(SELECT DISTINCT expect->>'event_id' FROM accepted WHERE NOT is_ignored ORDER BY 1),
-    'exactly one event row per accepted event id (24), none for ignored events');
+    'exactly one event row per accepted event id (24, stored or pending), none for ignored events');
 
 -- The same id with another body: createdAt a minute later, signed well (24) ...
 CREATE TEMP TABLE conflict AS

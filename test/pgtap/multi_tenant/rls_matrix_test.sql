@@ -28,6 +28,7 @@ GRANT ALL ON ALL TABLES IN SCHEMA callout TO callout_tap_granted;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA callout TO callout_tap_granted;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA callout TO callout_tap_granted;
 -- rows in every table: a route of each tenant, a rejection and a count, a tenant key's usage
+-- (and the pending event of the shared world: tap-room-nobody's)
 SELECT callout.add_phone_route('+18005550100', 'tenant-a') IS NULL AS routed \gset
 SELECT callout.add_phone_route('+18005550200', 'tenant-b') IS NULL AS routed \gset
 SELECT r.status FROM tap_delivery AS d, LATERAL callout.process_livekit_webhook(d.body, 'x.y.z') AS r
@@ -71,6 +72,11 @@ INSERT INTO matrix_statement VALUES
     ('delivery_count', 'INSERT', $$INSERT INTO callout.delivery_count VALUES (now(), 'ignored', '', 1, 1)$$),
     ('delivery_count', 'UPDATE', 'UPDATE callout.delivery_count SET deliveries = deliveries'),
     ('delivery_count', 'DELETE', 'DELETE FROM callout.delivery_count'),
+    ('pending_event', 'SELECT', 'SELECT count(*) FROM callout.pending_event'),
+    ('pending_event', 'INSERT', $$INSERT INTO callout.pending_event (event_id, event_type, room_name, body_sha256)
+                                 VALUES ('EV_M', 'room_finished', 'm-room', '\x00')$$),
+    ('pending_event', 'UPDATE', 'UPDATE callout.pending_event SET payload = payload'),
+    ('pending_event', 'DELETE', 'DELETE FROM callout.pending_event'),
     ('key_usage', 'SELECT', 'SELECT count(*) FROM callout.key_usage'),
     ('key_usage', 'INSERT', $$INSERT INTO callout.key_usage VALUES ('APIm', now(), 1)$$),
     ('key_usage', 'UPDATE', 'UPDATE callout.key_usage SET body_bytes = body_bytes'),
@@ -99,6 +105,7 @@ INSERT INTO matrix_count VALUES
     ('delivery_count', (SELECT count(*) FROM callout.delivery_count), NULL),
     ('rejected_delivery', (SELECT count(*) FROM callout.rejected_delivery), NULL),
     ('key_usage', (SELECT count(*) FROM callout.key_usage), NULL),
+    ('pending_event', (SELECT count(*) FROM callout.pending_event), NULL),
     ('calls', (SELECT count(*) FROM callout.calls), (SELECT count(*) FROM callout.calls WHERE user_id = 'tenant-a'));
 SELECT ok((SELECT bool_and(total > coalesce(own, 0) AND total > 0 AND coalesce(own, 1) > 0) FROM matrix_count),
           'every relation holds rows, and tenant-a''s are some but not all of them');
@@ -145,7 +152,7 @@ SELECT w.who, r.rel, CASE
     WHEN w.who = 'owner' THEN 'a+aa'
     -- keys, roles and counts: no role but the owner reaches them, granted or not
     WHEN r.rel IN ('signing_key', 'gateway_role', 'tenant_role', 'delivery_count', 'rejected_delivery',
-                   'key_usage')
+                   'key_usage', 'pending_event')
         THEN CASE WHEN w.who = 'granted' THEN 'ndnn' ELSE 'dddd' END
     -- a tenant's routes: its own to read when granted; no policy lets anyone write them
     WHEN r.rel = 'phone_route' THEN CASE w.who WHEN 'granted' THEN 'ndnn' ELSE 'dddd' END

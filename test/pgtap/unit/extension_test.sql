@@ -74,7 +74,8 @@ SELECT is(
           ORDER BY 1),
     ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls', 'callout.delivery_count',
           'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event',
-          'callout.livekit_call_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
+          'callout.livekit_call_event_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq',
+          'callout.phone_route', 'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'the extension''s member relations are its tables, sequences and the calls view');
 SELECT is(
@@ -96,7 +97,8 @@ SELECT is(
     ARRAY(SELECT r::regclass::text FROM pg_catalog.pg_extension AS e, unnest(e.extconfig) AS r
           WHERE e.extname = 'callout' ORDER BY 1),
     ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.delivery_count', 'callout.gateway_role',
-          'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq', 'callout.phone_route',
+          'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq',
+          'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'pg_extension_config_dump covers every table and sequence');

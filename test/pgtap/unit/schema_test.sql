@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(420);
+SELECT plan(425);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -113,7 +113,7 @@ INSERT INTO expected_tables VALUES
                        'created_at timestamp with time zone NOT NULL',
                        'updated_at timestamp with time zone NOT NULL'], true),
     ('livekit_call_event', ARRAY['id bigint NOT NULL', 'event_id text NOT NULL', 'call_log_id bigint',
-                                 'user_id text', 'api_key text', 'event_type text NOT NULL',
+                                 'user_id text NOT NULL', 'api_key text', 'event_type text NOT NULL',
                                  'room_name text NOT NULL', 'room_sid text',
                                  'event_created_at timestamp with time zone',
                                  'received_at timestamp with time zone NOT NULL', 'body_sha256 bytea NOT NULL',
@@ -123,6 +123,16 @@ INSERT INTO expected_tables VALUES
                                  'sip_call_status text', 'sip_phone_number text', 'sip_trunk_phone_number text',
                                  'call_duration_seconds integer', 'recording_url text', 'egress_status text',
                                  'payload jsonb'], true),
+    ('pending_event', ARRAY['id bigint NOT NULL', 'event_id text NOT NULL', 'api_key text',
+                            'event_type text NOT NULL', 'room_name text NOT NULL', 'room_sid text',
+                            'event_created_at timestamp with time zone',
+                            'received_at timestamp with time zone NOT NULL', 'body_sha256 bytea NOT NULL',
+                            'room_creation_time timestamp with time zone', 'participant_identity text',
+                            'participant_kind text', 'is_sip boolean NOT NULL',
+                            'joined_at timestamp with time zone', 'disconnect_reason text',
+                            'sip_call_status text', 'sip_phone_number text', 'sip_trunk_phone_number text',
+                            'call_duration_seconds integer', 'recording_url text', 'egress_status text',
+                            'payload jsonb'], true),
     ('delivery_count', ARRAY['minute timestamp with time zone NOT NULL', 'status text NOT NULL',
                              'reason text NOT NULL', 'backend integer NOT NULL', 'deliveries bigint NOT NULL'],
      true),
@@ -180,10 +190,10 @@ SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
           format('callout.%s has its attributes in order', name))
 FROM expected_composites ORDER BY name;
 
--- The tables (1), each with its columns in order (9), its primary key (9), and its row-level
+-- The tables (1), each with its columns in order (10), its primary key (10), and its row-level
 -- security, enabled and forced on every table: policies let tenants read their own calls,
 -- events and routes; the administration tables have none, so no role but a superuser reads them,
--- whatever is granted (18).
+-- whatever is granted (20).
 SELECT tables_are('callout', ARRAY(SELECT name FROM expected_tables),
                   'callout holds exactly the tables of the install script');
 SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), columns,
@@ -210,8 +220,9 @@ FROM expected_tables AS t JOIN pg_catalog.pg_class AS c ON c.oid = format('callo
 ORDER BY t.name;
 
 -- Sequences, indexes, keys and defaults of the call and event tables (13).
-SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq', 'rejected_delivery_slot'],
-                     'callout holds exactly the identity sequences of call_log and livekit_call_event, and the rejection ring''s');
+SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq', 'pending_event_id_seq',
+                                      'rejected_delivery_slot'],
+                     'callout holds exactly the identity sequences of call_log, livekit_call_event and pending_event, and the rejection ring''s');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid',
                          'call_log_tenant', 'call_log_started', 'call_log_outcome', 'call_log_campaign',
@@ -232,8 +243,11 @@ SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_room_sid'::regclass),
           'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (user_id, room_sid) WHERE (room_sid IS NOT NULL)',
           'a room sid belongs to at most one call of a tenant');
 SELECT is(pg_catalog.pg_get_indexdef('callout.livekit_call_event_event_id'::regclass),
-          'CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event USING btree (event_id)',
-          'event_id is unique: the idempotency key');
+          'CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event USING btree (user_id, event_id)',
+          'an event id is unique per tenant: the idempotency key');
+SELECT is(pg_catalog.pg_get_indexdef('callout.pending_event_event_id'::regclass),
+          'CREATE UNIQUE INDEX pending_event_event_id ON callout.pending_event USING btree (event_id)',
+          'an event id is unique in the pending store');
 SELECT fk_ok('callout', 'livekit_call_event', ARRAY['call_log_id'], 'callout', 'call_log', ARRAY['id'],
              'livekit_call_event.call_log_id references call_log.id');
 SELECT is((SELECT a.attidentity FROM pg_catalog.pg_attribute AS a
