@@ -14,7 +14,7 @@ OBJS        = $(CORE_SRCS:.cpp=.o) $(BRIDGE_SRCS:.cpp=.o)
 DATA        = $(wildcard $(EXTENSION)--*.sql)
 
 # pg_regress suites (sql/, expected/) and isolation specs (test/isolation/).
-REGRESS        = boundary verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
+REGRESS        = boundary settings_memory verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
 REGRESS_OPTS   = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=$(EXTENSION)
