@@ -19,6 +19,7 @@
 #include "pg/ingest.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/livekit_event_json.hpp"
+#include "pg/pg_compat.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi_statement.hpp"
 #include "pg/unix_time.hpp"

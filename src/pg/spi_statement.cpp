@@ -1,3 +1,4 @@
+#include "pg/pg_compat.hpp"
 #include "pg/spi_statement.hpp"
 
 extern "C" {
