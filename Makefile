@@ -18,7 +18,7 @@ DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(wildcard src/sql/versions/$(EXTENSION)--*.sql)
 
 # pg_regress suites (sql/, expected/) and isolation specs (test/isolation/).
-REGRESS        = boundary verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
+REGRESS        = boundary settings_memory verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads operations metrics
 REGRESS_OPTS   = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome notify_changes room_locks_are_private
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgcrypto --load-extension=$(EXTENSION)
@@ -61,11 +61,17 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
         test-mutations test-concurrency test-crash test-sanitize test-bench coverage bench bench-smoke \
-        bench-profile demo deps format format-check
+        bench-profile demo deps format format-check test-majors
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
 	@test/run all
+
+# The suites that depend on PostgreSQL against every other supported major, each in a Debian
+# root of the release that carries it (debootstrap, cached under build/majors/); needs root.
+# make test-majors [MAJORS="17 18"]
+test-majors:
+	@MAJORS="$(MAJORS)" test/majors/run
 
 test-unit:
 	@test/run unit

@@ -1,4 +1,4 @@
-# Sourced by test/run, demo/run and bench/run: a throwaway PostgreSQL 15 cluster. initdb into a fresh
+# Sourced by test/run, demo/run and bench/run: a throwaway PostgreSQL cluster. initdb into a fresh
 # temporary folder, listening only on a Unix socket in that folder, on a free port; run as the
 # `postgres` user when invoked as root (the server refuses to run as root). cluster_start sets
 # PGHOST, PGPORT, PGUSER and PGDATABASE for every client started afterwards. Callers arm an
@@ -16,8 +16,11 @@
 # (a sanitizer runtime, gcov's output folder); CLUSTER_OPTIONS, more server settings ("-c x=y");
 # CLUSTER_STOP_MODE, pg_ctl's stop mode (immediate unless the backends must exit cleanly).
 
-# The server binaries: the staged copy scripts/stage printed, else the installed ones.
-PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
+# The server binaries: the staged copy scripts/stage printed, else those of the installed major
+# scripts/deps chooses (callers run from the repository's root).
+if [ -z "${PG_BINDIR:-}" ]; then
+    PG_BINDIR=$("${PG_CONFIG:-$(scripts/deps --pg-config)}" --bindir)
+fi
 
 # Runs a command as the cluster's owner.
 as_owner() {

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "pg/pg_compat.hpp"
+
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"

@@ -27,6 +27,7 @@
 #include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/livekit_event_json.hpp"
+#include "pg/pg_compat.hpp"
 #include "pg/room_lock.hpp"
 #include "pg/settings.hpp"
 #include "pg/statement.hpp"

@@ -4,6 +4,7 @@
 #include "core/json_text.hpp"
 #include "pg/boundary.hpp"
 #include "pg/json_body.hpp"
+#include "pg/pg_compat.hpp"
 
 extern "C" {
 #include "common/jsonapi.h"
@@ -109,10 +110,17 @@ Jsonb* parse_json_body(text* body_text) {
     // same length, same validity: `\u0000` becomes `\uFFFD` before the parser sees it
     core::replace_nul_escapes(body, length);
     JsonbBuilder builder = {nullptr, nullptr};
-    JsonSemAction actions = {&builder,           object_start, object_end, array_start, array_end,
-                             object_field_start, nullptr,      nullptr,    nullptr,     scalar};
-    JsonLexContext* lexer =
-        makeJsonLexContextCstringLen(body, int(length), GetDatabaseEncoding(), true);
+    JsonSemAction actions = {&builder,
+                             compat::JsonAction<object_start>::call,
+                             compat::JsonAction<object_end>::call,
+                             compat::JsonAction<array_start>::call,
+                             compat::JsonAction<array_end>::call,
+                             compat::JsonAction<object_field_start>::call,
+                             nullptr,
+                             nullptr,
+                             nullptr,
+                             compat::JsonAction<scalar>::call};
+    JsonLexContext* lexer = compat::json_lexer(body, length, GetDatabaseEncoding(), true);
     if (pg_parse_json(lexer, &actions) != JSON_SUCCESS) return nullptr;
     return JsonbValueToJsonb(builder.result);
 }

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "pg/json_fields.hpp"
+#include "pg/pg_compat.hpp"
 
 extern "C" {
 #include "utils/builtins.h"

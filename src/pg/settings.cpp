@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/timestamps.hpp"
+#include "pg/pg_compat.hpp"
 #include "pg/settings.hpp"
 #include "pg/unix_time.hpp"
 
@@ -43,8 +44,8 @@ bool check_verify_at(char** new_value, void** extra, GucSource) {
             "Use ISO 8601 with a zone (for example 2026-01-01 12:00:00+00) or unix seconds.");
         return false;
     }
-    // GUC frees `extra` with free(): it must come from malloc.
-    auto* parsed = static_cast<std::int64_t*>(std::malloc(sizeof(std::int64_t)));
+    // the server keeps `extra` and frees it itself: it must come from its GUC allocator
+    auto* parsed = static_cast<std::int64_t*>(compat::guc_extra_alloc(sizeof(std::int64_t)));
     if (parsed == nullptr) return false;
     *parsed = *unix_ms;
     *extra = parsed;

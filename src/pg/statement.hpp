@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "pg/boundary.hpp"
+#include "pg/pg_compat.hpp"
 #include "pg/unix_time.hpp"
 
 extern "C" {
