@@ -2,6 +2,8 @@
 -- role granted too much could do to another tenant, each tried as an attacker would and shown to
 -- fail (every test here failed on callout 0.3.0):
 --   sid squatting: a tenant's key binds another tenant's upcoming room sid to its own call;
+--   event-id squatting: a tenant's key stores another tenant's upcoming event id first, and
+--     probes guessed bodies under it;
 --   fail-open tenant: a PostgREST request whose claims name no tenant, on a connection that kept
 --     a session-level callout.user_id; resolve_call_context for a caller with no tenant;
 --   trust by name: a role dropped and created again under a trusted name;
@@ -9,7 +11,7 @@
 --   no bounds per key: a tenant's own key storing without end, in bytes or in events of a call;
 --   what a refused sender is told, and what its claimed key puts in the rejection log.
 BEGIN;
-SELECT plan(26);
+SELECT plan(30);
 \ir tenants.psql
 
 -- ---- sid squatting (5)
@@ -44,6 +46,34 @@ SELECT is_empty($$SELECT e.event_id FROM callout.livekit_call_event AS e
                   WHERE e.payload::text LIKE '%14155559999%' OR e.sip_phone_number = '+14155559999'$$,
                 'tenant A reads nothing of B2''s phone number');
 RESET SESSION AUTHORIZATION;
+
+-- ---- event-id squatting and the body oracle (4)
+
+-- Tenant A's own key stores, for its own room, the event id of B2's upcoming leave first, and
+-- sends guessed bodies under it; then the platform delivers B2's genuine leave.
+DO $$
+BEGIN
+    PERFORM pg_temp.mint('a squats b2 leave', pg_temp.room_event('room_finished', 'EV_TAP_B2_LEFT_REAL', 'tap-room-a2',
+                                                                 'RM_TAP_A2_OWN', 1767268900), 'APItapTenantA');
+    PERFORM pg_temp.mint('a guesses b2 leave', pg_temp.sip_event('participant_left', 'EV_TAP_B2_LEFT_REAL', 'tap-room-b2',
+                                                                 'RM_TAP_B2', 1767268900, 'hangup', '+14155550202',
+                                                                 '+18005550200', 'CLIENT_INITIATED'), 'APItapTenantA');
+    PERFORM pg_temp.mint('b2 leave real', pg_temp.sip_event('participant_left', 'EV_TAP_B2_LEFT_REAL', 'tap-room-b2',
+                                                            'RM_TAP_B2', 1767268900, 'hangup', '+14155550202',
+                                                            '+18005550200', 'CLIENT_INITIATED'), 'APItapShared');
+END
+$$;
+SELECT is((SELECT r.status FROM pg_temp.deliver('a squats b2 leave') AS r), 'unmatched',
+          'tenant A''s key stores B2''s upcoming event id under tenant A');
+SELECT is((SELECT r.status || ' ' || coalesce(r.reason, '') FROM pg_temp.deliver('a guesses b2 leave') AS r),
+          'duplicate conflicting_duplicate',
+          'a guessed body of B2''s event, under A''s key, is compared with A''s own event only');
+SELECT is((SELECT r.status || ' ' || (r.call_id = c.id) FROM pg_temp.deliver('b2 leave real') AS r, tap_call AS c
+           WHERE c.name = 'B2'),
+          'processed true', 'B2''s genuine event is processed on B2: A''s squat changed nothing of its answer');
+SELECT is(ARRAY(SELECT e.user_id FROM callout.livekit_call_event AS e WHERE e.event_id = 'EV_TAP_B2_LEFT_REAL'
+                ORDER BY e.user_id),
+          ARRAY['tenant-a', 'tenant-b'], 'the id is one event of each tenant');
 
 -- ---- a PostgREST request names its tenant by its claims alone (6)
 
