@@ -77,7 +77,9 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
         [&](const StoredEvent& e) {
             return e.is_sip && is_leave(e.type) && !e.disconnect_reason.empty() && same_leg(e);
         },
-        [](const StoredEvent& e) { return e.disconnect_reason != "UNKNOWN_REASON"; });
+        [](const StoredEvent& e) {
+            return disconnect_reason_name(e.disconnect_reason) != "UNKNOWN_REASON";
+        });
     const StoredEvent* with_status = first_ranked(
         events, count,
         [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_status.empty() && same_leg(e); },
@@ -102,7 +104,9 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
         row.ended_at = end->created_at;
         row.duration_seconds = end->call_duration_seconds;
     }
-    if (with_reason != nullptr) row.disconnect_reason = with_reason->disconnect_reason;
+    // a number LiveKit's serializer wrote is stored as its name, as the bridge stores events
+    if (with_reason != nullptr)
+        row.disconnect_reason = disconnect_reason_name(with_reason->disconnect_reason);
     if (with_status != nullptr) row.sip_call_status = with_status->sip_call_status;
     if (with_number != nullptr) row.sip_phone_number = with_number->sip_phone_number;
     if (with_recording != nullptr) row.recording_url = with_recording->recording_url;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/classify.hpp"
 #include "core/events.hpp"
 #include "core/livekit_event.hpp"
 #include "core/timestamps.hpp"
@@ -76,8 +77,9 @@ void read_participant(JsonbContainer* participant, core::LivekitEvent& event) {
     event.participant_sid = json_string(participant, "sid", "participant.sid");
     event.participant_name = json_string(participant, "name", "participant.name");
     event.participant_kind = enum_or_default(participant, "kind", "participant.kind", "STANDARD");
-    event.disconnect_reason = enum_or_default(participant, "disconnectReason",
-                                              "participant.disconnectReason", "UNKNOWN_REASON");
+    // a known reason sent as its number is stored, shown and classified as its name
+    event.disconnect_reason = core::disconnect_reason_name(enum_or_default(
+        participant, "disconnectReason", "participant.disconnectReason", "UNKNOWN_REASON"));
     event.joined_at = instant_seconds(participant, "joinedAt", "participant.joinedAt");
     event.joined_at_ms = core::parse_instant_ms(
         json_string_or_number(participant, "joinedAtMs", "participant.joinedAtMs"));

@@ -340,6 +340,19 @@ CREATE FUNCTION mutation.txt(v jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT CASE WHEN jsonb_typeof(v) IN ('string', 'number') THEN v #>> '{}' END $$;
 
+-- A DisconnectReason as stored: a known number (0-16, written as protobuf JSON writes numbers)
+-- is its name (livekit_models.proto, DisconnectReason); anything else stays as it is.
+CREATE FUNCTION mutation.reason_name(reason text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE WHEN reason ~ '^(0|[1-9][0-9]?)$' AND reason::int <= 16
+                  THEN (ARRAY['UNKNOWN_REASON', 'CLIENT_INITIATED', 'DUPLICATE_IDENTITY',
+                              'SERVER_SHUTDOWN', 'PARTICIPANT_REMOVED', 'ROOM_DELETED',
+                              'STATE_MISMATCH', 'JOIN_FAILURE', 'MIGRATION', 'SIGNAL_CLOSE',
+                              'ROOM_CLOSED', 'USER_UNAVAILABLE', 'USER_REJECTED',
+                              'SIP_TRUNK_FAILURE', 'CONNECTION_TIMEOUT', 'MEDIA_FAILURE',
+                              'AGENT_ERROR'])[reason::int + 1]
+                  ELSE reason END $$;
+
 -- Whether a present, non-null value has a type other than the one LiveKit writes:
 -- 'string', 'strnum' (a string or a number: int64s and enums) or 'object'.
 CREATE FUNCTION mutation.bad(v jsonb, expected text) RETURNS boolean
@@ -512,7 +525,8 @@ BEGIN
             r.participant_identity := nullif(p->>'identity', '');
             r.participant_kind := coalesce(nullif(mutation.txt(p->'kind'), ''), 'STANDARD');
             r.is_sip := r.participant_kind IN ('SIP', '3');
-            r.disconnect_reason := coalesce(nullif(mutation.txt(p->'disconnectReason'), ''), 'UNKNOWN_REASON');
+            r.disconnect_reason := mutation.reason_name(
+                coalesce(nullif(mutation.txt(p->'disconnectReason'), ''), 'UNKNOWN_REASON'));
             attributes := CASE WHEN jsonb_typeof(p->'attributes') = 'object' THEN p->'attributes' END;
             IF attributes IS NOT NULL THEN
                 FOREACH k IN ARRAY sip_keys LOOP

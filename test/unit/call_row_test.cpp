@@ -574,6 +574,22 @@ TEST(CallRow, PhoneNumberFromAnySipEventType) {
     EXPECT_EQ(row.sip_phone_number, "+15550003333");
 }
 
+TEST(CallRow, ReasonNumberIsStoredAsItsName) {
+    CallRowFacts row = row_of({sip_left("EV_left", 200, "PA_phone", 100, 100, "12")});
+    EXPECT_EQ(row.disconnect_reason, "USER_REJECTED");
+    EXPECT_EQ(row.outcome, Outcome::busy);
+    // "0" is UNKNOWN_REASON: it never overwrites a real reason of the same leg
+    row = row_of_every_order({
+        sip_left("EV_1", 150, "PA_phone", kNoTime, 0, "11"),
+        sip_aborted("EV_2", 170, "PA_phone", kNoTime, 0, "0"),
+    });
+    EXPECT_EQ(row.disconnect_reason, "USER_UNAVAILABLE");
+    // an unknown number stays as it is
+    row = row_of({sip_left("EV_left", 200, "PA_phone", 100, 100, "17")});
+    EXPECT_EQ(row.disconnect_reason, "17");
+    EXPECT_EQ(row.outcome, Outcome::completed);
+}
+
 TEST(CallRow, RecordingUrlFromEgressEndedOnly) {
     StoredEvent finished = room_finished("EV_rf", 900, "RM_1", 90, 810);
     finished.recording_url = "s3://bucket/not-a-recording.mp4";
