@@ -84,8 +84,13 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
         events, count,
         [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_status.empty() && same_leg(e); },
         [](const StoredEvent& e) { return is_leave(e.type); });
+    // the number of the leg that ended the call, as its reason and status; none from another leg
+    // (a transferred caller who hides its number is not the transfer target)
     const StoredEvent* with_number = first_ranked(
-        events, count, [](const StoredEvent& e) { return e.is_sip && !e.sip_phone_number.empty(); },
+        events, count,
+        [&](const StoredEvent& e) {
+            return e.is_sip && !e.sip_phone_number.empty() && same_leg(e);
+        },
         none);
     const StoredEvent* with_recording = first_ranked(
         events, count,
