@@ -436,7 +436,7 @@ DECLARE
     item jsonb;
     file jsonb;
     k text;
-    url_keys text[] := ARRAY['location', 'downloadUrl', 'download_url'];
+    url_keys text[] := ARRAY['location'];  -- FileInfo's only URL (livekit_egress.proto)
     sip_keys text[] := ARRAY['sip.callID', 'sip.callStatus', 'sip.phoneNumber', 'sip.trunkPhoneNumber',
                              'sip.trunkID', 'sip.ruleID', 'sip.hostname'];
     strict_error boolean := false;
@@ -570,9 +570,9 @@ BEGIN
     IF r.event_type = 'egress_ended' AND egress IS NOT NULL THEN
         strict_error := strict_error OR mutation.bad(egress->'egressId', 'string')
             OR mutation.bad(egress->'status', 'strnum') OR mutation.bad(egress->'error', 'string');
-        -- the recording: fileResults[i] then file, each location, downloadUrl, download_url, the
-        -- first non-empty one; a failed egress has none. What lies after the one found (or
-        -- anywhere, for a failed egress) may or may not be read.
+        -- the recording: fileResults[i] then file, the first non-empty location; a failed
+        -- egress has none. What lies after the one found (or anywhere, for a failed egress) may
+        -- or may not be read.
         IF coalesce(mutation.txt(egress->'status'), '') IN ('EGRESS_FAILED', 'EGRESS_ABORTED', '4', '5') THEN
             later := egress;
         ELSE
