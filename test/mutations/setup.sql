@@ -275,8 +275,11 @@ BEGIN
         'token_wrong_key', 'token_no_sha256', 'token_alg', 'token_plain_hex', 'token_plain_b64',
         'token_sha256_prefix', 'token_oversized', 'token_empty', 'token_null', 'token_garbage']);
     mutated := CASE op
+        -- never the last character: its unused trailing bits are ignored, as LiveKit's receivers
+        -- ignore them, so changing only those would leave the same signature
         WHEN 'token_flip' THEN overlay(coalesce(token, '') PLACING mutation.pick(n, 23, ARRAY[
-            'A', 'a', '0', '-', '_', '.', '=', '+', '/', ' ', E'\u00e9']) FROM pos FOR 1)
+            'A', 'a', '0', '-', '_', '.', '=', '+', '/', ' ', E'\u00e9'])
+            FROM least(pos, greatest(len - 1, 1)) FOR 1)
         WHEN 'token_truncate' THEN left(token, mutation.rnd(n, 23, greatest(len, 1))::integer)
         WHEN 'token_drop_part' THEN array_to_string(parts[1:1 + mutation.rnd(n, 23, 2)::integer], '.')
         WHEN 'token_swap_parts' THEN array_to_string(ARRAY[parts[2], parts[1], parts[3]], '.')
