@@ -391,9 +391,23 @@ BEGIN
 END
 $$;
 
--- The stored payload: the event without the values of credential keys, at any depth. Deeper
--- than 100 levels this reference gives up (statement_too_complex) and the payload is not compared.
-CREATE FUNCTION mutation.redact(j jsonb, depth integer DEFAULT 0) RETURNS jsonb
+-- Whether a key is a credential of LiveKit's messages: core::is_secret_field (json_text.cpp)
+-- written again; parent is the name the object holding it sits under (an array's name for its
+-- elements), grandparent the same for the object around that one.
+CREATE FUNCTION mutation.is_secret(k text, parent text, grandparent text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT k IN ('turnPassword', 'accessKey', 'secret', 'sessionToken', 'assumeRoleExternalId',
+                   'credentials', 'accountKey', 'urls', 'websocketUrl', 'signingKey', 'streamKey',
+                   'authPassword')
+          OR (k IN ('username', 'password') AND parent = 'proxy')
+          OR (k = 'accountName' AND parent = 'azure')
+          OR (k = 'url' AND (parent = 'streamResults' OR parent = 'info' AND grandparent = 'stream')) $$;
+
+-- The stored payload: the event without the values of credential keys, at any depth;
+-- sits_under is the name j sits under, outer_name that of the object around it. Deeper than 100 levels this
+-- reference gives up (statement_too_complex) and the payload is not compared.
+CREATE FUNCTION mutation.redact(j jsonb, depth integer DEFAULT 0, sits_under text DEFAULT '',
+                                outer_name text DEFAULT '') RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
@@ -402,11 +416,11 @@ BEGIN
     END IF;
     RETURN CASE jsonb_typeof(j)
         WHEN 'object' THEN coalesce(
-            (SELECT jsonb_object_agg(e.k, mutation.redact(e.v, depth + 1)) FROM jsonb_each(j) AS e(k, v)
-             WHERE e.k NOT IN ('turnPassword', 'accessKey', 'secret', 'sessionToken', 'credentials',
-                               'accountKey', 'urls')), '{}')
+            (SELECT jsonb_object_agg(e.k, mutation.redact(e.v, depth + 1, e.k, sits_under))
+             FROM jsonb_each(j) AS e(k, v)
+             WHERE NOT mutation.is_secret(e.k, sits_under, outer_name)), '{}')
         WHEN 'array' THEN coalesce(
-            (SELECT jsonb_agg(mutation.redact(a.v, depth + 1) ORDER BY a.i)
+            (SELECT jsonb_agg(mutation.redact(a.v, depth + 1, sits_under, outer_name) ORDER BY a.i)
              FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, i)), '[]')
         ELSE j END;
 END
@@ -646,7 +660,7 @@ BEGIN
     ELSE
         r.reading := 'processable';
         -- the stored payload (NULL when too deep for this reference to rebuild)
-        IF j::text ~ '"(turnPassword|accessKey|secret|sessionToken|credentials|accountKey|urls)": ' THEN
+        IF j::text ~ '"(turnPassword|accessKey|secret|sessionToken|assumeRoleExternalId|credentials|accountKey|urls|websocketUrl|signingKey|streamKey|authPassword|username|password|accountName|url)": ' THEN
             BEGIN
                 r.payload := mutation.redact(j);
             EXCEPTION WHEN statement_too_complex THEN
