@@ -132,6 +132,7 @@ struct ContainerStack {
     int depth;
     int capacity;
 
+    // Grows by doubling: nesting is as deep as the payload's, which jsonb allows to be deep.
     void push(OpenContainer item) {
         if (depth == capacity) {
             capacity *= 2;
