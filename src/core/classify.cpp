@@ -14,12 +14,12 @@ namespace callout::core {
 namespace {
 
 // LiveKit's DisconnectReason enum, indexed by its number: livekit/protocol,
-// protobufs/livekit_models.proto, `enum DisconnectReason`. 0 to 15 as in the file at commit
+// protobufs/livekit_models.proto, `enum DisconnectReason`. 0 to 15 as in that file at commit
 // 8ac0f55c6b4bffc39451e325aa093269e23b3af8 (and the Go code generated from it,
-// livekit/livekit_models.pb.go, DisconnectReason_name); 16, AGENT_ERROR, added after it (protocol
-// releases of 2025, as LiveKit's server and SDKs use it: DisconnectReason_AGENT_ERROR). Names a
-// later release adds are still LiveKit reasons (is_livekit_disconnect_reason), only not named
-// from their numbers here.
+// livekit/livekit_models.pb.go, DisconnectReason_name); 16, AGENT_ERROR, added to the enum after
+// that commit (LiveKit's server maps an agent's error to DisconnectReason_AGENT_ERROR, and SDKs
+// mirroring the enum end with AgentError = 16). Names a later release adds are still LiveKit
+// reasons (is_livekit_disconnect_reason), only not named from their numbers here.
 constexpr std::string_view kDisconnectReasons[] = {
     "UNKNOWN_REASON",       // 0
     "CLIENT_INITIATED",     // 1
