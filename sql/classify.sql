@@ -85,7 +85,8 @@ SELECT callout.classify_outcome(600, NULL, 'transferring') AS unknown_status_lon
        callout.classify_outcome(1, NULL, 'transferring') AS unknown_status_short;
 
 --
--- Rule 3: a reason that is not a LiveKit reason name, read as free text (case-insensitive)
+-- Rule 3: a reason that is not a LiveKit reason name, read as free text (case-insensitive);
+-- BUSY and NO_ANSWER are enum-shaped (upper case, digits, underscores): LiveKit's, not free text
 --
 SELECT reason, callout.classify_outcome(600, reason) AS outcome
 FROM unnest(ARRAY['Busy Here', '486 Busy Here', 'BUSY', 'no answer', 'No Answer from callee',
@@ -117,6 +118,12 @@ FROM unnest(ARRAY['UNKNOWN_REASON', 'CLIENT_INITIATED', 'DUPLICATE_IDENTITY', 'S
                   'PARTICIPANT_REMOVED', 'ROOM_DELETED', 'STATE_MISMATCH', 'MIGRATION',
                   'SIGNAL_CLOSE', 'ROOM_CLOSED', 'CONNECTION_TIMEOUT', 'MEDIA_FAILURE',
                   '15', '99']) AS reason;
+
+-- AGENT_ERROR (16) and names of later LiveKit releases (any upper-case enum-shaped name) are
+-- LiveKit's too: never free text, whatever words they contain
+SELECT reason, callout.classify_outcome(30, reason) AS after_30s,
+       callout.classify_outcome(30, reason, 'ringing') AS ringing_30s
+FROM unnest(ARRAY['AGENT_ERROR', '16', 'SOME_FUTURE_ERROR', 'CALLEE_BUSY', 'Agent_Error']) AS reason;
 
 -- the same words in another case are free text
 SELECT callout.classify_outcome(600, 'media_failure') AS lower_case_media_failure;

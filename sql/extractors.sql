@@ -169,8 +169,10 @@ SELECT callout.call_duration('0', '99999999999') AS too_long;
 SELECT callout.call_duration('0', '2147483647') AS max_int;
 
 --
--- extract_recording_url: fileResults[].location (or a download URL), else the deprecated
--- file.location; NULL for a failed egress
+-- extract_recording_url: the first fileResults entry that has a location, else the deprecated
+-- file.location; NULL for a failed egress. LiveKit's FileInfo has no download URL field
+-- (livekit_egress.proto: filename, started_at, ended_at, duration, size, location): other keys
+-- are not read
 --
 
 -- recording URL present
@@ -179,18 +181,19 @@ SELECT callout.extract_recording_url($${"event": "egress_ended", "egressInfo": {
     "fileResults": [{"filename": "calls/a.ogg", "location": "https://bucket.s3.amazonaws.com/calls/a.ogg"}]
 }}$$) AS present;
 
--- download-URL key: a fileResults entry with downloadUrl and no location
+-- a first entry without a location (whatever else it has) is passed over for the next one
 SELECT callout.extract_recording_url($${"egressInfo": {"status": "EGRESS_COMPLETE",
-    "fileResults": [{"filename": "calls/a.ogg", "downloadUrl": "https://cdn.example.com/a.ogg"}]
-}}$$) AS download_url,
+    "fileResults": [{"filename": "calls/a.mp4", "downloadUrl": "https://cdn.example.com/a.mp4"},
+                    {"filename": "calls/a.ogg", "location": "s3://b/a.ogg"}]
+}}$$) AS second_has_location,
        callout.extract_recording_url($${"egressInfo": {
-    "fileResults": [{"download_url": "https://cdn.example.com/b.ogg"}]}}$$) AS download_url_snake,
+    "fileResults": [{"download_url": "https://cdn.example.com/b.ogg"}]}}$$) IS NULL AS download_url_only,
        callout.extract_recording_url($${"egressInfo": {
-    "fileResults": [{"location": "", "downloadUrl": "https://cdn.example.com/c.ogg"}]}}$$)
-       AS empty_location,
+    "fileResults": [{"location": "", "downloadUrl": "https://cdn.example.com/c.ogg"}],
+    "file": {"location": "s3://b/deprecated-c.ogg"}}}$$) AS empty_location,
        callout.extract_recording_url($${"egressInfo": {
     "fileResults": [{"location": "s3://b/d.ogg", "downloadUrl": "https://cdn.example.com/d.ogg"}]}}$$)
-       AS location_first;
+       AS location;
 
 -- missing: file results without any location
 SELECT callout.extract_recording_url($${"egressInfo": {"status": "EGRESS_COMPLETE",

@@ -109,6 +109,26 @@ FROM pg_temp.deliver(pg_temp.body('participant_left', 'EV_outcome_left', 'call-_
 SELECT status, outcome, duration_seconds, disconnect_reason, sip_call_status, started_at, ended_at
 FROM callout.call_log WHERE id = :call_outcome;
 
+-- name: LiveKit reasons
+-- AGENT_ERROR (DisconnectReason 16) is LiveKit's, not free text with "error" in it: a 30 s call
+-- answered and ended by an agent's error is completed.
+SELECT callout.register_call('tenant_a', 'call-_+14155550111_agent', 'inbound') AS call_agent \gset
+SELECT status, outcome
+FROM pg_temp.deliver(pg_temp.body('participant_left', 'EV_agent_left', 'call-_+14155550111_agent',
+                                  'RM_agent', 1767268831,
+                                  pg_temp.sip(1767268801, NULL, '+14155550111', 'AGENT_ERROR')));
+SELECT status, outcome, duration_seconds, disconnect_reason FROM callout.call_log WHERE id = :call_agent;
+-- A known reason sent as its number (12) is stored as its name, in the event and the call row.
+SELECT callout.register_call('tenant_a', 'call-_+14155550112_number', 'inbound') AS call_number \gset
+SELECT status, outcome
+FROM pg_temp.deliver(pg_temp.body('participant_left', 'EV_number_left', 'call-_+14155550112_number',
+                                  'RM_number', 1767268831,
+                                  jsonb_set(pg_temp.sip(1767268801, NULL, '+14155550112'),
+                                            '{participant,disconnectReason}', '12')));
+SELECT status, outcome, disconnect_reason FROM callout.call_log WHERE id = :call_number;
+SELECT disconnect_reason, payload #> '{participant,disconnectReason}' AS as_delivered
+FROM callout.livekit_call_event WHERE event_id = 'EV_number_left';
+
 -- name: call log to_dict
 -- to_jsonb of the row: snake_case keys (user_id, not userId), and the values of the row.
 SELECT array_agg(k ORDER BY k) AS keys

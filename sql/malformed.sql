@@ -230,6 +230,22 @@ FROM (VALUES
     ('signature empty', livekit_test.base64url('{"alg":"HS256"}') || '.' || livekit_test.base64url('{"iss":"APIkey"}') || '.')
 ) AS t(name, auth);
 
+-- a signature segment LiveKit's receivers decode (unused trailing bits set, whitespace in it)
+-- but that does not match is bad_signature; one they do not decode (padded, the standard
+-- alphabet) is malformed_jwt
+SELECT t.name, callout.verify_livekit_signature('{}', t.auth, 'APIkey', 'secret',
+                                                to_timestamp(1767268802), 10) AS reason
+FROM (SELECT livekit_test.sign_jwt('{"alg":"HS256"}', '{"iss":"APIkey"}', 'another-secret') AS tok,
+             'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_' AS a) AS x,
+LATERAL (VALUES
+    ('canonical', tok),
+    ('unused trailing bits set', left(tok, -1) || substr(a, ((strpos(a, right(tok, 1)) - 1) | 3) + 1, 1)),
+    ('a line end after it', tok || E'\r\n'),
+    ('spaces inside it', left(tok, -8) || ' ' || right(tok, 8)),
+    ('padded', tok || '='),
+    ('standard alphabet', left(tok, -1) || '+')
+) AS t(name, auth);
+
 -- claims of odd values, correctly signed (at 1767268802 with a leeway of 10 s; the sha256 is
 -- that of the body '{}')
 SELECT c.name, callout.verify_livekit_signature('{}', livekit_test.sign_jwt('{"alg":"HS256"}', c.claims, 'secret'),

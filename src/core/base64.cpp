@@ -61,7 +61,8 @@ std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
 
 // Decodes characters without padding. A tail of 2 or 3 characters carries 4 or 2 unused
 // bits that must be zero; a tail of 1 character cannot encode a byte and is rejected.
-std::optional<std::string> decode_unpadded(std::string_view text, const DecodeTable& table) {
+std::optional<std::string> decode_unpadded(std::string_view text, const DecodeTable& table,
+                                           bool canonical = true) {
     if (text.size() % 4 == 1) return std::nullopt;
     auto value = [&table](char c) { return table[static_cast<unsigned char>(c)]; };
     // whole groups of four characters, three bytes each, then the tail
@@ -91,7 +92,7 @@ std::optional<std::string> decode_unpadded(std::string_view text, const DecodeTa
         }
     }
     // Left-over bits (2 or 4 of them) must be zero so that the spelling is canonical.
-    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+    if (canonical && bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 
@@ -108,6 +109,18 @@ constexpr int hex_value(char c) {
 // JWT segments are unpadded base64url; anything else (padding included) is not a segment.
 std::optional<std::string> base64url_decode(std::string_view text) {
     return decode_unpadded(text, kUrlDecode);
+}
+
+// What both of LiveKit's receivers decode (base64.hpp): whitespace they both skip is dropped,
+// then unpadded base64url with the unused trailing bits ignored.
+std::optional<std::string> base64url_decode_signature(std::string_view text) {
+    std::string characters;
+    characters.reserve(text.size());
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') continue;
+        characters.push_back(c);
+    }
+    return decode_unpadded(characters, kUrlDecode, false);
 }
 
 // Padded base64 as written by LiveKit's `sha256` claim and plain-HMAC senders. Besides the

@@ -12,6 +12,15 @@ namespace callout::core {
 // the alphabet, a length of 1 mod 4 and non-zero trailing bits, so one token has one spelling.
 std::optional<std::string> base64url_decode(std::string_view text);
 
+// Decodes a JWS signature segment as LiveKit's webhook receivers do, the intersection of what
+// each accepts: go-jose v3 (livekit/protocol's auth package; ParseSigned strips whitespace, then
+// base64.RawURLEncoding: base64url alphabet, no padding, unused trailing bits ignored) and jose
+// (livekit-server-sdk's WebhookReceiver; Uint8Array.fromBase64 with the base64url alphabet in
+// "loose" mode, or atob after mapping the alphabet: ASCII whitespace skipped, unused trailing
+// bits ignored). So: base64url characters, with tab, line feed, form feed, carriage return and
+// space skipped; no padding; not 1 mod 4 characters; unused trailing bits ignored.
+std::optional<std::string> base64url_decode_signature(std::string_view text);
+
 // Decodes padded standard base64; the length must be a multiple of 4, padding only at the end,
 // and (as for base64url) the unused trailing bits zero.
 std::optional<std::string> base64_decode(std::string_view text);

@@ -77,13 +77,20 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
         [&](const StoredEvent& e) {
             return e.is_sip && is_leave(e.type) && !e.disconnect_reason.empty() && same_leg(e);
         },
-        [](const StoredEvent& e) { return e.disconnect_reason != "UNKNOWN_REASON"; });
+        [](const StoredEvent& e) {
+            return disconnect_reason_name(e.disconnect_reason) != "UNKNOWN_REASON";
+        });
     const StoredEvent* with_status = first_ranked(
         events, count,
         [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_status.empty() && same_leg(e); },
         [](const StoredEvent& e) { return is_leave(e.type); });
+    // the number of the leg that ended the call, as its reason and status; none from another leg
+    // (a transferred caller who hides its number is not the transfer target)
     const StoredEvent* with_number = first_ranked(
-        events, count, [](const StoredEvent& e) { return e.is_sip && !e.sip_phone_number.empty(); },
+        events, count,
+        [&](const StoredEvent& e) {
+            return e.is_sip && !e.sip_phone_number.empty() && same_leg(e);
+        },
         none);
     const StoredEvent* with_recording = first_ranked(
         events, count,
@@ -102,7 +109,9 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
         row.ended_at = end->created_at;
         row.duration_seconds = end->call_duration_seconds;
     }
-    if (with_reason != nullptr) row.disconnect_reason = with_reason->disconnect_reason;
+    // a number LiveKit's serializer wrote is stored as its name, as the bridge stores events
+    if (with_reason != nullptr)
+        row.disconnect_reason = disconnect_reason_name(with_reason->disconnect_reason);
     if (with_status != nullptr) row.sip_call_status = with_status->sip_call_status;
     if (with_number != nullptr) row.sip_phone_number = with_number->sip_phone_number;
     if (with_recording != nullptr) row.recording_url = with_recording->recording_url;

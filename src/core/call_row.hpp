@@ -51,9 +51,10 @@ struct CallRowFacts {
 
 // The row made from events[0..count). A call whose phone leg was never seen is classified
 // without a duration (failed): the room's own lifetime says nothing about a phone that never
-// connected. The reason and SIP status belong to the phone leg whose leave ended the call:
-// other leaves of that same participant may fill in (UNKNOWN_REASON never overwrites a real
-// reason), another leg's never do.
+// connected. The reason, SIP status and phone number belong to the phone leg whose leave ended
+// the call: other events of that same participant may fill in (UNKNOWN_REASON never overwrites a
+// real reason), another leg's never do; before any leg has left, any leg's. A reason sent as its
+// number is the row's as its name (disconnect_reason_name).
 CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
                                   double min_connected_seconds, double min_completed_seconds);
 

@@ -7,13 +7,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 
 namespace callout::core {
 
 namespace {
 
-// Every name of LiveKit's DisconnectReason enum (livekit/protocol, protobufs/livekit_models.proto,
-// values 0 to 15).
+// LiveKit's DisconnectReason enum, indexed by its number: livekit/protocol,
+// protobufs/livekit_models.proto, `enum DisconnectReason`. 0 to 15 as in that file at commit
+// 8ac0f55c6b4bffc39451e325aa093269e23b3af8 (and the Go code generated from it,
+// livekit/livekit_models.pb.go, DisconnectReason_name); 16, AGENT_ERROR, added to the enum after
+// that commit (LiveKit's server maps an agent's error to DisconnectReason_AGENT_ERROR, and SDKs
+// mirroring the enum end with AgentError = 16). Names a later release adds are still LiveKit
+// reasons (is_livekit_disconnect_reason), only not named from their numbers here.
 constexpr std::string_view kDisconnectReasons[] = {
     "UNKNOWN_REASON",       // 0
     "CLIENT_INITIATED",     // 1
@@ -31,6 +37,7 @@ constexpr std::string_view kDisconnectReasons[] = {
     "SIP_TRUNK_FAILURE",    // 13
     "CONNECTION_TIMEOUT",   // 14
     "MEDIA_FAILURE",        // 15
+    "AGENT_ERROR",          // 16
 };
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
@@ -50,15 +57,21 @@ bool is_enum_number(std::string_view reason) {
     return !reason.empty() && std::all_of(reason.begin(), reason.end(), is_ascii_digit);
 }
 
+// The shape of a protobuf enum value name as LiveKit writes them: ^[A-Z][A-Z0-9_]*$.
+bool is_enum_name(std::string_view reason) {
+    if (reason.empty() || reason.front() < 'A' || reason.front() > 'Z') return false;
+    return std::all_of(reason.begin(), reason.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || is_ascii_digit(c) || c == '_';
+    });
+}
+
 // Rule 1: reasons LiveKit's SIP service sets when the phone never connected. The protobuf
 // numbers of the same values are accepted too, as protobuf JSON readers accept both forms.
 std::optional<Outcome> never_connected_outcome(std::string_view reason) {
-    if (reason == "USER_UNAVAILABLE" || reason == "11") return Outcome::no_answer;
-    if (reason == "USER_REJECTED" || reason == "12") return Outcome::busy;
-    if (reason == "SIP_TRUNK_FAILURE" || reason == "13" || reason == "JOIN_FAILURE" ||
-        reason == "7") {
-        return Outcome::failed;
-    }
+    reason = disconnect_reason_name(reason);
+    if (reason == "USER_UNAVAILABLE") return Outcome::no_answer;
+    if (reason == "USER_REJECTED") return Outcome::busy;
+    if (reason == "SIP_TRUNK_FAILURE" || reason == "JOIN_FAILURE") return Outcome::failed;
     return std::nullopt;
 }
 
@@ -80,11 +93,22 @@ const char* outcome_name(Outcome outcome) {
 }
 
 // Names are compared exactly (LiveKit writes them in upper case): `user_unavailable` is free
-// text, read by rule 3, not the enum value.
+// text, read by rule 3, not the enum value. Any upper-case enum-shaped name counts, known or not:
+// a newer LiveKit release adds names (AGENT_ERROR did), and such a name is never free text.
 bool is_livekit_disconnect_reason(std::string_view reason) {
-    if (is_enum_number(reason)) return true;
-    return std::find(std::begin(kDisconnectReasons), std::end(kDisconnectReasons), reason) !=
-           std::end(kDisconnectReasons);
+    return is_enum_number(reason) || is_enum_name(reason);
+}
+
+// The one table of numbers and names, for classification and for what the bridge stores. Only
+// the canonical decimal spelling protobuf JSON writes is a number ("012" is not).
+std::string_view disconnect_reason_name(std::string_view reason) {
+    if (reason.empty() || reason.size() > 2 || !is_enum_number(reason)) return reason;
+    if (reason.size() == 2 && reason.front() == '0') return reason;
+    const std::size_t number = reason.size() == 1
+                                   ? std::size_t(reason[0] - '0')
+                                   : std::size_t((reason[0] - '0') * 10 + (reason[1] - '0'));
+    if (number >= std::size(kDisconnectReasons)) return reason;
+    return kDisconnectReasons[number];
 }
 
 // Surrounding whitespace is ignored in the reason and the status, and an empty (or blank)

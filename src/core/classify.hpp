@@ -17,6 +17,10 @@ const char* outcome_name(Outcome outcome);
 // ...). Such names are never read as free text.
 bool is_livekit_disconnect_reason(std::string_view reason);
 
+// LiveKit's name for a DisconnectReason sent as its number ("12" is "USER_REJECTED"); anything
+// else (a name, free text, a number this table does not know) is returned as it is.
+std::string_view disconnect_reason_name(std::string_view reason);
+
 struct CallFacts {
     std::optional<double> duration_seconds;  // nullopt: unknown
     std::optional<std::string_view> disconnect_reason;

@@ -17,10 +17,14 @@ namespace callout::core {
 // backslash followed by the text u0000).
 std::size_t replace_nul_escapes(char* json, std::size_t length);
 
-// True for a key whose value is a credential wherever it appears in a LiveKit payload (the
-// room's TURN password, storage keys of an egress request, stream URLs carrying stream keys):
-// stored payloads drop them.
-bool is_secret_field(std::string_view key);
+// True for a field whose value is a credential in one of the messages a LiveKit webhook carries
+// (the list, and where it comes from, is in json_text.cpp): stored payloads drop it, at any
+// depth. `key` is the field's JSON name; `parent` the name under which the object holding it
+// sits (for an element of an array, the array's name; empty at the top), `grandparent` the same
+// for the object holding that one. Most names are credentials wherever they are; a few only
+// under their parent (`url` of a stream result, not of a web egress).
+bool is_secret_field(std::string_view key, std::string_view parent = {},
+                     std::string_view grandparent = {});
 
 // text with its control characters (below U+0020, and U+007F) written as JSON escapes
 // (`\u001b`) and every backslash doubled, so what a sender claims can be logged and shown without

@@ -207,8 +207,11 @@ ReadToken read_livekit_token(std::string_view authorization) {
                                    {"sha256", &token.claimed_hash}};
     token.claims_read = read_object(segments->claims, claims, 4);
     if (!read_object(segments->header, header, 1) || !token.claims_read) return token;
-    // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC.
-    std::optional<std::string> signature = base64url_decode(segments->signature);
+    // May be empty (an unsigned token ends in '.'); such a token fails on alg or HMAC. Decoded
+    // as leniently as LiveKit's receivers decode it (base64url_decode_signature), so a segment
+    // they read but that does not match is bad_signature; the header and claims stay canonical
+    // (the receivers disagree on other spellings: go-jose signs them re-encoded, jose as sent).
+    std::optional<std::string> signature = base64url_decode_signature(segments->signature);
     if (!signature) return token;
     token.signature = std::move(*signature);
     token.signing_input = segments->signing_input;

@@ -125,6 +125,41 @@ Jsonb* parse_json_body(text* body_text) {
     return JsonbValueToJsonb(builder.result);
 }
 
+// One open container while the payload is copied: the name it sits under (for an element of an
+// array, the array's name) and whether it is an array. The names point into the payload.
+struct OpenContainer {
+    const char* name;
+    int name_length;
+    bool is_array;
+};
+CALLOUT_PLAIN_DATA(OpenContainer);
+
+// The open containers, innermost last, in palloc'd memory that grows with the depth.
+struct ContainerStack {
+    OpenContainer* items;
+    int depth;
+    int capacity;
+
+    // Grows by doubling: nesting is as deep as the payload's, which jsonb allows to be deep.
+    void push(OpenContainer item) {
+        if (depth == capacity) {
+            capacity *= 2;
+            items = static_cast<OpenContainer*>(repalloc(items, sizeof(OpenContainer) * capacity));
+        }
+        items[depth++] = item;
+    }
+    // The name of the n-th enclosing object from the innermost (0: the innermost), arrays
+    // skipped: an object that is an array's element already carries the array's name.
+    std::string_view object_name(int n) const {
+        for (int i = depth - 1; i >= 0; --i) {
+            if (items[i].is_array) continue;
+            if (n-- == 0) return {items[i].name, std::size_t(items[i].name_length)};
+        }
+        return {};
+    }
+};
+CALLOUT_PLAIN_DATA(ContainerStack);
+
 Jsonb* redact_payload(Jsonb* payload) {
     JsonbIterator* iterator = JsonbIteratorInit(&payload->root);
     JsonbParseState* state = nullptr;
@@ -133,6 +168,8 @@ Jsonb* redact_payload(Jsonb* payload) {
     JsonbIteratorToken token;
     int skipping_depth = 0;        // > 0 while inside a dropped container value
     bool skip_next_value = false;  // after a secret key
+    ContainerStack open = {static_cast<OpenContainer*>(palloc(sizeof(OpenContainer) * 16)), 0, 16};
+    OpenContainer last_key = {"", 0, false};  // the key of the value that comes next
     while ((token = JsonbIteratorNext(&iterator, &value, false)) != WJB_DONE) {
         bool opens = token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT;
         bool closes = token == WJB_END_ARRAY || token == WJB_END_OBJECT;
@@ -145,10 +182,23 @@ Jsonb* redact_payload(Jsonb* payload) {
             if (opens) skipping_depth = 1;
             continue;
         }
-        if (token == WJB_KEY &&
-            core::is_secret_field({value.val.string.val, std::size_t(value.val.string.len)})) {
-            skip_next_value = true;
-            continue;
+        if (opens) {
+            // an array's element sits under the array's name; an object's value under its key
+            bool in_array = open.depth > 0 && open.items[open.depth - 1].is_array;
+            OpenContainer container = in_array ? open.items[open.depth - 1] : last_key;
+            if (open.depth == 0) container = {"", 0, false};
+            container.is_array = token == WJB_BEGIN_ARRAY;
+            open.push(container);
+        } else if (closes) {
+            --open.depth;
+        }
+        if (token == WJB_KEY) {
+            last_key = {value.val.string.val, value.val.string.len, false};
+            if (core::is_secret_field({value.val.string.val, std::size_t(value.val.string.len)},
+                                      open.object_name(0), open.object_name(1))) {
+                skip_next_value = true;
+                continue;
+            }
         }
         bool scalar_token = token == WJB_KEY || token == WJB_VALUE || token == WJB_ELEM;
         bool raw_scalar = token == WJB_BEGIN_ARRAY && value.val.array.rawScalar;

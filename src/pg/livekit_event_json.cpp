@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/classify.hpp"
 #include "core/events.hpp"
 #include "core/livekit_event.hpp"
 #include "core/timestamps.hpp"
@@ -21,30 +22,6 @@ namespace callout::pg {
 namespace core = callout::core;
 
 namespace {
-
-// Where LiveKit may put a recording's location: FileInfo's `location`, or a download URL; with
-// the names errors use for them in a `fileResults` entry and in the deprecated `file` result.
-struct RecordingUrlKey {
-    const char* key;
-    const char* in_file_results;
-    const char* in_file;
-};
-constexpr RecordingUrlKey recording_url_keys[] = {
-    {"location", "egressInfo.fileResults[].location", "egressInfo.file.location"},
-    {"downloadUrl", "egressInfo.fileResults[].downloadUrl", "egressInfo.file.downloadUrl"},
-    {"download_url", "egressInfo.fileResults[].download_url", "egressInfo.file.download_url"},
-};
-
-// The recording URL of one file result object; empty when it names none. in_file_results
-// tells which of the two places it is, for the field names of errors.
-std::string_view file_result_url(JsonbContainer* file, bool in_file_results) {
-    for (const RecordingUrlKey& key : recording_url_keys) {
-        std::string_view url =
-            json_string(file, key.key, in_file_results ? key.in_file_results : key.in_file);
-        if (!url.empty()) return url;
-    }
-    return {};
-}
 
 // An instant field as unix seconds; nullopt when absent or unparseable.
 std::optional<std::int64_t> instant_seconds(JsonbContainer* object, const char* key,
@@ -76,8 +53,9 @@ void read_participant(JsonbContainer* participant, core::LivekitEvent& event) {
     event.participant_sid = json_string(participant, "sid", "participant.sid");
     event.participant_name = json_string(participant, "name", "participant.name");
     event.participant_kind = enum_or_default(participant, "kind", "participant.kind", "STANDARD");
-    event.disconnect_reason = enum_or_default(participant, "disconnectReason",
-                                              "participant.disconnectReason", "UNKNOWN_REASON");
+    // a known reason sent as its number is stored, shown and classified as its name
+    event.disconnect_reason = core::disconnect_reason_name(enum_or_default(
+        participant, "disconnectReason", "participant.disconnectReason", "UNKNOWN_REASON"));
     event.joined_at = instant_seconds(participant, "joinedAt", "participant.joinedAt");
     event.joined_at_ms = core::parse_instant_ms(
         json_string_or_number(participant, "joinedAtMs", "participant.joinedAtMs"));
@@ -145,6 +123,10 @@ CALLOUT_PLAIN_DATA(core::LivekitEvent);
 CALLOUT_PLAIN_DATA(JsonField);
 CALLOUT_PLAIN_DATA(ObjectWriter);
 
+// LiveKit's EgressInfo (livekit/protocol, protobufs/livekit_egress.proto) lists its files in
+// `file_results` (FileInfo: filename, started_at, ended_at, duration, size, location) and, before
+// that existed, in the deprecated `file`; FileInfo has no download URL. So the recording is the
+// first `fileResults` entry with a non-empty `location`, else `file.location`.
 std::string_view recording_url(JsonbContainer* egress) {
     if (egress == nullptr) return {};
     if (core::is_failed_egress_status(json_string_or_number(egress, "status", "egressInfo.status")))
@@ -157,12 +139,13 @@ std::string_view recording_url(JsonbContainer* egress) {
             if (item == nullptr || item->type != jbvBinary ||
                 !JsonContainerIsObject(item->val.binary.data))
                 continue;
-            std::string_view url = file_result_url(item->val.binary.data, true);
+            std::string_view url =
+                json_string(item->val.binary.data, "location", "egressInfo.fileResults[].location");
             if (!url.empty()) return url;
         }
     }
     JsonbContainer* file = json_object(egress, "file", "egressInfo.file");
-    return file != nullptr ? file_result_url(file, false) : std::string_view{};
+    return json_string(file, "location", "egressInfo.file.location");
 }
 
 // The room's name and sid come from `room`, or from egressInfo for egress events that carry

@@ -27,8 +27,8 @@ void report_unusable_event(EventReading reading, std::string_view event_name);
 // The normalized event: keys as in the LiveKit vectors' `expect`, absent values omitted.
 Jsonb* livekit_event_to_jsonb(const core::LivekitEvent& event);
 
-// The recording location of an EgressInfo object: the first `fileResults` entry that has one
-// (`location`, or a download URL), else the deprecated single `file` result. Empty for a
+// The recording location of an EgressInfo object: the `location` of the first `fileResults`
+// entry that has one, else the deprecated single `file` result's `location`. Empty for a
 // failed or aborted egress, which left no file.
 std::string_view recording_url(JsonbContainer* egress);
 

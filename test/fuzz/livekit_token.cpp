@@ -99,13 +99,35 @@ void check_any(const TokenCheck& check, Reason verdict) {
     }
 }
 
+// The token with its signature's unused trailing bits all set and whitespace around and inside
+// the signature segment: a spelling LiveKit's receivers decode to the same bytes.
+std::string lenient_spelling(std::string_view token) {
+    static constexpr std::string_view kUrl =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const std::size_t dot = token.rfind('.');
+    std::string segment(token.substr(dot + 1));
+    const std::size_t kept = segment.find_last_not_of(" \t\n\f\r");
+    if (kept != std::string::npos) {
+        const std::size_t characters =
+            segment.size() - std::count_if(segment.begin(), segment.end(), [](char c) {
+                return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+            });
+        const unsigned unused = characters % 4 == 2 ? 15u : characters % 4 == 3 ? 3u : 0u;
+        const std::size_t value = kUrl.find(segment[kept]);
+        if (value != std::string_view::npos) segment[kept] = kUrl[value | unused];
+    }
+    if (segment.size() > 1) segment.insert(1, " \t");
+    return std::string(token.substr(0, dot + 1)) + segment + "\r\n";
+}
+
 // What holds for an accepted token: every single change an attacker could make (or a wrong
 // configuration) turns the verdict, and more leeway never does.
 void check_accepted(const TokenCheck& check) {
     const std::string_view token = check.authorization;
     const std::size_t dot = token.rfind('.');
     const std::string_view signing_input = token.substr(0, dot);
-    const std::optional<std::string> signature = core::base64url_decode(token.substr(dot + 1));
+    const std::optional<std::string> signature =
+        core::base64url_decode_signature(token.substr(dot + 1));
     FUZZ_CHECK(signature && signature->size() == 32);
 
     // One flipped bit of the signature, at three places that vary with the token.
@@ -115,9 +137,19 @@ void check_accepted(const TokenCheck& check) {
         const std::string forged =
             std::string(signing_input) + "." + core::base64url_encode(flipped);
         FUZZ_CHECK(core::verify_livekit_token(with_token(check, forged)) == Reason::bad_signature);
+        // spelled as LiveKit's receivers still read it (unused bits set, whitespace): the
+        // segment decodes, so the verdict is about the signature, never malformed_jwt
+        FUZZ_CHECK(core::verify_livekit_token(with_token(check, lenient_spelling(forged))) ==
+                   Reason::bad_signature);
     }
-    // The same signature spelled differently (padded, or behind a "Bearer " prefix).
-    const std::string padded = std::string(token) + "=";
+    // The same signature in every spelling LiveKit's receivers decode: still accepted. Spelled
+    // as none of them decodes (padded, or behind a "Bearer " prefix): malformed.
+    FUZZ_CHECK(core::verify_livekit_token(with_token(check, lenient_spelling(token))) ==
+               Reason::ok);
+    const std::string canonical =
+        std::string(signing_input) + "." + core::base64url_encode(*signature);
+    FUZZ_CHECK(core::verify_livekit_token(with_token(check, canonical)) == Reason::ok);
+    const std::string padded = canonical + "=";
     FUZZ_CHECK(core::verify_livekit_token(with_token(check, padded)) == Reason::malformed_jwt);
     const std::string bearer = "Bearer " + std::string(token);
     FUZZ_CHECK(core::verify_livekit_token(with_token(check, bearer)) == Reason::malformed_jwt);

@@ -250,7 +250,7 @@ FROM (SELECT s.*, row_number() OVER (ORDER BY s.seq) AS n FROM stored AS s
 SELECT pg_temp.check('no stored payload holds a credential key at any depth',
     count(*), string_agg(e.event_id, ', ') FILTER (WHERE n <= 5))
 FROM (SELECT e.*, row_number() OVER (ORDER BY e.id) AS n FROM public.stored_event AS e
-      WHERE e.payload::text ~ '"(turnPassword|accessKey|secret|sessionToken|credentials|accountKey|urls)": ') AS e;
+      WHERE e.payload::text ~ '"(turnPassword|accessKey|secret|sessionToken|assumeRoleExternalId|credentials|accountKey|urls|websocketUrl|signingKey|streamKey|authPassword)": ') AS e;
 
 -- ---- calls ---------------------------------------------------------------------------------
 

@@ -275,8 +275,11 @@ BEGIN
         'token_wrong_key', 'token_no_sha256', 'token_alg', 'token_plain_hex', 'token_plain_b64',
         'token_sha256_prefix', 'token_oversized', 'token_empty', 'token_null', 'token_garbage']);
     mutated := CASE op
+        -- never the last character: its unused trailing bits are ignored, as LiveKit's receivers
+        -- ignore them, so changing only those would leave the same signature
         WHEN 'token_flip' THEN overlay(coalesce(token, '') PLACING mutation.pick(n, 23, ARRAY[
-            'A', 'a', '0', '-', '_', '.', '=', '+', '/', ' ', E'\u00e9']) FROM pos FOR 1)
+            'A', 'a', '0', '-', '_', '.', '=', '+', '/', ' ', E'\u00e9'])
+            FROM least(pos, greatest(len - 1, 1)) FOR 1)
         WHEN 'token_truncate' THEN left(token, mutation.rnd(n, 23, greatest(len, 1))::integer)
         WHEN 'token_drop_part' THEN array_to_string(parts[1:1 + mutation.rnd(n, 23, 2)::integer], '.')
         WHEN 'token_swap_parts' THEN array_to_string(ARRAY[parts[2], parts[1], parts[3]], '.')
@@ -340,6 +343,19 @@ CREATE FUNCTION mutation.txt(v jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT CASE WHEN jsonb_typeof(v) IN ('string', 'number') THEN v #>> '{}' END $$;
 
+-- A DisconnectReason as stored: a known number (0-16, written as protobuf JSON writes numbers)
+-- is its name (livekit_models.proto, DisconnectReason); anything else stays as it is.
+CREATE FUNCTION mutation.reason_name(reason text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE WHEN reason ~ '^(0|[1-9][0-9]?)$' AND reason::int <= 16
+                  THEN (ARRAY['UNKNOWN_REASON', 'CLIENT_INITIATED', 'DUPLICATE_IDENTITY',
+                              'SERVER_SHUTDOWN', 'PARTICIPANT_REMOVED', 'ROOM_DELETED',
+                              'STATE_MISMATCH', 'JOIN_FAILURE', 'MIGRATION', 'SIGNAL_CLOSE',
+                              'ROOM_CLOSED', 'USER_UNAVAILABLE', 'USER_REJECTED',
+                              'SIP_TRUNK_FAILURE', 'CONNECTION_TIMEOUT', 'MEDIA_FAILURE',
+                              'AGENT_ERROR'])[reason::int + 1]
+                  ELSE reason END $$;
+
 -- Whether a present, non-null value has a type other than the one LiveKit writes:
 -- 'string', 'strnum' (a string or a number: int64s and enums) or 'object'.
 CREATE FUNCTION mutation.bad(v jsonb, expected text) RETURNS boolean
@@ -375,9 +391,23 @@ BEGIN
 END
 $$;
 
--- The stored payload: the event without the values of credential keys, at any depth. Deeper
--- than 100 levels this reference gives up (statement_too_complex) and the payload is not compared.
-CREATE FUNCTION mutation.redact(j jsonb, depth integer DEFAULT 0) RETURNS jsonb
+-- Whether a key is a credential of LiveKit's messages: core::is_secret_field (json_text.cpp)
+-- written again; parent is the name the object holding it sits under (an array's name for its
+-- elements), grandparent the same for the object around that one.
+CREATE FUNCTION mutation.is_secret(k text, parent text, grandparent text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT k IN ('turnPassword', 'accessKey', 'secret', 'sessionToken', 'assumeRoleExternalId',
+                   'credentials', 'accountKey', 'urls', 'websocketUrl', 'signingKey', 'streamKey',
+                   'authPassword')
+          OR (k IN ('username', 'password') AND parent = 'proxy')
+          OR (k = 'accountName' AND parent = 'azure')
+          OR (k = 'url' AND (parent = 'streamResults' OR parent = 'info' AND grandparent = 'stream')) $$;
+
+-- The stored payload: the event without the values of credential keys, at any depth;
+-- sits_under is the name j sits under, outer_name that of the object around it. Deeper than 100 levels this
+-- reference gives up (statement_too_complex) and the payload is not compared.
+CREATE FUNCTION mutation.redact(j jsonb, depth integer DEFAULT 0, sits_under text DEFAULT '',
+                                outer_name text DEFAULT '') RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
@@ -386,11 +416,11 @@ BEGIN
     END IF;
     RETURN CASE jsonb_typeof(j)
         WHEN 'object' THEN coalesce(
-            (SELECT jsonb_object_agg(e.k, mutation.redact(e.v, depth + 1)) FROM jsonb_each(j) AS e(k, v)
-             WHERE e.k NOT IN ('turnPassword', 'accessKey', 'secret', 'sessionToken', 'credentials',
-                               'accountKey', 'urls')), '{}')
+            (SELECT jsonb_object_agg(e.k, mutation.redact(e.v, depth + 1, e.k, sits_under))
+             FROM jsonb_each(j) AS e(k, v)
+             WHERE NOT mutation.is_secret(e.k, sits_under, outer_name)), '{}')
         WHEN 'array' THEN coalesce(
-            (SELECT jsonb_agg(mutation.redact(a.v, depth + 1) ORDER BY a.i)
+            (SELECT jsonb_agg(mutation.redact(a.v, depth + 1, sits_under, outer_name) ORDER BY a.i)
              FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, i)), '[]')
         ELSE j END;
 END
@@ -423,7 +453,7 @@ DECLARE
     item jsonb;
     file jsonb;
     k text;
-    url_keys text[] := ARRAY['location', 'downloadUrl', 'download_url'];
+    url_keys text[] := ARRAY['location'];  -- FileInfo's only URL (livekit_egress.proto)
     sip_keys text[] := ARRAY['sip.callID', 'sip.callStatus', 'sip.phoneNumber', 'sip.trunkPhoneNumber',
                              'sip.trunkID', 'sip.ruleID', 'sip.hostname'];
     strict_error boolean := false;
@@ -512,7 +542,8 @@ BEGIN
             r.participant_identity := nullif(p->>'identity', '');
             r.participant_kind := coalesce(nullif(mutation.txt(p->'kind'), ''), 'STANDARD');
             r.is_sip := r.participant_kind IN ('SIP', '3');
-            r.disconnect_reason := coalesce(nullif(mutation.txt(p->'disconnectReason'), ''), 'UNKNOWN_REASON');
+            r.disconnect_reason := mutation.reason_name(
+                coalesce(nullif(mutation.txt(p->'disconnectReason'), ''), 'UNKNOWN_REASON'));
             attributes := CASE WHEN jsonb_typeof(p->'attributes') = 'object' THEN p->'attributes' END;
             IF attributes IS NOT NULL THEN
                 FOREACH k IN ARRAY sip_keys LOOP
@@ -556,9 +587,9 @@ BEGIN
     IF r.event_type = 'egress_ended' AND egress IS NOT NULL THEN
         strict_error := strict_error OR mutation.bad(egress->'egressId', 'string')
             OR mutation.bad(egress->'status', 'strnum') OR mutation.bad(egress->'error', 'string');
-        -- the recording: fileResults[i] then file, each location, downloadUrl, download_url, the
-        -- first non-empty one; a failed egress has none. What lies after the one found (or
-        -- anywhere, for a failed egress) may or may not be read.
+        -- the recording: fileResults[i] then file, the first non-empty location; a failed
+        -- egress has none. What lies after the one found (or anywhere, for a failed egress) may
+        -- or may not be read.
         IF coalesce(mutation.txt(egress->'status'), '') IN ('EGRESS_FAILED', 'EGRESS_ABORTED', '4', '5') THEN
             later := egress;
         ELSE
@@ -629,7 +660,7 @@ BEGIN
     ELSE
         r.reading := 'processable';
         -- the stored payload (NULL when too deep for this reference to rebuild)
-        IF j::text ~ '"(turnPassword|accessKey|secret|sessionToken|credentials|accountKey|urls)": ' THEN
+        IF j::text ~ '"(turnPassword|accessKey|secret|sessionToken|assumeRoleExternalId|credentials|accountKey|urls|websocketUrl|signingKey|streamKey|authPassword|username|password|accountName|url)": ' THEN
             BEGIN
                 r.payload := mutation.redact(j);
             EXCEPTION WHEN statement_too_complex THEN

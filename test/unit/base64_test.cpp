@@ -120,6 +120,28 @@ TEST(Base64, UrlRejectsNonZeroTrailingBits) {
     EXPECT_TRUE(base64url_decode("Zm8").has_value());
 }
 
+TEST(Base64, SignatureIgnoresUnusedTrailingBitsAndSkipsWhitespace) {
+    // as go-jose's RawURLEncoding and jose's base64url decoding read a JWS signature
+    EXPECT_EQ(base64url_decode_signature("Zg"), std::optional<std::string>("f"));
+    EXPECT_EQ(base64url_decode_signature("Zh"), std::optional<std::string>("f"));
+    EXPECT_EQ(base64url_decode_signature("Zv"), std::optional<std::string>("f"));
+    EXPECT_EQ(base64url_decode_signature("Zm9"), std::optional<std::string>("fo"));
+    EXPECT_EQ(base64url_decode_signature("Zm8"), std::optional<std::string>("fo"));
+    EXPECT_EQ(base64url_decode_signature(" Zm9v\r\nYm\tFy\f"),
+              std::optional<std::string>("foobar"));
+    EXPECT_EQ(base64url_decode_signature(""), std::optional<std::string>(""));
+    EXPECT_EQ(base64url_decode_signature("_-8"), std::optional<std::string>("\xff\xef"));
+}
+
+TEST(Base64, SignatureRejectsWhatAReceiverRejects) {
+    for (const char* text :
+         {"Zg==", "Zg=", "Zm9v+mFy", "Zm9v/mFy", "Z", "Zm9vY", "Zm9v\vYmFy", "Zm9v!"}) {
+        SCOPED_TRACE(text);
+        EXPECT_FALSE(base64url_decode_signature(text).has_value());
+    }
+    EXPECT_FALSE(base64url_decode_signature(std::string_view("Zm9v\0Ym", 7)).has_value());
+}
+
 TEST(Base64, UrlRejectsNonAlphabetBytes) {
     EXPECT_FALSE(base64url_decode("Zm9v YmFy").has_value());
     EXPECT_FALSE(base64url_decode("Zm9v\nYmFy").has_value());

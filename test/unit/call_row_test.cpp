@@ -574,6 +574,56 @@ TEST(CallRow, PhoneNumberFromAnySipEventType) {
     EXPECT_EQ(row.sip_phone_number, "+15550003333");
 }
 
+TEST(CallRow, PhoneNumberOfTheLegThatEndedTheCall) {
+    // A transferred call: the caller (PA_caller, +15550001111) left last and ended the call; the
+    // transfer target (PA_target) joined later with its own number. The row shows the caller's.
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join_caller", 100, "PA_caller", 100, "active", "+15550001111"),
+        sip_joined("EV_join_target", 200, "PA_target", 200, "active", "+15550002222"),
+        sip_left("EV_left_target", 300, "PA_target", 200, 100, "CLIENT_INITIATED", "hangup"),
+        sip_left("EV_left_caller", 400, "PA_caller", 100, 300, "CLIENT_INITIATED", "hangup"),
+    });
+    EXPECT_EQ(row.sip_phone_number, "+15550001111");
+}
+
+TEST(CallRow, NoPhoneNumberFromAnotherLegWhenTheEndingLegHasNone) {
+    // The caller's number is hidden: the transfer target's number must not become the caller's.
+    // The row has no leg number, so call_phone_number falls back to the room name's (if any).
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join_caller", 100, "PA_caller", 100, "active"),
+        sip_joined("EV_join_target", 200, "PA_target", 200, "active", "+15550002222"),
+        sip_left("EV_left_caller", 400, "PA_caller", 100, 300, "CLIENT_INITIATED", "hangup"),
+    });
+    EXPECT_TRUE(row.sip_phone_number.empty());
+    EXPECT_EQ(call_phone_number(std::nullopt, row.sip_phone_number, "call_+15557654321_x"),
+              "+15557654321");
+    EXPECT_EQ(call_phone_number("+15550009999", row.sip_phone_number, "room"), "+15550009999");
+}
+
+TEST(CallRow, PhoneNumberOfAnyLegWhileNoneHasLeft) {
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join_caller", 100, "PA_caller", 100, "active"),
+        sip_joined("EV_join_target", 200, "PA_target", 200, "active", "+15550002222"),
+    });
+    EXPECT_EQ(row.sip_phone_number, "+15550002222");
+}
+
+TEST(CallRow, ReasonNumberIsStoredAsItsName) {
+    CallRowFacts row = row_of({sip_left("EV_left", 200, "PA_phone", 100, 100, "12")});
+    EXPECT_EQ(row.disconnect_reason, "USER_REJECTED");
+    EXPECT_EQ(row.outcome, Outcome::busy);
+    // "0" is UNKNOWN_REASON: it never overwrites a real reason of the same leg
+    row = row_of_every_order({
+        sip_left("EV_1", 150, "PA_phone", kNoTime, 0, "11"),
+        sip_aborted("EV_2", 170, "PA_phone", kNoTime, 0, "0"),
+    });
+    EXPECT_EQ(row.disconnect_reason, "USER_UNAVAILABLE");
+    // an unknown number stays as it is
+    row = row_of({sip_left("EV_left", 200, "PA_phone", 100, 100, "17")});
+    EXPECT_EQ(row.disconnect_reason, "17");
+    EXPECT_EQ(row.outcome, Outcome::completed);
+}
+
 TEST(CallRow, RecordingUrlFromEgressEndedOnly) {
     StoredEvent finished = room_finished("EV_rf", 900, "RM_1", 90, 810);
     finished.recording_url = "s3://bucket/not-a-recording.mp4";

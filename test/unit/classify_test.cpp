@@ -149,6 +149,7 @@ TEST(Classify, LiveKitReasonNames) {
                              "SIP_TRUNK_FAILURE",
                              "CONNECTION_TIMEOUT",
                              "MEDIA_FAILURE",
+                             "AGENT_ERROR",
                              "0",
                              "15",
                              "16",
@@ -158,10 +159,53 @@ TEST(Classify, LiveKitReasonNames) {
         SCOPED_TRACE(name);
         EXPECT_TRUE(is_livekit_disconnect_reason(name));
     }
-    for (const char* text : {"", "busy", "client_initiated", "Client_Initiated", "MEDIA_FAILURE ",
-                             " MEDIA_FAILURE", "-1", "1.5", "+1", "1a", "UNKNOWN", "SIP_ERROR"}) {
+    for (const char* text :
+         {"", "busy", "client_initiated", "Client_Initiated", "MEDIA_FAILURE ", " MEDIA_FAILURE",
+          "-1", "1.5", "+1", "1a", "_ERROR", "1ERROR", "SIP ERROR", "SIP-ERROR", "Agent_Error"}) {
         SCOPED_TRACE(text);
         EXPECT_FALSE(is_livekit_disconnect_reason(text));
+    }
+}
+
+TEST(Classify, UnknownUpperCaseNamesAreLiveKitReasons) {
+    // A newer LiveKit release adds names: any enum-shaped name is LiveKit's, never free text.
+    for (const char* name : {"UNKNOWN", "SIP_ERROR", "A", "X1", "SOME_FUTURE_REASON_2"}) {
+        SCOPED_TRACE(name);
+        EXPECT_TRUE(is_livekit_disconnect_reason(name));
+    }
+    EXPECT_EQ(classify(1200, "SIP_ERROR"), Outcome::completed);
+    EXPECT_EQ(classify(1200, "CALLEE_BUSY"), Outcome::completed);
+    EXPECT_EQ(classify(5, "NO_ANSWER_YET"), Outcome::no_answer);
+    EXPECT_EQ(classify(1200, "CALL_FAILED", "ringing"), Outcome::no_answer);
+}
+
+TEST(Classify, AgentErrorIsALiveKitReason) {
+    // DisconnectReason 16: an agent's error says nothing about the phone line
+    EXPECT_EQ(classify(30, "AGENT_ERROR"), Outcome::completed);
+    EXPECT_EQ(classify(30, "AGENT_ERROR", "hangup"), Outcome::completed);
+    EXPECT_EQ(classify(5, "AGENT_ERROR"), Outcome::no_answer);
+    EXPECT_EQ(classify(1, "AGENT_ERROR"), Outcome::failed);
+}
+
+TEST(Classify, DisconnectReasonNameOfANumber) {
+    EXPECT_EQ(disconnect_reason_name("0"), "UNKNOWN_REASON");
+    EXPECT_EQ(disconnect_reason_name("7"), "JOIN_FAILURE");
+    EXPECT_EQ(disconnect_reason_name("11"), "USER_UNAVAILABLE");
+    EXPECT_EQ(disconnect_reason_name("12"), "USER_REJECTED");
+    EXPECT_EQ(disconnect_reason_name("13"), "SIP_TRUNK_FAILURE");
+    EXPECT_EQ(disconnect_reason_name("15"), "MEDIA_FAILURE");
+    EXPECT_EQ(disconnect_reason_name("16"), "AGENT_ERROR");
+    // unknown numbers, names and free text stay as they are
+    for (const char* kept : {"17", "99", "012", "-1", "1.0", "USER_REJECTED", "busy", "", " 12"}) {
+        SCOPED_TRACE(kept);
+        EXPECT_EQ(disconnect_reason_name(kept), kept);
+    }
+    // every name has its number and back
+    for (int number = 0; number <= 16; ++number) {
+        const std::string text = std::to_string(number);
+        std::string_view name = disconnect_reason_name(text);
+        EXPECT_NE(name, text);
+        EXPECT_TRUE(is_livekit_disconnect_reason(name));
     }
 }
 
@@ -172,6 +216,7 @@ TEST(Classify, LiveKitNamesAreNeverReadAsFreeText) {
     // An unknown enum value arrives as its number; it says nothing about the phone line.
     EXPECT_EQ(classify(1200, "16"), Outcome::completed);
     EXPECT_EQ(classify(5, "16"), Outcome::no_answer);
+    EXPECT_EQ(classify(1200, "17"), Outcome::completed);
 }
 
 // --- rule 2: the SIP call status at leave
@@ -225,14 +270,16 @@ TEST(Classify, SipStatusWinsOverFreeText) {
 TEST(Classify, FreeTextBusy) {
     EXPECT_EQ(classify(120, "Remote busy here"), Outcome::busy);
     EXPECT_EQ(classify(120, "486 Busy Here"), Outcome::busy);
-    EXPECT_EQ(classify(120, "BUSY"), Outcome::busy);
+    EXPECT_EQ(classify(120, "Busy"), Outcome::busy);
+    EXPECT_EQ(classify(120, "BUSY"), Outcome::completed);  // enum-shaped: LiveKit's, not free text
     EXPECT_EQ(classify(kUnknown, "line busy"), Outcome::busy);
 }
 
 TEST(Classify, FreeTextNoAnswer) {
     EXPECT_EQ(classify(120, "no answer"), Outcome::no_answer);
     EXPECT_EQ(classify(120, "No Answer from callee"), Outcome::no_answer);
-    EXPECT_EQ(classify(120, "NO_ANSWER"), Outcome::no_answer);
+    EXPECT_EQ(classify(120, "No_Answer"), Outcome::no_answer);
+    EXPECT_EQ(classify(120, "NO_ANSWER"), Outcome::completed);  // enum-shaped
     EXPECT_EQ(classify(120, "user_unavailable"), Outcome::no_answer);
     EXPECT_EQ(classify(120, "480 Temporarily Unavailable"), Outcome::no_answer);
     EXPECT_EQ(classify(1, "no answer"), Outcome::no_answer);
@@ -242,7 +289,8 @@ TEST(Classify, FreeTextFailed) {
     EXPECT_EQ(classify(120, "error"), Outcome::failed);
     EXPECT_EQ(classify(120, "Internal Server Error"), Outcome::failed);
     EXPECT_EQ(classify(120, "call failed"), Outcome::failed);
-    EXPECT_EQ(classify(120, "FAILURE"), Outcome::failed);
+    EXPECT_EQ(classify(120, "Failure"), Outcome::failed);
+    EXPECT_EQ(classify(120, "FAILURE"), Outcome::completed);     // enum-shaped
     EXPECT_EQ(classify(120, "media_failure"), Outcome::failed);  // not LiveKit's spelling
 }
 

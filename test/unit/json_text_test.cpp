@@ -45,12 +45,41 @@ TEST(ReplaceNulEscapes, HandlesTruncatedAndEmptyText) {
 }
 
 TEST(IsSecretField, KnowsLiveKitCredentialKeys) {
-    for (const char* key : {"turnPassword", "accessKey", "secret", "sessionToken", "credentials",
-                            "accountKey", "urls"})
-        EXPECT_TRUE(is_secret_field(key)) << key;
-    for (const char* key :
-         {"name", "location", "sid", "bucket", "region", "Secret", "turnpassword", "", "filepath"})
-        EXPECT_FALSE(is_secret_field(key)) << key;
+    // credentials wherever they are
+    for (const char* key : {"turnPassword", "accessKey", "secret", "sessionToken",
+                            "assumeRoleExternalId", "credentials", "accountKey", "urls",
+                            "websocketUrl", "signingKey", "streamKey", "authPassword"}) {
+        SCOPED_TRACE(key);
+        EXPECT_TRUE(is_secret_field(key));
+        EXPECT_TRUE(is_secret_field(key, "s3", "fileOutputs"));
+    }
+    for (const char* key : {"name", "location", "sid", "bucket", "region", "Secret", "turnpassword",
+                            "", "filepath", "assumeRoleArn", "url", "password", "username",
+                            "accountName", "metadata", "attributes", "endpoint"}) {
+        SCOPED_TRACE(key);
+        EXPECT_FALSE(is_secret_field(key));
+    }
+}
+
+TEST(IsSecretField, SomeNamesOnlyUnderTheirParent) {
+    // ProxyConfig's username and password, in s3.proxy and gcp.proxy
+    EXPECT_TRUE(is_secret_field("password", "proxy", "s3"));
+    EXPECT_TRUE(is_secret_field("username", "proxy", "gcp"));
+    EXPECT_FALSE(is_secret_field("url", "proxy", "s3"));
+    EXPECT_FALSE(is_secret_field("password", "participant", ""));
+    EXPECT_FALSE(is_secret_field("username", "attributes", "participant"));
+    // Azure's account name
+    EXPECT_TRUE(is_secret_field("accountName", "azure", "fileOutputs"));
+    EXPECT_FALSE(is_secret_field("accountName", "s3", "fileOutputs"));
+    // a StreamInfo's RTMP URL: in streamResults[] and the deprecated stream.info[]
+    EXPECT_TRUE(is_secret_field("url", "streamResults", "egressInfo"));
+    EXPECT_TRUE(is_secret_field("url", "info", "stream"));
+    // a web egress's page, a webhook's URL, an ingress's URL, info[] of something else: kept
+    EXPECT_FALSE(is_secret_field("url", "web", "egressInfo"));
+    EXPECT_FALSE(is_secret_field("url", "webhooks", "web"));
+    EXPECT_FALSE(is_secret_field("url", "ingressInfo", ""));
+    EXPECT_FALSE(is_secret_field("url", "info", "other"));
+    EXPECT_FALSE(is_secret_field("url", "", ""));
 }
 
 }  // namespace

@@ -170,10 +170,15 @@ TEST(LivekitToken, MalformedBearerPrefix) {
     EXPECT_EQ(verdict("bearer " + jwt), "malformed_jwt");
 }
 
-TEST(LivekitToken, MalformedSurroundingWhitespace) {
+TEST(LivekitToken, SurroundingWhitespace) {
     const std::string jwt = token(good_claims());
+    // in the header segment: malformed (the header and claims are decoded strictly)
     EXPECT_EQ(verdict(" " + jwt), "malformed_jwt");
-    EXPECT_EQ(verdict(jwt + "\n"), "malformed_jwt");
+    // after the signature: part of the signature segment, which LiveKit's receivers decode
+    // skipping ASCII whitespace (go-jose strips it from the token, jose from each segment)
+    EXPECT_EQ(verdict(jwt + "\n"), "ok");
+    EXPECT_EQ(verdict(jwt + " \r\n"), "ok");
+    EXPECT_EQ(verdict(jwt + "\v"), "malformed_jwt");  // not whitespace to JS's base64 decoder
 }
 
 TEST(LivekitToken, MalformedTwoSegments) {
@@ -234,16 +239,66 @@ TEST(LivekitToken, MalformedSegmentEncoding) {
     EXPECT_EQ(verdict(header + "." + claims + ".A"), "malformed_jwt");
 }
 
-TEST(LivekitToken, MalformedNonCanonicalSignatureSpelling) {
-    const std::string jwt = token(good_claims());
-    ASSERT_EQ(jwt.size() - jwt.rfind('.') - 1, 43u);  // 32 bytes: 2 unused bits at the end
+// The signature segment is decoded as LiveKit's receivers decode it (go-jose's
+// base64.RawURLEncoding, jose's base64url decoding): unused trailing bits are ignored and ASCII
+// whitespace skipped, so a segment that decodes there but does not match is bad_signature.
+
+// Changes the last character of a token so that its value keeps its 6 - unused bits and sets
+// the unused ones.
+std::string with_trailing_bits_set(std::string token) {
     static constexpr std::string_view kAlphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string altered = jwt;
-    const std::size_t last = kAlphabet.find(altered.back());
-    ASSERT_EQ(last & 3u, 0u);
-    altered.back() = kAlphabet[last | 1u];
-    EXPECT_EQ(verdict(altered), "malformed_jwt");
+    const std::size_t last = kAlphabet.find(token.back());
+    token.back() = kAlphabet[last | 3u];
+    return token;
+}
+
+TEST(LivekitToken, SignatureWithUnusedTrailingBitsSet) {
+    const std::string jwt = token(good_claims());
+    ASSERT_EQ(jwt.size() - jwt.rfind('.') - 1, 43u);  // 32 bytes: 2 unused bits at the end
+    const std::string altered = with_trailing_bits_set(jwt);
+    ASSERT_NE(altered, jwt);
+    EXPECT_EQ(verdict(altered), "ok");  // the same 32 bytes
+}
+
+TEST(LivekitToken, NonCanonicalSignatureThatDoesNotMatchIsBadSignature) {
+    const std::string jwt = token(good_claims());
+    const std::string signing_input = jwt.substr(0, jwt.rfind('.'));
+    const std::string wrong =
+        signing_input + "." + base64url_encode(hmac_sha256("another-secret", signing_input));
+    EXPECT_EQ(verdict(wrong), "bad_signature");
+    EXPECT_EQ(verdict(with_trailing_bits_set(wrong)), "bad_signature");
+    EXPECT_EQ(verdict(wrong + "\n"), "bad_signature");
+    const std::string spaced =
+        wrong.substr(0, wrong.size() - 10) + " \t" + wrong.substr(wrong.size() - 10);
+    EXPECT_EQ(verdict(spaced), "bad_signature");
+    EXPECT_EQ(verdict(signing_input + ".AAAA"), "bad_signature");  // 3 bytes, decodes
+    EXPECT_EQ(verdict(signing_input + ".AB"), "bad_signature");    // 1 byte, 4 unused bits set
+}
+
+TEST(LivekitToken, SignatureSegmentsNoReceiverDecodesAreMalformed) {
+    const std::string jwt = token(good_claims());
+    const std::string signing_input = jwt.substr(0, jwt.rfind('.'));
+    // padding: go-jose's RawURLEncoding rejects it
+    EXPECT_EQ(verdict(jwt + "="), "malformed_jwt");
+    EXPECT_EQ(verdict(signing_input + ".AB=="), "malformed_jwt");
+    // the standard alphabet: go-jose and jose's base64url alphabet reject it
+    EXPECT_EQ(verdict(signing_input + ".AB+/"), "malformed_jwt");
+    // 1 mod 4 characters (whitespace aside) cannot be base64
+    EXPECT_EQ(verdict(signing_input + ".A"), "malformed_jwt");
+    EXPECT_EQ(verdict(signing_input + ".ABCDE \n"), "malformed_jwt");
+}
+
+TEST(LivekitToken, HeaderAndClaimsStayCanonical) {
+    // go-jose verifies the HMAC over the segments re-encoded canonically, jose over them as
+    // received: the receivers disagree on a non-canonical header or claims, which LiveKit's
+    // signers never write, so they stay malformed here.
+    const std::string jwt = mint(R"({"alg":"HS256","x":12})", good_claims().dump());
+    ASSERT_EQ(verdict(jwt), "ok");
+    const std::size_t dot1 = jwt.find('.');
+    const std::string header = jwt.substr(0, dot1);
+    ASSERT_EQ(header.size() % 4, 2u);  // 22 bytes: 4 unused bits at the end
+    EXPECT_EQ(verdict(with_trailing_bits_set(header) + jwt.substr(dot1)), "malformed_jwt");
 }
 
 TEST(LivekitToken, MalformedOversized) {
