@@ -118,32 +118,36 @@ SELECT status, reason FROM pg_temp.deliver(jsonb_set(pg_temp.egress_ended('EV_r_
     '{room}', '{"sid":"RM_redact","name":"call-_+14155550170_redact","turnPassword":"turn-password-pqr678"}')::text);
 
 -- every delivery was stored
-SELECT count(*) AS stored FROM callout.livekit_call_event WHERE event_id LIKE 'EV_r_%';
+-- stored events, with a call or waiting in the pending store (rooms no call claims)
+CREATE TEMP VIEW stored_payload AS
+SELECT e.event_id, e.payload FROM callout.livekit_call_event AS e
+UNION ALL SELECT p.event_id, p.payload FROM callout.pending_event AS p;
+SELECT count(*) AS stored FROM stored_payload WHERE event_id LIKE 'EV_r_%';
 
 -- no secret value is anywhere in a stored payload
 SELECT s.event_id, s.name
-FROM secret AS s JOIN callout.livekit_call_event AS e USING (event_id)
+FROM secret AS s JOIN stored_payload AS e USING (event_id)
 WHERE position(s.value IN e.payload::text) > 0
 ORDER BY 1, 2;
 
 -- what stays: everything else (the storage settings without credentials, the results)
 SELECT payload #> '{egressInfo,roomComposite,fileOutputs,0,s3}' AS s3,
        payload #> '{egressInfo,fileResults,0,location}' AS location
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_s3';
+FROM stored_payload WHERE event_id = 'EV_r_s3';
 SELECT payload #> '{egressInfo,participant,segmentOutputs,0,gcp}' AS gcp
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_gcp';
+FROM stored_payload WHERE event_id = 'EV_r_gcp';
 SELECT payload #> '{egressInfo,trackComposite,fileOutputs,0,azure}' AS azure
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_azure';
+FROM stored_payload WHERE event_id = 'EV_r_azure';
 SELECT payload #> '{egressInfo,roomComposite,imageOutputs,0,aliOSS}' AS alioss
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_alioss';
+FROM stored_payload WHERE event_id = 'EV_r_alioss';
 SELECT payload #> '{egressInfo,roomComposite,streamOutputs}' AS stream_outputs,
        payload #> '{egressInfo,streamResults}' AS stream_results,
        payload #> '{egressInfo,stream}' AS stream
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_stream';
+FROM stored_payload WHERE event_id = 'EV_r_stream';
 SELECT payload #> '{egressInfo,track}' AS track
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_track';
+FROM stored_payload WHERE event_id = 'EV_r_track';
 SELECT payload #> '{egressInfo,web}' AS web, payload -> 'room' AS room
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_web';
+FROM stored_payload WHERE event_id = 'EV_r_web';
 
 -- a `url` elsewhere (a participant's attribute, a web page) and `password` or `username`
 -- outside a proxy are not credentials of LiveKit's messages: kept
@@ -153,7 +157,7 @@ SELECT status FROM pg_temp.deliver($${"event":"participant_joined","id":"EV_r_ke
     "metadata":"{\"url\":\"https://crm.example/lead/7\",\"username\":\"agent-7\",\"password\":\"not-a-livekit-field\"}",
     "attributes":{"sip.callStatus":"active","url":"https://crm.example/lead/7"}}}$$);
 SELECT payload #> '{participant,attributes}' AS attributes, payload #>> '{participant,metadata}' AS metadata
-FROM callout.livekit_call_event WHERE event_id = 'EV_r_kept';
+FROM stored_payload WHERE event_id = 'EV_r_kept';
 
 RESET callout.verify_at;
 DROP SCHEMA livekit_test CASCADE;
