@@ -34,6 +34,7 @@
 #include "pg/unix_time.hpp"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type_d.h"
 #include "executor/spi.h"
 #include "utils/fmgrprotos.h"
@@ -96,15 +97,21 @@ CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
 // An event no call claims, signed with an unbound key, has no tenant yet: it waits in
 // pending_event. Answers nothing when the event id is stored already where it goes; else the new
 // event (with its call's own columns when it has one), then the call's other events
-// (CallEventColumn). Must run after lock_room, so its snapshot sees what the lock's previous
-// holder committed.
+// (CallEventColumn). An unbound key's event that waits in the pending store already, for the
+// same room, is a duplicate of it, even once a call claims the room (past
+// callout.unmatched_window it was never attached): it is never stored a second time. Must run after
+// lock_room, so its snapshot sees what the lock's previous holder committed.
 Statement<StoreEventParameter, CallEventColumn> store_event = {
     "WITH matched AS ("
     " SELECT m.id, m.user_id, m.outcome, m.room_name, m.registered_phone_number"
     " FROM callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
+    "), waiting AS ("
+    " SELECT $key_user_id IS NULL AND EXISTS (SELECT 1 FROM callout.pending_event AS p"
+    "                                         WHERE p.event_id = $event_id"
+    "                                           AND p.room_name = $room_name) AS found"
     "), target AS ("
     " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id"
-    " FROM (SELECT) AS one LEFT JOIN matched AS m ON true"
+    " FROM (SELECT) AS one LEFT JOIN matched AS m ON NOT (SELECT w.found FROM waiting AS w)"
     "), stored AS ("
     " INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL ")"
     " SELECT t.id, t.user_id, " EVENT_FACT_PARAMETERS_SQL
@@ -139,13 +146,16 @@ CALLOUT_FIELDS(StoredEventParameter, STORED_EVENT_PARAMETERS);
 CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
 
 // What a duplicate is answered from: the stored event where store_event would have stored it
-// (the same tenant, or the pending store), its body hash and its call (by subqueries, not a
-// join: no plan may walk an index for its order). Another tenant's event of the same id is never
-// read.
+// (the pending store for an unbound key's event waiting there for its room, else its tenant),
+// its body hash and its call (by subqueries, not a join: no plan may walk an index for its
+// order). Another tenant's event of the same id is never read.
 Statement<StoredEventParameter, StoredEventColumn> stored_event = {
     "WITH target AS ("
-    " SELECT coalesce((SELECT m.user_id FROM callout._matching_call($room_sid, $room_name,"
-    "                  $key_user_id) AS m), $key_user_id) AS user_id"
+    " SELECT CASE WHEN $key_user_id IS NULL AND EXISTS (SELECT 1 FROM callout.pending_event AS p"
+    "                                                   WHERE p.event_id = $event_id"
+    "                                                     AND p.room_name = $room_name) THEN NULL"
+    "        ELSE coalesce((SELECT m.user_id FROM callout._matching_call($room_sid, $room_name,"
+    "                       $key_user_id) AS m), $key_user_id) END AS user_id"
     ") "
     "SELECT e.body_sha256, e.call_log_id AS call_id,"
     " (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome "
@@ -211,24 +221,33 @@ Statement<NoFields, ExtensionVersionColumn> installed_version = {
 #define KEY_BOUNDS_PARAMETERS(X) \
     X(api_key, TEXTOID)          \
     X(body_bytes, INT8OID)       \
+    X(event_id, TEXTOID)         \
     X(room_sid, TEXTOID)         \
     X(room_name, TEXTOID)        \
     X(key_user_id, TEXTOID)
 CALLOUT_FIELDS(KeyBoundsParameter, KEY_BOUNDS_PARAMETERS);
 #define KEY_BOUNDS_COLUMNS(X)     \
+    X(stored_already, BOOLOID)    \
     X(bytes_this_minute, INT8OID) \
     X(call_events, INT8OID)
 CALLOUT_FIELDS(KeyBoundsColumn, KEY_BOUNDS_COLUMNS);
 
-// What a key bound to a tenant has delivered this minute (this delivery counted), and how many
-// events the call its event would join holds already (callout._matching_call).
+// For a key bound to a tenant: whether the tenant holds the event already (a retry: its bytes are
+// not counted again, and it is answered as a duplicate whatever the bounds), what the key has
+// delivered this minute (this delivery counted), and how many events the call its event would
+// join holds (callout._matching_call).
 Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
-    "WITH used AS ("
+    "WITH stored AS ("
+    " SELECT EXISTS (SELECT 1 FROM callout.livekit_call_event AS e"
+    "                WHERE e.user_id = $key_user_id AND e.event_id = $event_id) AS already"
+    "), used AS ("
     " INSERT INTO callout.key_usage AS u (api_key, minute, body_bytes)"
-    " VALUES ($api_key, pg_catalog.date_trunc('minute', pg_catalog.now()), $body_bytes)"
+    " SELECT $api_key, pg_catalog.date_trunc('minute', pg_catalog.now()), $body_bytes"
+    " WHERE NOT (SELECT s.already FROM stored AS s)"
     " ON CONFLICT (api_key, minute) DO UPDATE SET body_bytes = u.body_bytes + excluded.body_bytes"
     " RETURNING u.body_bytes) "
-    "SELECT (SELECT used.body_bytes FROM used) AS bytes_this_minute,"
+    "SELECT (SELECT s.already FROM stored AS s) AS stored_already,"
+    " (SELECT used.body_bytes FROM used) AS bytes_this_minute,"
     " (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
     "  WHERE e.call_log_id = (SELECT m.id FROM callout._matching_call($room_sid, $room_name,"
     "                         $key_user_id) AS m)) AS call_events",
@@ -277,9 +296,14 @@ CALLOUT_PLAIN_DATA(core::LivekitEvent);
 CALLOUT_PLAIN_DATA(core::TokenCheck);
 CALLOUT_PLAIN_DATA(Values<StoreEventParameter>);
 
-// Whether this database's callout is the version the library was built as (checked until it
-// is: an update cannot go back).
+// Whether this database's callout is the version the library was built as: checked until it is,
+// and again after a transaction that aborted (it may have rolled an update back).
 bool schema_is_current = false;
+
+// Forgets the schema version when a transaction aborts.
+void forget_schema_version_on_abort(XactEvent event, void*) {
+    if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) schema_is_current = false;
+}
 
 // An ERROR (55000) while the database's callout is not the library's version (an older one,
 // until ALTER EXTENSION callout UPDATE runs): the delivery path uses objects of its own version.
@@ -417,8 +441,8 @@ std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event
     return created.int8(0, CallIdColumn::call_id);
 }
 
-// Stores the event exactly once with the call it belongs to (store_event): no rows when the
-// event id was stored already.
+// Stores the event exactly once with the call it belongs to (store_event), with its payload as
+// stored (redacted): no rows when the event id was stored already.
 Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
                             Jsonb* payload) {
     using P = StoreEventParameter;
@@ -427,7 +451,7 @@ Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& k
     row.put_text(P::key_user_id, key.user_id);
     row.put_text(P::api_key, key.api_key);
     row.put(P::body_sha256, PointerGetDatum(hash));
-    row.put(P::payload, JsonbPGetDatum(redact_payload(payload)));
+    row.put(P::payload, JsonbPGetDatum(payload));
     return run(store_event, row);
 }
 
@@ -441,17 +465,20 @@ void check_indexed_length(std::string_view value, std::size_t limit, const char*
 }
 
 // Why a key bound to a tenant may not store this event: over its bytes this minute, or the call
-// holds as many events as a tenant's key may store; ok when neither (the bytes are counted).
+// holds as many events as a tenant's key may store; ok when neither (the bytes are counted), or
+// when the tenant holds the event already (a retry is a duplicate, whatever the bounds).
 Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
                        std::size_t body_bytes) {
     using P = KeyBoundsParameter;
     Values<P> parameters;
     parameters.put_text(P::api_key, key.api_key);
     parameters.put_int8(P::body_bytes, std::int64_t(body_bytes));
+    parameters.put_text(P::event_id, event.event_id);
     parameters.put_text(P::room_sid, event.room_sid);
     parameters.put_text(P::room_name, event.room_name);
     parameters.put_text(P::key_user_id, key.user_id);
     Rows<KeyBoundsColumn> used = run(key_bounds, parameters);
+    if (used.boolean(0, KeyBoundsColumn::stored_already)) return Reason::ok;
     if (max_key_bytes_per_minute > 0 &&
         used.int8(0, KeyBoundsColumn::bytes_this_minute).value_or(0) > max_key_bytes_per_minute)
         return Reason::key_rate_limit;
@@ -503,6 +530,8 @@ Answer apply_delivery(Delivery& delivery) {
     check_indexed_length(event.room_sid, core::max_key_bytes, "room.sid");
     check_indexed_length(event.sip_phone_number, core::max_key_bytes,
                          "participant.attributes.sip.phoneNumber");
+    // redacted before the room lock: the lock is held for as little work as possible
+    Jsonb* stored_payload = redact_payload(payload);
     lock_room(as_text(event.room_name));
     // a tenant's own key is bounded (the platform's unbound keys are trusted)
     if (!key.user_id.empty()) {
@@ -510,7 +539,7 @@ Answer apply_delivery(Delivery& delivery) {
         if (over != Reason::ok) return rejected(over, event.event_id);
     }
 
-    Rows<CallEventColumn> stored = store(event, key, delivery.body_hash, payload);
+    Rows<CallEventColumn> stored = store(event, key, delivery.body_hash, stored_payload);
     if (stored.count == 0) return duplicate_answer(event, delivery.body_hash, key);
     if (std::optional<std::int64_t> call_id = stored.int8(0, CallEventColumn::call_log_id)) {
         std::optional<Datum> outcome = write_call_row(*call_id, read_call_events(stored));
@@ -575,6 +604,10 @@ void record_answer(const Answer& answer, Delivery& delivery) {
 }
 
 }  // namespace
+
+void define_delivery_callbacks() {
+    RegisterXactCallback(forget_schema_version_on_abort, nullptr);
+}
 
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
              int* http_status) {

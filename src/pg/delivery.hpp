@@ -17,4 +17,8 @@ namespace callout::pg {
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
              int* http_status = nullptr);
 
+// Registers with the server what the delivery path needs told of transactions (called once, from
+// _PG_init).
+void define_delivery_callbacks();
+
 }  // namespace callout::pg

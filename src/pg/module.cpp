@@ -1,4 +1,5 @@
 // The module's entry: PG_MODULE_MAGIC, _PG_init and the version the library was built as.
+#include "pg/delivery.hpp"
 #include "pg/settings.hpp"
 
 // The Makefile builds this file with the version of callout.control.
@@ -12,8 +13,10 @@ PG_MODULE_MAGIC;
 
 void _PG_init(void);
 
-// Defines callout's settings when the library is loaded into a backend.
+// Defines callout's settings, and what the delivery path keeps per transaction, when the library
+// is loaded into a backend.
 void _PG_init(void) {
     callout::pg::define_settings();
+    callout::pg::define_delivery_callbacks();
 }
 }

@@ -120,7 +120,8 @@ LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 -- it off). The thresholds are the session's callout.min_connected_seconds and
 -- min_completed_seconds.
 CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
-LANGUAGE c STRICT SET enable_seqscan = off AS 'MODULE_PATHNAME', 'callout_recompute_call';
+LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
 COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
 COMMENT ON FUNCTION callout._recompute_call(bigint) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';

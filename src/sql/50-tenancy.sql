@@ -6,7 +6,7 @@
 CREATE TABLE callout.gateway_role (role regrole PRIMARY KEY);
 COMMENT ON TABLE callout.gateway_role IS 'sessions whose login role is a member of one of these may say which tenant they act for';
 
-CREATE TABLE callout.tenant_role (role regrole PRIMARY KEY, user_id text CHECK (user_id <> ''));
+CREATE TABLE callout.tenant_role (user_id text CHECK (user_id <> ''), role regrole PRIMARY KEY);
 COMMENT ON TABLE callout.tenant_role IS 'roles that are one tenant (user_id), or read-only auditors of all tenants (NULL)';
 
 SELECT pg_catalog.pg_extension_config_dump('callout.gateway_role', '');

@@ -83,7 +83,8 @@ SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery_slot', '')
 -- stored nothing new is counted in delivery_count, a rejection sampled in rejected_delivery.
 CREATE FUNCTION callout._ingest(body text, payload jsonb, signature text)
 RETURNS callout.webhook_result
-LANGUAGE c SET enable_seqscan = off SET lock_timeout = '5s' AS 'MODULE_PATHNAME', 'callout_ingest';
+LANGUAGE c SET search_path = pg_catalog, pg_temp SET enable_seqscan = off SET lock_timeout = '5s'
+AS 'MODULE_PATHNAME', 'callout_ingest';
 
 COMMENT ON FUNCTION callout._ingest(text, jsonb, text) IS 'internal: one delivery, from limits and signature to the stored event and the call row, and its record in the metrics';
 

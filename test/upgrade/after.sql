@@ -12,7 +12,8 @@ FROM (VALUES (1, 'leave', '{"event":"participant_left","id":"EV_upgrade_leave","
          'upgrade-secret-of-at-least-32-characters', 1767268800)) AS r
 ORDER BY d.n;
 -- the event no call claimed waits in the pending store, and moves to the call registered for its
--- room; the trusted role is still trusted, by its OID
+-- room; the attached event stays with its call, under its call's tenant; the trusted role is
+-- still trusted, by its OID
 CREATE TEMP TABLE waited AS
 SELECT (SELECT count(*) FROM callout.pending_event WHERE event_id = 'EV_upgrade_waiting') AS pending_before,
        callout.register_call('tenant-u', 'outbound-upgrade-late', 'outbound') AS late_call;
@@ -22,7 +23,10 @@ SELECT CASE WHEN (SELECT pending_before FROM waited) = 1
              AND (SELECT count(*) FROM callout.pending_event) = 0
              AND (SELECT c.room_sid FROM callout.call_log AS c, waited AS w WHERE c.id = w.late_call) = 'RM_upgrade_late'
              AND EXISTS (SELECT FROM callout.gateway_role WHERE role = 'callout_upgrade_gw'::regrole)
-        THEN 'ok' ELSE 'not ok: the waiting event or the trusted role' END;
+             AND (SELECT c.room_name || '/' || e.user_id FROM callout.livekit_call_event AS e
+                  JOIN callout.call_log AS c ON c.id = e.call_log_id
+                  WHERE e.event_id = 'EV_upgrade_attached') = 'outbound-upgrade-attached/tenant-u'
+        THEN 'ok' ELSE 'not ok: the waiting event, the attached event or the trusted role' END;
 SELECT CASE WHEN (SELECT status || '/' || outcome FROM answer WHERE name = 'leave') = 'processed/completed'
              AND (SELECT status FROM answer WHERE name = 'join') IN ('processed', 'duplicate')
              AND (SELECT status || '/' || reason FROM answer WHERE name = 'again') = 'duplicate/already processed'

@@ -1,5 +1,5 @@
 -- callout's catalog as one sorted line per fact: the extension, and every function, type,
--- relation, column, constraint, index and policy of schema callout with its privileges and
+-- relation, column (with its position), constraint, index and policy of schema callout with its privileges and
 -- comment. Two databases print the same lines when they hold the same callout.
 \pset tuples_only on
 \pset format unaligned
@@ -33,7 +33,8 @@ SELECT line FROM (
                   md5(coalesce(pg_catalog.obj_description(c.oid, 'pg_class'), '')))
     FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'callout'::regnamespace
     UNION ALL
-    SELECT format('column %s.%s %s notnull=%s default=%s acl=%s comment=%s', c.relname, a.attname,
+    SELECT format('column %s.%s position=%s %s notnull=%s default=%s acl=%s comment=%s', c.relname,
+                  a.attname, row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),
                   pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                   pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attacl,
                   md5(coalesce(pg_catalog.col_description(c.oid, a.attnum), '')))

@@ -363,7 +363,8 @@ COMMENT ON FUNCTION callout.livekit_webhook(text) IS 'PostgREST''s POST /rpc/liv
 -- stored nothing new is counted in delivery_count, a rejection sampled in rejected_delivery.
 CREATE OR REPLACE FUNCTION callout._ingest(body text, payload jsonb, signature text)
 RETURNS callout.webhook_result
-LANGUAGE c SET enable_seqscan = off SET lock_timeout = '5s' AS 'MODULE_PATHNAME', 'callout_ingest';
+LANGUAGE c SET search_path = pg_catalog, pg_temp SET enable_seqscan = off SET lock_timeout = '5s'
+AS 'MODULE_PATHNAME', 'callout_ingest';
 
 -- The delivery path itself (as _ingest without a payload): no PL/pgSQL between the caller and
 -- the C++. Its plans are kept for the life of the backend, and every one of them is a lookup by
@@ -375,6 +376,16 @@ LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seq
     SET lock_timeout = '5s'
 AS 'MODULE_PATHNAME', 'callout_process_livekit_webhook';
 COMMENT ON FUNCTION callout.process_livekit_webhook(text, text) IS 'verify one LiveKit delivery (raw body and Authorization header), store its event exactly once and update its call';
+
+-- Recomputes a call's webhook-owned columns from the set of its events (DESIGN.md §4), in C++
+-- (src/core/call_row.cpp): each field takes its value from the event that ranks first for it,
+-- so the row is a function of the set, never of the arrival order. When the outcome is recorded
+-- or changes, NOTIFY callout_outcome carries the call id (sent at commit; callout.notify turns
+-- it off). The thresholds are the session's callout.min_connected_seconds and
+-- min_completed_seconds.
+CREATE OR REPLACE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
+LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
 -- Trust and mappings by role OID: a role dropped and created again under its name is another
 -- role. Rows of roles that no longer exist are dropped (they could not be trusted before either).
@@ -568,7 +579,8 @@ $$;
 COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts (and keys'' usage) of minutes older than older_than; returns how many delivery count rows';
 
 -- Events are unique per tenant; those without a tenant (an unbound key's, for a room no call
--- claimed) move to the pending store, where they wait for their call as before.
+-- claimed) move to the pending store, where they wait for their call as before. An event
+-- attached to a call without a tenant of its own takes its call's.
 CREATE TABLE callout.pending_event (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_id text NOT NULL CHECK (event_id <> ''),
@@ -598,7 +610,10 @@ CREATE INDEX pending_event_room ON callout.pending_event (room_name, received_at
 
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
-WITH moved AS (DELETE FROM callout.livekit_call_event AS e WHERE e.user_id IS NULL RETURNING e.*)
+UPDATE callout.livekit_call_event AS e SET user_id = c.user_id
+FROM callout.call_log AS c WHERE e.call_log_id = c.id AND e.user_id IS NULL;
+WITH moved AS (DELETE FROM callout.livekit_call_event AS e
+               WHERE e.user_id IS NULL AND e.call_log_id IS NULL RETURNING e.*)
 INSERT INTO callout.pending_event (
     event_id, api_key, event_type, room_name, room_sid, event_created_at, received_at, body_sha256,
     room_creation_time, participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,

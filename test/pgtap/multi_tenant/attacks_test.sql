@@ -8,10 +8,13 @@
 --     a session-level callout.user_id; resolve_call_context for a caller with no tenant;
 --   trust by name: a role dropped and created again under a trusted name;
 --   a blanket grant: GRANT SELECT ON ALL TABLES IN SCHEMA callout;
---   no bounds per key: a tenant's own key storing without end, in bytes or in events of a call;
+--   no bounds per key: a tenant's own key storing without end, in bytes or in events of a call
+--     (and a retry of what it stored is a duplicate, never refused by them);
+--   an unbound key's event stored twice: once pending, again under the tenant of a call that
+--     claimed its room past callout.unmatched_window;
 --   what a refused sender is told, and what its claimed key puts in the rejection log.
 BEGIN;
-SELECT plan(30);
+SELECT plan(35);
 \ir tenants.psql
 
 -- ---- sid squatting (5)
@@ -149,7 +152,7 @@ SELECT is((SELECT count(*)::integer FROM callout.call_log) + (SELECT count(*)::i
           0, 'nor any call or event (it is no tenant)');
 RESET SESSION AUTHORIZATION;
 
--- ---- a tenant's own key is bounded: events a call, bytes a minute (5)
+-- ---- a tenant's own key is bounded: events a call, bytes a minute (7)
 
 -- A1 (tenant-a's, ended) holds 3 events; egress results for it, signed with A's key and with
 -- the platform's
@@ -172,6 +175,8 @@ SELECT is(ARRAY(SELECT r.status || ' ' || coalesce(r.reason, '') FROM generate_s
                 LATERAL pg_temp.deliver('a1 egress ' || i) AS r ORDER BY i),
           ARRAY['processed ', 'rejected too_many_events'],
           'with callout.max_events_per_call = 4, tenant A''s key stores a fourth event for A1, not a fifth');
+SELECT is((SELECT r.status FROM pg_temp.deliver('a1 egress 1') AS r), 'duplicate',
+          'a retry of the fourth event, at the bound, is a duplicate, not refused');
 SELECT is((SELECT r.status FROM pg_temp.deliver('a1 egress shared') AS r), 'processed',
           'the platform''s unbound key is not bounded');
 SET LOCAL callout.max_events_per_call = 0;
@@ -180,11 +185,35 @@ SELECT is((SELECT r.status || ' ' || coalesce(r.reason, '') FROM pg_temp.deliver
           'rejected key_rate_limit', 'past callout.max_key_bytes_per_minute, tenant A''s key is refused');
 SELECT ok((SELECT u.body_bytes > 500 FROM callout.key_usage AS u WHERE u.api_key = 'APItapTenantA'),
           'what the key delivered this minute is counted');
+SELECT is((SELECT r.status || ' ' || u.body_bytes
+           FROM (SELECT u.body_bytes FROM callout.key_usage AS u WHERE u.api_key = 'APItapTenantA') AS u,
+                LATERAL pg_temp.deliver('a1 egress 1') AS r),
+          (SELECT 'duplicate ' || u.body_bytes FROM callout.key_usage AS u WHERE u.api_key = 'APItapTenantA'),
+          'past it, a retry of a stored event is a duplicate, and its bytes are not counted again');
 SET LOCAL callout.max_key_bytes_per_minute = 0;
 SELECT is((SELECT r.status FROM pg_temp.deliver('a1 egress 3') AS r), 'processed',
           'with no bound, the same delivery is processed');
 RESET callout.max_key_bytes_per_minute;
 RESET callout.max_events_per_call;
+
+-- ---- an unbound key's event is stored once, even when a call claims its room late (3)
+
+DO $$
+BEGIN
+    PERFORM pg_temp.mint('late started', pg_temp.room_event('room_started', 'EV_TAP_LATE', 'tap-room-late',
+                                                            'RM_TAP_LATE', 1767268700), 'APItapShared');
+END
+$$;
+SELECT is((SELECT r.status FROM pg_temp.deliver('late started') AS r), 'unmatched',
+          'the platform''s event for a room no call claims waits');
+-- it waited past callout.unmatched_window; then tenant B registers a call for its room, and the
+-- platform retries the event
+UPDATE callout.pending_event SET received_at = received_at - interval '1 day' WHERE event_id = 'EV_TAP_LATE';
+SELECT callout.register_call('tenant-b', 'tap-room-late', 'outbound') IS NULL AS registered \gset
+SELECT is((SELECT r.status FROM pg_temp.deliver('late started') AS r), 'duplicate',
+          'the retry is a duplicate of the waiting event');
+SELECT is((SELECT count(*) FROM callout.livekit_call_event AS e WHERE e.event_id = 'EV_TAP_LATE'), 0::bigint,
+          'it is not stored again under tenant B');
 
 -- ---- what a refused sender is told, and what its claimed key puts in the log (3)
 

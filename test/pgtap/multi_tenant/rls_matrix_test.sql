@@ -33,7 +33,8 @@ SELECT callout.add_phone_route('+18005550100', 'tenant-a') IS NULL AS routed \gs
 SELECT callout.add_phone_route('+18005550200', 'tenant-b') IS NULL AS routed \gset
 SELECT r.status FROM tap_delivery AS d, LATERAL callout.process_livekit_webhook(d.body, 'x.y.z') AS r
 WHERE d.name = 'a1 left' \gset
-SELECT pg_temp.mint('a1 left, key a', d.body, 'APItapTenantA') IS NULL AS minted FROM tap_delivery AS d
+SELECT pg_temp.mint('a1 left, key a', replace(d.body, 'EV_TAP_A1_LEFT', 'EV_TAP_A1_LEFT_KEY_A'),
+                     'APItapTenantA') IS NULL AS minted FROM tap_delivery AS d
 WHERE d.name = 'a1 left' \gset
 SELECT r.status FROM pg_temp.deliver('a1 left, key a') AS r \gset
 
