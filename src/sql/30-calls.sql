@@ -38,14 +38,15 @@ AS $$ SELECT $1 OPERATOR(pg_catalog.=) ANY ('{registered,in_progress}'::callout.
 COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether a call of this status is open (registered or in progress)';
 
 -- At most one open call per tenant and room name; a room sid belongs to one call of a tenant
--- (per tenant: a sid another tenant's key bound elsewhere takes nothing from this tenant).
+-- (per tenant: a sid another tenant's key bound elsewhere takes nothing from this tenant). The
+-- sid's key leads with the sid, as matching probes it by the sid alone: a second index on the
+-- sid alone lets a plan made while no call has a sid pick the tenant-led one and walk all of it.
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
     WHERE callout._is_open(status);
 CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
     WHERE callout._is_open(status);
 CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
-CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (user_id, room_sid) WHERE room_sid IS NOT NULL;
-CREATE INDEX call_log_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WHERE room_sid IS NOT NULL;
 
 CREATE INDEX call_log_started ON callout.call_log (started_at);
 CREATE INDEX call_log_outcome ON callout.call_log (outcome, started_at);

@@ -28,8 +28,7 @@ CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
     WHERE callout._is_open(status);
 CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
     WHERE callout._is_open(status);
-CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (user_id, room_sid) WHERE room_sid IS NOT NULL;
-CREATE INDEX call_log_sid ON callout.call_log (room_sid) WHERE room_sid IS NOT NULL;
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WHERE room_sid IS NOT NULL;
 
 -- Whether a delivery signed with a key of tenant key_user_id (NULL: an unbound key) may touch a
 -- call of call_user_id: a tenant's key its own tenant's calls; an unbound key any call but one a

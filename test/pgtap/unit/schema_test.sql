@@ -226,8 +226,8 @@ SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_open_room_name', 'call_log_room_sid',
                          'call_log_tenant', 'call_log_started', 'call_log_outcome', 'call_log_campaign',
-                         'call_log_agent_config', 'call_log_phone_number', 'call_log_sid'],
-                   'callout.call_log has exactly its eleven indexes');
+                         'call_log_agent_config', 'call_log_phone_number'],
+                   'callout.call_log has exactly its ten indexes');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
                          'livekit_call_event_unmatched', 'livekit_call_event_tenant'],
@@ -240,7 +240,7 @@ SELECT is(ARRAY(SELECT s::text FROM unnest(enum_range(NULL::callout.call_status)
                 WHERE callout._is_open(s)),
           ARRAY['registered', 'in_progress'], 'a call is open while registered or in progress');
 SELECT is(pg_catalog.pg_get_indexdef('callout.call_log_room_sid'::regclass),
-          'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (user_id, room_sid) WHERE (room_sid IS NOT NULL)',
+          'CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log USING btree (room_sid, user_id) WHERE (room_sid IS NOT NULL)',
           'a room sid belongs to at most one call of a tenant');
 SELECT is(pg_catalog.pg_get_indexdef('callout.livekit_call_event_event_id'::regclass),
           'CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event USING btree (user_id, event_id)',
