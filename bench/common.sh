@@ -36,14 +36,15 @@ bench_setup() {  # bench_setup ROWS IAT
     fi
 }
 
-# Fresh callout tables, so every round starts from the same state: the calls of deliveries
-# 1..n (vacuumed and analyzed, as a table of registered calls would be), an empty event table
-# without statistics (as a new table; BENCH_EVENTS_ANALYZED=1 analyzes it empty instead), and a
-# checkpoint.
+# Fresh callout tables and baselines' tables, so every round starts from the same state: the
+# calls of deliveries 1..n (vacuumed and analyzed, as a table of registered calls would be), an
+# empty event table without statistics (as a new table; BENCH_EVENTS_ANALYZED=1 analyzes it
+# empty instead), and a checkpoint.
 reset_tables() {  # reset_tables N
     local analyze_events=()
-    [ "${BENCH_EVENTS_ANALYZED:-0}" = 1 ] && analyze_events=(-c 'ANALYZE callout.livekit_call_event')
-    sql -c "SELECT bench.reset($1)" -c 'VACUUM ANALYZE callout.call_log' "${analyze_events[@]}" \
+    [ "${BENCH_EVENTS_ANALYZED:-0}" = 1 ] && analyze_events=(-c 'ANALYZE callout.livekit_call_event' -c 'ANALYZE bench.lw_event')
+    sql -c "SELECT bench.reset($1)" -c 'VACUUM ANALYZE callout.call_log' \
+        -c 'VACUUM ANALYZE bench.lw_call' "${analyze_events[@]}" \
         -c 'CHECKPOINT' >/dev/null
 }
 

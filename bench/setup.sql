@@ -1,7 +1,7 @@
 -- The benchmark's database: callout, the SQL signer of the tests, N signed deliveries in
--- LiveKit's wire format, one registered call for each, and what resets callout's tables
--- between rounds. psql variables: rows, iat (unix seconds the tokens are minted at), api_key,
--- api_secret.
+-- LiveKit's wire format, one registered call for each (in callout and in the baselines' own
+-- tables), the PL/pgSQL verifier and receiver, and what resets the tables between rounds. psql
+-- variables: rows, iat (unix seconds the tokens are minted at), api_key, api_secret.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION pgcrypto;
@@ -78,10 +78,11 @@ SELECT (SELECT count(*) FROM callout.call_log AS c JOIN bench.delivery AS d
 CREATE TABLE bench.call_template AS SELECT * FROM callout.call_log;
 ALTER TABLE bench.call_template ADD PRIMARY KEY (id);
 
--- Empties callout's event and call tables and restores the calls of deliveries 1..rows. The
--- event table is left as a new table is: no statistics (TRUNCATE clears them) and no changes
--- counted since its last analyze, so autovacuum does not analyze it while it is empty (TRUNCATE
--- keeps that count: autovacuum would record "0 rows" some time into the next round).
+-- Empties callout's event and call tables and restores the calls of deliveries 1..rows, and the
+-- baselines' tables likewise (bench.least_work_reset). The event table is left as a new table
+-- is: no statistics (TRUNCATE clears them) and no changes counted since its last analyze, so
+-- autovacuum does not analyze it while it is empty (TRUNCATE keeps that count: autovacuum would
+-- record "0 rows" some time into the next round).
 CREATE FUNCTION bench.reset(rows integer) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -93,6 +94,7 @@ BEGIN
                    (SELECT max(t.id) FROM bench.call_template AS t));
     PERFORM pg_stat_reset_single_table_counters('callout.livekit_call_event'::regclass);
     PERFORM pg_stat_reset_single_table_counters('callout.call_log'::regclass);
+    PERFORM bench.least_work_reset(rows);
 END
 $$;
 
@@ -110,5 +112,8 @@ SELECT c.id, c.user_id, c.agent_config_id, c.room_name, c.room_sid, c.direction,
        c.disconnect_reason, c.sip_call_status, c.recording_url, c.metadata, c.started_at,
        c.answered_at, c.ended_at, c.origin, c.created_at
 FROM callout.call_log AS c;
+
+\i bench/verify_plpgsql.sql
+\i bench/least_work_setup.sql
 
 VACUUM ANALYZE bench.delivery;

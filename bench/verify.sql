@@ -1,9 +1,8 @@
 -- Before the verify scenario is timed: callout's verify_livekit_signature and the PL/pgSQL
 -- version must give the same answer on every delivery (all 'ok'), and the same refusal on each
 -- tampered copy below. psql variables: api_key, api_secret, iat. Sets :rows, :callout_ok,
--- :plpgsql_ok, :disagree and :tampered_wrong.
+-- :plpgsql_ok, :disagree and :tampered_wrong. bench/setup.sql created the PL/pgSQL verifier.
 \set ON_ERROR_STOP 1
-\i bench/verify_plpgsql.sql
 
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE s.by_callout = 'ok') AS callout_ok,
