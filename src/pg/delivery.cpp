@@ -92,6 +92,14 @@ CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
     " $sip_call_status, $sip_phone_number, $sip_trunk_phone_number, $call_duration_seconds," \
     " $recording_url, $egress_status, $api_key, $body_sha256, $payload"
 
+// Whether an unbound key's event waits in the pending store already, for its room: then the
+// pending store is where it goes (store_event) and where a duplicate's answer is read
+// (stored_event). The probe is by the event id alone, the pending store's unique key, so no plan
+// can take the room index for it.
+#define WAITS_IN_PENDING_SQL                                                                 \
+    "($key_user_id IS NULL AND coalesce((SELECT p.room_name FROM callout.pending_event AS p" \
+    " WHERE p.event_id = $event_id) = $room_name, false))"
+
 // The event stored exactly once, under its tenant (DESIGN.md §6): the tenant of the call it
 // belongs to (callout._matching_call, for the key's tenant), else the key's; unique per tenant.
 // An event no call claims, signed with an unbound key, has no tenant yet: it waits in
@@ -106,9 +114,7 @@ Statement<StoreEventParameter, CallEventColumn> store_event = {
     " SELECT m.id, m.user_id, m.outcome, m.room_name, m.registered_phone_number"
     " FROM callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
     "), waiting AS ("
-    " SELECT $key_user_id IS NULL AND EXISTS (SELECT 1 FROM callout.pending_event AS p"
-    "                                         WHERE p.event_id = $event_id"
-    "                                           AND p.room_name = $room_name) AS found"
+    " SELECT " WAITS_IN_PENDING_SQL " AS found"
     "), target AS ("
     " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id"
     " FROM (SELECT) AS one LEFT JOIN matched AS m ON NOT (SELECT w.found FROM waiting AS w)"
@@ -151,9 +157,8 @@ CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
 // order). Another tenant's event of the same id is never read.
 Statement<StoredEventParameter, StoredEventColumn> stored_event = {
     "WITH target AS ("
-    " SELECT CASE WHEN $key_user_id IS NULL AND EXISTS (SELECT 1 FROM callout.pending_event AS p"
-    "                                                   WHERE p.event_id = $event_id"
-    "                                                     AND p.room_name = $room_name) THEN NULL"
+    " SELECT CASE WHEN " WAITS_IN_PENDING_SQL
+    " THEN NULL"
     "        ELSE coalesce((SELECT m.user_id FROM callout._matching_call($room_sid, $room_name,"
     "                       $key_user_id) AS m), $key_user_id) END AS user_id"
     ") "
