@@ -37,22 +37,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT $1 OPERATOR(pg_catalog.=) ANY ('{registered,in_progress}'::callout.call_status[]) $$;
 COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether a call of this status is open (registered or in progress)';
 
--- At most one open call per tenant and room name; a room sid belongs to one call of a tenant
--- (per tenant: a sid another tenant's key bound elsewhere takes nothing from this tenant). The
--- sid's key leads with the sid, as matching probes it by the sid alone: a second index on the
--- sid alone lets a plan made while no call has a sid pick the tenant-led one and walk all of it.
-CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (user_id, room_name)
+-- The call row's indexes are few, as a call's ending UPDATE changes its status and outcome and
+-- so writes an entry in every index. What finds a call: at most one open call per tenant and
+-- room name, led by the room name, which matching and registration probe alone (one index, so
+-- no plan can pick a tenant-led one and walk all of it); a room sid belongs to one call of a
+-- tenant, led by the sid, which matching probes alone (per tenant: a sid another tenant's key
+-- bound elsewhere takes nothing from this tenant). What readers need: every reader sees one
+-- tenant (row-level security), so its indexes lead with the tenant, by creation time (never
+-- changed: listings, time ranges) and by campaign.
+CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (room_name, user_id)
     WHERE callout._is_open(status);
-CREATE INDEX call_log_open_room_name ON callout.call_log (room_name)
-    WHERE callout._is_open(status);
-CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
 CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WHERE room_sid IS NOT NULL;
-
-CREATE INDEX call_log_started ON callout.call_log (started_at);
-CREATE INDEX call_log_outcome ON callout.call_log (outcome, started_at);
-CREATE INDEX call_log_campaign ON callout.call_log (campaign_id, started_at);
-CREATE INDEX call_log_agent_config ON callout.call_log (agent_config_id, started_at);
-CREATE INDEX call_log_phone_number ON callout.call_log (phone_number, started_at);
+CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
+CREATE INDEX call_log_campaign ON callout.call_log (user_id, campaign_id, created_at);
 
 SELECT pg_catalog.pg_extension_config_dump('callout.call_log', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');
