@@ -142,8 +142,15 @@ FROM (SELECT to_jsonb(c) AS d FROM callout.call_log AS c WHERE c.id = :call_outc
 SELECT e.event_id, e.event_type, c.room_name, c.user_id
 FROM callout.livekit_call_event AS e JOIN callout.call_log AS c ON c.id = e.call_log_id
 WHERE c.id = :call_outcome;
--- the events hold their call by a foreign key: a call with events cannot be deleted ...
+-- the events hold their call as a foreign key would (triggers, not a check on every delivery):
+-- a call with events cannot be deleted, nor truncated away from them ...
 SELECT pg_temp.error_of(format('DELETE FROM callout.call_log WHERE id = %s', :call_outcome)) AS delete_call;
+SELECT pg_temp.error_of('TRUNCATE callout.call_log') AS truncate_calls;
+-- ... but can with its events, in one statement
+BEGIN;
+WITH events AS (DELETE FROM callout.livekit_call_event WHERE call_log_id = :call_outcome)
+DELETE FROM callout.call_log WHERE id = :call_outcome RETURNING id = :call_outcome AS deleted_with_events;
+ROLLBACK;
 -- ... nor can an event point at a call that does not exist
 SELECT pg_temp.error_of($$UPDATE callout.livekit_call_event SET call_log_id = -1
                           WHERE event_id = 'EV_outcome_left'$$) AS dangling_event;

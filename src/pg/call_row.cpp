@@ -129,7 +129,13 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& even
     row.put_text(P::outcome, facts.outcome ? core::outcome_name(*facts.outcome) : "");
     row.put_timestamptz(P::answered_at, facts.answered_at);
     Rows<OutcomeColumn> written = run(update_call, row);
-    if (written.count == 0) return std::nullopt;
+    // the call was deleted since it was read (only a call that holds no committed event can be):
+    // the event being stored for it must not be kept
+    if (written.count == 0)
+        ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                        errmsg("the call was deleted while its events were being applied"),
+                        errdetail("Call %lld.", static_cast<long long>(call_id)),
+                        errhint("Retry: the event then finds no call.")));
     std::optional<Datum> outcome = written.optional(0, OutcomeColumn::outcome);
     if (!outcome) return std::nullopt;
     bool changed = !events.previous_outcome ||

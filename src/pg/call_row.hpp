@@ -56,7 +56,8 @@ CALLOUT_PLAIN_DATA(CallEvents);
 CallEvents read_call_events(const Rows<CallEventColumn>& rows);
 
 // Writes a call's webhook-owned columns, made from the set of its events (SPI is connected),
-// and notifies a new or changed outcome; the outcome, none while the call has not ended.
+// and notifies a new or changed outcome; the outcome, none while the call has not ended. An
+// ERROR (40001) when the call no longer exists.
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& events);
 
 // Reads a call's events and writes its row (write_call_row); none for no such call.

@@ -7,7 +7,7 @@
 CREATE TABLE callout.livekit_call_event (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_id text NOT NULL CHECK (event_id <> ''),
-    call_log_id bigint REFERENCES callout.call_log (id),
+    call_log_id bigint,
     user_id text NOT NULL,
     api_key text,
     event_type text NOT NULL,
@@ -37,6 +37,57 @@ CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id)
 CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
     WHERE call_log_id IS NULL;
+
+-- An event holds its call as a foreign key would, without a foreign key's check on every
+-- delivery (a row lock on the call the delivery updates next anyway): events are written only
+-- by callout's functions, which take the call from callout._matching_call under the room lock,
+-- or just created it. A call that holds events is not deleted (nor truncated away from them),
+-- and an event is not moved to a call that does not exist. A call deleted while a delivery
+-- stores an event for it makes that delivery fail (its UPDATE finds no row: 40001), so the
+-- event is not kept; retried, it finds no call.
+CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- after the statement, as a foreign key checks: it may have deleted the events too
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NOT NULL) THEN
+            RAISE EXCEPTION 'cannot truncate callout.call_log while events hold its calls'
+                USING ERRCODE = '23503', HINT = 'Truncate callout.livekit_call_event with it.';
+        END IF;
+    ELSIF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id) THEN
+        RAISE EXCEPTION 'a call that holds events cannot be deleted'
+            USING ERRCODE = '23503',
+                  DETAIL = pg_catalog.format('Call %s holds events in callout.livekit_call_event.', OLD.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._call_keeps_its_events() IS 'internal: refuses deleting or truncating calls that events hold';
+CREATE TRIGGER call_log_keeps_events AFTER DELETE ON callout.call_log
+    FOR EACH ROW EXECUTE FUNCTION callout._call_keeps_its_events();
+CREATE TRIGGER call_log_truncate_keeps_events AFTER TRUNCATE ON callout.call_log
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._call_keeps_its_events();
+
+-- An event moved to a call (callout._attach_unmatched, or by hand) names one that exists, which
+-- stays while the moving transaction runs.
+CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'an event cannot name a call that does not exist'
+            USING ERRCODE = '23503',
+                  DETAIL = pg_catalog.format('Event %s names call %s.', NEW.event_id, NEW.call_log_id);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION callout._event_names_a_call() IS 'internal: refuses moving an event to a call that does not exist';
+CREATE TRIGGER livekit_call_event_names_a_call BEFORE UPDATE OF call_log_id ON callout.livekit_call_event
+    FOR EACH ROW WHEN (NEW.call_log_id IS NOT NULL AND NEW.call_log_id IS DISTINCT FROM OLD.call_log_id)
+    EXECUTE FUNCTION callout._event_names_a_call();
 
 -- Events whose tenant is not known yet: the facts of livekit_call_event, without a tenant or
 -- call. event_id is the idempotency key of the platform's unbound keys until the event moves.

@@ -583,6 +583,50 @@ END
 $$;
 COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the delivery counts (and keys'' usage) of minutes older than older_than; returns how many delivery count rows';
 
+-- An event holds its call by triggers on the rare paths rather than a foreign key's check on
+-- every delivery.
+ALTER TABLE callout.livekit_call_event DROP CONSTRAINT livekit_call_event_call_log_id_fkey;
+CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- after the statement, as a foreign key checks: it may have deleted the events too
+    IF TG_OP = 'TRUNCATE' THEN
+        IF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NOT NULL) THEN
+            RAISE EXCEPTION 'cannot truncate callout.call_log while events hold its calls'
+                USING ERRCODE = '23503', HINT = 'Truncate callout.livekit_call_event with it.';
+        END IF;
+    ELSIF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id) THEN
+        RAISE EXCEPTION 'a call that holds events cannot be deleted'
+            USING ERRCODE = '23503',
+                  DETAIL = pg_catalog.format('Call %s holds events in callout.livekit_call_event.', OLD.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._call_keeps_its_events() IS 'internal: refuses deleting or truncating calls that events hold';
+CREATE TRIGGER call_log_keeps_events AFTER DELETE ON callout.call_log
+    FOR EACH ROW EXECUTE FUNCTION callout._call_keeps_its_events();
+CREATE TRIGGER call_log_truncate_keeps_events AFTER TRUNCATE ON callout.call_log
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._call_keeps_its_events();
+CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'an event cannot name a call that does not exist'
+            USING ERRCODE = '23503',
+                  DETAIL = pg_catalog.format('Event %s names call %s.', NEW.event_id, NEW.call_log_id);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION callout._event_names_a_call() IS 'internal: refuses moving an event to a call that does not exist';
+CREATE TRIGGER livekit_call_event_names_a_call BEFORE UPDATE OF call_log_id ON callout.livekit_call_event
+    FOR EACH ROW WHEN (NEW.call_log_id IS NOT NULL AND NEW.call_log_id IS DISTINCT FROM OLD.call_log_id)
+    EXECUTE FUNCTION callout._event_names_a_call();
+
 -- Events are unique per tenant; those without a tenant (an unbound key's, for a room no call
 -- claimed) move to the pending store, where they wait for their call as before. An event
 -- attached to a call without a tenant of its own takes its call's.

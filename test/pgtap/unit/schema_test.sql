@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(425);
+SELECT plan(439);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -54,6 +54,9 @@ INSERT INTO expected_functions VALUES
     ('_recompute_call', ARRAY['bigint'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
     ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'boolean', 'VOLATILE', false, 'u',
      'plpgsql', false),
+    -- an event holds its call (triggers, in place of a foreign key)
+    ('_call_keeps_its_events', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_event_names_a_call', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
     -- matching events to calls: SQL functions the planner inlines
     ('_is_open', ARRAY['callout.call_status'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
     ('_key_may_touch', ARRAY['text', 'text', 'text'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
@@ -247,8 +250,14 @@ SELECT is(pg_catalog.pg_get_indexdef('callout.livekit_call_event_event_id'::regc
 SELECT is(pg_catalog.pg_get_indexdef('callout.pending_event_event_id'::regclass),
           'CREATE UNIQUE INDEX pending_event_event_id ON callout.pending_event USING btree (event_id)',
           'an event id is unique in the pending store');
-SELECT fk_ok('callout', 'livekit_call_event', ARRAY['call_log_id'], 'callout', 'call_log', ARRAY['id'],
-             'livekit_call_event.call_log_id references call_log.id');
+SELECT is(ARRAY(SELECT t.tgrelid::regclass::text || ' ' || t.tgname || ' ' || t.tgfoid::regproc::text
+                || ' ' || t.tgtype FROM pg_catalog.pg_trigger AS t
+                WHERE t.tgrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass)
+                ORDER BY 1),
+          ARRAY['callout.call_log call_log_keeps_events callout._call_keeps_its_events 9',
+                'callout.call_log call_log_truncate_keeps_events callout._call_keeps_its_events 32',
+                'callout.livekit_call_event livekit_call_event_names_a_call callout._event_names_a_call 19'],
+          'livekit_call_event.call_log_id holds its call by triggers: after a row deleted or a truncate of call_log, before an event moves, and no others (no foreign key)');
 SELECT is((SELECT a.attidentity FROM pg_catalog.pg_attribute AS a
            WHERE a.attrelid = 'callout.call_log'::regclass AND a.attname = 'id'),
           'a'::"char", 'call_log.id is GENERATED ALWAYS AS IDENTITY');
@@ -272,24 +281,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 49 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 51 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (49).
+-- Each function with its exact argument types (51).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (49).
+-- Return types (51).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (49): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (51): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (49): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (51): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -298,7 +307,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (49): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (51): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -308,12 +317,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (49).
+-- Language (51).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (49): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (51): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
