@@ -11,9 +11,10 @@ GRANT USAGE ON SCHEMA bench TO PUBLIC;
 
 -- Call i was created at now() - 30 days + i/calls of 30 days: the table is written in time order,
 -- as calls are, so ids, created_at and the heap's order agree. Every value but the time is drawn
--- from a hash of i (hashint8extended with a seed per column): tenant-00 has half of the calls,
+-- from hashes of i (hashint8extended): tenant-00 has half of the calls,
 -- the other tenants share the rest; each tenant has its own 50 campaigns and 10 agent configs,
--- and dials its own numbers about three times each; 10% of calls are inbound (no campaign).
+-- and dials its own numbers, drawn from calls/3 of them (tenant-00 calls each 1.5 times on
+-- average); 10% of calls are inbound (no campaign).
 -- Outcomes as a dialer's: 45% completed, 30% no_answer, 10% busy, 11% failed, 4% expired (never
 -- started, no outcome); the calls of the last 10 minutes are still open (registered or in
 -- progress, no outcome).
@@ -52,7 +53,7 @@ FROM (
                15 + (t.h / 10000 % 600)::integer AS talk
         FROM (
             SELECT s.*, 'tenant-' || lpad(s.tenant::text, 2, '0') AS user_id,
-                   CASE WHEN s.h % 10 = 0 THEN 'inbound' ELSE 'outbound' END AS direction,
+                   CASE WHEN s.v % 10 = 0 THEN 'inbound' ELSE 'outbound' END AS direction,
                    CASE WHEN s.created > now() - interval '10 minutes'
                         THEN CASE WHEN s.u % 2 = 0 THEN 'registered' ELSE 'in_progress' END
                         WHEN s.u >= 960 THEN 'expired' ELSE 'ended' END AS status,
@@ -68,7 +69,8 @@ FROM (
                        END AS tenant,
                        abs(hashint8extended(g.i, 2)) % 1000 AS u,
                        abs(hashint8extended(g.i, 3)) AS h,
-                       abs(hashint8extended(g.i, 4)) % greatest(least(:calls / 3, 9999999), 1) AS lead
+                       abs(hashint8extended(g.i, 4)) % greatest(least(:calls / 3, 9999999), 1) AS lead,
+                       abs(hashint8extended(g.i, 5)) AS v
                 FROM generate_series(1, :calls) AS g (i)
             ) AS s
         ) AS t
@@ -107,7 +109,8 @@ $$;
 -- server measured, the rows the last run returned, and what that run read of call_log: each index
 -- scanned ("INDEX N entries P pages": entries returned, pages visited), then the table, by a
 -- sequential scan ("seq scan N rows P pages") or by the indexes' row pointers ("heap P pages");
--- "parallel" when workers read part of it (their reads are not counted).
+-- "parallel" when workers read part of it (their reads are not counted; EXPLAIN shows workers
+-- of the query itself, not of a query inside a function it calls).
 CREATE FUNCTION bench.measure(query text, runs integer, OUT rows_returned bigint, OUT planning_ms double precision,
                               OUT execution_ms double precision, OUT reads text)
 LANGUAGE plpgsql
