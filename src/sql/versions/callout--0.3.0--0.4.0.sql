@@ -22,19 +22,15 @@ COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether 
 
 -- The call row's indexes are few: a call's ending UPDATE writes an entry in each. The open
 -- rooms' index by callout._is_open, led by the room name; a room sid unique per tenant, found by
--- itself; the readers' indexes led by the tenant.
+-- itself; what readers look calls up by.
 DROP INDEX callout.call_log_open_room;
 DROP INDEX callout.call_log_open_room_name;
 DROP INDEX callout.call_log_room_sid;
-DROP INDEX callout.call_log_started;
 DROP INDEX callout.call_log_outcome;
-DROP INDEX callout.call_log_campaign;
 DROP INDEX callout.call_log_agent_config;
-DROP INDEX callout.call_log_phone_number;
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (room_name, user_id)
     WHERE callout._is_open(status);
 CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WHERE room_sid IS NOT NULL;
-CREATE INDEX call_log_campaign ON callout.call_log (user_id, campaign_id, created_at);
 
 -- Whether a delivery signed with a key of tenant key_user_id (NULL: an unbound key) may touch a
 -- call of call_user_id: a tenant's key its own tenant's calls; an unbound key any call but one a

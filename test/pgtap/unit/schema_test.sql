@@ -228,8 +228,8 @@ SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_
                      'callout holds exactly the identity sequences of call_log, livekit_call_event and pending_event, and the rejection ring''s');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_room_sid', 'call_log_tenant',
-                         'call_log_campaign'],
-                   'callout.call_log has exactly its five indexes (a call''s ending UPDATE writes each)');
+                         'call_log_started', 'call_log_campaign', 'call_log_phone_number'],
+                   'callout.call_log has exactly its seven indexes (a call''s ending UPDATE writes each)');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
                          'livekit_call_event_unmatched', 'livekit_call_event_tenant'],
