@@ -183,13 +183,58 @@ ALTER TABLE callout.call_log FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.livekit_call_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.livekit_call_event FORCE ROW LEVEL SECURITY;
 
+-- A tenant (or a gateway acting for one) reads its own rows through one equality on user_id,
+-- which an index led by user_id takes. An auditor reads every row through a policy of its own
+-- that applies only to the roles mapped as auditors (callout._sync_audit_policies keeps the
+-- list), so no tenant's plan carries the auditor's OR, which no index could take. Whoever it
+-- applies to, it still asks callout.is_auditor().
 CREATE POLICY call_log_read ON callout.call_log FOR SELECT
-    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY call_log_audit ON callout.call_log FOR SELECT TO pg_database_owner
+    USING ((SELECT callout.is_auditor()));
 CREATE POLICY call_log_update ON callout.call_log FOR UPDATE
     USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()))
     WITH CHECK (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
 CREATE POLICY livekit_call_event_read ON callout.livekit_call_event FOR SELECT
-    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY livekit_call_event_audit ON callout.livekit_call_event FOR SELECT TO pg_database_owner
+    USING ((SELECT callout.is_auditor()));
 -- a tenant's phone routes are its own to read (when granted), an auditor's all
 CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
-    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY phone_route_audit ON callout.phone_route FOR SELECT TO pg_database_owner
+    USING ((SELECT callout.is_auditor()));
+
+-- Keeps the auditors' policies applying to exactly the roles mapped as auditors, and to
+-- pg_database_owner (a policy names at least one role; the policies still ask
+-- callout.is_auditor(), so that role gains nothing). A trigger on tenant_role: a mapping, a row
+-- changed or deleted by hand, and a restore (which loads tenant_role after CREATE EXTENSION made
+-- the policies anew, as pg_dump keeps no policy of an extension's table) all keep it. A policy
+-- is altered only when its roles change (ALTER POLICY locks its table against every delivery
+-- until the transaction ends), as the owner whoever changed tenant_role.
+CREATE FUNCTION callout._sync_audit_policies() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    wanted text := (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.rolname), ', ' ORDER BY a.rolname)
+                    FROM (SELECT r.rolname FROM callout.tenant_role AS t
+                          JOIN pg_catalog.pg_roles AS r ON r.oid = t.role WHERE t.user_id IS NULL
+                          UNION SELECT 'pg_database_owner') AS a);
+    audit record;
+BEGIN
+    FOR audit IN
+        SELECT p.polname, p.polrelid::regclass AS tab FROM pg_catalog.pg_policy AS p
+        WHERE p.polrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass,
+                             'callout.phone_route'::regclass)
+          AND p.polname IN ('call_log_audit', 'livekit_call_event_audit', 'phone_route_audit')
+          AND (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
+               FROM pg_catalog.pg_roles AS r WHERE r.oid = ANY (p.polroles)) IS DISTINCT FROM wanted
+    LOOP
+        EXECUTE pg_catalog.format('ALTER POLICY %I ON %s TO %s', audit.polname, audit.tab, wanted);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._sync_audit_policies() IS 'internal: the auditors'' policies apply to the roles mapped as auditors';
+CREATE TRIGGER tenant_role_audit_policies AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.tenant_role
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._sync_audit_policies();

@@ -7,6 +7,8 @@ SELECT callout.revoke_signing_key('APIdumpOld');
 SELECT callout.add_phone_route('+18005550160', 'tenant-d', 'agent-d');
 SELECT callout.trust_gateway_role('callout_dump_gateway');
 SELECT callout.map_tenant_role('callout_dump_tenant', 'tenant-d');
+-- an auditor: the auditors' policies name it (pg_dump keeps no policy of an extension's table)
+SELECT callout.map_tenant_role('callout_dump_auditor', NULL);
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.register_call('tenant-d', 'outbound-dump-1', 'outbound', '+4930901800160', 'c-dump', 'agent-o',
                              '{"lead": 1}');

@@ -15,7 +15,8 @@ SELECT 'key_usage ' || md5(coalesce(string_agg(u::text, '|' ORDER BY u.api_key, 
 FROM callout.key_usage AS u;
 SELECT 'row_security ' || string_agg(relname || ':' || relrowsecurity || relforcerowsecurity, ',' ORDER BY relname)
 FROM pg_catalog.pg_class WHERE relnamespace = 'callout'::regnamespace AND relkind = 'r';
-SELECT 'policies ' || string_agg(tablename || '.' || policyname || ':' || cmd, ',' ORDER BY tablename, policyname)
+SELECT 'policies ' || string_agg(tablename || '.' || policyname || ':' || cmd || ':' || roles::text, ','
+                                 ORDER BY tablename, policyname)
 FROM pg_catalog.pg_policies WHERE schemaname = 'callout';
 SELECT 'delivery_count ' || md5(coalesce(string_agg(format('%s %s %s', d.minute, d.status, d.reason), '|'
                                                       ORDER BY d.minute, d.status, d.reason), ''))

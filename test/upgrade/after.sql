@@ -13,7 +13,7 @@ FROM (VALUES (1, 'leave', '{"event":"participant_left","id":"EV_upgrade_leave","
 ORDER BY d.n;
 -- the event no call claimed waits in the pending store, and moves to the call registered for its
 -- room; the attached event stays with its call, under its call's tenant; the trusted role is
--- still trusted, by its OID
+-- still trusted, by its OID; the auditor mapped before is named by the auditors' policies
 CREATE TEMP TABLE waited AS
 SELECT (SELECT count(*) FROM callout.pending_event WHERE event_id = 'EV_upgrade_waiting') AS pending_before,
        callout.register_call('tenant-u', 'outbound-upgrade-late', 'outbound') AS late_call;
@@ -26,7 +26,13 @@ SELECT CASE WHEN (SELECT pending_before FROM waited) = 1
              AND (SELECT c.room_name || '/' || e.user_id FROM callout.livekit_call_event AS e
                   JOIN callout.call_log AS c ON c.id = e.call_log_id
                   WHERE e.event_id = 'EV_upgrade_attached') = 'outbound-upgrade-attached/tenant-u'
-        THEN 'ok' ELSE 'not ok: the waiting event, the attached event or the trusted role' END;
+             AND (SELECT count(*) FILTER (WHERE p.roles = CASE WHEN EXISTS (SELECT FROM callout.tenant_role
+                                                                             WHERE user_id IS NULL)
+                                                              THEN '{callout_upgrade_auditor,pg_database_owner}'::name[]
+                                                              ELSE '{pg_database_owner}' END)
+                  FROM pg_catalog.pg_policies AS p
+                  WHERE p.schemaname = 'callout' AND p.policyname LIKE '%\_audit') = 3
+        THEN 'ok' ELSE 'not ok: the waiting event, the attached event, the trusted role or the auditor' END;
 SELECT CASE WHEN (SELECT status || '/' || outcome FROM answer WHERE name = 'leave') = 'processed/completed'
              AND (SELECT status FROM answer WHERE name = 'join') IN ('processed', 'duplicate')
              AND (SELECT status || '/' || reason FROM answer WHERE name = 'again') = 'duplicate/already processed'

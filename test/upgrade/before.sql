@@ -20,3 +20,12 @@ DO $$ BEGIN
     END IF;
 END $$;
 SELECT callout.trust_gateway_role('callout_upgrade_gw');
+-- an auditor, where the version maps roles: after the update the auditors' policies name it
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'callout_upgrade_auditor') THEN
+        CREATE ROLE callout_upgrade_auditor;
+    END IF;
+    IF to_regprocedure('callout.map_tenant_role(name, text)') IS NOT NULL THEN
+        PERFORM callout.map_tenant_role('callout_upgrade_auditor', NULL);
+    END IF;
+END $$;

@@ -22,15 +22,19 @@ COMMENT ON FUNCTION callout._is_open(callout.call_status) IS 'internal: whether 
 
 -- The call row's indexes are few: a call's ending UPDATE writes an entry in each. The open
 -- rooms' index by callout._is_open, led by the room name; a room sid unique per tenant, found by
--- itself; what readers look calls up by.
+-- itself; what readers look calls up by, led by the tenant where a tenant lists its calls.
 DROP INDEX callout.call_log_open_room;
 DROP INDEX callout.call_log_open_room_name;
 DROP INDEX callout.call_log_room_sid;
 DROP INDEX callout.call_log_outcome;
 DROP INDEX callout.call_log_agent_config;
+DROP INDEX callout.call_log_campaign;
+DROP INDEX callout.call_log_started;
 CREATE UNIQUE INDEX call_log_open_room ON callout.call_log (room_name, user_id)
     WHERE callout._is_open(status);
 CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WHERE room_sid IS NOT NULL;
+CREATE INDEX call_log_campaign ON callout.call_log (user_id, campaign_id, created_at);
+CREATE INDEX call_log_started ON callout.call_log (user_id, started_at);
 
 -- Whether a delivery signed with a key of tenant key_user_id (NULL: an unbound key) may touch a
 -- call of call_user_id: a tenant's key its own tenant's calls; an unbound key any call but one a
@@ -255,6 +259,54 @@ AS $$
     LIMIT 1
 $$;
 COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
+
+-- Counts per group of the calls that started (or, never started, were created) in
+-- [since, until): attempts, each outcome, the answer rate (completed / attempts) and talk time
+-- of completed calls. group_by: NULL or 'none', 'day' (in the session's TimeZone), 'campaign',
+-- 'agent_config', 'direction', 'outcome'.
+CREATE OR REPLACE FUNCTION callout.call_stats(since timestamptz, until timestamptz, group_by text DEFAULT NULL)
+RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint, busy bigint,
+               failed bigint, answer_rate numeric, total_talk_seconds bigint,
+               average_talk_seconds numeric)
+LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF since IS NULL OR until IS NULL THEN
+        RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
+    END IF;
+    IF group_by IS NOT NULL AND group_by NOT IN ('none', 'day', 'campaign', 'agent_config',
+                                                  'direction', 'outcome') THEN
+        RAISE EXCEPTION 'unknown group_by "%"', group_by
+            USING ERRCODE = '22023',
+                  HINT = 'Use none, day, campaign, agent_config, direction or outcome.';
+    END IF;
+    RETURN QUERY
+    SELECT CASE call_stats.group_by
+               WHEN 'day' THEN pg_catalog.to_char(coalesce(c.started_at, c.created_at), 'YYYY-MM-DD')
+               WHEN 'campaign' THEN c.campaign_id
+               WHEN 'agent_config' THEN c.agent_config_id
+               WHEN 'direction' THEN c.direction
+               WHEN 'outcome' THEN c.outcome::text
+           END AS key,
+           pg_catalog.count(*),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed'),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'no_answer'),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'busy'),
+           pg_catalog.count(*) FILTER (WHERE c.outcome = 'failed'),
+           pg_catalog.round(pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed')::numeric
+                            / pg_catalog.count(*), 4),
+           coalesce(pg_catalog.sum(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 0)::bigint,
+           pg_catalog.round(pg_catalog.avg(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 2)
+    FROM callout.call_log AS c
+    -- coalesce(started_at, created_at) in [since, until), spelled as comparisons of columns,
+    -- which row-level security lets an index take (a coalesce it would not: not leakproof)
+    WHERE (c.started_at >= since AND c.started_at < until)
+       OR (c.started_at IS NULL AND c.created_at >= since AND c.created_at < until)
+    GROUP BY 1
+    ORDER BY 1 NULLS FIRST;
+END
+$$;
+COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, answer rate and talk time of the calls the reader may see, by none, day, campaign, agent_config, direction or outcome';
 
 -- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
@@ -549,9 +601,58 @@ END
 $$;
 COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgREST: webhook_role delivers through livekit_webhook only, reader_role reads under row-level security, authenticator_role is trusted as a gateway';
 
+-- A tenant reads its own rows through one equality on user_id, which an index takes; an auditor
+-- through policies of its own, which apply only to the roles mapped as auditors.
+DROP POLICY call_log_read ON callout.call_log;
+DROP POLICY livekit_call_event_read ON callout.livekit_call_event;
+CREATE POLICY call_log_read ON callout.call_log FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY call_log_audit ON callout.call_log FOR SELECT TO pg_database_owner
+    USING ((SELECT callout.is_auditor()));
+CREATE POLICY livekit_call_event_read ON callout.livekit_call_event FOR SELECT
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY livekit_call_event_audit ON callout.livekit_call_event FOR SELECT TO pg_database_owner
+    USING ((SELECT callout.is_auditor()));
 -- a tenant's phone routes are its own to read (when granted), an auditor's all
 CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
-    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()) OR (SELECT callout.is_auditor()));
+    USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
+CREATE POLICY phone_route_audit ON callout.phone_route FOR SELECT TO pg_database_owner
+    USING ((SELECT callout.is_auditor()));
+-- Keeps the auditors' policies applying to exactly the roles mapped as auditors, and to
+-- pg_database_owner (a policy names at least one role; the policies still ask
+-- callout.is_auditor(), so that role gains nothing). A trigger on tenant_role: a mapping, a row
+-- changed or deleted by hand, and a restore (which loads tenant_role after CREATE EXTENSION made
+-- the policies anew, as pg_dump keeps no policy of an extension's table) all keep it. A policy
+-- is altered only when its roles change (ALTER POLICY locks its table against every delivery
+-- until the transaction ends), as the owner whoever changed tenant_role.
+CREATE FUNCTION callout._sync_audit_policies() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    wanted text := (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.rolname), ', ' ORDER BY a.rolname)
+                    FROM (SELECT r.rolname FROM callout.tenant_role AS t
+                          JOIN pg_catalog.pg_roles AS r ON r.oid = t.role WHERE t.user_id IS NULL
+                          UNION SELECT 'pg_database_owner') AS a);
+    audit record;
+BEGIN
+    FOR audit IN
+        SELECT p.polname, p.polrelid::regclass AS tab FROM pg_catalog.pg_policy AS p
+        WHERE p.polrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass,
+                             'callout.phone_route'::regclass)
+          AND p.polname IN ('call_log_audit', 'livekit_call_event_audit', 'phone_route_audit')
+          AND (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
+               FROM pg_catalog.pg_roles AS r WHERE r.oid = ANY (p.polroles)) IS DISTINCT FROM wanted
+    LOOP
+        EXECUTE pg_catalog.format('ALTER POLICY %I ON %s TO %s', audit.polname, audit.tab, wanted);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._sync_audit_policies() IS 'internal: the auditors'' policies apply to the roles mapped as auditors';
+CREATE TRIGGER tenant_role_audit_policies AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.tenant_role
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._sync_audit_policies();
+-- the auditors mapped already: a statement on tenant_role fires the trigger, though it changes no row
+UPDATE callout.tenant_role SET user_id = NULL WHERE false;
 
 -- What each key bound to a tenant delivered, per minute: its bytes are bounded by
 -- callout.max_key_bytes_per_minute (purged with the delivery counts).

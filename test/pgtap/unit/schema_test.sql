@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(439);
+SELECT plan(446);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -45,6 +45,7 @@ INSERT INTO expected_functions VALUES
     ('_check_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('trust_gateway_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('map_tenant_role', ARRAY['name', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_sync_audit_policies', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- keys and routes
     ('add_signing_key', ARRAY['text', 'text', 'text', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('revoke_signing_key', ARRAY['text'], 'boolean', 'VOLATILE', false, 'u', 'sql', false),
@@ -228,7 +229,7 @@ SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_
                      'callout holds exactly the identity sequences of call_log, livekit_call_event and pending_event, and the rejection ring''s');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_room_sid', 'call_log_tenant',
-                         'call_log_started', 'call_log_campaign', 'call_log_phone_number'],
+                         'call_log_campaign', 'call_log_started', 'call_log_phone_number'],
                    'callout.call_log has exactly its seven indexes (a call''s ending UPDATE writes each)');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_event_id', 'livekit_call_event_call',
@@ -281,24 +282,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 51 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 52 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (51).
+-- Each function with its exact argument types (52).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (51).
+-- Return types (52).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (51): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (52): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (51): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (52): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -307,7 +308,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (51): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (52): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -317,12 +318,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (51).
+-- Language (52).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (51): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (52): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -340,7 +341,8 @@ FROM expected_functions ORDER BY name, args;
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
-    ARRAY['callout._mapped_tenant()', 'callout._session_is_gateway()', 'callout.current_user_id()',
+    ARRAY['callout._mapped_tenant()', 'callout._session_is_gateway()', 'callout._sync_audit_policies()',
+          'callout.current_user_id()',
           'callout.is_auditor()', 'callout.livekit_webhook(text)',
           'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
           'callout.process_livekit_webhook(jsonb,text)', 'callout.process_livekit_webhook(text,text)',
