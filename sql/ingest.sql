@@ -154,6 +154,16 @@ ROLLBACK;
 -- ... nor can an event point at a call that does not exist
 SELECT pg_temp.error_of($$UPDATE callout.livekit_call_event SET call_log_id = -1
                           WHERE event_id = 'EV_outcome_left'$$) AS dangling_event;
+-- a call's identity is checked whoever writes it (a trigger on the rows written and the
+-- columns changed: a delivery's UPDATE of the webhook-owned columns does not pay for it)
+SELECT pg_temp.error_of($$INSERT INTO callout.call_log (user_id, room_name, direction)
+                          VALUES ('tenant_a', 'call-sideways', 'sideways')$$) AS bad_direction;
+SELECT pg_temp.error_of($$INSERT INTO callout.call_log (user_id, room_name, direction)
+                          VALUES ('', 'call-nobody', 'inbound')$$) AS empty_tenant;
+SELECT pg_temp.error_of(format($$UPDATE callout.call_log SET room_name = '' WHERE id = %s$$,
+                               :call_outcome)) AS empty_room;
+SELECT pg_temp.error_of(format($$UPDATE callout.call_log SET origin = 'elsewhere' WHERE id = %s$$,
+                               :call_outcome)) AS bad_origin;
 
 -- name: call log metadata jsonb
 SELECT callout.register_call('tenant_a', 'call-_+14155550102_meta', 'inbound',

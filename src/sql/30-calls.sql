@@ -3,17 +3,17 @@
 
 CREATE TABLE callout.call_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    user_id text NOT NULL CHECK (user_id <> ''),
+    user_id text NOT NULL,
     agent_config_id text,
-    room_name text NOT NULL CHECK (room_name <> ''),
+    room_name text NOT NULL,
     room_sid text,
-    direction text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+    direction text NOT NULL,
     phone_number text,
     registered_phone_number text,
     campaign_id text,
     status callout.call_status NOT NULL DEFAULT 'registered',
     outcome callout.call_outcome,
-    duration_seconds integer CHECK (duration_seconds >= 0),
+    duration_seconds integer,
     disconnect_reason text,
     sip_call_status text,
     recording_url text,
@@ -21,7 +21,7 @@ CREATE TABLE callout.call_log (
     started_at timestamptz,
     answered_at timestamptz,
     ended_at timestamptz,
-    origin text NOT NULL DEFAULT 'registered' CHECK (origin IN ('registered', 'phone_route', 'tenant_key')),
+    origin text NOT NULL DEFAULT 'registered',
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
@@ -29,6 +29,35 @@ COMMENT ON COLUMN callout.call_log.phone_number IS 'the registered number, else 
 COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given to register_call, if any';
 COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended a completed call joined (LiveKit reports no separate answer instant); NULL otherwise';
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
+
+-- What a call's identity must be: a tenant and a room name (neither empty), a direction and an
+-- origin of their own words. A trigger on the rows written and on those columns changed, rather
+-- than CHECK constraints: PostgreSQL compiles a table's CHECK constraints again for every
+-- statement that writes a row, whatever columns it sets, and every delivery's UPDATE of its call
+-- (the webhook-owned columns) would pay for them. The webhook-owned columns are made by the core
+-- (a duration is never negative: NULL when the end precedes the start).
+CREATE FUNCTION callout._call_identity_is_valid() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.user_id = '' OR NEW.room_name = '' THEN
+        RAISE EXCEPTION 'a call''s user_id and room_name must not be empty'
+            USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout';
+    ELSIF NEW.direction NOT IN ('inbound', 'outbound') THEN
+        RAISE EXCEPTION 'a call''s direction must be inbound or outbound'
+            USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
+                  DETAIL = pg_catalog.format('direction is %L.', NEW.direction);
+    ELSIF NEW.origin NOT IN ('registered', 'phone_route', 'tenant_key') THEN
+        RAISE EXCEPTION 'a call''s origin must be registered, phone_route or tenant_key'
+            USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
+                  DETAIL = pg_catalog.format('origin is %L.', NEW.origin);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one';
+CREATE TRIGGER call_log_identity_is_valid BEFORE INSERT OR UPDATE OF user_id, room_name, direction, origin
+    ON callout.call_log FOR EACH ROW EXECUTE FUNCTION callout._call_identity_is_valid();
 
 -- Whether a call is open: registered, or its phone leg in progress (the one place that says so;
 -- a one-expression SQL function, which the planner inlines, so indexes and queries agree).

@@ -13,6 +13,34 @@ ALTER TYPE callout.ingest_settings ADD ATTRIBUTE max_key_bytes integer,
     ADD ATTRIBUTE max_room_name_bytes integer;
 COMMENT ON TYPE callout.ingest_settings IS 'internal: the settings ingestion runs with, and the longest values it stores';
 
+-- A call's identity is checked by a trigger on the rows written and the columns changed, not
+-- CHECK constraints every delivery's UPDATE would compile again.
+ALTER TABLE callout.call_log DROP CONSTRAINT call_log_user_id_check, DROP CONSTRAINT call_log_room_name_check,
+    DROP CONSTRAINT call_log_direction_check, DROP CONSTRAINT call_log_duration_seconds_check,
+    DROP CONSTRAINT call_log_origin_check;
+CREATE FUNCTION callout._call_identity_is_valid() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NEW.user_id = '' OR NEW.room_name = '' THEN
+        RAISE EXCEPTION 'a call''s user_id and room_name must not be empty'
+            USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout';
+    ELSIF NEW.direction NOT IN ('inbound', 'outbound') THEN
+        RAISE EXCEPTION 'a call''s direction must be inbound or outbound'
+            USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
+                  DETAIL = pg_catalog.format('direction is %L.', NEW.direction);
+    ELSIF NEW.origin NOT IN ('registered', 'phone_route', 'tenant_key') THEN
+        RAISE EXCEPTION 'a call''s origin must be registered, phone_route or tenant_key'
+            USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
+                  DETAIL = pg_catalog.format('origin is %L.', NEW.origin);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one';
+CREATE TRIGGER call_log_identity_is_valid BEFORE INSERT OR UPDATE OF user_id, room_name, direction, origin
+    ON callout.call_log FOR EACH ROW EXECUTE FUNCTION callout._call_identity_is_valid();
+
 -- Whether a call is open: registered, or its phone leg in progress (the one place that says so;
 -- a one-expression SQL function, which the planner inlines, so indexes and queries agree).
 CREATE FUNCTION callout._is_open(status callout.call_status) RETURNS boolean
