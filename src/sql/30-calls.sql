@@ -114,13 +114,15 @@ CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_i
 RETURNS SETOF callout.call_log
 LANGUAGE sql STABLE
 AS $$
+    -- the candidates carry their ids only, and the one chosen is read whole by its id: every
+    -- node of a plan builds its row type when a statement starts, and a call row is wide
     WITH bound AS (
-        SELECT c.* FROM callout.call_log AS c
+        SELECT c.id, c.user_id, c.origin FROM callout.call_log AS c
         WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
     ), touchable AS (
-        SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
+        SELECT b.id FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
     ), named AS (
-        SELECT c.* FROM callout.call_log AS c
+        SELECT c.id FROM callout.call_log AS c
         WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
           AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
           -- a sid another call of the same tenant holds (under another name) binds nothing here
@@ -129,11 +131,15 @@ AS $$
                             AND o.room_sid OPERATOR(pg_catalog.=) $1)
         LIMIT 2
     )
-    SELECT t.* FROM touchable AS t
-    WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
-    UNION ALL
-    SELECT n.* FROM named AS n
-    WHERE NOT EXISTS (SELECT 1 FROM bound) AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1
+    -- at most one id: the first branch needs a bound call, the second none
+    SELECT c.* FROM callout.call_log AS c
+    WHERE c.id OPERATOR(pg_catalog.=) (
+        SELECT t.id FROM touchable AS t
+        WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
+        UNION ALL
+        SELECT n.id FROM named AS n
+        WHERE NOT EXISTS (SELECT 1 FROM bound)
+          AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1)
 $$;
 COMMENT ON FUNCTION callout._matching_call(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
