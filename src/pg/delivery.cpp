@@ -517,8 +517,11 @@ Answer apply_delivery(Delivery& delivery) {
         if (verdict != Reason::ok) return rejected(verdict);
     }
 
-    Jsonb* payload =
-        delivery.payload != nullptr ? delivery.payload : parse_json_body(delivery.body);
+    // a raw body is parsed without its credential values, as it is stored (no field the event
+    // is read from is one); a jsonb payload is redacted below
+    Jsonb* payload = delivery.payload != nullptr
+                         ? delivery.payload
+                         : parse_json_body(delivery.body, Credentials::dropped);
     // not JSON, or JSON that is not an event object
     if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return rejected(Reason::body_not_json);
     core::LivekitEvent event;
@@ -536,7 +539,7 @@ Answer apply_delivery(Delivery& delivery) {
     check_indexed_length(event.sip_phone_number, core::max_key_bytes,
                          "participant.attributes.sip.phoneNumber");
     // redacted before the room lock: the lock is held for as little work as possible
-    Jsonb* stored_payload = redact_payload(payload);
+    Jsonb* stored_payload = delivery.payload != nullptr ? redact_payload(payload) : payload;
     lock_room(as_text(event.room_name));
     // a tenant's own key is bounded (the platform's unbound keys are trusted)
     if (!key.user_id.empty()) {

@@ -9,9 +9,13 @@ extern "C" {
 
 namespace callout::pg {
 
+// Whether credential values (core::is_secret_field) are kept in a parsed body.
+enum class Credentials { kept, dropped };
+
 // The body as jsonb, or nullptr when it is not JSON (`\u0000` becomes U+FFFD: jsonb cannot hold
 // U+0000). PostgreSQL's own parser checks it first, so a bad body is an answer, not an error.
-Jsonb* parse_json_body(text* body);
+// With Credentials::dropped, the jsonb redact_payload would make of it, built in the same pass.
+Jsonb* parse_json_body(text* body, Credentials credentials = Credentials::kept);
 
 // The payload without the values of credential keys (core::is_secret_field) at any depth.
 Jsonb* redact_payload(Jsonb* payload);
