@@ -41,14 +41,26 @@ CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_na
 -- An event holds its call as a foreign key would, without a foreign key's check on every
 -- delivery (a row lock on the call the delivery updates next anyway): events are written only
 -- by callout's functions, which take the call from callout._matching_call under the room lock,
--- or just created it. A call that holds events is not deleted (nor truncated away from them),
--- and an event is not moved to a call that does not exist. A call deleted while a delivery
--- stores an event for it makes that delivery fail (its UPDATE finds no row: 40001), so the
--- event is not kept; retried, it finds no call.
+-- or just created it. A call that holds events is not deleted, given another id, nor truncated
+-- away from them, and an event is not moved to a call that does not exist. A call deleted while
+-- a delivery stores an event for it makes that delivery fail (its UPDATE finds no row: 40001),
+-- so the event is not kept; retried, it finds no call. The checks run as the owner, as a foreign
+-- key's do (what the changing role may read does not matter), and only under READ COMMITTED: a
+-- snapshot taken earlier could miss an event committed since, as deliveries and registrations
+-- refuse the other levels for the same reason.
 CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'changing calls needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s; events may hold the calls.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
     -- after the statement, as a foreign key checks: it may have deleted the events too
     IF TG_OP = 'TRUNCATE' THEN
         IF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NOT NULL) THEN
@@ -56,25 +68,31 @@ BEGIN
                 USING ERRCODE = '23503', HINT = 'Truncate callout.livekit_call_event with it.';
         END IF;
     ELSIF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id) THEN
-        RAISE EXCEPTION 'a call that holds events cannot be deleted'
+        RAISE EXCEPTION 'a call that holds events cannot be deleted or given another id'
             USING ERRCODE = '23503',
                   DETAIL = pg_catalog.format('Call %s holds events in callout.livekit_call_event.', OLD.id);
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._call_keeps_its_events() IS 'internal: refuses deleting or truncating calls that events hold';
-CREATE TRIGGER call_log_keeps_events AFTER DELETE ON callout.call_log
+COMMENT ON FUNCTION callout._call_keeps_its_events() IS 'internal: refuses deleting, renumbering or truncating calls that events hold';
+CREATE TRIGGER call_log_keeps_events AFTER DELETE OR UPDATE OF id ON callout.call_log
     FOR EACH ROW EXECUTE FUNCTION callout._call_keeps_its_events();
 CREATE TRIGGER call_log_truncate_keeps_events AFTER TRUNCATE ON callout.call_log
     FOR EACH STATEMENT EXECUTE FUNCTION callout._call_keeps_its_events();
 
 -- An event moved to a call (callout._attach_unmatched, or by hand) names one that exists, which
--- stays while the moving transaction runs.
+-- stays while the moving transaction runs (READ COMMITTED, as above).
 CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'moving events needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
     PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'

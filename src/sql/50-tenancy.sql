@@ -205,23 +205,34 @@ CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
 CREATE POLICY phone_route_audit ON callout.phone_route FOR SELECT TO pg_database_owner
     USING ((SELECT callout.is_auditor()));
 
--- Keeps the auditors' policies applying to exactly the roles mapped as auditors, and to
--- pg_database_owner (a policy names at least one role; the policies still ask
--- callout.is_auditor(), so that role gains nothing). A trigger on tenant_role: a mapping, a row
--- changed or deleted by hand, and a restore (which loads tenant_role after CREATE EXTENSION made
--- the policies anew, as pg_dump keeps no policy of an extension's table) all keep it. A policy
--- is altered only when its roles change (ALTER POLICY locks its table against every delivery
--- until the transaction ends), as the owner whoever changed tenant_role.
+-- Keeps the auditors' policies applying to exactly the roles mapped as auditors (to
+-- pg_database_owner while there are none: a policy names at least one role, and the policies
+-- still ask callout.is_auditor(), so that role gains nothing). A trigger on tenant_role: a
+-- mapping, a row changed or deleted by hand, and a restore (which loads tenant_role after CREATE
+-- EXTENSION made the policies anew, as pg_dump keeps no policy of an extension's table) all keep
+-- it. Changes of tenant_role are serialized (SHARE ROW EXCLUSIVE, until the transaction ends)
+-- and the roles read after that lock, under READ COMMITTED, so two sessions changing mappings at
+-- once cannot leave the older list. A policy is altered only when its roles change: ALTER POLICY
+-- locks its table against every reader and delivery until the transaction ends, so it waits at
+-- most lock_timeout (2 s) behind a reader (deliveries wait behind it as long), and takes the
+-- three tables in one order (a reader taking them in another may deadlock with it: one ends).
 CREATE FUNCTION callout._sync_audit_policies() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
 DECLARE
-    wanted text := (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.rolname), ', ' ORDER BY a.rolname)
-                    FROM (SELECT r.rolname FROM callout.tenant_role AS t
-                          JOIN pg_catalog.pg_roles AS r ON r.oid = t.role WHERE t.user_id IS NULL
-                          UNION SELECT 'pg_database_owner') AS a);
+    wanted text;
     audit record;
 BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'changing role mappings needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
+    LOCK TABLE callout.tenant_role IN SHARE ROW EXCLUSIVE MODE;
+    wanted := coalesce((SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
+                        FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
+                        WHERE t.user_id IS NULL), 'pg_database_owner');
     FOR audit IN
         SELECT p.polname, p.polrelid::regclass AS tab FROM pg_catalog.pg_policy AS p
         WHERE p.polrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass,
@@ -229,6 +240,7 @@ BEGIN
           AND p.polname IN ('call_log_audit', 'livekit_call_event_audit', 'phone_route_audit')
           AND (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
                FROM pg_catalog.pg_roles AS r WHERE r.oid = ANY (p.polroles)) IS DISTINCT FROM wanted
+        ORDER BY p.polname
     LOOP
         EXECUTE pg_catalog.format('ALTER POLICY %I ON %s TO %s', audit.polname, audit.tab, wanted);
     END LOOP;

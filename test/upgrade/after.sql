@@ -28,7 +28,7 @@ SELECT CASE WHEN (SELECT pending_before FROM waited) = 1
                   WHERE e.event_id = 'EV_upgrade_attached') = 'outbound-upgrade-attached/tenant-u'
              AND (SELECT count(*) FILTER (WHERE p.roles = CASE WHEN EXISTS (SELECT FROM callout.tenant_role
                                                                              WHERE user_id IS NULL)
-                                                              THEN '{callout_upgrade_auditor,pg_database_owner}'::name[]
+                                                              THEN '{callout_upgrade_auditor}'::name[]
                                                               ELSE '{pg_database_owner}' END)
                   FROM pg_catalog.pg_policies AS p
                   WHERE p.schemaname = 'callout' AND p.policyname LIKE '%\_audit') = 3

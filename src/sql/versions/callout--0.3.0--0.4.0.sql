@@ -89,13 +89,15 @@ CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_i
 RETURNS SETOF callout.call_log
 LANGUAGE sql STABLE
 AS $$
+    -- the candidates carry their ids only, and the one chosen is read whole by its id: every
+    -- node of a plan builds its row type when a statement starts, and a call row is wide
     WITH bound AS (
-        SELECT c.* FROM callout.call_log AS c
+        SELECT c.id, c.user_id, c.origin FROM callout.call_log AS c
         WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
     ), touchable AS (
-        SELECT b.* FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
+        SELECT b.id FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
     ), named AS (
-        SELECT c.* FROM callout.call_log AS c
+        SELECT c.id FROM callout.call_log AS c
         WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
           AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
           -- a sid another call of the same tenant holds (under another name) binds nothing here
@@ -104,11 +106,15 @@ AS $$
                             AND o.room_sid OPERATOR(pg_catalog.=) $1)
         LIMIT 2
     )
-    SELECT t.* FROM touchable AS t
-    WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
-    UNION ALL
-    SELECT n.* FROM named AS n
-    WHERE NOT EXISTS (SELECT 1 FROM bound) AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1
+    -- at most one id: the first branch needs a bound call, the second none
+    SELECT c.* FROM callout.call_log AS c
+    WHERE c.id OPERATOR(pg_catalog.=) (
+        SELECT t.id FROM touchable AS t
+        WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
+        UNION ALL
+        SELECT n.id FROM named AS n
+        WHERE NOT EXISTS (SELECT 1 FROM bound)
+          AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1)
 $$;
 COMMENT ON FUNCTION callout._matching_call(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
@@ -646,23 +652,34 @@ CREATE POLICY phone_route_read ON callout.phone_route FOR SELECT
     USING (user_id OPERATOR(pg_catalog.=) (SELECT callout.current_user_id()));
 CREATE POLICY phone_route_audit ON callout.phone_route FOR SELECT TO pg_database_owner
     USING ((SELECT callout.is_auditor()));
--- Keeps the auditors' policies applying to exactly the roles mapped as auditors, and to
--- pg_database_owner (a policy names at least one role; the policies still ask
--- callout.is_auditor(), so that role gains nothing). A trigger on tenant_role: a mapping, a row
--- changed or deleted by hand, and a restore (which loads tenant_role after CREATE EXTENSION made
--- the policies anew, as pg_dump keeps no policy of an extension's table) all keep it. A policy
--- is altered only when its roles change (ALTER POLICY locks its table against every delivery
--- until the transaction ends), as the owner whoever changed tenant_role.
+-- Keeps the auditors' policies applying to exactly the roles mapped as auditors (to
+-- pg_database_owner while there are none: a policy names at least one role, and the policies
+-- still ask callout.is_auditor(), so that role gains nothing). A trigger on tenant_role: a
+-- mapping, a row changed or deleted by hand, and a restore (which loads tenant_role after CREATE
+-- EXTENSION made the policies anew, as pg_dump keeps no policy of an extension's table) all keep
+-- it. Changes of tenant_role are serialized (SHARE ROW EXCLUSIVE, until the transaction ends)
+-- and the roles read after that lock, under READ COMMITTED, so two sessions changing mappings at
+-- once cannot leave the older list. A policy is altered only when its roles change: ALTER POLICY
+-- locks its table against every reader and delivery until the transaction ends, so it waits at
+-- most lock_timeout (2 s) behind a reader (deliveries wait behind it as long), and takes the
+-- three tables in one order (a reader taking them in another may deadlock with it: one ends).
 CREATE FUNCTION callout._sync_audit_policies() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '2s'
 AS $$
 DECLARE
-    wanted text := (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.rolname), ', ' ORDER BY a.rolname)
-                    FROM (SELECT r.rolname FROM callout.tenant_role AS t
-                          JOIN pg_catalog.pg_roles AS r ON r.oid = t.role WHERE t.user_id IS NULL
-                          UNION SELECT 'pg_database_owner') AS a);
+    wanted text;
     audit record;
 BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'changing role mappings needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
+    LOCK TABLE callout.tenant_role IN SHARE ROW EXCLUSIVE MODE;
+    wanted := coalesce((SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
+                        FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
+                        WHERE t.user_id IS NULL), 'pg_database_owner');
     FOR audit IN
         SELECT p.polname, p.polrelid::regclass AS tab FROM pg_catalog.pg_policy AS p
         WHERE p.polrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass,
@@ -670,6 +687,7 @@ BEGIN
           AND p.polname IN ('call_log_audit', 'livekit_call_event_audit', 'phone_route_audit')
           AND (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
                FROM pg_catalog.pg_roles AS r WHERE r.oid = ANY (p.polroles)) IS DISTINCT FROM wanted
+        ORDER BY p.polname
     LOOP
         EXECUTE pg_catalog.format('ALTER POLICY %I ON %s TO %s', audit.polname, audit.tab, wanted);
     END LOOP;
@@ -712,9 +730,18 @@ COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the deliv
 -- every delivery.
 ALTER TABLE callout.livekit_call_event DROP CONSTRAINT livekit_call_event_call_log_id_fkey;
 CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'changing calls needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s; events may hold the calls.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
     -- after the statement, as a foreign key checks: it may have deleted the events too
     IF TG_OP = 'TRUNCATE' THEN
         IF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NOT NULL) THEN
@@ -722,22 +749,28 @@ BEGIN
                 USING ERRCODE = '23503', HINT = 'Truncate callout.livekit_call_event with it.';
         END IF;
     ELSIF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id) THEN
-        RAISE EXCEPTION 'a call that holds events cannot be deleted'
+        RAISE EXCEPTION 'a call that holds events cannot be deleted or given another id'
             USING ERRCODE = '23503',
                   DETAIL = pg_catalog.format('Call %s holds events in callout.livekit_call_event.', OLD.id);
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._call_keeps_its_events() IS 'internal: refuses deleting or truncating calls that events hold';
-CREATE TRIGGER call_log_keeps_events AFTER DELETE ON callout.call_log
+COMMENT ON FUNCTION callout._call_keeps_its_events() IS 'internal: refuses deleting, renumbering or truncating calls that events hold';
+CREATE TRIGGER call_log_keeps_events AFTER DELETE OR UPDATE OF id ON callout.call_log
     FOR EACH ROW EXECUTE FUNCTION callout._call_keeps_its_events();
 CREATE TRIGGER call_log_truncate_keeps_events AFTER TRUNCATE ON callout.call_log
     FOR EACH STATEMENT EXECUTE FUNCTION callout._call_keeps_its_events();
 CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'moving events needs READ COMMITTED transactions'
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
     PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'

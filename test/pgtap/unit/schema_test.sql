@@ -58,8 +58,8 @@ INSERT INTO expected_functions VALUES
     -- a call's identity is valid, and an event holds its call (triggers, in place of CHECK
     -- constraints and a foreign key)
     ('_call_identity_is_valid', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_call_keeps_its_events', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_event_names_a_call', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_call_keeps_its_events', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
+    ('_event_names_a_call', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- matching events to calls: SQL functions the planner inlines
     ('_is_open', ARRAY['callout.call_status'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
     ('_key_may_touch', ARRAY['text', 'text', 'text'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
@@ -258,10 +258,10 @@ SELECT is(ARRAY(SELECT t.tgrelid::regclass::text || ' ' || t.tgname || ' ' || t.
                 WHERE t.tgrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass)
                 ORDER BY 1),
           ARRAY['callout.call_log call_log_identity_is_valid callout._call_identity_is_valid 23',
-                'callout.call_log call_log_keeps_events callout._call_keeps_its_events 9',
+                'callout.call_log call_log_keeps_events callout._call_keeps_its_events 25',
                 'callout.call_log call_log_truncate_keeps_events callout._call_keeps_its_events 32',
                 'callout.livekit_call_event livekit_call_event_names_a_call callout._event_names_a_call 19'],
-          'call_log''s identity is checked before a row is written or its identity changed; livekit_call_event.call_log_id holds its call by triggers: after a row deleted or a truncate of call_log, before an event moves (no foreign key); and no others');
+          'call_log''s identity is checked before a row is written or its identity changed; livekit_call_event.call_log_id holds its call by triggers: after a row deleted or renumbered or a truncate of call_log, before an event moves (no foreign key); and no others');
 SELECT is((SELECT a.attidentity FROM pg_catalog.pg_attribute AS a
            WHERE a.attrelid = 'callout.call_log'::regclass AND a.attname = 'id'),
           'a'::"char", 'call_log.id is GENERATED ALWAYS AS IDENTITY');
@@ -342,14 +342,15 @@ FROM expected_functions ORDER BY name, args;
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
-    ARRAY['callout._mapped_tenant()', 'callout._session_is_gateway()', 'callout._sync_audit_policies()',
+    ARRAY['callout._call_keeps_its_events()', 'callout._event_names_a_call()', 'callout._mapped_tenant()',
+          'callout._session_is_gateway()', 'callout._sync_audit_policies()',
           'callout.current_user_id()',
           'callout.is_auditor()', 'callout.livekit_webhook(text)',
           'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
           'callout.process_livekit_webhook(jsonb,text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)', 'callout.resolve_call_context(text)',
           'callout.update_call_log(bigint,jsonb)'],
-    'the SECURITY DEFINER functions are exactly ingestion''s and tenancy''s');
+    'the SECURITY DEFINER functions are exactly ingestion''s, tenancy''s and the checks that run as the owner');
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           JOIN pg_catalog.pg_language AS l ON l.oid = p.prolang
