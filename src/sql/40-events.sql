@@ -5,7 +5,7 @@
 -- tenant's events.
 
 CREATE TABLE callout.livekit_call_event (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id bigint GENERATED ALWAYS AS IDENTITY,
     event_id text NOT NULL CHECK (event_id <> ''),
     call_log_id bigint,
     user_id text NOT NULL,
@@ -28,11 +28,12 @@ CREATE TABLE callout.livekit_call_event (
     call_duration_seconds integer,
     recording_url text,
     egress_status text,
-    payload jsonb);
+    payload jsonb,
+    PRIMARY KEY (user_id, event_id));
 COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a known tenant ((user_id, event_id) is the idempotency key); call_log_id is NULL while unmatched';
 COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
+COMMENT ON COLUMN callout.livekit_call_event.id IS 'the order events were stored in (not a key: the key is (user_id, event_id), and a delivery writes no index entry for this)';
 COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without credentials (room.turnPassword, egress storage keys, stream URLs)';
-CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (user_id, event_id);
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
 CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)

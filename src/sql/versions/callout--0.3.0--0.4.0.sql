@@ -832,8 +832,11 @@ SELECT m.event_id, m.api_key, m.event_type, m.room_name, m.room_sid, m.event_cre
        m.call_duration_seconds, m.recording_url, m.egress_status, m.payload
 FROM moved AS m ORDER BY m.id;
 ALTER TABLE callout.livekit_call_event ALTER COLUMN user_id SET NOT NULL;
+-- the idempotency key is the primary key; id stays, the order events were stored in, unindexed
 DROP INDEX callout.livekit_call_event_event_id;
-CREATE UNIQUE INDEX livekit_call_event_event_id ON callout.livekit_call_event (user_id, event_id);
+ALTER TABLE callout.livekit_call_event DROP CONSTRAINT livekit_call_event_pkey,
+    ADD PRIMARY KEY (user_id, event_id);
+COMMENT ON COLUMN callout.livekit_call_event.id IS 'the order events were stored in (not a key: the key is (user_id, event_id), and a delivery writes no index entry for this)';
 COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a known tenant ((user_id, event_id) is the idempotency key); call_log_id is NULL while unmatched';
 COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
 
