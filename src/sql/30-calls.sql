@@ -34,8 +34,10 @@ COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created f
 -- origin of their own words. A trigger on the rows written and on those columns changed, rather
 -- than CHECK constraints: PostgreSQL compiles a table's CHECK constraints again for every
 -- statement that writes a row, whatever columns it sets, and every delivery's UPDATE of its call
--- (the webhook-owned columns) would pay for them. The webhook-owned columns are made by the core
--- (a duration is never negative: NULL when the end precedes the start).
+-- (the webhook-owned columns) would pay for them. An AFTER trigger, as a BEFORE UPDATE trigger
+-- makes every UPDATE lock (and WAL-log) its row first, whatever columns it sets. The
+-- webhook-owned columns are made by the core (a duration is never negative: NULL when the end
+-- precedes the start).
 CREATE FUNCTION callout._call_identity_is_valid() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -52,11 +54,11 @@ BEGIN
             USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
                   DETAIL = pg_catalog.format('origin is %L.', NEW.origin);
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one';
-CREATE TRIGGER call_log_identity_is_valid BEFORE INSERT OR UPDATE OF user_id, room_name, direction, origin
+CREATE TRIGGER call_log_identity_is_valid AFTER INSERT OR UPDATE OF user_id, room_name, direction, origin
     ON callout.call_log FOR EACH ROW EXECUTE FUNCTION callout._call_identity_is_valid();
 
 -- Whether a call is open: registered, or its phone leg in progress (the one place that says so;

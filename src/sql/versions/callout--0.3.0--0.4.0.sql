@@ -34,11 +34,11 @@ BEGIN
             USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
                   DETAIL = pg_catalog.format('origin is %L.', NEW.origin);
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one';
-CREATE TRIGGER call_log_identity_is_valid BEFORE INSERT OR UPDATE OF user_id, room_name, direction, origin
+CREATE TRIGGER call_log_identity_is_valid AFTER INSERT OR UPDATE OF user_id, room_name, direction, origin
     ON callout.call_log FOR EACH ROW EXECUTE FUNCTION callout._call_identity_is_valid();
 
 -- Whether a call is open: registered, or its phone leg in progress (the one place that says so;

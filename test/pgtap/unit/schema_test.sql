@@ -258,11 +258,11 @@ SELECT is(ARRAY(SELECT t.tgrelid::regclass::text || ' ' || t.tgname || ' ' || t.
                 || ' ' || t.tgtype FROM pg_catalog.pg_trigger AS t
                 WHERE t.tgrelid IN ('callout.call_log'::regclass, 'callout.livekit_call_event'::regclass)
                 ORDER BY 1),
-          ARRAY['callout.call_log call_log_identity_is_valid callout._call_identity_is_valid 23',
+          ARRAY['callout.call_log call_log_identity_is_valid callout._call_identity_is_valid 21',
                 'callout.call_log call_log_keeps_events callout._call_keeps_its_events 25',
                 'callout.call_log call_log_truncate_keeps_events callout._call_keeps_its_events 32',
                 'callout.livekit_call_event livekit_call_event_names_a_call callout._event_names_a_call 19'],
-          'call_log''s identity is checked before a row is written or its identity changed; livekit_call_event.call_log_id holds its call by triggers: after a row deleted or renumbered or a truncate of call_log, before an event moves (no foreign key); and no others');
+          'call_log''s identity is checked after a row is written or its identity changed (AFTER: with a BEFORE UPDATE row trigger every delivery would lock and WAL-log its call row first); livekit_call_event.call_log_id holds its call by triggers: after a row deleted or renumbered or a truncate of call_log, before an event moves (no foreign key); and no others');
 SELECT is((SELECT a.attidentity FROM pg_catalog.pg_attribute AS a
            WHERE a.attrelid = 'callout.call_log'::regclass AND a.attname = 'id'),
           'a'::"char", 'call_log.id is GENERATED ALWAYS AS IDENTITY');
