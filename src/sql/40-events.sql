@@ -39,6 +39,23 @@ CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, r
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
     WHERE call_log_id IS NULL;
 
+-- An ERROR (0A000) unless the transaction is READ COMMITTED, for a check that must see what
+-- other transactions committed before it (deliveries and registrations refuse the other levels
+-- for the same reason, in callout._lock_room).
+CREATE FUNCTION callout._require_read_committed(doing text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION '% needs READ COMMITTED transactions', doing
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._require_read_committed(text) IS 'internal: refuses a transaction that is not READ COMMITTED';
+
 -- An event holds its call as a foreign key would, without a foreign key's check on every
 -- delivery (a row lock on the call the delivery updates next anyway): events are written only
 -- by callout's functions, which take the call from callout._matching_call under the room lock,
@@ -56,12 +73,7 @@ BEGIN
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
         RETURN NULL;
     END IF;
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'changing calls needs READ COMMITTED transactions'
-            USING ERRCODE = '0A000',
-                  DETAIL = pg_catalog.format('This transaction is %s; events may hold the calls.',
-                                             pg_catalog.current_setting('transaction_isolation'));
-    END IF;
+    PERFORM callout._require_read_committed('changing calls');
     -- after the statement, as a foreign key checks: it may have deleted the events too
     IF TG_OP = 'TRUNCATE' THEN
         IF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NOT NULL) THEN
@@ -88,12 +100,7 @@ CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'moving events needs READ COMMITTED transactions'
-            USING ERRCODE = '0A000',
-                  DETAIL = pg_catalog.format('This transaction is %s.',
-                                             pg_catalog.current_setting('transaction_isolation'));
-    END IF;
+    PERFORM callout._require_read_committed('moving events');
     PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'

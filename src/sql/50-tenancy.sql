@@ -223,12 +223,7 @@ DECLARE
     wanted text;
     audit record;
 BEGIN
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'changing role mappings needs READ COMMITTED transactions'
-            USING ERRCODE = '0A000',
-                  DETAIL = pg_catalog.format('This transaction is %s.',
-                                             pg_catalog.current_setting('transaction_isolation'));
-    END IF;
+    PERFORM callout._require_read_committed('changing role mappings');
     LOCK TABLE callout.tenant_role IN SHARE ROW EXCLUSIVE MODE;
     wanted := coalesce((SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
                         FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role

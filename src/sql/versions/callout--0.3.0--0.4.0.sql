@@ -635,6 +635,23 @@ END
 $$;
 COMMENT ON FUNCTION callout.grant_api_roles(name, name, name) IS 'set up PostgREST: webhook_role delivers through livekit_webhook only, reader_role reads under row-level security, authenticator_role is trusted as a gateway';
 
+-- An ERROR (0A000) unless the transaction is READ COMMITTED, for a check that must see what
+-- other transactions committed before it (deliveries and registrations refuse the other levels
+-- for the same reason, in callout._lock_room).
+CREATE FUNCTION callout._require_read_committed(doing text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION '% needs READ COMMITTED transactions', doing
+            USING ERRCODE = '0A000',
+                  DETAIL = pg_catalog.format('This transaction is %s.',
+                                             pg_catalog.current_setting('transaction_isolation'));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._require_read_committed(text) IS 'internal: refuses a transaction that is not READ COMMITTED';
+
 -- A tenant reads its own rows through one equality on user_id, which an index takes; an auditor
 -- through policies of its own, which apply only to the roles mapped as auditors.
 DROP POLICY call_log_read ON callout.call_log;
@@ -670,12 +687,7 @@ DECLARE
     wanted text;
     audit record;
 BEGIN
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'changing role mappings needs READ COMMITTED transactions'
-            USING ERRCODE = '0A000',
-                  DETAIL = pg_catalog.format('This transaction is %s.',
-                                             pg_catalog.current_setting('transaction_isolation'));
-    END IF;
+    PERFORM callout._require_read_committed('changing role mappings');
     LOCK TABLE callout.tenant_role IN SHARE ROW EXCLUSIVE MODE;
     wanted := coalesce((SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
                         FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
@@ -736,12 +748,7 @@ BEGIN
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
         RETURN NULL;
     END IF;
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'changing calls needs READ COMMITTED transactions'
-            USING ERRCODE = '0A000',
-                  DETAIL = pg_catalog.format('This transaction is %s; events may hold the calls.',
-                                             pg_catalog.current_setting('transaction_isolation'));
-    END IF;
+    PERFORM callout._require_read_committed('changing calls');
     -- after the statement, as a foreign key checks: it may have deleted the events too
     IF TG_OP = 'TRUNCATE' THEN
         IF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NOT NULL) THEN
@@ -765,12 +772,7 @@ CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'moving events needs READ COMMITTED transactions'
-            USING ERRCODE = '0A000',
-                  DETAIL = pg_catalog.format('This transaction is %s.',
-                                             pg_catalog.current_setting('transaction_isolation'));
-    END IF;
+    PERFORM callout._require_read_committed('moving events');
     PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'

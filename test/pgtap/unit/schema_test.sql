@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(453);
+SELECT plan(460);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -58,6 +58,7 @@ INSERT INTO expected_functions VALUES
     -- a call's identity is valid, and an event holds its call (triggers, in place of CHECK
     -- constraints and a foreign key)
     ('_call_identity_is_valid', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_require_read_committed', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_call_keeps_its_events', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('_event_names_a_call', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- matching events to calls: SQL functions the planner inlines
@@ -284,24 +285,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 53 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 54 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (53).
+-- Each function with its exact argument types (54).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (53).
+-- Return types (54).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (53): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (54): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (53): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (54): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -310,7 +311,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (53): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (54): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -320,12 +321,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (53).
+-- Language (54).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (53): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (54): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
