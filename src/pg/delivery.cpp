@@ -1,9 +1,10 @@
 // One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
 // three statements, each a plan kept per backend (statement.hpp): the key; one that finds the
 // call (callout._matching_call), stores the event and reads the call's events; and the call
-// row's UPDATE (call_row.cpp). The body is parsed once and hashed once, and the token read once,
-// in the core. A delivery that stores nothing new is counted (and a rejection sampled) by two
-// statements of its own; a duplicate's answer is read by one.
+// row's UPDATE (call_row.cpp). The body is parsed (and redacted) once and hashed once, and the
+// token read once, in the core. An event with no tenant yet goes to the pending store by a
+// statement of its own. A delivery that stores nothing new is counted (and a rejection sampled)
+// by two statements of its own; a duplicate's answer is read by one.
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -65,13 +66,18 @@ Statement<NoFields, KeyColumn> plain_hmac_keys = {
     "WHERE k.allow_plain_hmac AND k.revoked_at IS NULL ORDER BY k.api_key",
     nullptr};
 
-#define STORE_EVENT_PARAMETERS(X) \
-    CALLOUT_EVENT_FACT_FIELDS(X)  \
-    X(key_user_id, TEXTOID)       \
-    X(api_key, TEXTOID)           \
-    X(body_sha256, BYTEAOID)      \
+#define PEND_EVENT_PARAMETERS(X) \
+    CALLOUT_EVENT_FACT_FIELDS(X) \
+    X(api_key, TEXTOID)          \
+    X(body_sha256, BYTEAOID)     \
     X(payload, JSONBOID)
+CALLOUT_FIELDS(PendEventParameter, PEND_EVENT_PARAMETERS);
+#define STORE_EVENT_PARAMETERS(X) \
+    PEND_EVENT_PARAMETERS(X)      \
+    X(key_user_id, TEXTOID)
 CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
+#define PENDED_COLUMN(X) X(event_id, TEXTOID)
+CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
 
 // The event's columns of CallEventColumn, read from the rows of table alias t.
 #define EVENT_COLUMNS_OF(t)                                                                \
@@ -102,13 +108,14 @@ CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
 
 // The event stored exactly once, under its tenant (DESIGN.md §6): the tenant of the call it
 // belongs to (callout._matching_call, for the key's tenant), else the key's; unique per tenant.
-// An event no call claims, signed with an unbound key, has no tenant yet: it waits in
-// pending_event. Answers nothing when the event id is stored already where it goes; else the new
-// event (with its call's own columns when it has one), then the call's other events
-// (CallEventColumn). An unbound key's event that waits in the pending store already, for the
-// same room, is a duplicate of it, even once a call claims the room (past
-// callout.unmatched_window it was never attached): it is never stored a second time. Must run after
-// lock_room, so its snapshot sees what the lock's previous holder committed.
+// Answers nothing when the event id is stored already under that tenant; else the new event
+// (with its call's own columns when it has one), then the call's other events (CallEventColumn).
+// An event no call claims, signed with an unbound key, has no tenant yet: then one row of NULLs
+// answers that it goes to the pending store (pend_event), a statement of its own so that the
+// common path does not start a second INSERT. An unbound key's event that waits in the pending
+// store already, for the same room, goes there too (a duplicate of it), even once a call claims
+// the room (past callout.unmatched_window it was never attached): it is never stored a second
+// time. Must run after lock_room, so its snapshot sees what the lock's previous holder committed.
 Statement<StoreEventParameter, CallEventColumn> store_event = {
     "WITH matched AS ("
     " SELECT m.id, m.user_id, m.outcome, m.room_name, m.registered_phone_number"
@@ -123,20 +130,24 @@ Statement<StoreEventParameter, CallEventColumn> store_event = {
     " SELECT t.id, t.user_id, " EVENT_FACT_PARAMETERS_SQL
     " FROM target AS t WHERE t.user_id IS NOT NULL"
     " ON CONFLICT (user_id, event_id) DO NOTHING"
-    " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") "), pended AS ("
-    " INSERT INTO callout.pending_event (" EVENT_FACT_COLUMNS_SQL ")"
-    " SELECT " EVENT_FACT_PARAMETERS_SQL " FROM target AS t WHERE t.user_id IS NULL"
-    " ON CONFLICT (event_id) DO NOTHING"
-    " RETURNING " EVENT_COLUMNS_OF("pending_event") ") "
+    " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
     "SELECT s.call_log_id, m.outcome AS previous_outcome, m.room_name AS call_room_name,"
     " m.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
     "FROM stored AS s LEFT JOIN matched AS m ON m.id = s.call_log_id "
     "UNION ALL "
-    "SELECT NULL, NULL, NULL, NULL, " EVENT_COLUMNS_OF("p") " FROM pended AS p "
+    "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL FROM target AS t WHERE t.user_id IS NULL "
     "UNION ALL "
     "SELECT e.call_log_id, NULL, NULL, NULL, " EVENT_COLUMNS_OF("e") " "
     "FROM callout.livekit_call_event AS e"
     " WHERE e.call_log_id = (SELECT s.call_log_id FROM stored AS s)",
+    nullptr};
+
+// An event no call claims, signed with an unbound key, in the pending store, once: its id when
+// stored now, nothing when it waits there already (store_event said it goes there).
+Statement<PendEventParameter, PendedColumn> pend_event = {
+    "INSERT INTO callout.pending_event (" EVENT_FACT_COLUMNS_SQL
+    ") VALUES (" EVENT_FACT_PARAMETERS_SQL ") ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
     nullptr};
 
 #define STORED_EVENT_PARAMETERS(X) \
@@ -447,7 +458,8 @@ std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event
 }
 
 // Stores the event exactly once with the call it belongs to (store_event), with its payload as
-// stored (redacted): no rows when the event id was stored already.
+// stored (redacted): no rows when the event id was stored already; one row of NULLs when it
+// goes to the pending store (pend).
 Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
                             Jsonb* payload) {
     using P = StoreEventParameter;
@@ -458,6 +470,18 @@ Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& k
     row.put(P::body_sha256, PointerGetDatum(hash));
     row.put(P::payload, JsonbPGetDatum(payload));
     return run(store_event, row);
+}
+
+// Stores an event no call claims in the pending store (pend_event): false when it waits there
+// already.
+bool pend(const core::LivekitEvent& event, const SigningKey& key, bytea* hash, Jsonb* payload) {
+    using P = PendEventParameter;
+    Values<P> row;
+    put_event_facts(row, event);
+    row.put_text(P::api_key, key.api_key);
+    row.put(P::body_sha256, PointerGetDatum(hash));
+    row.put(P::payload, JsonbPGetDatum(payload));
+    return run(pend_event, row).count > 0;
 }
 
 // An ERROR (22023) naming the field when an indexed value is longer than callout stores.
@@ -553,6 +577,10 @@ Answer apply_delivery(Delivery& delivery) {
         std::optional<Datum> outcome = write_call_row(*call_id, read_call_events(stored));
         return {Status::processed, Reason::ok, event.event_id, call_id, outcome};
     }
+    // no tenant yet: the pending store
+    if (stored.is_null(0, CallEventColumn::event_id) &&
+        !pend(event, key, delivery.body_hash, stored_payload))
+        return duplicate_answer(event, delivery.body_hash, key);
     if (may_create_inbound_call(event)) {
         if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))
             return {Status::processed, Reason::ok, event.event_id, created,
