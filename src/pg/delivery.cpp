@@ -117,23 +117,20 @@ CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
 // the room (past callout.unmatched_window it was never attached): it is never stored a second
 // time. Must run after lock_room, so its snapshot sees what the lock's previous holder committed.
 Statement<StoreEventParameter, CallEventColumn> store_event = {
-    "WITH matched AS ("
-    " SELECT m.id, m.user_id, m.outcome, m.room_name, m.registered_phone_number"
-    " FROM callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
-    "), waiting AS ("
-    " SELECT " WAITS_IN_PENDING_SQL " AS found"
-    "), target AS ("
-    " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id"
-    " FROM (SELECT) AS one LEFT JOIN matched AS m ON NOT (SELECT w.found FROM waiting AS w)"
+    "WITH target AS ("
+    " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id, m.outcome, m.room_name,"
+    " m.registered_phone_number"
+    " FROM (SELECT) AS one LEFT JOIN callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
+    " ON NOT " WAITS_IN_PENDING_SQL
     "), stored AS ("
     " INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL ")"
     " SELECT t.id, t.user_id, " EVENT_FACT_PARAMETERS_SQL
     " FROM target AS t WHERE t.user_id IS NOT NULL"
     " ON CONFLICT (user_id, event_id) DO NOTHING"
     " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
-    "SELECT s.call_log_id, m.outcome AS previous_outcome, m.room_name AS call_room_name,"
-    " m.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
-    "FROM stored AS s LEFT JOIN matched AS m ON m.id = s.call_log_id "
+    "SELECT s.call_log_id, t.outcome AS previous_outcome, t.room_name AS call_room_name,"
+    " t.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
+    "FROM stored AS s, target AS t "
     "UNION ALL "
     "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
     " NULL, NULL, NULL FROM target AS t WHERE t.user_id IS NULL "
