@@ -12,6 +12,8 @@
 #                            port and timezone=UTC are set
 #   cluster_resume           starts the cluster's server again (after it was stopped or killed),
 #                            with the options it was started with
+#   cluster_restart          stops the server cleanly and starts it again with CLUSTER_OPTIONS as
+#                            they are now (a setting read only at start: shared_preload_libraries)
 # Optional, set before cluster_start: CLUSTER_ENV, an array of NAME=value the server starts with
 # (a sanitizer runtime, gcov's output folder); CLUSTER_OPTIONS, more server settings ("-c x=y");
 # CLUSTER_STOP_MODE, pg_ctl's stop mode (immediate unless the backends must exit cleanly).
@@ -86,4 +88,12 @@ cluster_resume() {
         cat "$CLUSTER_DIR/pg_ctl.log" "$CLUSTER_DIR/server.log" >&2
         return 1
     }
+}
+
+cluster_restart() {
+    as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >>"$CLUSTER_DIR/pg_ctl.log" 2>&1 || {
+        cat "$CLUSTER_DIR/pg_ctl.log" >&2
+        return 1
+    }
+    cluster_resume
 }
