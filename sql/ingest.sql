@@ -272,6 +272,11 @@ SELECT callout.update_call_log(:call_event, '{"outcome": "completed"}');
 SELECT callout.update_call_log(:call_event, '{"status": "ended", "metadata": {}}');
 -- nor can it write them directly
 UPDATE callout.call_log SET outcome = 'completed' WHERE id = :call_event;
+-- the columns it may change hold what callout indexes (256 bytes), whichever way it writes them
+SELECT pg_temp.error_of(format($$SELECT callout.update_call_log(%s, '{"campaign_id": "%s"}')$$,
+                               :call_event, repeat('c', 257))) AS long_campaign;
+SELECT pg_temp.error_of(format($$UPDATE callout.call_log SET agent_config_id = %L WHERE id = %s$$,
+                               repeat('a', 3000), :call_event)) AS long_agent_config;
 RESET SESSION AUTHORIZATION;
 SELECT agent_config_id, metadata, campaign_id, status, outcome FROM callout.call_log WHERE id = :call_event;
 -- As a trusted gateway acting for tenant A.

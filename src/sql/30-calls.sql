@@ -31,15 +31,18 @@ COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
 
 -- What a call's identity must be: a tenant and a room name (neither empty), a direction and an
--- origin of their own words. A trigger on the rows written and on those columns changed, rather
--- than CHECK constraints: PostgreSQL compiles a table's CHECK constraints again for every
--- statement that writes a row, whatever columns it sets, and every delivery's UPDATE of its call
--- (the webhook-owned columns) would pay for them. An AFTER trigger, as a BEFORE UPDATE trigger
--- makes every UPDATE lock (and WAL-log) its row first, whatever columns it sets. The
--- webhook-owned columns are made by the core (a duration is never negative: NULL when the end
--- precedes the start).
+-- origin of their own words (23514); and the names a tenant may change, campaign_id and
+-- agent_config_id, no longer than callout stores such values (22023, as registration answers),
+-- through update_call_log or a granted UPDATE alike. A trigger on the rows written and on those
+-- columns changed, rather than CHECK constraints: PostgreSQL compiles a table's CHECK
+-- constraints again for every statement that writes a row, whatever columns it sets, and every
+-- delivery's UPDATE of its call (the webhook-owned columns) would pay for them. An AFTER
+-- trigger, as a BEFORE UPDATE trigger makes every UPDATE lock (and WAL-log) its row first,
+-- whatever columns it sets. The webhook-owned columns are made by the core (a duration is never
+-- negative: NULL when the end precedes the start). It runs as the owner, as the limits are read
+-- through callout._ingest_settings, which tenants may not call.
 CREATE FUNCTION callout._call_identity_is_valid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NEW.user_id = '' OR NEW.room_name = '' THEN
@@ -53,12 +56,19 @@ BEGIN
         RAISE EXCEPTION 'a call''s origin must be registered, phone_route or tenant_key'
             USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
                   DETAIL = pg_catalog.format('origin is %L.', NEW.origin);
+    ELSIF GREATEST(pg_catalog.octet_length(NEW.campaign_id), pg_catalog.octet_length(NEW.agent_config_id))
+          > (SELECT s.max_key_bytes FROM callout._ingest_settings() AS s) THEN
+        RAISE EXCEPTION 'a call''s campaign_id or agent_config_id is too long to store'
+            USING ERRCODE = '22023',
+                  DETAIL = pg_catalog.format('campaign_id and agent_config_id hold at most %s bytes.',
+                                             (SELECT s.max_key_bytes FROM callout._ingest_settings() AS s));
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one';
-CREATE TRIGGER call_log_identity_is_valid AFTER INSERT OR UPDATE OF user_id, room_name, direction, origin
+COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one, or whose campaign or agent config is too long';
+CREATE TRIGGER call_log_identity_is_valid
+    AFTER INSERT OR UPDATE OF user_id, room_name, direction, origin, campaign_id, agent_config_id
     ON callout.call_log FOR EACH ROW EXECUTE FUNCTION callout._call_identity_is_valid();
 
 -- Whether a call is open: registered, or its phone leg in progress (the one place that says so;

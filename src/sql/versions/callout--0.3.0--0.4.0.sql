@@ -19,7 +19,7 @@ ALTER TABLE callout.call_log DROP CONSTRAINT call_log_user_id_check, DROP CONSTR
     DROP CONSTRAINT call_log_direction_check, DROP CONSTRAINT call_log_duration_seconds_check,
     DROP CONSTRAINT call_log_origin_check;
 CREATE FUNCTION callout._call_identity_is_valid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NEW.user_id = '' OR NEW.room_name = '' THEN
@@ -33,12 +33,19 @@ BEGIN
         RAISE EXCEPTION 'a call''s origin must be registered, phone_route or tenant_key'
             USING ERRCODE = '23514', TABLE = 'call_log', SCHEMA = 'callout',
                   DETAIL = pg_catalog.format('origin is %L.', NEW.origin);
+    ELSIF GREATEST(pg_catalog.octet_length(NEW.campaign_id), pg_catalog.octet_length(NEW.agent_config_id))
+          > (SELECT s.max_key_bytes FROM callout._ingest_settings() AS s) THEN
+        RAISE EXCEPTION 'a call''s campaign_id or agent_config_id is too long to store'
+            USING ERRCODE = '22023',
+                  DETAIL = pg_catalog.format('campaign_id and agent_config_id hold at most %s bytes.',
+                                             (SELECT s.max_key_bytes FROM callout._ingest_settings() AS s));
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one';
-CREATE TRIGGER call_log_identity_is_valid AFTER INSERT OR UPDATE OF user_id, room_name, direction, origin
+COMMENT ON FUNCTION callout._call_identity_is_valid() IS 'internal: refuses a call whose tenant, room name, direction or origin is not one, or whose campaign or agent config is too long';
+CREATE TRIGGER call_log_identity_is_valid
+    AFTER INSERT OR UPDATE OF user_id, room_name, direction, origin, campaign_id, agent_config_id
     ON callout.call_log FOR EACH ROW EXECUTE FUNCTION callout._call_identity_is_valid();
 
 -- Whether a call is open: registered, or its phone leg in progress (the one place that says so;

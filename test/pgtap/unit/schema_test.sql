@@ -57,7 +57,7 @@ INSERT INTO expected_functions VALUES
      'plpgsql', false),
     -- a call's identity is valid, and an event holds its call (triggers, in place of CHECK
     -- constraints and a foreign key)
-    ('_call_identity_is_valid', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_call_identity_is_valid', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('_require_read_committed', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_call_keeps_its_events', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('_event_names_a_call', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
@@ -344,7 +344,8 @@ FROM expected_functions ORDER BY name, args;
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
-    ARRAY['callout._call_keeps_its_events()', 'callout._event_names_a_call()', 'callout._mapped_tenant()',
+    ARRAY['callout._call_identity_is_valid()', 'callout._call_keeps_its_events()', 'callout._event_names_a_call()',
+          'callout._mapped_tenant()',
           'callout._session_is_gateway()', 'callout._sync_audit_policies()',
           'callout.current_user_id()',
           'callout.is_auditor()', 'callout.livekit_webhook(text)',
