@@ -199,9 +199,12 @@ Jsonb* parse_json_body(text* body_text, Credentials credentials) {
     std::size_t length = strlen(body);
     // same length, same validity: `\u0000` becomes `\uFFFD` before the parser sees it
     core::replace_nul_escapes(body, length);
-    SecretFilter filter = secret_filter();
-    JsonbBuilder builder = {nullptr, nullptr,
-                            credentials == Credentials::dropped ? &filter : nullptr};
+    SecretFilter filter = {};
+    JsonbBuilder builder = {nullptr, nullptr, nullptr};
+    if (credentials == Credentials::dropped) {
+        filter = secret_filter();
+        builder.filter = &filter;
+    }
     JsonSemAction actions = {&builder,
                              compat::JsonAction<object_start>::call,
                              compat::JsonAction<object_end>::call,
