@@ -1,10 +1,11 @@
 // One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
-// three statements, each a plan kept per backend (statement.hpp): the key; one that finds the
-// call (callout._matching_call), stores the event and reads the call's events; and the call
-// row's UPDATE (call_row.cpp). The body is parsed (and redacted) once and hashed once, and the
-// token read once, in the core. An event with no tenant yet goes to the pending store by a
-// statement of its own. A delivery that stores nothing new is counted (and a rejection sampled)
-// by two statements of its own; a duplicate's answer is read by one.
+// three statements, each a plan kept per backend (statement.hpp): the key (unless the key cache
+// holds it, key_cache.hpp); one that finds the call (callout._matching_call), stores the event
+// and reads the call's events; and the call row's UPDATE (call_row.cpp). The body is parsed (and
+// redacted) once and hashed once, and the token read once, in the core. An event with no tenant yet
+// goes to the pending store by a statement of its own. A delivery that stores nothing new is
+// counted (and a rejection sampled) by two statements of its own; a duplicate's answer is read by
+// one.
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -27,6 +28,7 @@
 #include "pg/event_facts.hpp"
 #include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
+#include "pg/key_cache.hpp"
 #include "pg/livekit_event_json.hpp"
 #include "pg/pg_compat.hpp"
 #include "pg/room_lock.hpp"
@@ -118,7 +120,7 @@ CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
 // time. Must run after lock_room, so its snapshot sees what the lock's previous holder committed.
 Statement<StoreEventParameter, CallEventColumn> store_event = {
     "WITH target AS ("
-    " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id, m.outcome, m.room_name,"
+    " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id, m.outcome, m.call_room_name,"
     " m.registered_phone_number"
     " FROM (SELECT) AS one LEFT JOIN callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
     " ON NOT " WAITS_IN_PENDING_SQL
@@ -128,7 +130,7 @@ Statement<StoreEventParameter, CallEventColumn> store_event = {
     " FROM target AS t WHERE t.user_id IS NOT NULL"
     " ON CONFLICT (user_id, event_id) DO NOTHING"
     " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
-    "SELECT s.call_log_id, t.outcome AS previous_outcome, t.room_name AS call_room_name,"
+    "SELECT s.call_log_id, t.outcome AS previous_outcome, t.call_room_name,"
     " t.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
     "FROM stored AS s, target AS t "
     "UNION ALL "
@@ -274,12 +276,6 @@ Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
     X(outcome, InvalidOid)
 CALLOUT_FIELDS(WebhookResultColumn, WEBHOOK_RESULT_COLUMNS);
 
-// The key a delivery verified with: views into SPI memory; api_key empty when none did.
-struct SigningKey {
-    std::string_view api_key;
-    std::string_view api_secret;
-    std::string_view user_id;  // empty for an unbound key
-};
 CALLOUT_PLAIN_DATA(SigningKey);
 
 // One delivery as it goes: what was received, and what was worked out once and is used again
@@ -359,6 +355,19 @@ std::optional<SigningKey> plain_hmac_key(const Delivery& delivery) {
     return std::nullopt;
 }
 
+// The unrevoked key a token's issuer names (api_key empty: none): from the key cache, else read
+// by key_by_issuer and kept there.
+SigningKey key_of_issuer(std::string_view issuer) {
+    if (std::optional<SigningKey> cached = cached_key(issuer)) return *cached;
+    Values<IssuerParameter> parameters;
+    parameters.put_text(IssuerParameter::issuer, issuer);
+    Rows<KeyColumn> found = run(key_by_issuer, parameters);
+    if (found.count == 0) return {};
+    SigningKey key = key_from(found, 0);
+    remember_key(key);
+    return key;
+}
+
 // The verdict on a LiveKit token, with the key named by its issuer (no key: unknown_api_key).
 // The token is read once: its issuer chooses the key, the same reading is verified with it, and
 // for a token refused, the issuer it claims is kept for the rejection log. The reading owns C++
@@ -370,14 +379,8 @@ Reason verify_token(Delivery& delivery, SigningKey& key) {
     check.now_unix = unix_seconds(verification_instant());
     check.leeway_seconds = clock_leeway_seconds;
     const core::ReadToken token = core::read_livekit_token(delivery.signature);
-    if (std::optional<std::string_view> issuer = token.issuer()) {
-        pg_guard([&] {
-            Values<IssuerParameter> parameters;
-            parameters.put_text(IssuerParameter::issuer, *issuer);
-            Rows<KeyColumn> found = run(key_by_issuer, parameters);
-            if (found.count > 0) key = key_from(found, 0);
-        });
-    }
+    if (std::optional<std::string_view> issuer = token.issuer())
+        pg_guard([&] { key = key_of_issuer(*issuer); });
     check.api_key = key.api_key;
     check.api_secret = key.api_secret;
     const Reason verdict = core::verify_livekit_token(token, check);

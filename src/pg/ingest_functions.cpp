@@ -15,12 +15,14 @@
 #include "pg/delivery.hpp"
 #include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
+#include "pg/key_cache.hpp"
 #include "pg/room_lock.hpp"
 #include "pg/settings.hpp"
 #include "pg/statement.hpp"
 
 extern "C" {
 #include "catalog/pg_type_d.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -148,4 +150,15 @@ CALLOUT_SQL_FUNCTION(callout_recompute_call) {
     SPI_finish();
     if (!outcome) PG_RETURN_NULL();
     PG_RETURN_DATUM(*outcome);
+}
+
+// _signing_keys_changed() RETURNS trigger: the statement trigger of every change to
+// callout.signing_key, which empties the key cache of every backend (key_cache.hpp).
+CALLOUT_SQL_FUNCTION(callout_signing_keys_changed) {
+    if (!CALLED_AS_TRIGGER(fcinfo))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("callout._signing_keys_changed is a trigger")));
+    callout::pg::invalidate_key_caches(
+        reinterpret_cast<TriggerData*>(fcinfo->context)->tg_relation);
+    return PointerGetDatum(nullptr);
 }

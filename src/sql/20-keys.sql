@@ -11,6 +11,16 @@ COMMENT ON TABLE callout.signing_key IS 'LiveKit API keys deliveries are verifie
 COMMENT ON COLUMN callout.signing_key.user_id IS 'the tenant a bound key may create or touch calls of; NULL for any';
 COMMENT ON COLUMN callout.signing_key.allow_plain_hmac IS 'whether plain HMAC-SHA256 signatures (no time, replay-protected only by event ids) are accepted with this secret';
 
+-- Deliveries keep the keys they verified with between deliveries (src/pg/key_cache.hpp); every
+-- change to the keys, committed or rolled back, empties that cache in every backend, as
+-- PostgreSQL keeps its own caches: a key revoked or replaced is refused by the next delivery
+-- that starts after the change commits.
+CREATE FUNCTION callout._signing_keys_changed() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'callout_signing_keys_changed';
+COMMENT ON FUNCTION callout._signing_keys_changed() IS 'internal: empties every backend''s key cache when signing_key changes';
+CREATE TRIGGER signing_key_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.signing_key
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._signing_keys_changed();
+
 CREATE TABLE callout.phone_route (
     trunk_phone_number text PRIMARY KEY CHECK (trunk_phone_number <> ''),
     user_id text NOT NULL CHECK (user_id <> ''),

@@ -123,11 +123,13 @@ COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: wheth
 -- attaching the events that waited. One SQL query, which the planner inlines where it is called
 -- (no SET clause, no SECURITY DEFINER, every operator qualified).
 CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_id text)
-RETURNS SETOF callout.call_log
+RETURNS TABLE (id bigint, user_id text, outcome callout.call_outcome, call_room_name text,
+               registered_phone_number text)
 LANGUAGE sql STABLE
 AS $$
-    -- the candidates carry their ids only, and the one chosen is read whole by its id: every
-    -- node of a plan builds its row type when a statement starts, and a call row is wide
+    -- the candidates carry their ids only, and the one chosen is read by its id for the columns
+    -- its callers use: every node of a plan builds its row type when a statement starts, and a
+    -- call row is wide
     WITH bound AS (
         SELECT c.id, c.user_id, c.origin FROM callout.call_log AS c
         WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
@@ -144,7 +146,8 @@ AS $$
         LIMIT 2
     )
     -- at most one id: the first branch needs a bound call, the second none
-    SELECT c.* FROM callout.call_log AS c
+    SELECT c.id, c.user_id, c.outcome, c.room_name, c.registered_phone_number
+    FROM callout.call_log AS c
     WHERE c.id OPERATOR(pg_catalog.=) (
         SELECT t.id FROM touchable AS t
         WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1

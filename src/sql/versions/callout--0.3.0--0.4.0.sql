@@ -93,11 +93,13 @@ COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: wheth
 -- attaching the events that waited. One SQL query, which the planner inlines where it is called
 -- (no SET clause, no SECURITY DEFINER, every operator qualified).
 CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_id text)
-RETURNS SETOF callout.call_log
+RETURNS TABLE (id bigint, user_id text, outcome callout.call_outcome, call_room_name text,
+               registered_phone_number text)
 LANGUAGE sql STABLE
 AS $$
-    -- the candidates carry their ids only, and the one chosen is read whole by its id: every
-    -- node of a plan builds its row type when a statement starts, and a call row is wide
+    -- the candidates carry their ids only, and the one chosen is read by its id for the columns
+    -- its callers use: every node of a plan builds its row type when a statement starts, and a
+    -- call row is wide
     WITH bound AS (
         SELECT c.id, c.user_id, c.origin FROM callout.call_log AS c
         WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
@@ -114,7 +116,8 @@ AS $$
         LIMIT 2
     )
     -- at most one id: the first branch needs a bound call, the second none
-    SELECT c.* FROM callout.call_log AS c
+    SELECT c.id, c.user_id, c.outcome, c.room_name, c.registered_phone_number
+    FROM callout.call_log AS c
     WHERE c.id OPERATOR(pg_catalog.=) (
         SELECT t.id FROM touchable AS t
         WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
@@ -889,6 +892,16 @@ COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and p
 
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
+
+-- Deliveries keep the keys they verified with between deliveries (src/pg/key_cache.hpp); every
+-- change to the keys, committed or rolled back, empties that cache in every backend, as
+-- PostgreSQL keeps its own caches: a key revoked or replaced is refused by the next delivery
+-- that starts after the change commits.
+CREATE FUNCTION callout._signing_keys_changed() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'callout_signing_keys_changed';
+COMMENT ON FUNCTION callout._signing_keys_changed() IS 'internal: empties every backend''s key cache when signing_key changes';
+CREATE TRIGGER signing_key_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.signing_key
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._signing_keys_changed();
 
 -- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
 -- map_tenant_role and grant_api_roles grant what each kind of role needs).

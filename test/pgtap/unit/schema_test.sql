@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(460);
+SELECT plan(467);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -49,6 +49,7 @@ INSERT INTO expected_functions VALUES
     -- keys and routes
     ('add_signing_key', ARRAY['text', 'text', 'text', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('revoke_signing_key', ARRAY['text'], 'boolean', 'VOLATILE', false, 'u', 'sql', false),
+    ('_signing_keys_changed', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'c', false),
     ('add_phone_route', ARRAY['text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
@@ -64,7 +65,7 @@ INSERT INTO expected_functions VALUES
     -- matching events to calls: SQL functions the planner inlines
     ('_is_open', ARRAY['callout.call_status'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
     ('_key_may_touch', ARRAY['text', 'text', 'text'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
-    ('_matching_call', ARRAY['text', 'text', 'text'], 'setof callout.call_log', 'STABLE', false, 'u', 'sql',
+    ('_matching_call', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'sql',
      false),
     ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer'], 'record', 'VOLATILE',
      false, 'u', 'plpgsql', false),

@@ -1,0 +1,41 @@
+// The signing keys a backend verified with, kept between deliveries so a token's issuer is not
+// looked up by a statement each time (DESIGN.md §3). Every change to callout.signing_key sends
+// an invalidation (the statement trigger callout._signing_keys_changed) that empties the cache in
+// every backend of the database, as PostgreSQL's own caches are kept.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+extern "C" {
+#include "postgres.h"
+#include "utils/relcache.h"
+}
+
+namespace callout::pg {
+
+// The key a delivery verified with: views into PostgreSQL memory; api_key empty when none did.
+struct SigningKey {
+    std::string_view api_key;
+    std::string_view api_secret;
+    std::string_view user_id;  // empty for an unbound key
+};
+
+// The cached key of this issuer, copied into the current memory context (an invalidation during
+// the delivery cannot free it); none when it is not cached. Reads the invalidations that arrived
+// first, so a change another session committed before is seen.
+std::optional<SigningKey> cached_key(std::string_view issuer);
+
+// Keeps a key a statement just read, when that statement's snapshot was taken after the
+// invalidations were read (READ COMMITTED): an older snapshot might predate a change whose
+// invalidation was already read, and the entry would outlive it.
+void remember_key(const SigningKey& key);
+
+// Registers the invalidation callback (from _PG_init).
+void define_key_cache_callbacks();
+
+// For the trigger: sends the invalidation of callout.signing_key (relation), at commit to the
+// other backends and at once to this one.
+void invalidate_key_caches(Relation relation);
+
+}  // namespace callout::pg
