@@ -595,6 +595,12 @@ RESET callout.unmatched_window;
 SELECT status, room_sid FROM callout.call_log WHERE id = :call_stale;
 SELECT call_log_id FROM callout.livekit_call_event WHERE event_id = 'EV_stale_1';
 SELECT event_id FROM callout.pending_event WHERE event_id = 'EV_stale_1';
+-- delivered again now that a call claims its room, the stale event is a duplicate of the one
+-- that waits: it is never stored a second time
+SELECT status, reason, call_id FROM pg_temp.deliver(pg_temp.body('participant_joined', 'EV_stale_1', 'call-_+14155550113_stale',
+                                               'RM_stale', 1767268801, pg_temp.sip(1767268801, 'ringing', '+14155550113')));
+SELECT (SELECT count(*) FROM callout.livekit_call_event WHERE event_id = 'EV_stale_1') AS stored,
+       (SELECT count(*) FROM callout.pending_event WHERE event_id = 'EV_stale_1') AS waiting;
 
 -- name: inbound call auto-created from a phone route
 -- Nobody registers inbound calls to a routed number: the SIP leg a dispatch rule routed
@@ -660,6 +666,22 @@ SELECT status, call_id = :call_first AS first_call, call_id = :call_second AS se
 FROM pg_temp.deliver(pg_temp.body('room_started', 'EV_reuse_6', 'call-_+14155550118_reuse', 'RM_reuse_2', 1767269000));
 SELECT id = :call_first AS first_call, status, outcome, room_sid, recording_url
 FROM callout.call_log WHERE room_name = 'call-_+14155550118_reuse' ORDER BY id;
+
+-- name: one statement, several deliveries
+-- Deliveries called one after another by one statement (its key kept from earlier deliveries)
+-- each see what the ones before them wrote: the leave finds the call the join bound its sid to.
+SELECT callout.register_call('tenant_a', 'call-_+14155550119_batch', 'inbound') AS call_batch \gset
+SELECT d.seq, r.status, r.call_id = :call_batch AS its_call, r.outcome
+FROM (VALUES
+    (1, pg_temp.body('participant_joined', 'EV_batch_1', 'call-_+14155550119_batch', 'RM_batch', 1767268801,
+                     pg_temp.sip(1767268801, 'active', '+14155550119'))),
+    (2, pg_temp.body('participant_left', 'EV_batch_2', 'call-_+14155550119_batch', 'RM_batch', 1767268861,
+                     pg_temp.sip(1767268801, 'hangup', '+14155550119', 'CLIENT_INITIATED')))
+) AS d(seq, body),
+LATERAL callout.process_livekit_webhook(
+    d.body, livekit_test.livekit_token(d.body, 'APIingest', 'ingest-secret-of-at-least-32-characters', 1767268800)) AS r
+ORDER BY d.seq;
+SELECT status, outcome, room_sid, duration_seconds FROM callout.call_log WHERE id = :call_batch;
 
 --
 -- Clean up what the cluster keeps (roles) and what later suites could trip on.

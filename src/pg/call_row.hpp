@@ -19,8 +19,8 @@ extern "C" {
 namespace callout::pg {
 
 // The columns of every statement that returns a call's events: the call's own columns (set on
-// the rows that carry them, NULL elsewhere), then one event per row (NULL when the call has
-// none).
+// the rows that carry them, NULL elsewhere; store_event carries none: its delivery has them from
+// matching), then one event per row (NULL when the call has none).
 #define CALLOUT_CALL_EVENT_COLUMNS(X)     \
     X(call_log_id, INT8OID)               \
     X(previous_outcome, InvalidOid)       \
@@ -51,8 +51,8 @@ struct CallEvents {
 };
 CALLOUT_PLAIN_DATA(CallEvents);
 
-// The call and its events from rows of CallEventColumn (at least one row carries the call's
-// own columns); a row without an event id is skipped.
+// The call and its events from rows of CallEventColumn (the call's own columns from the first
+// row that carries them, if any); a row without an event id is skipped.
 CallEvents read_call_events(const Rows<CallEventColumn>& rows);
 
 // Writes a call's webhook-owned columns, made from the set of its events (SPI is connected),

@@ -1,11 +1,12 @@
 // One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
-// three statements, each a plan kept per backend (statement.hpp): the key (unless the key cache
-// holds it, key_cache.hpp); one that finds the call (callout._matching_call), stores the event
-// and reads the call's events; and the call row's UPDATE (call_row.cpp). The body is parsed (and
-// redacted) once and hashed once, and the token read once, in the core. An event with no tenant yet
-// goes to the pending store by a statement of its own. A delivery that stores nothing new is
-// counted (and a rejection sampled) by two statements of its own; a duplicate's answer is read by
-// one.
+// two statements, each a plan kept per backend (statement.hpp): one that stores the event and
+// reads the call's other events, and the call row's UPDATE (call_row.cpp). The key comes from
+// the key cache (key_cache.hpp; a statement reads it when the cache does not hold it), and the
+// call from matching (matching.hpp), which probes call_log's indexes directly. The body is parsed
+// (and redacted) once and hashed once, and the token read once, in the core. An event with no
+// tenant yet goes to the pending store by a statement of its own. A delivery that stores nothing
+// new is counted (and a rejection sampled) by two statements of its own; a duplicate's answer is
+// read by one.
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/key_cache.hpp"
+#include "pg/matching.hpp"
 #include "pg/livekit_event_json.hpp"
 #include "pg/pg_compat.hpp"
 #include "pg/room_lock.hpp"
@@ -38,6 +40,7 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "utils/snapmgr.h"
 #include "catalog/pg_type_d.h"
 #include "executor/spi.h"
 #include "utils/fmgrprotos.h"
@@ -76,7 +79,8 @@ Statement<NoFields, KeyColumn> plain_hmac_keys = {
 CALLOUT_FIELDS(PendEventParameter, PEND_EVENT_PARAMETERS);
 #define STORE_EVENT_PARAMETERS(X) \
     PEND_EVENT_PARAMETERS(X)      \
-    X(key_user_id, TEXTOID)
+    X(call_id, INT8OID)           \
+    X(user_id, TEXTOID)
 CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
 #define PENDED_COLUMN(X) X(event_id, TEXTOID)
 CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
@@ -100,50 +104,28 @@ CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
     " $sip_call_status, $sip_phone_number, $sip_trunk_phone_number, $call_duration_seconds," \
     " $recording_url, $egress_status, $api_key, $body_sha256, $payload"
 
-// Whether an unbound key's event waits in the pending store already, for its room: then the
-// pending store is where it goes (store_event) and where a duplicate's answer is read
-// (stored_event). The probe is by the event id alone, the pending store's unique key, so no plan
-// can take the room index for it.
-#define WAITS_IN_PENDING_SQL                                                                 \
-    "($key_user_id IS NULL AND coalesce((SELECT p.room_name FROM callout.pending_event AS p" \
-    " WHERE p.event_id = $event_id) = $room_name, false))"
-
-// The event stored exactly once, under its tenant (DESIGN.md §6): the tenant of the call it
-// belongs to (callout._matching_call, for the key's tenant), else the key's; unique per tenant.
-// Answers nothing when the event id is stored already under that tenant; else the new event
-// (with its call's own columns when it has one), then the call's other events (CallEventColumn).
-// An event no call claims, signed with an unbound key, has no tenant yet: then one row of NULLs
-// answers that it goes to the pending store (pend_event), a statement of its own so that the
-// common path does not start a second INSERT. An unbound key's event that waits in the pending
-// store already, for the same room, goes there too (a duplicate of it), even once a call claims
-// the room (past callout.unmatched_window it was never attached): it is never stored a second
-// time. Must run after lock_room, so its snapshot sees what the lock's previous holder committed.
+// The event stored exactly once under its tenant (DESIGN.md §6), with its call (event_target
+// chose both); unique per tenant. Answers nothing when the tenant holds the event id already;
+// else the new event, then the call's other events (CallEventColumn; the call's own columns are
+// NULL: the delivery has them from matching). Must run after lock_room, so its snapshot sees
+// what the lock's previous holder committed.
 Statement<StoreEventParameter, CallEventColumn> store_event = {
-    "WITH target AS ("
-    " SELECT m.id, coalesce(m.user_id, $key_user_id) AS user_id, m.outcome, m.call_room_name,"
-    " m.registered_phone_number"
-    " FROM (SELECT) AS one LEFT JOIN callout._matching_call($room_sid, $room_name, $key_user_id) AS m"
-    " ON NOT " WAITS_IN_PENDING_SQL
-    "), stored AS ("
+    "WITH stored AS ("
     " INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL ")"
-    " SELECT t.id, t.user_id, " EVENT_FACT_PARAMETERS_SQL
-    " FROM target AS t WHERE t.user_id IS NOT NULL"
+    " VALUES ($call_id, $user_id, " EVENT_FACT_PARAMETERS_SQL ")"
     " ON CONFLICT (user_id, event_id) DO NOTHING"
     " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
-    "SELECT s.call_log_id, t.outcome AS previous_outcome, t.call_room_name,"
-    " t.registered_phone_number, " EVENT_COLUMNS_OF("s") " "
-    "FROM stored AS s, target AS t "
-    "UNION ALL "
-    "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    " NULL, NULL, NULL FROM target AS t WHERE t.user_id IS NULL "
+    "SELECT s.call_log_id, NULL::callout.call_outcome AS previous_outcome,"
+    " NULL::text AS call_room_name, NULL::text AS registered_phone_number, " EVENT_COLUMNS_OF("s")
+    " FROM stored AS s "
     "UNION ALL "
     "SELECT e.call_log_id, NULL, NULL, NULL, " EVENT_COLUMNS_OF("e") " "
     "FROM callout.livekit_call_event AS e"
     " WHERE e.call_log_id = (SELECT s.call_log_id FROM stored AS s)",
     nullptr};
 
-// An event no call claims, signed with an unbound key, in the pending store, once: its id when
-// stored now, nothing when it waits there already (store_event said it goes there).
+// An event with no tenant yet (event_target), in the pending store, once: its id when stored now,
+// nothing when it waits there already.
 Statement<PendEventParameter, PendedColumn> pend_event = {
     "INSERT INTO callout.pending_event (" EVENT_FACT_COLUMNS_SQL
     ") VALUES (" EVENT_FACT_PARAMETERS_SQL ") ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
@@ -151,9 +133,7 @@ Statement<PendEventParameter, PendedColumn> pend_event = {
 
 #define STORED_EVENT_PARAMETERS(X) \
     X(event_id, TEXTOID)           \
-    X(room_sid, TEXTOID)           \
-    X(room_name, TEXTOID)          \
-    X(key_user_id, TEXTOID)
+    X(user_id, TEXTOID)
 CALLOUT_FIELDS(StoredEventParameter, STORED_EVENT_PARAMETERS);
 #define STORED_EVENT_COLUMNS(X) \
     X(body_sha256, BYTEAOID)    \
@@ -161,24 +141,17 @@ CALLOUT_FIELDS(StoredEventParameter, STORED_EVENT_PARAMETERS);
     X(outcome, InvalidOid)
 CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
 
-// What a duplicate is answered from: the stored event where store_event would have stored it
-// (the pending store for an unbound key's event waiting there for its room, else its tenant),
-// its body hash and its call (by subqueries, not a join: no plan may walk an index for its
-// order). Another tenant's event of the same id is never read.
+// What a duplicate is answered from: the stored event where the delivery would have stored it
+// (its tenant's, or the pending store when it has no tenant), its body hash and its call (by a
+// subquery, not a join: no plan may walk an index for its order). Another tenant's event of the
+// same id is never read.
 Statement<StoredEventParameter, StoredEventColumn> stored_event = {
-    "WITH target AS ("
-    " SELECT CASE WHEN " WAITS_IN_PENDING_SQL
-    " THEN NULL"
-    "        ELSE coalesce((SELECT m.user_id FROM callout._matching_call($room_sid, $room_name,"
-    "                       $key_user_id) AS m), $key_user_id) END AS user_id"
-    ") "
     "SELECT e.body_sha256, e.call_log_id AS call_id,"
     " (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome "
-    "FROM callout.livekit_call_event AS e"
-    " WHERE e.user_id = (SELECT t.user_id FROM target AS t) AND e.event_id = $event_id "
+    "FROM callout.livekit_call_event AS e WHERE e.user_id = $user_id AND e.event_id = $event_id "
     "UNION ALL "
     "SELECT p.body_sha256, NULL, NULL FROM callout.pending_event AS p"
-    " WHERE (SELECT t.user_id FROM target AS t) IS NULL AND p.event_id = $event_id",
+    " WHERE $user_id IS NULL AND p.event_id = $event_id",
     nullptr};
 
 #define INBOUND_CALL_PARAMETERS(X) \
@@ -237,9 +210,8 @@ Statement<NoFields, ExtensionVersionColumn> installed_version = {
     X(api_key, TEXTOID)          \
     X(body_bytes, INT8OID)       \
     X(event_id, TEXTOID)         \
-    X(room_sid, TEXTOID)         \
-    X(room_name, TEXTOID)        \
-    X(key_user_id, TEXTOID)
+    X(key_user_id, TEXTOID)      \
+    X(call_id, INT8OID)
 CALLOUT_FIELDS(KeyBoundsParameter, KEY_BOUNDS_PARAMETERS);
 #define KEY_BOUNDS_COLUMNS(X)     \
     X(stored_already, BOOLOID)    \
@@ -250,7 +222,7 @@ CALLOUT_FIELDS(KeyBoundsColumn, KEY_BOUNDS_COLUMNS);
 // For a key bound to a tenant: whether the tenant holds the event already (a retry: its bytes are
 // not counted again, and it is answered as a duplicate whatever the bounds), what the key has
 // delivered this minute (this delivery counted), and how many events the call its event would
-// join holds (callout._matching_call).
+// join holds (event_target's).
 Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
     "WITH stored AS ("
     " SELECT EXISTS (SELECT 1 FROM callout.livekit_call_event AS e"
@@ -264,8 +236,7 @@ Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
     "SELECT (SELECT s.already FROM stored AS s) AS stored_already,"
     " (SELECT used.body_bytes FROM used) AS bytes_this_minute,"
     " (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
-    "  WHERE e.call_log_id = (SELECT m.id FROM callout._matching_call($room_sid, $room_name,"
-    "                         $key_user_id) AS m)) AS call_events",
+    "  WHERE e.call_log_id = $call_id) AS call_events",
     nullptr};
 
 #define WEBHOOK_RESULT_COLUMNS(X) \
@@ -336,6 +307,11 @@ Answer rejected(Reason reason, std::string_view event_id = {}) {
 // A view as text in PostgreSQL memory.
 text* as_text(std::string_view value) {
     return cstring_to_text_with_len(value.data(), int(value.size()));
+}
+
+// A text's bytes as a view.
+std::string_view text_view(const text* value) {
+    return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
 }
 
 // The key of a row of a key query.
@@ -411,17 +387,49 @@ bool same_hash(bytea* a, bytea* b) {
            std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
-// The answer to a delivery whose event id is stored where it goes: already processed for the
-// same body, conflicting_duplicate for another, with the event's call and outcome (a tenant's key
-// only ever finds its own tenant's events).
-Answer duplicate_answer(const core::LivekitEvent& event, bytea* hash, const SigningKey& key) {
+// Where a delivery's event goes, decided once under the room lock: its call (matching_call, for
+// the key's tenant) and its tenant, the call's, else the key's; none (an unbound key's event no
+// call claims) is the pending store. An unbound key's event that waits in the pending store
+// already, for the same room, goes there again (a duplicate of it), even once a call claims the
+// room (past callout.unmatched_window it was never attached): it is never stored a second time.
+struct EventTarget {
+    std::optional<MatchedCall> call;
+    text* user_id;  // nullptr: the pending store
+};
+CALLOUT_PLAIN_DATA(EventTarget);
+
+// The event's target, as a snapshot taken now sees the calls and the pending store (must run
+// after lock_room: the snapshot then sees what the lock's previous holder committed).
+EventTarget event_target(const core::LivekitEvent& event, const SigningKey& key) {
+    text* key_user = key.user_id.empty() ? nullptr : as_text(key.user_id);
+    text* room_name = as_text(event.room_name);
+    // as a statement starts: this transaction's own changes visible, then a new snapshot
+    CommandCounterIncrement();
+    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    EventTarget target = {std::nullopt, key_user};
+    if (key_user == nullptr && waits_in_pending(as_text(event.event_id), room_name, snapshot)) {
+        target.user_id = nullptr;
+    } else {
+        target.call = matching_call(event.room_sid.empty() ? nullptr : as_text(event.room_sid),
+                                    room_name, key_user, snapshot);
+        if (target.call) target.user_id = target.call->user_id;
+    }
+    UnregisterSnapshot(snapshot);
+    return target;
+}
+
+// The answer to a delivery whose event id is stored where it goes (target): already processed
+// for the same body, conflicting_duplicate for another, with the event's call and outcome (a
+// tenant's key only ever finds its own tenant's events).
+Answer duplicate_answer(const core::LivekitEvent& event, bytea* hash, const EventTarget& target) {
     using C = StoredEventColumn;
     using P = StoredEventParameter;
     Values<P> parameters;
     parameters.put_text(P::event_id, event.event_id);
-    parameters.put_text(P::room_sid, event.room_sid);
-    parameters.put_text(P::room_name, event.room_name);
-    parameters.put_text(P::key_user_id, key.user_id);
+    if (target.user_id == nullptr)
+        parameters.put_null(P::user_id);
+    else
+        parameters.put(P::user_id, PointerGetDatum(target.user_id));
     Rows<C> stored = run(stored_event, parameters);
     if (stored.count == 0)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
@@ -457,23 +465,24 @@ std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event
     return created.int8(0, CallIdColumn::call_id);
 }
 
-// Stores the event exactly once with the call it belongs to (store_event), with its payload as
-// stored (redacted): no rows when the event id was stored already; one row of NULLs when it
-// goes to the pending store (pend).
+// Stores the event exactly once under its target's tenant, with its call (store_event), with its
+// payload as stored (redacted): no rows when the tenant holds the event id already.
 Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
-                            Jsonb* payload) {
+                            Jsonb* payload, const EventTarget& target) {
     using P = StoreEventParameter;
     Values<P> row;
     put_event_facts(row, event);
-    row.put_text(P::key_user_id, key.user_id);
+    row.put_int8(P::call_id,
+                 target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
+    row.put(P::user_id, PointerGetDatum(target.user_id));
     row.put_text(P::api_key, key.api_key);
     row.put(P::body_sha256, PointerGetDatum(hash));
     row.put(P::payload, JsonbPGetDatum(payload));
     return run(store_event, row);
 }
 
-// Stores an event no call claims in the pending store (pend_event): false when it waits there
-// already.
+// Stores an event with no tenant yet in the pending store (pend_event): false when it waits
+// there already.
 bool pend(const core::LivekitEvent& event, const SigningKey& key, bytea* hash, Jsonb* payload) {
     using P = PendEventParameter;
     Values<P> row;
@@ -497,15 +506,15 @@ void check_indexed_length(std::string_view value, std::size_t limit, const char*
 // holds as many events as a tenant's key may store; ok when neither (the bytes are counted), or
 // when the tenant holds the event already (a retry is a duplicate, whatever the bounds).
 Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
-                       std::size_t body_bytes) {
+                       std::size_t body_bytes, const EventTarget& target) {
     using P = KeyBoundsParameter;
     Values<P> parameters;
     parameters.put_text(P::api_key, key.api_key);
     parameters.put_int8(P::body_bytes, std::int64_t(body_bytes));
     parameters.put_text(P::event_id, event.event_id);
-    parameters.put_text(P::room_sid, event.room_sid);
-    parameters.put_text(P::room_name, event.room_name);
     parameters.put_text(P::key_user_id, key.user_id);
+    parameters.put_int8(P::call_id,
+                        target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
     Rows<KeyBoundsColumn> used = run(key_bounds, parameters);
     if (used.boolean(0, KeyBoundsColumn::stored_already)) return Reason::ok;
     if (max_key_bytes_per_minute > 0 &&
@@ -565,22 +574,31 @@ Answer apply_delivery(Delivery& delivery) {
     // redacted before the room lock: the lock is held for as little work as possible
     Jsonb* stored_payload = delivery.payload != nullptr ? redact_payload(payload) : payload;
     lock_room(as_text(event.room_name));
+    const EventTarget target = event_target(event, key);
     // a tenant's own key is bounded (the platform's unbound keys are trusted)
     if (!key.user_id.empty()) {
-        Reason over = over_key_bounds(event, key, delivery.body_text.size());
+        Reason over = over_key_bounds(event, key, delivery.body_text.size(), target);
         if (over != Reason::ok) return rejected(over, event.event_id);
     }
 
-    Rows<CallEventColumn> stored = store(event, key, delivery.body_hash, stored_payload);
-    if (stored.count == 0) return duplicate_answer(event, delivery.body_hash, key);
-    if (std::optional<std::int64_t> call_id = stored.int8(0, CallEventColumn::call_log_id)) {
-        std::optional<Datum> outcome = write_call_row(*call_id, read_call_events(stored));
-        return {Status::processed, Reason::ok, event.event_id, call_id, outcome};
+    if (target.user_id == nullptr) {
+        // no tenant yet: the pending store
+        if (!pend(event, key, delivery.body_hash, stored_payload))
+            return duplicate_answer(event, delivery.body_hash, target);
+    } else {
+        Rows<CallEventColumn> stored =
+            store(event, key, delivery.body_hash, stored_payload, target);
+        if (stored.count == 0) return duplicate_answer(event, delivery.body_hash, target);
+        if (target.call) {
+            CallEvents events = read_call_events(stored);
+            events.previous_outcome = target.call->outcome;
+            events.room_name = text_view(target.call->room_name);
+            if (target.call->registered_phone_number != nullptr)
+                events.registered_phone_number = text_view(target.call->registered_phone_number);
+            std::optional<Datum> outcome = write_call_row(target.call->id, events);
+            return {Status::processed, Reason::ok, event.event_id, target.call->id, outcome};
+        }
     }
-    // no tenant yet: the pending store
-    if (stored.is_null(0, CallEventColumn::event_id) &&
-        !pend(event, key, delivery.body_hash, stored_payload))
-        return duplicate_answer(event, delivery.body_hash, key);
     if (may_create_inbound_call(event)) {
         if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))
             return {Status::processed, Reason::ok, event.event_id, created,

@@ -16,6 +16,7 @@
 #include "pg/json_body.hpp"
 #include "pg/json_fields.hpp"
 #include "pg/key_cache.hpp"
+#include "pg/matching.hpp"
 #include "pg/room_lock.hpp"
 #include "pg/settings.hpp"
 #include "pg/statement.hpp"
@@ -23,6 +24,7 @@
 extern "C" {
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
+#include "utils/snapmgr.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
@@ -138,6 +140,18 @@ CALLOUT_SQL_FUNCTION(callout_invoking_role) {
 CALLOUT_SQL_FUNCTION(callout_lock_room) {
     callout::pg::lock_room(PG_GETARG_TEXT_PP(0));
     PG_RETURN_VOID();
+}
+
+// _matching_call_id(room_sid text, room_name text, key_user_id text) RETURNS bigint: the call an
+// event of this room sid and name belongs to, for a key of this tenant (NULL: unbound), as the
+// calling statement sees call_log (matching_call); NULL for none.
+CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
+    if (PG_ARGISNULL(1)) PG_RETURN_NULL();
+    std::optional<callout::pg::MatchedCall> call = callout::pg::matching_call(
+        PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1),
+        PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2), GetActiveSnapshot());
+    if (!call) PG_RETURN_NULL();
+    PG_RETURN_INT64(call->id);
 }
 
 // _recompute_call(call_id bigint) RETURNS callout.call_outcome: the call's webhook-owned columns

@@ -8,6 +8,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "access/genam.h"
 #include "common/jsonapi.h"
 #include "utils/guc.h"
 #if PG_VERSION_NUM >= 160000
@@ -64,6 +65,16 @@ inline JsonLexContext* json_lexer(char* json, std::size_t length, int encoding, 
     return makeJsonLexContextCstringLen(nullptr, json, length, encoding, need_escapes);
 #else
     return makeJsonLexContextCstringLen(json, int(length), encoding, need_escapes);
+#endif
+}
+
+// An index scan of nkeys keys, no ordering. From 18 index_beginscan takes the instrumentation
+// EXPLAIN fills (nullptr: none) before the key counts.
+inline IndexScanDesc index_scan(Relation heap, Relation index, Snapshot snapshot, int nkeys) {
+#if PG_VERSION_NUM >= 180000
+    return index_beginscan(heap, index, snapshot, nullptr, nkeys, 0);
+#else
+    return index_beginscan(heap, index, snapshot, nkeys, 0);
 #endif
 }
 

@@ -101,62 +101,21 @@ SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');
 
 -- ---- matching events to calls (DESIGN.md §6)
 
--- Whether a delivery signed with a key of tenant key_user_id (NULL: an unbound key) may touch a
--- call of call_user_id: a tenant's key its own tenant's calls; an unbound key any call but one a
--- tenant's key created.
-CREATE FUNCTION callout._key_may_touch(key_user_id text, call_user_id text, call_origin text)
-RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT $2 OPERATOR(pg_catalog.=) $1
-        OR $1 IS NULL AND $3 OPERATOR(pg_catalog.<>) 'tenant_key'
-$$;
-COMMENT ON FUNCTION callout._key_may_touch(text, text, text) IS 'internal: whether a key of this tenant (NULL: unbound) may touch a call of that tenant and origin';
-
--- The call an event of this room belongs to, for a key of tenant key_user_id: the one call bound
--- to its room sid under the same room name, if the key may touch it (a sid bound, under this
--- name, only to calls the key may not touch matches nothing); else the one open call of the room
--- name whose sid is not bound, if the key may touch it and no other call of its tenant holds the
--- sid (a sid is unique per tenant). A sid counts only with the room name the
--- call carries, so an event naming another room cannot reach a call through a sid it squatted.
--- The one rule every path uses: a delivery storing its event, a registration or an inbound call
--- attaching the events that waited. One SQL query, which the planner inlines where it is called
--- (no SET clause, no SECURITY DEFINER, every operator qualified).
-CREATE FUNCTION callout._matching_call(room_sid text, room_name text, key_user_id text)
-RETURNS TABLE (id bigint, user_id text, outcome callout.call_outcome, call_room_name text,
-               registered_phone_number text)
-LANGUAGE sql STABLE
-AS $$
-    -- the candidates carry their ids only, and the one chosen is read by its id for the columns
-    -- its callers use: every node of a plan builds its row type when a statement starts, and a
-    -- call row is wide
-    WITH bound AS (
-        SELECT c.id, c.user_id, c.origin FROM callout.call_log AS c
-        WHERE c.room_sid OPERATOR(pg_catalog.=) $1 AND c.room_name OPERATOR(pg_catalog.=) $2
-    ), touchable AS (
-        SELECT b.id FROM bound AS b WHERE callout._key_may_touch($3, b.user_id, b.origin) LIMIT 2
-    ), named AS (
-        SELECT c.id FROM callout.call_log AS c
-        WHERE c.room_name OPERATOR(pg_catalog.=) $2 AND callout._is_open(c.status)
-          AND c.room_sid IS NULL AND callout._key_may_touch($3, c.user_id, c.origin)
-          -- a sid another call of the same tenant holds (under another name) binds nothing here
-          AND NOT EXISTS (SELECT 1 FROM callout.call_log AS o
-                          WHERE o.user_id OPERATOR(pg_catalog.=) c.user_id
-                            AND o.room_sid OPERATOR(pg_catalog.=) $1)
-        LIMIT 2
-    )
-    -- at most one id: the first branch needs a bound call, the second none
-    SELECT c.id, c.user_id, c.outcome, c.room_name, c.registered_phone_number
-    FROM callout.call_log AS c
-    WHERE c.id OPERATOR(pg_catalog.=) (
-        SELECT t.id FROM touchable AS t
-        WHERE (SELECT pg_catalog.count(*) FROM touchable) OPERATOR(pg_catalog.=) 1
-        UNION ALL
-        SELECT n.id FROM named AS n
-        WHERE NOT EXISTS (SELECT 1 FROM bound)
-          AND (SELECT pg_catalog.count(*) FROM named) OPERATOR(pg_catalog.=) 1)
-$$;
-COMMENT ON FUNCTION callout._matching_call(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
+-- The call an event of this room belongs to, for a key of tenant key_user_id (NULL: an unbound
+-- key), as the calling statement sees call_log; NULL for none. The one rule every path uses (a
+-- delivery storing its event, a registration or an inbound call attaching the events that
+-- waited) is src/core/matching.hpp: the one call bound to the event's room sid under the same
+-- room name, if the key may touch it (a sid bound, under this name, only to calls the key may
+-- not touch matches nothing); else the one open call of the room name whose sid is not bound, if
+-- the key may touch it and no other call of its tenant holds the sid (a sid is unique per
+-- tenant). A tenant's key touches its tenant's calls; an unbound key every call but those a
+-- tenant's key created. A sid counts only with the room name the call carries, so an event
+-- naming another room cannot reach a call through a sid it squatted. The candidates are read
+-- through call_log_room_sid and call_log_open_room directly (src/pg/matching.cpp).
+CREATE FUNCTION callout._matching_call_id(room_sid text, room_name text, key_user_id text)
+RETURNS bigint
+LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'callout_matching_call_id';
+COMMENT ON FUNCTION callout._matching_call_id(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
 -- The lock registration and delivery both take on a room name, so neither can miss the other.
 -- Only under READ COMMITTED does the statement after the lock see what the lock's previous

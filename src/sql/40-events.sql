@@ -58,7 +58,7 @@ COMMENT ON FUNCTION callout._require_read_committed(text) IS 'internal: refuses 
 
 -- An event holds its call as a foreign key would, without a foreign key's check on every
 -- delivery (a row lock on the call the delivery updates next anyway): events are written only
--- by callout's functions, which take the call from callout._matching_call under the room lock,
+-- by callout's functions, which take the call from callout._matching_call_id under the room lock,
 -- or just created it. A call that holds events is not deleted, given another id, nor truncated
 -- away from them, and an event is not moved to a call that does not exist. A call deleted while
 -- a delivery stores an event for it makes that delivery fail (its UPDATE finds no row: 40001),
@@ -151,7 +151,7 @@ SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
 
 -- Attaches to a call just created for its room (of tenant user_id) the room's events that
 -- waited within callout.unmatched_window and match it as they would if delivered now
--- (callout._matching_call): the tenant's own unmatched events (signed with its keys), and the
+-- (callout._matching_call_id): the tenant's own unmatched events (signed with its keys), and the
 -- pending events, which move to the tenant (one the tenant stored already under its id stays as
 -- it was). True when any were attached.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
@@ -166,14 +166,12 @@ BEGIN
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
     WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
       AND e.call_log_id IS NULL AND e.received_at >= since
-      AND EXISTS (SELECT 1 FROM callout._matching_call(e.room_sid, e.room_name, e.user_id) AS m
-                  WHERE m.id = call_id);
+      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
     attached := FOUND;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p
         WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-          AND EXISTS (SELECT 1 FROM callout._matching_call(p.room_sid, p.room_name, NULL) AS m
-                      WHERE m.id = call_id)
+          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
         RETURNING p.*)
     INSERT INTO callout.livekit_call_event (
         event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
