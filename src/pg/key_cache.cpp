@@ -1,5 +1,6 @@
 // The key cache (key_cache.hpp): a hash table in a memory context of its own, emptied by a
 // relcache invalidation of callout.signing_key (or a reset of every cache).
+#include <cstdint>
 #include <cstring>
 
 #include "core/limits.hpp"
