@@ -9,11 +9,16 @@
 #include "core/events.hpp"
 #include "pg/boundary.hpp"
 #include "pg/call_row.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/settings.hpp"
 #include "pg/statement.hpp"
 
 extern "C" {
+#include "access/table.h"
+#include "access/tableam.h"
 #include "commands/async.h"
+#include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 }
 
 namespace core = callout::core;
@@ -21,139 +26,149 @@ namespace core = callout::core;
 namespace callout::pg {
 namespace {
 
-#define CALL_ID_PARAMETER(X) X(call_id, INT8OID)
-CALLOUT_FIELDS(CallIdParameter, CALL_ID_PARAMETER);
-
-// The call's own columns and its events (none: one row of NULLs after the call's).
-Statement<CallIdParameter, CallEventColumn> call_events = {
-    "SELECT c.id AS call_log_id, c.outcome AS previous_outcome, c.room_name AS call_room_name,"
-    " c.registered_phone_number, e.event_type, e.event_id, e.event_created_at, e.room_sid,"
-    " e.room_creation_time, e.is_sip, e.participant_identity, e.joined_at, e.disconnect_reason,"
-    " e.sip_call_status, e.sip_phone_number, e.call_duration_seconds, e.recording_url "
-    "FROM callout.call_log AS c LEFT JOIN callout.livekit_call_event AS e ON e.call_log_id = c.id "
-    "WHERE c.id = $call_id",
-    nullptr};
-
 #define UPDATE_CALL_PARAMETERS(X) \
     X(call_id, INT8OID)           \
-    X(room_sid, TEXTOID)          \
-    X(ended, BOOLOID)             \
-    X(sip_seen, BOOLOID)          \
-    X(started_at, TIMESTAMPTZOID) \
-    X(ended_at, TIMESTAMPTZOID)   \
-    X(duration_seconds, INT4OID)  \
-    X(disconnect_reason, TEXTOID) \
-    X(sip_call_status, TEXTOID)   \
-    X(phone_number, TEXTOID)      \
-    X(recording_url, TEXTOID)     \
-    X(outcome, TEXTOID)           \
-    X(answered_at, TIMESTAMPTZOID)
+    CALLOUT_CALL_ROW_FIELDS(X)
 CALLOUT_FIELDS(UpdateCallParameter, UPDATE_CALL_PARAMETERS);
 #define OUTCOME_COLUMN(X) X(outcome, InvalidOid)
 CALLOUT_FIELDS(OutcomeColumn, OUTCOME_COLUMN);
 
-// The webhook-owned columns; an expired call stays expired until its end arrives.
+// The webhook-owned columns.
 Statement<UpdateCallParameter, OutcomeColumn> update_call = {
-    "UPDATE callout.call_log AS c SET"
-    " room_sid = coalesce(c.room_sid, $room_sid),"
-    " status = CASE WHEN $ended THEN 'ended' WHEN c.status = 'expired' THEN 'expired'"
-    "               WHEN $sip_seen THEN 'in_progress' ELSE 'registered' END::callout.call_status,"
-    " started_at = $started_at, ended_at = $ended_at, duration_seconds = $duration_seconds,"
-    " disconnect_reason = $disconnect_reason, sip_call_status = $sip_call_status,"
-    " phone_number = $phone_number, recording_url = $recording_url,"
-    " outcome = $outcome::callout.call_outcome, answered_at = $answered_at,"
-    " updated_at = pg_catalog.now() "
-    "WHERE c.id = $call_id RETURNING c.outcome",
+    "UPDATE callout.call_log AS c SET" CALLOUT_CALL_ROW_SET_SQL
+    " WHERE c.id = $call_id RETURNING c.outcome",
     nullptr};
 
-CALLOUT_PLAIN_DATA(core::StoredEvent);
-CALLOUT_PLAIN_DATA(core::CallRowFacts);
 CALLOUT_PLAIN_DATA(Values<UpdateCallParameter>);
+
+// What the call row is made from, of an event row.
+struct EventColumns {
+    AttrNumber event_type, event_id, event_created_at, room_sid, room_creation_time, is_sip,
+        participant_identity, joined_at, disconnect_reason, sip_call_status, sip_phone_number,
+        call_duration_seconds, recording_url;
+};
+CALLOUT_PLAIN_DATA(EventColumns);
+
+EventColumns event_columns(Relation events) {
+    return {column_of(events, "event_type"),           column_of(events, "event_id"),
+            column_of(events, "event_created_at"),     column_of(events, "room_sid"),
+            column_of(events, "room_creation_time"),   column_of(events, "is_sip"),
+            column_of(events, "participant_identity"), column_of(events, "joined_at"),
+            column_of(events, "disconnect_reason"),    column_of(events, "sip_call_status"),
+            column_of(events, "sip_phone_number"),     column_of(events, "call_duration_seconds"),
+            column_of(events, "recording_url")};
+}
+
+// An instant column (timestamptz: PostgreSQL's microseconds); none for NULL.
+std::optional<std::int64_t> instant_column(TupleTableSlot* slot, AttrNumber column) {
+    std::optional<Datum> value = value_column(slot, column);
+    if (!value) return std::nullopt;
+    return DatumGetTimestampTz(*value);
+}
+
+// The event the slot holds, its text copied into the current memory context.
+core::StoredEvent stored_event(TupleTableSlot* slot, const EventColumns& columns) {
+    core::StoredEvent event;
+    event.type = core::event_type_from_name(text_view(text_column(slot, columns.event_type)));
+    event.event_id = text_view(text_column(slot, columns.event_id));
+    event.created_at = instant_column(slot, columns.event_created_at);
+    event.room_sid = text_view(text_column(slot, columns.room_sid));
+    event.room_creation_time = instant_column(slot, columns.room_creation_time);
+    std::optional<Datum> is_sip = value_column(slot, columns.is_sip);
+    event.is_sip = is_sip && DatumGetBool(*is_sip);
+    event.participant_identity = text_view(text_column(slot, columns.participant_identity));
+    event.joined_at = instant_column(slot, columns.joined_at);
+    event.disconnect_reason = text_view(text_column(slot, columns.disconnect_reason));
+    event.sip_call_status = text_view(text_column(slot, columns.sip_call_status));
+    event.sip_phone_number = text_view(text_column(slot, columns.sip_phone_number));
+    std::optional<Datum> duration = value_column(slot, columns.call_duration_seconds);
+    if (duration) event.call_duration_seconds = DatumGetInt32(*duration);
+    event.recording_url = text_view(text_column(slot, columns.recording_url));
+    return event;
+}
 
 }  // namespace
 
-CallEvents read_call_events(const Rows<CallEventColumn>& rows) {
-    using C = CallEventColumn;
-    CallEvents read = {nullptr, 0, std::nullopt, {}, std::nullopt};
-    if (rows.count == 0) return read;
-    // the call's own columns are on the rows whose call_room_name is set (a call has a name)
-    for (std::uint64_t row = 0; row < rows.count; ++row) {
-        if (rows.is_null(row, C::call_room_name)) continue;
-        read.previous_outcome = rows.optional(row, C::previous_outcome);
-        read.room_name = rows.text(row, C::call_room_name);
-        read.registered_phone_number = rows.optional_text(row, C::registered_phone_number);
-        break;
-    }
-    auto* events = static_cast<core::StoredEvent*>(palloc0(sizeof(core::StoredEvent) * rows.count));
-    for (std::uint64_t row = 0; row < rows.count; ++row) {
-        core::StoredEvent& event = events[read.count];
-        event.event_id = rows.text(row, C::event_id);
-        if (event.event_id.empty()) continue;  // the call has no events
-        event.type = core::event_type_from_name(rows.text(row, C::event_type));
-        event.created_at = rows.int8(row, C::event_created_at);
-        event.room_sid = rows.text(row, C::room_sid);
-        event.room_creation_time = rows.int8(row, C::room_creation_time);
-        event.is_sip = rows.boolean(row, C::is_sip);
-        event.participant_identity = rows.text(row, C::participant_identity);
-        event.joined_at = rows.int8(row, C::joined_at);
-        event.disconnect_reason = rows.text(row, C::disconnect_reason);
-        event.sip_call_status = rows.text(row, C::sip_call_status);
-        event.sip_phone_number = rows.text(row, C::sip_phone_number);
-        event.call_duration_seconds = rows.int4(row, C::call_duration_seconds);
-        event.recording_url = rows.text(row, C::recording_url);
-        ++read.count;
-    }
-    read.events = events;
-    return read;
+CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
+    CallEvents call = {nullptr, 0, std::nullopt, {}, std::nullopt};
+    std::size_t capacity = 8;
+    call.events = static_cast<core::StoredEvent*>(palloc(sizeof(core::StoredEvent) * capacity));
+    Relation events = table_open(callout_relation("livekit_call_event"), AccessShareLock);
+    Relation by_call = index_open(callout_relation("livekit_call_event_call"), AccessShareLock);
+    const EventColumns columns = event_columns(events);
+    TupleTableSlot* slot = table_slot_create(events, nullptr);
+    for_each_equal(events, by_call, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
+        if (call.count + 1 == capacity) {  // one slot stays free
+            capacity *= 2;
+            call.events = static_cast<core::StoredEvent*>(
+                repalloc(call.events, sizeof(core::StoredEvent) * capacity));
+        }
+        call.events[call.count++] = stored_event(slot, columns);
+    });
+    ExecDropSingleTupleTableSlot(slot);
+    index_close(by_call, NoLock);
+    table_close(events, NoLock);
+    return call;
 }
 
-std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& events) {
-    using P = UpdateCallParameter;
-    core::CallRowFacts facts = core::call_row_from_events(
-        events.events, events.count, min_connected_seconds, min_completed_seconds);
-    // instants are PostgreSQL's microseconds already
-    Values<P> row;
-    row.put_int8(P::call_id, call_id);
-    row.put_text(P::room_sid, facts.room_sid);
-    row.put_bool(P::ended, facts.ended);
-    row.put_bool(P::sip_seen, facts.sip_seen);
-    row.put_timestamptz(P::started_at, facts.started_at);
-    row.put_timestamptz(P::ended_at, facts.ended_at);
-    row.put_int4(P::duration_seconds, facts.duration_seconds);
-    row.put_text(P::disconnect_reason, facts.disconnect_reason);
-    row.put_text(P::sip_call_status, facts.sip_call_status);
-    row.put_text(P::phone_number,
-                 core::call_phone_number(events.registered_phone_number, facts.sip_phone_number,
-                                         events.room_name));
-    row.put_text(P::recording_url, facts.recording_url);
-    row.put_text(P::outcome, facts.outcome ? core::outcome_name(*facts.outcome) : "");
-    row.put_timestamptz(P::answered_at, facts.answered_at);
-    Rows<OutcomeColumn> written = run(update_call, row);
-    // the call was deleted since it was read (only a call that holds no committed event can be):
-    // the event being stored for it must not be kept
-    if (written.count == 0)
+void call_row_written(std::int64_t call_id, bool found, std::optional<Datum> previous_outcome,
+                      std::optional<Datum> outcome) {
+    if (!found)
         ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                         errmsg("the call was deleted while its events were being applied"),
                         errdetail("Call %lld.", static_cast<long long>(call_id)),
                         errhint("Retry: the event then finds no call.")));
-    std::optional<Datum> outcome = written.optional(0, OutcomeColumn::outcome);
-    if (!outcome) return std::nullopt;
-    bool changed = !events.previous_outcome ||
-                   DatumGetObjectId(*events.previous_outcome) != DatumGetObjectId(*outcome);
+    if (!outcome) return;
+    bool changed =
+        !previous_outcome || DatumGetObjectId(*previous_outcome) != DatumGetObjectId(*outcome);
     if (notify_outcomes && changed) {
         char payload[24];
         snprintf(payload, sizeof payload, "%lld", static_cast<long long>(call_id));
         Async_Notify("callout_outcome", payload);
     }
-    return outcome;
 }
 
 std::optional<Datum> recompute_call(std::int64_t call_id) {
-    Values<CallIdParameter> parameters;
-    parameters.put_int8(CallIdParameter::call_id, call_id);
-    Rows<CallEventColumn> rows = run(call_events, parameters);
-    if (rows.count == 0) return std::nullopt;  // no such call
-    return write_call_row(call_id, read_call_events(rows));
+    Snapshot snapshot = statement_snapshot();
+    // the call's own columns, through its primary key
+    Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
+    Relation by_id = index_open(callout_relation("call_log_pkey"), AccessShareLock);
+    const AttrNumber outcome_column = column_of(calls, "outcome");
+    const AttrNumber room_column = column_of(calls, "room_name");
+    const AttrNumber registered_column = column_of(calls, "registered_phone_number");
+    TupleTableSlot* slot = table_slot_create(calls, nullptr);
+    bool found = false;
+    std::optional<Datum> previous_outcome;
+    text* room_name = nullptr;
+    text* registered_phone_number = nullptr;
+    for_each_equal(calls, by_id, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
+        found = true;
+        previous_outcome = value_column(slot, outcome_column);
+        room_name = text_column(slot, room_column);
+        registered_phone_number = text_column(slot, registered_column);
+    });
+    ExecDropSingleTupleTableSlot(slot);
+    index_close(by_id, NoLock);
+    table_close(calls, NoLock);
+    if (!found) {
+        UnregisterSnapshot(snapshot);
+        return std::nullopt;  // no such call
+    }
+    CallEvents call = read_events(call_id, snapshot);
+    UnregisterSnapshot(snapshot);
+    call.previous_outcome = previous_outcome;
+    call.room_name = text_view(room_name);
+    if (registered_phone_number != nullptr)
+        call.registered_phone_number = text_view(registered_phone_number);
+
+    Values<UpdateCallParameter> row;
+    row.put_int8(UpdateCallParameter::call_id, call_id);
+    put_call_row(row, call);
+    Rows<OutcomeColumn> written = run(update_call, row);
+    std::optional<Datum> outcome =
+        written.count == 0 ? std::nullopt : written.optional(0, OutcomeColumn::outcome);
+    call_row_written(call_id, written.count > 0, call.previous_outcome, outcome);
+    return outcome;
 }
 
 }  // namespace callout::pg

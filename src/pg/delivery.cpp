@@ -31,6 +31,7 @@
 #include "pg/json_fields.hpp"
 #include "pg/key_cache.hpp"
 #include "pg/matching.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/livekit_event_json.hpp"
 #include "pg/pg_compat.hpp"
 #include "pg/room_lock.hpp"
@@ -79,18 +80,20 @@ Statement<NoFields, KeyColumn> plain_hmac_keys = {
 CALLOUT_FIELDS(PendEventParameter, PEND_EVENT_PARAMETERS);
 #define STORE_EVENT_PARAMETERS(X) \
     PEND_EVENT_PARAMETERS(X)      \
-    X(call_id, INT8OID)           \
     X(user_id, TEXTOID)
 CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
-#define PENDED_COLUMN(X) X(event_id, TEXTOID)
-CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
-
-// The event's columns of CallEventColumn, read from the rows of table alias t.
-#define EVENT_COLUMNS_OF(t)                                                                \
-    t ".event_type, " t ".event_id, " t ".event_created_at, " t ".room_sid, " t            \
-      ".room_creation_time, " t ".is_sip, " t ".participant_identity, " t ".joined_at, " t \
-      ".disconnect_reason, " t ".sip_call_status, " t ".sip_phone_number, " t              \
-      ".call_duration_seconds, " t ".recording_url"
+#define STORE_CALL_EVENT_PARAMETERS(X) \
+    STORE_EVENT_PARAMETERS(X)          \
+    X(call_id, INT8OID)                \
+    CALLOUT_CALL_ROW_FIELDS(X)
+CALLOUT_FIELDS(StoreCallEventParameter, STORE_CALL_EVENT_PARAMETERS);
+#define INSERTED_COLUMN(X) X(event_id, TEXTOID)
+CALLOUT_FIELDS(InsertedColumn, INSERTED_COLUMN);
+#define STORED_CALL_EVENT_COLUMNS(X) \
+    X(stored, BOOLOID)               \
+    X(call_found, BOOLOID)           \
+    X(outcome, InvalidOid)
+CALLOUT_FIELDS(StoredCallEventColumn, STORED_CALL_EVENT_COLUMNS);
 
 // The event's facts as the columns of livekit_call_event and pending_event, and their parameters.
 #define EVENT_FACT_COLUMNS_SQL                                                           \
@@ -104,29 +107,35 @@ CALLOUT_FIELDS(PendedColumn, PENDED_COLUMN);
     " $sip_call_status, $sip_phone_number, $sip_trunk_phone_number, $call_duration_seconds," \
     " $recording_url, $egress_status, $api_key, $body_sha256, $payload"
 
-// The event stored exactly once under its tenant (DESIGN.md §6), with its call (event_target
-// chose both); unique per tenant. Answers nothing when the tenant holds the event id already;
-// else the new event, then the call's other events (CallEventColumn; the call's own columns are
-// NULL: the delivery has them from matching). Must run after lock_room, so its snapshot sees
-// what the lock's previous holder committed.
-Statement<StoreEventParameter, CallEventColumn> store_event = {
-    "WITH stored AS ("
-    " INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL ")"
-    " VALUES ($call_id, $user_id, " EVENT_FACT_PARAMETERS_SQL ")"
-    " ON CONFLICT (user_id, event_id) DO NOTHING"
-    " RETURNING call_log_id, " EVENT_COLUMNS_OF("livekit_call_event") ") "
-    "SELECT s.call_log_id, NULL::callout.call_outcome AS previous_outcome,"
-    " NULL::text AS call_room_name, NULL::text AS registered_phone_number, " EVENT_COLUMNS_OF("s")
-    " FROM stored AS s "
-    "UNION ALL "
-    "SELECT e.call_log_id, NULL, NULL, NULL, " EVENT_COLUMNS_OF("e") " "
-    "FROM callout.livekit_call_event AS e"
-    " WHERE e.call_log_id = (SELECT s.call_log_id FROM stored AS s)",
+// The event stored exactly once under its tenant (DESIGN.md §6), for call call_id (SQL text:
+// a parameter or NULL); unique per tenant.
+#define INSERT_EVENT_SQL(call_id)                                                           \
+    "INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL \
+    ") VALUES (" call_id ", $user_id, " EVENT_FACT_PARAMETERS_SQL                           \
+    ") ON CONFLICT (user_id, event_id) DO NOTHING"
+
+// A delivery's one statement on the common path (event_target found the call): the event stored
+// exactly once under its tenant and, when it is new, the call's webhook-owned columns made from
+// its events, this one included (call_row.hpp). Whether it was stored (else the tenant holds the
+// event id already), whether the call was found, and its outcome. Must run after lock_room, so
+// its snapshot sees what the lock's previous holder committed.
+Statement<StoreCallEventParameter, StoredCallEventColumn> store_call_event = {
+    "WITH stored AS (" INSERT_EVENT_SQL("$call_id") " RETURNING 1 AS one), "
+    "updated AS ("
+    " UPDATE callout.call_log AS c SET" CALLOUT_CALL_ROW_SET_SQL
+    " WHERE c.id = $call_id AND EXISTS (SELECT 1 FROM stored) RETURNING c.outcome) "
+    "SELECT EXISTS (SELECT 1 FROM stored) AS stored, EXISTS (SELECT 1 FROM updated) AS call_found,"
+    " (SELECT u.outcome FROM updated AS u) AS outcome",
     nullptr};
+
+// The event of a tenant no call claims (a tenant's key's), stored exactly once: its id when
+// stored now, nothing when the tenant holds it already.
+Statement<StoreEventParameter, InsertedColumn> store_event = {
+    INSERT_EVENT_SQL("NULL") " RETURNING event_id", nullptr};
 
 // An event with no tenant yet (event_target), in the pending store, once: its id when stored now,
 // nothing when it waits there already.
-Statement<PendEventParameter, PendedColumn> pend_event = {
+Statement<PendEventParameter, InsertedColumn> pend_event = {
     "INSERT INTO callout.pending_event (" EVENT_FACT_COLUMNS_SQL
     ") VALUES (" EVENT_FACT_PARAMETERS_SQL ") ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
     nullptr};
@@ -309,11 +318,6 @@ text* as_text(std::string_view value) {
     return cstring_to_text_with_len(value.data(), int(value.size()));
 }
 
-// A text's bytes as a view.
-std::string_view text_view(const text* value) {
-    return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
-}
-
 // The key of a row of a key query.
 SigningKey key_from(const Rows<KeyColumn>& rows, std::uint64_t row) {
     return {rows.text(row, KeyColumn::api_key), rows.text(row, KeyColumn::api_secret),
@@ -403,9 +407,7 @@ CALLOUT_PLAIN_DATA(EventTarget);
 EventTarget event_target(const core::LivekitEvent& event, const SigningKey& key) {
     text* key_user = key.user_id.empty() ? nullptr : as_text(key.user_id);
     text* room_name = as_text(event.room_name);
-    // as a statement starts: this transaction's own changes visible, then a new snapshot
-    CommandCounterIncrement();
-    Snapshot snapshot = RegisterSnapshot(GetTransactionSnapshot());
+    Snapshot snapshot = statement_snapshot();
     EventTarget target = {std::nullopt, key_user};
     if (key_user == nullptr && waits_in_pending(as_text(event.event_id), room_name, snapshot)) {
         target.user_id = nullptr;
@@ -465,20 +467,49 @@ std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event
     return created.int8(0, CallIdColumn::call_id);
 }
 
-// Stores the event exactly once under its target's tenant, with its call (store_event), with its
-// payload as stored (redacted): no rows when the tenant holds the event id already.
-Rows<CallEventColumn> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
+// Stores the event exactly once under its target's tenant and, for its call, writes the call row
+// made from the call's events and this one (store_call_event; store_event when it has no call),
+// with its payload as stored (redacted). The answer, or none when the tenant holds the event id
+// already.
+std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
                             Jsonb* payload, const EventTarget& target) {
-    using P = StoreEventParameter;
+    if (!target.call) {
+        using P = StoreEventParameter;
+        Values<P> row;
+        put_event_facts(row, event);
+        row.put(P::user_id, PointerGetDatum(target.user_id));
+        row.put_text(P::api_key, key.api_key);
+        row.put(P::body_sha256, PointerGetDatum(hash));
+        row.put(P::payload, JsonbPGetDatum(payload));
+        if (run(store_event, row).count == 0) return std::nullopt;
+        return Answer{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
+    }
+    using P = StoreCallEventParameter;
+    using C = StoredCallEventColumn;
+    const MatchedCall& call = *target.call;
     Values<P> row;
     put_event_facts(row, event);
-    row.put_int8(P::call_id,
-                 target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
     row.put(P::user_id, PointerGetDatum(target.user_id));
     row.put_text(P::api_key, key.api_key);
     row.put(P::body_sha256, PointerGetDatum(hash));
     row.put(P::payload, JsonbPGetDatum(payload));
-    return run(store_event, row);
+    row.put_int8(P::call_id, call.id);
+    // the call's events as the room lock keeps them (every path that adds one holds it), and this
+    // one as it is stored
+    Snapshot snapshot = statement_snapshot();
+    CallEvents events = read_events(call.id, snapshot);
+    UnregisterSnapshot(snapshot);
+    events.events[events.count++] = stored_event_of(row);
+    events.previous_outcome = call.outcome;
+    events.room_name = text_view(call.room_name);
+    if (call.registered_phone_number != nullptr)
+        events.registered_phone_number = text_view(call.registered_phone_number);
+    put_call_row(row, events);
+    Rows<C> written = run(store_call_event, row);
+    if (!written.boolean(0, C::stored)) return std::nullopt;
+    std::optional<Datum> outcome = written.optional(0, C::outcome);
+    call_row_written(call.id, written.boolean(0, C::call_found), call.outcome, outcome);
+    return Answer{Status::processed, Reason::ok, event.event_id, call.id, outcome};
 }
 
 // Stores an event with no tenant yet in the pending store (pend_event): false when it waits
@@ -586,18 +617,10 @@ Answer apply_delivery(Delivery& delivery) {
         if (!pend(event, key, delivery.body_hash, stored_payload))
             return duplicate_answer(event, delivery.body_hash, target);
     } else {
-        Rows<CallEventColumn> stored =
+        std::optional<Answer> stored =
             store(event, key, delivery.body_hash, stored_payload, target);
-        if (stored.count == 0) return duplicate_answer(event, delivery.body_hash, target);
-        if (target.call) {
-            CallEvents events = read_call_events(stored);
-            events.previous_outcome = target.call->outcome;
-            events.room_name = text_view(target.call->room_name);
-            if (target.call->registered_phone_number != nullptr)
-                events.registered_phone_number = text_view(target.call->registered_phone_number);
-            std::optional<Datum> outcome = write_call_row(target.call->id, events);
-            return {Status::processed, Reason::ok, event.event_id, target.call->id, outcome};
-        }
+        if (!stored) return duplicate_answer(event, delivery.body_hash, target);
+        if (stored->status == Status::processed) return *stored;
     }
     if (may_create_inbound_call(event)) {
         if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))

@@ -4,6 +4,8 @@
 // its CREATE FUNCTION statements need these symbols.
 #include <string_view>
 
+#include "core/call_row.hpp"
+#include "core/events.hpp"
 #include "core/livekit_event.hpp"
 #include "core/plain_hmac.hpp"
 #include "pg/args.hpp"

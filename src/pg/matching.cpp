@@ -1,89 +1,23 @@
 // The call an event belongs to (matching.hpp): the candidates read through call_log's room
-// indexes, the choice made by the core.
+// indexes (direct_read.hpp), the choice made by the core.
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string_view>
 
 #include "core/matching.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/matching.hpp"
-#include "pg/pg_compat.hpp"
 
 extern "C" {
-#include "access/genam.h"
-#include "access/relscan.h"
-#include "access/skey.h"
-#include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
-#include "catalog/namespace.h"
-#include "executor/tuptable.h"
 #include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
 }
 
 namespace core = callout::core;
 
 namespace callout::pg {
 namespace {
-
-// A relation of callout's schema, by name.
-Oid callout_relation(const char* name) {
-    Oid relid = get_relname_relid(name, get_namespace_oid("callout", false));
-    if (!OidIsValid(relid))
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                        errmsg("relation callout.%s does not exist", name)));
-    return relid;
-}
-
-// The number of a column of relation, by name.
-AttrNumber column_of(Relation relation, const char* name) {
-    TupleDesc descriptor = RelationGetDescr(relation);
-    for (int i = 0; i < descriptor->natts; ++i) {
-        Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-        if (!attribute->attisdropped && std::strcmp(NameStr(attribute->attname), name) == 0)
-            return attribute->attnum;
-    }
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                    errmsg("column %s of relation callout.%s does not exist", name,
-                           RelationGetRelationName(relation))));
-    return InvalidAttrNumber;
-}
-
-// Runs on_row with slot holding each row of heap, as snapshot sees it, whose index's first
-// column (text) equals value.
-template <typename OnRow>
-void for_each_equal(Relation heap, Relation index, text* value, Snapshot snapshot,
-                    TupleTableSlot* slot, OnRow&& on_row) {
-    ScanKeyData key;
-    ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0],
-                           F_TEXTEQ, PointerGetDatum(value));
-    IndexScanDesc scan = compat::index_scan(heap, index, snapshot, 1);
-    index_rescan(scan, &key, 1, nullptr, 0);
-    while (index_getnext_slot(scan, ForwardScanDirection, slot)) on_row();
-    index_endscan(scan);
-}
-
-// A text column of the slot's row, copied into the current memory context; nullptr for NULL.
-text* text_column(TupleTableSlot* slot, AttrNumber column) {
-    bool is_null = false;
-    Datum value = slot_getattr(slot, column, &is_null);
-    return is_null ? nullptr : DatumGetTextPCopy(value);
-}
-
-std::string_view view_of(const text* value) {
-    if (value == nullptr) return {};
-    return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
-}
-
-// Whether a text column of the slot's row is not NULL and equals value (deterministic
-// collations: the same bytes).
-bool column_equals(TupleTableSlot* slot, AttrNumber column, text* value) {
-    bool is_null = false;
-    Datum stored = slot_getattr(slot, column, &is_null);
-    return !is_null && view_of(DatumGetTextPP(stored)) == view_of(value);
-}
 
 // What matching reads of a call.
 struct CallColumns {
@@ -101,7 +35,7 @@ CallColumns call_columns(Relation calls) {
             column_of(calls, "registered_phone_number")};
 }
 
-// Candidate calls as read, in an array that grows in the current memory context.
+// Candidate calls as read, in arrays that grow in the current memory context.
 struct Candidates {
     MatchedCall* calls;
     core::CallCandidate* rule;  // what the core's rule reads of each
@@ -112,6 +46,7 @@ CALLOUT_PLAIN_DATA(Candidates);
 CALLOUT_PLAIN_DATA(core::CallCandidate);
 CALLOUT_PLAIN_DATA(core::MatchedCandidate);
 
+// Adds the call the slot holds.
 void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColumns& columns) {
     if (candidates.count == candidates.capacity) {
         std::size_t capacity = candidates.capacity == 0 ? 4 : candidates.capacity * 2;
@@ -125,16 +60,14 @@ void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColum
                 : repalloc(candidates.rule, sizeof(core::CallCandidate) * capacity));
         candidates.capacity = capacity;
     }
-    bool is_null = false;
     MatchedCall& call = candidates.calls[candidates.count];
-    call.id = DatumGetInt64(slot_getattr(slot, columns.id, &is_null));
+    call.id = DatumGetInt64(*value_column(slot, columns.id));  // the primary key
     call.user_id = text_column(slot, columns.user_id);
-    Datum outcome = slot_getattr(slot, columns.outcome, &is_null);
-    call.outcome = is_null ? std::nullopt : std::optional<Datum>(outcome);  // an enum: by value
+    call.outcome = value_column(slot, columns.outcome);  // an enum: by value
     call.room_name = text_column(slot, columns.room_name);
     call.registered_phone_number = text_column(slot, columns.registered_phone_number);
-    candidates.rule[candidates.count] = {view_of(call.user_id),
-                                         view_of(text_column(slot, columns.origin))};
+    candidates.rule[candidates.count] = {text_view(call.user_id),
+                                         text_view(text_column(slot, columns.origin))};
     ++candidates.count;
 }
 
@@ -151,23 +84,24 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
     Candidates sid_holders = {};
     if (room_sid != nullptr) {
         Relation by_sid = index_open(callout_relation("call_log_room_sid"), AccessShareLock);
-        for_each_equal(calls, by_sid, room_sid, snapshot, slot, [&] {
+        for_each_equal(calls, by_sid, F_TEXTEQ, PointerGetDatum(room_sid), snapshot, slot, [&] {
             add_candidate(sid_holders, slot, columns);
-            if (column_equals(slot, columns.room_name, room_name))
+            if (text_column_equals(slot, columns.room_name, room_name))
                 add_candidate(bound, slot, columns);
         });
         index_close(by_sid, NoLock);
     }
-    // else the open calls of the room name whose sid is not bound (the index holds open calls
-    // only: its predicate's column, the status, is one a row's HOT update never changes)
+    // else the open calls of the room name whose sid is not bound: the index holds open calls
+    // only (a row reached through it satisfies its predicate, whose column, the status, no HOT
+    // update changes)
     Candidates named = {};
     if (bound.count == 0) {
         Relation open_rooms = index_open(callout_relation("call_log_open_room"), AccessShareLock);
-        for_each_equal(calls, open_rooms, room_name, snapshot, slot, [&] {
-            bool sid_is_null = false;
-            (void)slot_getattr(slot, columns.room_sid, &sid_is_null);
-            if (sid_is_null) add_candidate(named, slot, columns);
-        });
+        for_each_equal(calls, open_rooms, F_TEXTEQ, PointerGetDatum(room_name), snapshot, slot,
+                       [&] {
+                           if (column_is_null(slot, columns.room_sid))
+                               add_candidate(named, slot, columns);
+                       });
         index_close(open_rooms, NoLock);
     }
     ExecDropSingleTupleTableSlot(slot);
@@ -179,7 +113,7 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
         sid_tenants[i] = sid_holders.rule[i].user_id;
     std::optional<core::MatchedCandidate> chosen =
         core::matching_call(bound.rule, bound.count, named.rule, named.count, sid_tenants,
-                            sid_holders.count, view_of(key_user_id));
+                            sid_holders.count, text_view(key_user_id));
     if (!chosen) return std::nullopt;
     return chosen->bound ? bound.calls[chosen->index] : named.calls[chosen->index];
 }
@@ -190,8 +124,8 @@ bool waits_in_pending(text* event_id, text* room_name, Snapshot snapshot) {
     const AttrNumber room_column = column_of(pending, "room_name");
     TupleTableSlot* slot = table_slot_create(pending, nullptr);
     bool waits = false;
-    for_each_equal(pending, by_event_id, event_id, snapshot, slot,
-                   [&] { waits = waits || column_equals(slot, room_column, room_name); });
+    for_each_equal(pending, by_event_id, F_TEXTEQ, PointerGetDatum(event_id), snapshot, slot,
+                   [&] { waits = waits || text_column_equals(slot, room_column, room_name); });
     ExecDropSingleTupleTableSlot(slot);
     index_close(by_event_id, NoLock);
     table_close(pending, NoLock);

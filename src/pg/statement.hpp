@@ -196,7 +196,7 @@ SPIPlanPtr prepare_statement(const char* sql, const Field* parameters, int param
 std::uint64_t execute_plan(SPIPlanPtr plan, Datum* values, const bool* nulls, int count);
 
 // The most parameters a statement may declare.
-inline constexpr int max_statement_parameters = 32;
+inline constexpr int max_statement_parameters = 64;
 
 // Runs a statement with its parameters (SPI is connected), preparing it the first time.
 template <typename Parameter, typename Column>

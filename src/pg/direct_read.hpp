@@ -1,0 +1,67 @@
+// Reading callout's tables through their indexes directly, without a statement (DESIGN.md §6):
+// for the few lookups of every delivery, a plan's start-up costs more than the lookup itself.
+// Every read takes a snapshot as a statement would (statement_snapshot) or the calling
+// statement's, and AccessShareLock on what it opens, as a statement's plan would.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "pg/pg_compat.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+}
+
+namespace callout::pg {
+
+// A relation of callout's schema, by name (ERROR 42P01 when it has none).
+Oid callout_relation(const char* name);
+
+// The number of a column of relation, by name (ERROR 42703 when it has none).
+AttrNumber column_of(Relation relation, const char* name);
+
+// A new snapshot taken as a statement takes one: this transaction's changes so far made visible
+// first (under READ COMMITTED it then sees what other transactions committed, as the room lock's
+// previous holder). Registered: release it with UnregisterSnapshot.
+Snapshot statement_snapshot();
+
+// Runs on_row with slot holding each row of heap, as snapshot sees it, whose index's first
+// column equals value by equality (an F_ equality function of the column's type).
+template <typename OnRow>
+void for_each_equal(Relation heap, Relation index, RegProcedure equality, Datum value,
+                    Snapshot snapshot, TupleTableSlot* slot, OnRow&& on_row) {
+    ScanKeyData key;
+    ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0],
+                           equality, value);
+    IndexScanDesc scan = compat::index_scan(heap, index, snapshot, 1);
+    index_rescan(scan, &key, 1, nullptr, 0);
+    while (index_getnext_slot(scan, ForwardScanDirection, slot)) on_row();
+    index_endscan(scan);
+}
+
+// A text column of the slot's row, copied into the current memory context; nullptr for NULL.
+text* text_column(TupleTableSlot* slot, AttrNumber column);
+
+// A column of a type passed by value (bigint, integer, boolean, timestamptz, an enum) of the
+// slot's row; none for NULL.
+std::optional<Datum> value_column(TupleTableSlot* slot, AttrNumber column);
+
+// Whether a column of the slot's row is NULL.
+bool column_is_null(TupleTableSlot* slot, AttrNumber column);
+
+// A text's bytes (none: empty).
+std::string_view text_view(const text* value);
+
+// Whether a text column of the slot's row is not NULL and holds value's bytes (the equality of
+// deterministic collations).
+bool text_column_equals(TupleTableSlot* slot, AttrNumber column, const text* value);
+
+}  // namespace callout::pg
