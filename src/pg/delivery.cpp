@@ -1,12 +1,12 @@
 // One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
-// two statements, each a plan kept per backend (statement.hpp): one that stores the event and
-// reads the call's other events, and the call row's UPDATE (call_row.cpp). The key comes from
-// the key cache (key_cache.hpp; a statement reads it when the cache does not hold it), and the
-// call from matching (matching.hpp), which probes call_log's indexes directly. The body is parsed
-// (and redacted) once and hashed once, and the token read once, in the core. An event with no
-// tenant yet goes to the pending store by a statement of its own. A delivery that stores nothing
-// new is counted (and a rejection sampled) by two statements of its own; a duplicate's answer is
-// read by one.
+// one statement, a plan kept per backend (statement.hpp): it stores the event and updates the
+// call row (call_row.hpp). The key comes from the key cache (key_cache.hpp; a statement reads it
+// when the cache does not hold it), the call from matching (matching.hpp) and the call's events
+// from read_events, which read their indexes directly. The body is parsed (and redacted) once
+// and hashed once, and the token read once, in the core. A tenant's event no call claims and an
+// event with no tenant yet (the pending store) are stored by statements of their own. A delivery
+// that stores nothing new is counted (and a rejection sampled) by two statements of its own; a
+// duplicate's answer is read by one.
 #include <cstdint>
 #include <cstring>
 #include <optional>
