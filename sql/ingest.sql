@@ -683,6 +683,15 @@ LATERAL callout.process_livekit_webhook(
 ORDER BY d.seq;
 SELECT status, outcome, room_sid, duration_seconds FROM callout.call_log WHERE id = :call_batch;
 
+-- name: an index matching reads is not valid
+-- A delivery reads call_log's room indexes directly, as no plan reads an index that is not valid
+-- (an interrupted CREATE INDEX CONCURRENTLY or REINDEX): then it is an ERROR, not a wrong match.
+BEGIN;
+UPDATE pg_catalog.pg_index SET indisvalid = false WHERE indexrelid = 'callout.call_log_open_room'::regclass;
+SELECT pg_temp.error_of($$SELECT * FROM pg_temp.deliver(pg_temp.body('room_started', 'EV_invalid_1',
+                                          'call-_+14155550120_invalid', 'RM_invalid', 1767268800))$$);
+ROLLBACK;
+
 --
 -- Clean up what the cluster keeps (roles) and what later suites could trip on.
 --

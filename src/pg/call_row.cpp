@@ -94,7 +94,7 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
     std::size_t capacity = 8;
     call.events = static_cast<core::StoredEvent*>(palloc(sizeof(core::StoredEvent) * capacity));
     Relation events = table_open(callout_relation("livekit_call_event"), AccessShareLock);
-    Relation by_call = index_open(callout_relation("livekit_call_event_call"), AccessShareLock);
+    Relation by_call = open_callout_index("livekit_call_event_call");
     const EventColumns columns = event_columns(events);
     TupleTableSlot* slot = table_slot_create(events, nullptr);
     for_each_equal(events, by_call, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
@@ -132,7 +132,7 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
     Snapshot snapshot = statement_snapshot();
     // the call's own columns, through its primary key
     Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
-    Relation by_id = index_open(callout_relation("call_log_pkey"), AccessShareLock);
+    Relation by_id = open_callout_index("call_log_pkey");
     const AttrNumber outcome_column = column_of(calls, "outcome");
     const AttrNumber room_column = column_of(calls, "room_name");
     const AttrNumber registered_column = column_of(calls, "registered_phone_number");

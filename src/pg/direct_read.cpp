@@ -7,6 +7,7 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "utils/lsyscache.h"
+#include "catalog/pg_index.h"
 #include "utils/snapmgr.h"
 }
 
@@ -18,6 +19,15 @@ Oid callout_relation(const char* name) {
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
     return relid;
+}
+
+Relation open_callout_index(const char* name) {
+    Relation index = index_open(callout_relation(name), AccessShareLock);
+    if (!index->rd_index->indisvalid)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("index callout.%s is not valid", name),
+                        errhint("REINDEX INDEX callout.%s", name)));
+    return index;
 }
 
 AttrNumber column_of(Relation relation, const char* name) {

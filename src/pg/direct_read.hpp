@@ -25,6 +25,11 @@ namespace callout::pg {
 // A relation of callout's schema, by name (ERROR 42P01 when it has none).
 Oid callout_relation(const char* name);
 
+// An index of callout's schema, by name, opened with AccessShareLock (close it with NoLock): an
+// ERROR (55000) when it is not valid (an interrupted CREATE INDEX CONCURRENTLY or REINDEX), which
+// no plan would read either.
+Relation open_callout_index(const char* name);
+
 // The number of a column of relation, by name (ERROR 42703 when it has none).
 AttrNumber column_of(Relation relation, const char* name);
 

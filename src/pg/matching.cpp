@@ -83,7 +83,7 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
     Candidates bound = {};
     Candidates sid_holders = {};
     if (room_sid != nullptr) {
-        Relation by_sid = index_open(callout_relation("call_log_room_sid"), AccessShareLock);
+        Relation by_sid = open_callout_index("call_log_room_sid");
         for_each_equal(calls, by_sid, F_TEXTEQ, PointerGetDatum(room_sid), snapshot, slot, [&] {
             add_candidate(sid_holders, slot, columns);
             if (text_column_equals(slot, columns.room_name, room_name))
@@ -96,7 +96,7 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
     // update changes)
     Candidates named = {};
     if (bound.count == 0) {
-        Relation open_rooms = index_open(callout_relation("call_log_open_room"), AccessShareLock);
+        Relation open_rooms = open_callout_index("call_log_open_room");
         for_each_equal(calls, open_rooms, F_TEXTEQ, PointerGetDatum(room_name), snapshot, slot,
                        [&] {
                            if (column_is_null(slot, columns.room_sid))
@@ -120,7 +120,7 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
 
 bool waits_in_pending(text* event_id, text* room_name, Snapshot snapshot) {
     Relation pending = table_open(callout_relation("pending_event"), AccessShareLock);
-    Relation by_event_id = index_open(callout_relation("pending_event_event_id"), AccessShareLock);
+    Relation by_event_id = open_callout_index("pending_event_event_id");
     const AttrNumber room_column = column_of(pending, "room_name");
     TupleTableSlot* slot = table_slot_create(pending, nullptr);
     bool waits = false;
