@@ -41,7 +41,8 @@ struct CachedKey {
 
 MemoryContext cache_context = nullptr;  // under TopMemoryContext; reset empties the cache
 HTAB* cached_keys = nullptr;            // in cache_context; nullptr while empty
-Oid signing_key_relid = InvalidOid;     // resolved when the first key is kept
+// resolved each time the cache starts: callout dropped and created again is a new table
+Oid signing_key_relid = InvalidOid;
 
 // The relcache callback: empties the cache when callout.signing_key changed, or every cache was
 // reset. Does no catalog access (it may run while invalidations are read).
@@ -92,9 +93,7 @@ void remember_key(const SigningKey& key) {
     if (cached_keys != nullptr && hash_get_num_entries(cached_keys) >= max_cached_keys)
         forget_keys(0, InvalidOid);
     if (cached_keys == nullptr) {
-        if (signing_key_relid == InvalidOid)
-            signing_key_relid =
-                get_relname_relid("signing_key", get_namespace_oid("callout", false));
+        signing_key_relid = get_relname_relid("signing_key", get_namespace_oid("callout", false));
         if (cache_context == nullptr)
             cache_context =
                 AllocSetContextCreate(TopMemoryContext, "callout keys", ALLOCSET_SMALL_SIZES);
