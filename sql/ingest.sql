@@ -692,6 +692,20 @@ SELECT pg_temp.error_of($$SELECT * FROM pg_temp.deliver(pg_temp.body('room_start
                                           'call-_+14155550120_invalid', 'RM_invalid', 1767268800))$$);
 ROLLBACK;
 
+-- name: a key revoked by the statement that delivers
+-- A statement that revokes a key and then delivers with it (a data-modifying WITH) refuses the
+-- delivery, as a delivery after the revoking statement would, though the key was kept before.
+SELECT status FROM pg_temp.deliver(pg_temp.body('room_started', 'EV_samestmt_1', 'call-_+14155550122_samestmt', 'RM_samestmt', 1767268800));
+SELECT callout.add_signing_key('APIsamestmt', 'samestmt-secret-of-at-least-32-characters');
+SELECT status FROM pg_temp.deliver(pg_temp.body('room_started', 'EV_samestmt_2', 'call-_+14155550122_samestmt', 'RM_samestmt', 1767268800),
+                                   'APIsamestmt', 'samestmt-secret-of-at-least-32-characters');
+WITH revoked AS (
+    UPDATE callout.signing_key SET revoked_at = now() WHERE api_key = 'APIsamestmt' RETURNING api_key)
+SELECT d.status, d.reason
+FROM revoked AS k,
+     LATERAL pg_temp.deliver(pg_temp.body('room_started', 'EV_samestmt_3', 'call-_+14155550122_samestmt', 'RM_samestmt', 1767268800),
+                             k.api_key, 'samestmt-secret-of-at-least-32-characters') AS d;
+
 --
 -- Clean up what the cluster keeps (roles) and what later suites could trip on.
 --

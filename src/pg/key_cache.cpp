@@ -43,6 +43,9 @@ MemoryContext cache_context = nullptr;  // under TopMemoryContext; reset empties
 HTAB* cached_keys = nullptr;            // in cache_context; nullptr while empty
 // resolved each time the cache starts: callout dropped and created again is a new table
 Oid signing_key_relid = InvalidOid;
+// this transaction changed the keys: until it ends, every key is read by its statement (the
+// change may be in the very statement that delivers, before its triggers' invalidation is read)
+bool keys_changed_in_transaction = false;
 
 // The relcache callback: empties the cache when callout.signing_key changed, or every cache was
 // reset. Does no catalog access (it may run while invalidations are read).
@@ -50,6 +53,14 @@ void forget_keys(Datum, Oid relid) {
     if (cached_keys == nullptr || (relid != InvalidOid && relid != signing_key_relid)) return;
     cached_keys = nullptr;
     MemoryContextReset(cache_context);
+}
+
+// A transaction that changed the keys has ended: the cache may keep keys again.
+void end_key_changes(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT ||
+        event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
+        event == XACT_EVENT_PREPARE)
+        keys_changed_in_transaction = false;
 }
 
 Issuer issuer_of(std::string_view name) {
@@ -71,7 +82,8 @@ char* copy_bytes(MemoryContext context, const char* data, std::size_t size) {
 
 std::optional<SigningKey> cached_key(std::string_view issuer) {
     AcceptInvalidationMessages();
-    if (cached_keys == nullptr || issuer.empty() || issuer.size() > cached_issuer_bytes)
+    if (cached_keys == nullptr || keys_changed_in_transaction || issuer.empty() ||
+        issuer.size() > cached_issuer_bytes)
         return std::nullopt;
     const Issuer wanted = issuer_of(issuer);
     auto* found = static_cast<CachedKey*>(hash_search(cached_keys, &wanted, HASH_FIND, nullptr));
@@ -87,7 +99,7 @@ std::optional<SigningKey> cached_key(std::string_view issuer) {
 }
 
 void remember_key(const SigningKey& key) {
-    if (XactIsoLevel != XACT_READ_COMMITTED || key.api_key.empty() ||
+    if (XactIsoLevel != XACT_READ_COMMITTED || keys_changed_in_transaction || key.api_key.empty() ||
         key.api_key.size() > cached_issuer_bytes)
         return;
     if (cached_keys != nullptr && hash_get_num_entries(cached_keys) >= max_cached_keys)
@@ -119,9 +131,12 @@ void remember_key(const SigningKey& key) {
 
 void define_key_cache_callbacks() {
     CacheRegisterRelcacheCallback(forget_keys, 0);
+    RegisterXactCallback(end_key_changes, nullptr);
 }
 
 void invalidate_key_caches(Relation relation) {
+    keys_changed_in_transaction = true;
+    forget_keys(0, InvalidOid);
     CacheInvalidateRelcache(relation);
 }
 

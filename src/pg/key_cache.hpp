@@ -34,8 +34,9 @@ void remember_key(const SigningKey& key);
 // Registers the invalidation callback (from _PG_init).
 void define_key_cache_callbacks();
 
-// For the trigger: sends the invalidation of callout.signing_key (relation), at commit to the
-// other backends and at once to this one.
+// For the trigger (before each statement that changes the keys): empties this backend's cache,
+// which keeps no key until the transaction ends, and sends the invalidation of
+// callout.signing_key (relation) to the other backends at commit.
 void invalidate_key_caches(Relation relation);
 
 }  // namespace callout::pg

@@ -14,11 +14,13 @@ COMMENT ON COLUMN callout.signing_key.allow_plain_hmac IS 'whether plain HMAC-SH
 -- Deliveries keep the keys they verified with between deliveries (src/pg/key_cache.hpp); every
 -- change to the keys, committed or rolled back, empties that cache in every backend, as
 -- PostgreSQL keeps its own caches: a key revoked or replaced is refused by the next delivery
--- that starts after the change commits.
+-- that starts after the change commits. Before the statement: a statement that changes the keys
+-- and delivers (a data-modifying WITH) reads the keys by their statement, as the transaction
+-- that changed them does until it ends.
 CREATE FUNCTION callout._signing_keys_changed() RETURNS trigger
 LANGUAGE c AS 'MODULE_PATHNAME', 'callout_signing_keys_changed';
 COMMENT ON FUNCTION callout._signing_keys_changed() IS 'internal: empties every backend''s key cache when signing_key changes';
-CREATE TRIGGER signing_key_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.signing_key
+CREATE TRIGGER signing_key_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.signing_key
     FOR EACH STATEMENT EXECUTE FUNCTION callout._signing_keys_changed();
 
 CREATE TABLE callout.phone_route (
