@@ -22,6 +22,10 @@ LANGUAGE c AS 'MODULE_PATHNAME', 'callout_signing_keys_changed';
 COMMENT ON FUNCTION callout._signing_keys_changed() IS 'internal: empties every backend''s key cache when signing_key changes';
 CREATE TRIGGER signing_key_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.signing_key
     FOR EACH STATEMENT EXECUTE FUNCTION callout._signing_keys_changed();
+-- Always, a replica's changes too (a logical replication subscriber applies them as one, and
+-- session_replication_role = replica fires no ordinary trigger): a key revoked there must not
+-- stay cached.
+ALTER TABLE callout.signing_key ENABLE ALWAYS TRIGGER signing_key_changed;
 
 CREATE TABLE callout.phone_route (
     trunk_phone_number text PRIMARY KEY CHECK (trunk_phone_number <> ''),
