@@ -682,6 +682,11 @@ LATERAL callout.process_livekit_webhook(
     d.body, livekit_test.livekit_token(d.body, 'APIingest', 'ingest-secret-of-at-least-32-characters', 1767268800)) AS r
 ORDER BY d.seq;
 SELECT status, outcome, room_sid, duration_seconds FROM callout.call_log WHERE id = :call_batch;
+-- the rule as SQL reads it: an unbound key (NULL) reaches the call; a tenant named '' has none
+SELECT callout._matching_call_id('RM_batch', 'call-_+14155550119_batch', NULL) = :call_batch AS unbound_key,
+       callout._matching_call_id('RM_batch', 'call-_+14155550119_batch', '') IS NULL AS empty_tenant_none,
+       callout._matching_call_id('RM_batch', 'call-_+14155550119_batch', 'tenant_a') = :call_batch AS its_tenant,
+       callout._matching_call_id('RM_batch', 'call-_+14155550119_batch', 'tenant_b') IS NULL AS other_tenant_none;
 
 -- name: an index matching reads is not valid
 -- A delivery reads call_log's room indexes directly, as no plan reads an index that is not valid
