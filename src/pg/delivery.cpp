@@ -467,6 +467,17 @@ std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event
     return created.int8(0, CallIdColumn::call_id);
 }
 
+// Puts what every row of a stored event holds (PEND_EVENT_PARAMETERS): its facts, the key it was
+// verified with, the body's hash and the payload as stored (redacted).
+template <typename Field>
+void put_stored_event(Values<Field>& row, const core::LivekitEvent& event, const SigningKey& key,
+                      bytea* hash, Jsonb* payload) {
+    put_event_facts(row, event);
+    row.put_text(Field::api_key, key.api_key);
+    row.put(Field::body_sha256, PointerGetDatum(hash));
+    row.put(Field::payload, JsonbPGetDatum(payload));
+}
+
 // Stores the event exactly once under its target's tenant and, for its call, writes the call row
 // made from the call's events and this one (store_call_event; store_event when it has no call),
 // with its payload as stored (redacted). The answer, or none when the tenant holds the event id
@@ -476,11 +487,8 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     if (!target.call) {
         using P = StoreEventParameter;
         Values<P> row;
-        put_event_facts(row, event);
+        put_stored_event(row, event, key, hash, payload);
         row.put(P::user_id, PointerGetDatum(target.user_id));
-        row.put_text(P::api_key, key.api_key);
-        row.put(P::body_sha256, PointerGetDatum(hash));
-        row.put(P::payload, JsonbPGetDatum(payload));
         if (run(store_event, row).count == 0) return std::nullopt;
         return Answer{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
     }
@@ -488,11 +496,8 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     using C = StoredCallEventColumn;
     const MatchedCall& call = *target.call;
     Values<P> row;
-    put_event_facts(row, event);
+    put_stored_event(row, event, key, hash, payload);
     row.put(P::user_id, PointerGetDatum(target.user_id));
-    row.put_text(P::api_key, key.api_key);
-    row.put(P::body_sha256, PointerGetDatum(hash));
-    row.put(P::payload, JsonbPGetDatum(payload));
     row.put_int8(P::call_id, call.id);
     // the call's events as the room lock keeps them (every path that adds one holds it), and this
     // one as it is stored
@@ -515,12 +520,8 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
 // Stores an event with no tenant yet in the pending store (pend_event): false when it waits
 // there already.
 bool pend(const core::LivekitEvent& event, const SigningKey& key, bytea* hash, Jsonb* payload) {
-    using P = PendEventParameter;
-    Values<P> row;
-    put_event_facts(row, event);
-    row.put_text(P::api_key, key.api_key);
-    row.put(P::body_sha256, PointerGetDatum(hash));
-    row.put(P::payload, JsonbPGetDatum(payload));
+    Values<PendEventParameter> row;
+    put_stored_event(row, event, key, hash, payload);
     return run(pend_event, row).count > 0;
 }
 
