@@ -61,7 +61,7 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
         test-mutations test-concurrency test-crash test-sanitize test-bench coverage bench bench-smoke \
-        bench-profile demo deps format format-check test-majors
+        bench-profile demo deps format format-check test-majors test-citus
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -123,6 +123,12 @@ test-crash:
 # UndefinedBehaviorSanitizer, on a cluster whose server preloads the sanitizer runtime.
 test-sanitize:
 	@test/run sanitize
+
+# callout on a Citus cluster of a coordinator and two workers, against a single node (not part of
+# make test). Citus is the server's own, or built from a source tarball into the stage:
+# make test-citus CITUS_TARBALL=path/to/citus-13.2.2.tar.gz   (scripts/citus)
+test-citus:
+	@CITUS_TARBALL=$(CITUS_TARBALL) test/run citus
 
 # The whole test run against the module and core built with gcov; line coverage of src/, failing
 # under COVERAGE_MIN percent (default 90).
