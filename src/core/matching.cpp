@@ -5,16 +5,15 @@
 
 namespace callout::core {
 
-bool key_may_touch(std::string_view key_user_id, const CallCandidate& call) {
-    if (!key_user_id.empty()) return call.user_id == key_user_id;
+bool key_may_touch(KeyTenant key_user_id, const CallCandidate& call) {
+    if (key_user_id) return call.user_id == *key_user_id;
     return call.origin != "tenant_key";
 }
 
 std::optional<MatchedCandidate> matching_call(const CallCandidate* bound, std::size_t bound_count,
                                               const CallCandidate* named, std::size_t named_count,
                                               const std::string_view* sid_tenants,
-                                              std::size_t sid_tenant_count,
-                                              std::string_view key_user_id) {
+                                              std::size_t sid_tenant_count, KeyTenant key_user_id) {
     std::optional<MatchedCandidate> chosen;
     if (bound_count > 0) {
         for (std::size_t i = 0; i < bound_count; ++i) {

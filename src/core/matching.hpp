@@ -17,10 +17,12 @@ struct CallCandidate {
     std::string_view origin;
 };
 
-// Whether a key of tenant key_user_id (empty: an unbound key, the platform's) may touch a call
-// of tenant call_user_id and that origin: a tenant's key only its tenant's calls; an unbound key
-// every call but those a tenant's key created.
-bool key_may_touch(std::string_view key_user_id, const CallCandidate& call);
+// The tenant a key is bound to; none for an unbound key (the platform's).
+using KeyTenant = std::optional<std::string_view>;
+
+// Whether a key of tenant key_user_id may touch a call of that tenant and origin: a tenant's key
+// only its tenant's calls; an unbound key every call but those a tenant's key created.
+bool key_may_touch(KeyTenant key_user_id, const CallCandidate& call);
 
 // Where the chosen call is: bound[index] or named[index].
 struct MatchedCandidate {
@@ -28,7 +30,7 @@ struct MatchedCandidate {
     std::size_t index;
 };
 
-// The call an event belongs to, for a key of tenant key_user_id (empty: unbound):
+// The call an event belongs to, for a key of tenant key_user_id:
 // - bound: the calls bound to the event's room sid under the event's room name (any status).
 //   When there is any, the one of them the key may touch, if exactly one; else none (a sid bound
 //   under this name only to calls the key may not touch matches nothing, and a late event never
@@ -39,7 +41,6 @@ struct MatchedCandidate {
 std::optional<MatchedCandidate> matching_call(const CallCandidate* bound, std::size_t bound_count,
                                               const CallCandidate* named, std::size_t named_count,
                                               const std::string_view* sid_tenants,
-                                              std::size_t sid_tenant_count,
-                                              std::string_view key_user_id);
+                                              std::size_t sid_tenant_count, KeyTenant key_user_id);
 
 }  // namespace callout::core

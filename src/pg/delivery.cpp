@@ -284,6 +284,8 @@ CALLOUT_PLAIN_DATA(Answer);
 CALLOUT_PLAIN_DATA(core::LivekitEvent);
 CALLOUT_PLAIN_DATA(core::TokenCheck);
 CALLOUT_PLAIN_DATA(Values<StoreEventParameter>);
+CALLOUT_PLAIN_DATA(Values<StoreCallEventParameter>);
+CALLOUT_PLAIN_DATA(Values<PendEventParameter>);
 
 // Whether this database's callout is the version the library was built as: checked until it is,
 // and again after a transaction that aborted (it may have rolled an update back).
@@ -402,12 +404,10 @@ struct EventTarget {
 };
 CALLOUT_PLAIN_DATA(EventTarget);
 
-// The event's target, as a snapshot taken now sees the calls and the pending store (must run
-// after lock_room: the snapshot then sees what the lock's previous holder committed).
-EventTarget event_target(const core::LivekitEvent& event, const SigningKey& key) {
+// The event's target (room room_name), as snapshot sees the calls and the pending store.
+EventTarget event_target(const core::LivekitEvent& event, const SigningKey& key, text* room_name,
+                         Snapshot snapshot) {
     text* key_user = key.user_id.empty() ? nullptr : as_text(key.user_id);
-    text* room_name = as_text(event.room_name);
-    Snapshot snapshot = statement_snapshot();
     EventTarget target = {std::nullopt, key_user};
     if (key_user == nullptr && waits_in_pending(as_text(event.event_id), room_name, snapshot)) {
         target.user_id = nullptr;
@@ -416,7 +416,6 @@ EventTarget event_target(const core::LivekitEvent& event, const SigningKey& key)
                                     room_name, key_user, snapshot);
         if (target.call) target.user_id = target.call->user_id;
     }
-    UnregisterSnapshot(snapshot);
     return target;
 }
 
@@ -480,10 +479,10 @@ void put_stored_event(Values<Field>& row, const core::LivekitEvent& event, const
 
 // Stores the event exactly once under its target's tenant and, for its call, writes the call row
 // made from the call's events and this one (store_call_event; store_event when it has no call),
-// with its payload as stored (redacted). The answer, or none when the tenant holds the event id
-// already.
+// with its payload as stored (redacted); the call's events as snapshot sees them. The answer, or
+// none when the tenant holds the event id already.
 std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
-                            Jsonb* payload, const EventTarget& target) {
+                            Jsonb* payload, const EventTarget& target, Snapshot snapshot) {
     if (!target.call) {
         using P = StoreEventParameter;
         Values<P> row;
@@ -501,12 +500,10 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     row.put_int8(P::call_id, call.id);
     // the call's events as the room lock keeps them (every path that adds one holds it), and this
     // one as it is stored
-    Snapshot snapshot = statement_snapshot();
     CallEvents events = read_events(call.id, snapshot);
-    UnregisterSnapshot(snapshot);
     events.events[events.count++] = stored_event_of(row);
     events.previous_outcome = call.outcome;
-    events.room_name = text_view(call.room_name);
+    events.room_name = event.room_name;  // the call's: matching found it by this name
     if (call.registered_phone_number != nullptr)
         events.registered_phone_number = text_view(call.registered_phone_number);
     put_call_row(row, events);
@@ -558,6 +555,36 @@ Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
     return Reason::ok;
 }
 
+// A delivery once its room is locked: where its event goes, the bounds of a tenant's key, the
+// event stored (or pended) with its call, or an inbound call made for it.
+Answer deliver_locked(const Delivery& delivery, const core::LivekitEvent& event,
+                      const SigningKey& key, Jsonb* stored_payload, text* room_name,
+                      Snapshot snapshot) {
+    const EventTarget target = event_target(event, key, room_name, snapshot);
+    // a tenant's own key is bounded (the platform's unbound keys are trusted)
+    if (!key.user_id.empty()) {
+        Reason over = over_key_bounds(event, key, delivery.body_text.size(), target);
+        if (over != Reason::ok) return rejected(over, event.event_id);
+    }
+
+    if (target.user_id == nullptr) {
+        // no tenant yet: the pending store
+        if (!pend(event, key, delivery.body_hash, stored_payload))
+            return duplicate_answer(event, delivery.body_hash, target);
+    } else {
+        std::optional<Answer> stored =
+            store(event, key, delivery.body_hash, stored_payload, target, snapshot);
+        if (!stored) return duplicate_answer(event, delivery.body_hash, target);
+        if (stored->status == Status::processed) return *stored;
+    }
+    if (may_create_inbound_call(event)) {
+        if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))
+            return {Status::processed, Reason::ok, event.event_id, created,
+                    recompute_call(*created)};
+    }
+    return {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
+}
+
 // The delivery itself (SPI is connected).
 Answer apply_delivery(Delivery& delivery) {
     if (delivery.body == nullptr) return rejected(Reason::body_not_json);
@@ -605,30 +632,14 @@ Answer apply_delivery(Delivery& delivery) {
                          "participant.attributes.sip.phoneNumber");
     // redacted before the room lock: the lock is held for as little work as possible
     Jsonb* stored_payload = delivery.payload != nullptr ? redact_payload(payload) : payload;
-    lock_room(as_text(event.room_name));
-    const EventTarget target = event_target(event, key);
-    // a tenant's own key is bounded (the platform's unbound keys are trusted)
-    if (!key.user_id.empty()) {
-        Reason over = over_key_bounds(event, key, delivery.body_text.size(), target);
-        if (over != Reason::ok) return rejected(over, event.event_id);
-    }
-
-    if (target.user_id == nullptr) {
-        // no tenant yet: the pending store
-        if (!pend(event, key, delivery.body_hash, stored_payload))
-            return duplicate_answer(event, delivery.body_hash, target);
-    } else {
-        std::optional<Answer> stored =
-            store(event, key, delivery.body_hash, stored_payload, target);
-        if (!stored) return duplicate_answer(event, delivery.body_hash, target);
-        if (stored->status == Status::processed) return *stored;
-    }
-    if (may_create_inbound_call(event)) {
-        if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))
-            return {Status::processed, Reason::ok, event.event_id, created,
-                    recompute_call(*created)};
-    }
-    return {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
+    text* room_name = as_text(event.room_name);
+    lock_room(room_name);
+    // one snapshot after the lock, as a statement takes one: it sees what the lock's previous
+    // holder committed; where the event goes and its call's events are read with it
+    Snapshot snapshot = statement_snapshot();
+    Answer answer = deliver_locked(delivery, event, key, stored_payload, room_name, snapshot);
+    UnregisterSnapshot(snapshot);
+    return answer;
 }
 
 // The issuer a rejected delivery's token claims, its control characters escaped (read now if the

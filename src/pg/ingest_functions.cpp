@@ -147,8 +147,6 @@ CALLOUT_SQL_FUNCTION(callout_lock_room) {
 // calling statement sees call_log (matching_call); NULL for none.
 CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
-    // a key of tenant '' (no tenant is named so) touches no call; the core reads empty as unbound
-    if (!PG_ARGISNULL(2) && VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(2)) == 0) PG_RETURN_NULL();
     std::optional<callout::pg::MatchedCall> call = callout::pg::matching_call(
         PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1),
         PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2), GetActiveSnapshot());

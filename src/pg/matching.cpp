@@ -64,7 +64,6 @@ void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColum
     call.id = DatumGetInt64(*value_column(slot, columns.id));  // the primary key
     call.user_id = text_column(slot, columns.user_id);
     call.outcome = value_column(slot, columns.outcome);  // an enum: by value
-    call.room_name = text_column(slot, columns.room_name);
     call.registered_phone_number = text_column(slot, columns.registered_phone_number);
     candidates.rule[candidates.count] = {text_view(call.user_id),
                                          text_view(text_column(slot, columns.origin))};
@@ -79,13 +78,21 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
     const CallColumns columns = call_columns(calls);
     TupleTableSlot* slot = table_slot_create(calls, nullptr);
     // every call bound to the sid: those under the event's room name are the bound candidates;
-    // all of them tell which tenants hold the sid
+    // the tenants of all of them hold the sid
     Candidates bound = {};
-    Candidates sid_holders = {};
+    std::string_view* sid_tenants = nullptr;
+    std::size_t sid_tenant_count = 0;
     if (room_sid != nullptr) {
         Relation by_sid = open_callout_index("call_log_room_sid");
+        std::size_t capacity = 4;
+        sid_tenants = static_cast<std::string_view*>(palloc(sizeof(std::string_view) * capacity));
         for_each_equal(calls, by_sid, F_TEXTEQ, PointerGetDatum(room_sid), snapshot, slot, [&] {
-            add_candidate(sid_holders, slot, columns);
+            if (sid_tenant_count == capacity) {
+                capacity *= 2;
+                sid_tenants = static_cast<std::string_view*>(
+                    repalloc(sid_tenants, sizeof(std::string_view) * capacity));
+            }
+            sid_tenants[sid_tenant_count++] = text_view(text_column(slot, columns.user_id));
             if (text_column_equals(slot, columns.room_name, room_name))
                 add_candidate(bound, slot, columns);
         });
@@ -107,13 +114,9 @@ std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* 
     ExecDropSingleTupleTableSlot(slot);
     table_close(calls, NoLock);
 
-    auto* sid_tenants =
-        static_cast<std::string_view*>(palloc(sizeof(std::string_view) * (sid_holders.count + 1)));
-    for (std::size_t i = 0; i < sid_holders.count; ++i)
-        sid_tenants[i] = sid_holders.rule[i].user_id;
-    std::optional<core::MatchedCandidate> chosen =
-        core::matching_call(bound.rule, bound.count, named.rule, named.count, sid_tenants,
-                            sid_holders.count, text_view(key_user_id));
+    std::optional<core::MatchedCandidate> chosen = core::matching_call(
+        bound.rule, bound.count, named.rule, named.count, sid_tenants, sid_tenant_count,
+        key_user_id == nullptr ? core::KeyTenant() : core::KeyTenant(text_view(key_user_id)));
     if (!chosen) return std::nullopt;
     return chosen->bound ? bound.calls[chosen->index] : named.calls[chosen->index];
 }

@@ -20,7 +20,7 @@ const CallCandidate kTenantKeyA = {"tenant-a", "tenant_key"};
 std::optional<MatchedCandidate> match(const std::vector<CallCandidate>& bound,
                                       const std::vector<CallCandidate>& named,
                                       const std::vector<std::string_view>& sid_tenants,
-                                      std::string_view key_user_id) {
+                                      KeyTenant key_user_id) {
     return matching_call(bound.data(), bound.size(), named.data(), named.size(), sid_tenants.data(),
                          sid_tenants.size(), key_user_id);
 }
@@ -40,55 +40,56 @@ TEST(KeyMayTouch, TenantKeyTouchesOnlyItsTenantsCalls) {
 }
 
 TEST(KeyMayTouch, UnboundKeyTouchesEveryCallButTenantKeyCalls) {
-    EXPECT_TRUE(key_may_touch("", kRegisteredA));
-    EXPECT_TRUE(key_may_touch("", kRoutedA));
-    EXPECT_FALSE(key_may_touch("", kTenantKeyA));
+    EXPECT_TRUE(key_may_touch(std::nullopt, kRegisteredA));
+    EXPECT_TRUE(key_may_touch(std::nullopt, kRoutedA));
+    EXPECT_FALSE(key_may_touch(std::nullopt, kTenantKeyA));
 }
 
 TEST(MatchingCall, NoCandidateMatchesNothing) {
-    EXPECT_FALSE(match({}, {}, {}, "").has_value());
+    EXPECT_FALSE(match({}, {}, {}, std::nullopt).has_value());
     EXPECT_FALSE(match({}, {}, {}, "tenant-a").has_value());
 }
 
 TEST(MatchingCall, TheOneBoundCall) {
-    expect_match(match({kRegisteredA}, {}, {"tenant-a"}, ""), true, 0);
+    expect_match(match({kRegisteredA}, {}, {"tenant-a"}, std::nullopt), true, 0);
     expect_match(match({kRegisteredA}, {}, {"tenant-a"}, "tenant-a"), true, 0);
 }
 
 TEST(MatchingCall, BoundCallsComeBeforeOpenNamedCalls) {
-    expect_match(match({kRegisteredA}, {kRegisteredB}, {"tenant-a"}, ""), true, 0);
+    expect_match(match({kRegisteredA}, {kRegisteredB}, {"tenant-a"}, std::nullopt), true, 0);
 }
 
 TEST(MatchingCall, ABoundSidTheKeyMayNotTouchMatchesNothingNotEvenANamedCall) {
     EXPECT_FALSE(match({kRegisteredB}, {kRegisteredA}, {"tenant-b"}, "tenant-a").has_value());
-    EXPECT_FALSE(match({kTenantKeyA}, {kRegisteredB}, {"tenant-a"}, "").has_value());
+    EXPECT_FALSE(match({kTenantKeyA}, {kRegisteredB}, {"tenant-a"}, std::nullopt).has_value());
 }
 
 TEST(MatchingCall, OfSeveralBoundCallsTheOneTheKeyMayTouch) {
     expect_match(match({kRegisteredB, kRegisteredA}, {}, {"tenant-a", "tenant-b"}, "tenant-a"),
                  true, 1);
-    EXPECT_FALSE(match({kRegisteredB, kRegisteredA}, {}, {"tenant-a", "tenant-b"}, "").has_value());
+    EXPECT_FALSE(match({kRegisteredB, kRegisteredA}, {}, {"tenant-a", "tenant-b"}, std::nullopt)
+                     .has_value());
 }
 
 TEST(MatchingCall, TheOneOpenNamedCall) {
-    expect_match(match({}, {kRegisteredA}, {}, ""), false, 0);
+    expect_match(match({}, {kRegisteredA}, {}, std::nullopt), false, 0);
     expect_match(match({}, {kRegisteredB, kRegisteredA}, {}, "tenant-a"), false, 1);
 }
 
 TEST(MatchingCall, TwoOpenNamedCallsTheKeyMayTouchMatchNothing) {
-    EXPECT_FALSE(match({}, {kRegisteredA, kRegisteredB}, {}, "").has_value());
+    EXPECT_FALSE(match({}, {kRegisteredA, kRegisteredB}, {}, std::nullopt).has_value());
     EXPECT_FALSE(match({}, {kRegisteredA, kRoutedA}, {}, "tenant-a").has_value());
 }
 
 TEST(MatchingCall, AnUnboundKeyNeverReachesACallATenantsKeyCreated) {
-    EXPECT_FALSE(match({}, {kTenantKeyA}, {}, "").has_value());
-    expect_match(match({}, {kTenantKeyA, kRegisteredB}, {}, ""), false, 1);
+    EXPECT_FALSE(match({}, {kTenantKeyA}, {}, std::nullopt).has_value());
+    expect_match(match({}, {kTenantKeyA, kRegisteredB}, {}, std::nullopt), false, 1);
 }
 
 TEST(MatchingCall, ATenantHoldingTheSidUnderAnotherNameBindsNothingHere) {
-    EXPECT_FALSE(match({}, {kRegisteredA}, {"tenant-a"}, "").has_value());
-    expect_match(match({}, {kRegisteredA, kRegisteredB}, {"tenant-a"}, ""), false, 1);
-    expect_match(match({}, {kRegisteredA}, {"tenant-b"}, ""), false, 0);
+    EXPECT_FALSE(match({}, {kRegisteredA}, {"tenant-a"}, std::nullopt).has_value());
+    expect_match(match({}, {kRegisteredA, kRegisteredB}, {"tenant-a"}, std::nullopt), false, 1);
+    expect_match(match({}, {kRegisteredA}, {"tenant-b"}, std::nullopt), false, 0);
 }
 
 }  // namespace
