@@ -8,6 +8,10 @@ CREATE TABLE callout.signing_key (
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     revoked_at timestamptz);
 COMMENT ON TABLE callout.signing_key IS 'LiveKit API keys deliveries are verified with; several may be live at once (rotation)';
+COMMENT ON COLUMN callout.signing_key.api_key IS 'LiveKit''s API key: the token''s issuer (iss)';
+COMMENT ON COLUMN callout.signing_key.api_secret IS 'the API secret tokens are signed with (HS256)';
+COMMENT ON COLUMN callout.signing_key.created_at IS 'when the key was added or its secret last replaced';
+COMMENT ON COLUMN callout.signing_key.revoked_at IS 'when the key was revoked: deliveries signed with it are refused; NULL while live';
 COMMENT ON COLUMN callout.signing_key.user_id IS 'the tenant a bound key may create or touch calls of; NULL for any';
 COMMENT ON COLUMN callout.signing_key.allow_plain_hmac IS 'whether plain HMAC-SHA256 signatures (no time, replay-protected only by event ids) are accepted with this secret';
 
@@ -32,6 +36,9 @@ CREATE TABLE callout.phone_route (
     user_id text NOT NULL CHECK (user_id <> ''),
     agent_config_id text);
 COMMENT ON TABLE callout.phone_route IS 'inbound calls to these dialed numbers are created for the tenant automatically';
+COMMENT ON COLUMN callout.phone_route.trunk_phone_number IS 'the dialed number (the SIP trunk''s, sip.trunkPhoneNumber)';
+COMMENT ON COLUMN callout.phone_route.user_id IS 'the tenant whose call an inbound call to that number becomes';
+COMMENT ON COLUMN callout.phone_route.agent_config_id IS 'the agent configuration such a call gets';
 
 -- What each key bound to a tenant delivered, per minute: its bytes are bounded by
 -- callout.max_key_bytes_per_minute (purged with the delivery counts).
@@ -41,6 +48,9 @@ CREATE TABLE callout.key_usage (
     body_bytes bigint NOT NULL,
     PRIMARY KEY (api_key, minute));
 COMMENT ON TABLE callout.key_usage IS 'body bytes each key bound to a tenant delivered per minute (callout.max_key_bytes_per_minute)';
+COMMENT ON COLUMN callout.key_usage.api_key IS 'the key bound to a tenant';
+COMMENT ON COLUMN callout.key_usage.minute IS 'the minute the deliveries arrived in';
+COMMENT ON COLUMN callout.key_usage.body_bytes IS 'the bytes of the bodies it delivered in that minute';
 
 SELECT pg_catalog.pg_extension_config_dump('callout.signing_key', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.phone_route', '');

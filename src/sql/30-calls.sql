@@ -25,10 +25,28 @@ CREATE TABLE callout.call_log (
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
+COMMENT ON COLUMN callout.call_log.id IS 'the call''s id, as register_call returned it and notifications carry it';
+COMMENT ON COLUMN callout.call_log.user_id IS 'the tenant the call belongs to (row-level security reads by it)';
+COMMENT ON COLUMN callout.call_log.agent_config_id IS 'the application''s agent configuration for the call, as registered (or from the phone route)';
+COMMENT ON COLUMN callout.call_log.room_name IS 'the LiveKit room the call runs in: events find their call by it while the call is open';
+COMMENT ON COLUMN callout.call_log.room_sid IS 'the LiveKit room''s sid, from the call''s first event that has one: later events find their call by it';
+COMMENT ON COLUMN callout.call_log.direction IS 'inbound or outbound';
 COMMENT ON COLUMN callout.call_log.phone_number IS 'the registered number, else the SIP participant''s, else the E.164 number in the room name';
 COMMENT ON COLUMN callout.call_log.registered_phone_number IS 'the number given to register_call, if any';
+COMMENT ON COLUMN callout.call_log.campaign_id IS 'the application''s campaign, as registered';
+COMMENT ON COLUMN callout.call_log.status IS 'registered (no phone leg yet), in_progress, ended, or expired (open past callout.expire_stale_calls)';
+COMMENT ON COLUMN callout.call_log.outcome IS 'completed, no_answer, busy or failed once the call ended; NULL before';
+COMMENT ON COLUMN callout.call_log.duration_seconds IS 'seconds the phone leg that ended the call was in the room (its leave''s createdAt less its joinedAt); NULL when unknown or negative';
+COMMENT ON COLUMN callout.call_log.disconnect_reason IS 'the disconnectReason of the phone leg''s leave, by name (UNKNOWN_REASON when LiveKit gave none)';
+COMMENT ON COLUMN callout.call_log.sip_call_status IS 'the sip.callStatus attribute of the phone leg, its leave''s first';
+COMMENT ON COLUMN callout.call_log.recording_url IS 'where the call''s recording was stored, from its egress_ended event';
+COMMENT ON COLUMN callout.call_log.metadata IS 'the application''s own data, as registered or set by update_call_log';
+COMMENT ON COLUMN callout.call_log.started_at IS 'when the call''s LiveKit room was created, from its events; NULL until an event reports it';
 COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended a completed call joined (LiveKit reports no separate answer instant); NULL otherwise';
+COMMENT ON COLUMN callout.call_log.ended_at IS 'when the phone leg left, else the room finished (the event''s createdAt); NULL while open';
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
+COMMENT ON COLUMN callout.call_log.created_at IS 'when the call was registered or created';
+COMMENT ON COLUMN callout.call_log.updated_at IS 'when a delivery, an update or housekeeping last changed the row';
 
 -- What a call's identity must be: a tenant and a room name (neither empty), a direction and an
 -- origin of their own words (23514); and the names a tenant may change, campaign_id and

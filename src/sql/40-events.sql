@@ -34,6 +34,27 @@ COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a 
 COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
 COMMENT ON COLUMN callout.livekit_call_event.id IS 'the order events were stored in (not a key: the key is (user_id, event_id), and a delivery writes no index entry for this)';
 COMMENT ON COLUMN callout.livekit_call_event.payload IS 'the event as received, without credentials (room.turnPassword, egress storage keys, stream URLs)';
+COMMENT ON COLUMN callout.livekit_call_event.call_log_id IS 'the call the event belongs to; NULL while unmatched';
+COMMENT ON COLUMN callout.livekit_call_event.event_id IS 'LiveKit''s event id (id): a redelivery of the same id is a duplicate';
+COMMENT ON COLUMN callout.livekit_call_event.api_key IS 'the signing key the delivery verified with';
+COMMENT ON COLUMN callout.livekit_call_event.event_type IS 'LiveKit''s event name (event): room_started, participant_joined, participant_left, egress_ended, ...';
+COMMENT ON COLUMN callout.livekit_call_event.room_name IS 'the room''s name (room.name, or the egress''s or ingress''s roomName)';
+COMMENT ON COLUMN callout.livekit_call_event.room_sid IS 'the room''s sid (room.sid, or the egress''s roomId)';
+COMMENT ON COLUMN callout.livekit_call_event.event_created_at IS 'when LiveKit made the event (createdAt)';
+COMMENT ON COLUMN callout.livekit_call_event.received_at IS 'when the delivery was stored';
+COMMENT ON COLUMN callout.livekit_call_event.body_sha256 IS 'the SHA-256 of the body as delivered: a redelivery with another body is a conflicting duplicate';
+COMMENT ON COLUMN callout.livekit_call_event.room_creation_time IS 'when the room was created (room.creationTime)';
+COMMENT ON COLUMN callout.livekit_call_event.participant_identity IS 'the participant''s identity (participant.identity)';
+COMMENT ON COLUMN callout.livekit_call_event.participant_kind IS 'the participant''s kind (participant.kind: SIP, AGENT, STANDARD, ...)';
+COMMENT ON COLUMN callout.livekit_call_event.is_sip IS 'whether the participant is a phone leg (kind SIP, or sip.* attributes)';
+COMMENT ON COLUMN callout.livekit_call_event.joined_at IS 'when the participant joined (participant.joinedAt)';
+COMMENT ON COLUMN callout.livekit_call_event.disconnect_reason IS 'why the participant left (participant.disconnectReason), by name';
+COMMENT ON COLUMN callout.livekit_call_event.sip_call_status IS 'the participant''s sip.callStatus attribute';
+COMMENT ON COLUMN callout.livekit_call_event.sip_phone_number IS 'the participant''s sip.phoneNumber attribute';
+COMMENT ON COLUMN callout.livekit_call_event.sip_trunk_phone_number IS 'the participant''s sip.trunkPhoneNumber attribute (the dialed number of an inbound call)';
+COMMENT ON COLUMN callout.livekit_call_event.call_duration_seconds IS 'for a leave: whole seconds from joinedAt to createdAt; NULL otherwise';
+COMMENT ON COLUMN callout.livekit_call_event.recording_url IS 'for egress_ended: where the recording was stored';
+COMMENT ON COLUMN callout.livekit_call_event.egress_status IS 'for an egress event: the egress''s status';
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
 CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
@@ -141,6 +162,7 @@ CREATE TABLE callout.pending_event (
     egress_status text,
     payload jsonb);
 COMMENT ON TABLE callout.pending_event IS 'events signed with an unbound key for a room no call claims yet: they move to the call''s tenant when one is registered or created within callout.unmatched_window';
+COMMENT ON COLUMN callout.pending_event.id IS 'the order events were stored in';
 CREATE UNIQUE INDEX pending_event_event_id ON callout.pending_event (event_id);
 CREATE INDEX pending_event_room ON callout.pending_event (room_name, received_at);
 

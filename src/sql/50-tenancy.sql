@@ -5,9 +5,12 @@
 -- a restore (roles restored first, pg_dumpall --roles-only) finds the same roles.
 CREATE TABLE callout.gateway_role (role regrole PRIMARY KEY);
 COMMENT ON TABLE callout.gateway_role IS 'sessions whose login role is a member of one of these may say which tenant they act for';
+COMMENT ON COLUMN callout.gateway_role.role IS 'the trusted role (trust_gateway_role)';
 
 CREATE TABLE callout.tenant_role (user_id text CHECK (user_id <> ''), role regrole PRIMARY KEY);
 COMMENT ON TABLE callout.tenant_role IS 'roles that are one tenant (user_id), or read-only auditors of all tenants (NULL)';
+COMMENT ON COLUMN callout.tenant_role.user_id IS 'the tenant the role is; NULL for an auditor of every tenant';
+COMMENT ON COLUMN callout.tenant_role.role IS 'the mapped role (map_tenant_role), and the roles that inherit it';
 
 SELECT pg_catalog.pg_extension_config_dump('callout.gateway_role', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.tenant_role', '');

@@ -62,6 +62,11 @@ CREATE TABLE callout.delivery_count (
     deliveries bigint NOT NULL,
     PRIMARY KEY (minute, status, reason, backend));
 COMMENT ON TABLE callout.delivery_count IS 'deliveries that stored nothing new (rejected by reason, duplicates, ignored), per minute and backend';
+COMMENT ON COLUMN callout.delivery_count.minute IS 'the minute the deliveries arrived in';
+COMMENT ON COLUMN callout.delivery_count.status IS 'what they were answered: rejected, duplicate or ignored';
+COMMENT ON COLUMN callout.delivery_count.reason IS 'the answer''s reason ('''' for none)';
+COMMENT ON COLUMN callout.delivery_count.backend IS 'the process id of the backend that counted them';
+COMMENT ON COLUMN callout.delivery_count.deliveries IS 'how many';
 
 CREATE TABLE callout.rejected_delivery (
     slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 1000),
@@ -71,6 +76,12 @@ CREATE TABLE callout.rejected_delivery (
     body_bytes integer,
     body_sha256 bytea);
 COMMENT ON TABLE callout.rejected_delivery IS 'the latest 1000 rejected deliveries (a ring): time, reason, key, body size and SHA-256, never the body';
+COMMENT ON COLUMN callout.rejected_delivery.slot IS 'the place in the ring (0 to 999), reused oldest first';
+COMMENT ON COLUMN callout.rejected_delivery.rejected_at IS 'when the delivery was refused';
+COMMENT ON COLUMN callout.rejected_delivery.reason IS 'why (DESIGN.md §3''s words)';
+COMMENT ON COLUMN callout.rejected_delivery.api_key IS 'the key the token named, if it could be read';
+COMMENT ON COLUMN callout.rejected_delivery.body_bytes IS 'the body''s size';
+COMMENT ON COLUMN callout.rejected_delivery.body_sha256 IS 'the body''s SHA-256';
 CREATE SEQUENCE callout.rejected_delivery_slot MINVALUE 0 MAXVALUE 999 START 0 CYCLE;
 SELECT pg_catalog.pg_extension_config_dump('callout.delivery_count', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.rejected_delivery', '');

@@ -29,7 +29,7 @@ COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belon
 CREATE VIEW callout.calls WITH (security_invoker = true) AS
 SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id, c.agent_config_id,
        c.status, c.outcome, c.started_at, c.answered_at, c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
-       c.metadata, c.created_at
+       c.metadata, c.created_at, c.room_sid, c.updated_at
 FROM callout.call_log AS c;
 COMMENT ON VIEW callout.calls IS 'one row per call the reader may see (security_invoker: the reader''s row-level security applies)';
 

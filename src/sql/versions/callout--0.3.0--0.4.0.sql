@@ -866,6 +866,116 @@ CREATE TRIGGER signing_key_changed BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE
 -- stay cached.
 ALTER TABLE callout.signing_key ENABLE ALWAYS TRIGGER signing_key_changed;
 
+-- The calls view shows each call's room sid and when its row last changed (incremental sync), at
+-- its end, where a view may grow.
+CREATE OR REPLACE VIEW callout.calls WITH (security_invoker = true) AS
+SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id, c.agent_config_id,
+       c.status, c.outcome, c.started_at, c.answered_at, c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
+       c.metadata, c.created_at, c.room_sid, c.updated_at
+FROM callout.call_log AS c;
+
+-- A comment on every column of every table, view and type.
+COMMENT ON COLUMN callout.webhook_result.status IS 'processed, duplicate, ignored, unmatched or rejected';
+COMMENT ON COLUMN callout.webhook_result.reason IS 'why, in DESIGN.md §3''s words (already processed for a duplicate); NULL for a processed delivery';
+COMMENT ON COLUMN callout.webhook_result.event_id IS 'the event''s id, once the body was read';
+COMMENT ON COLUMN callout.webhook_result.call_id IS 'the call the event belongs to, if any';
+COMMENT ON COLUMN callout.webhook_result.outcome IS 'that call''s outcome after the delivery; NULL while it has none';
+COMMENT ON COLUMN callout.call_outcome_info.call_id IS 'the call''s id';
+COMMENT ON COLUMN callout.ingest_settings.verify_at IS 'the instant tokens are checked at (callout.verify_at, else the transaction''s start)';
+COMMENT ON COLUMN callout.ingest_settings.max_body_bytes IS 'callout.max_body_bytes';
+COMMENT ON COLUMN callout.ingest_settings.clock_leeway IS 'callout.clock_leeway, in seconds';
+COMMENT ON COLUMN callout.ingest_settings.min_connected_seconds IS 'callout.min_connected_seconds';
+COMMENT ON COLUMN callout.ingest_settings.min_completed_seconds IS 'callout.min_completed_seconds';
+COMMENT ON COLUMN callout.ingest_settings.unmatched_window_seconds IS 'callout.unmatched_window, in seconds';
+COMMENT ON COLUMN callout.ingest_settings.notify IS 'callout.notify';
+COMMENT ON COLUMN callout.ingest_settings.max_key_bytes IS 'the longest event id, room sid, campaign or agent config stored (an index entry must fit a page)';
+COMMENT ON COLUMN callout.ingest_settings.max_room_name_bytes IS 'the longest room name stored';
+COMMENT ON COLUMN callout.signing_key.api_key IS 'LiveKit''s API key: the token''s issuer (iss)';
+COMMENT ON COLUMN callout.signing_key.api_secret IS 'the API secret tokens are signed with (HS256)';
+COMMENT ON COLUMN callout.signing_key.created_at IS 'when the key was added or its secret last replaced';
+COMMENT ON COLUMN callout.signing_key.revoked_at IS 'when the key was revoked: deliveries signed with it are refused; NULL while live';
+COMMENT ON COLUMN callout.phone_route.trunk_phone_number IS 'the dialed number (the SIP trunk''s, sip.trunkPhoneNumber)';
+COMMENT ON COLUMN callout.phone_route.user_id IS 'the tenant whose call an inbound call to that number becomes';
+COMMENT ON COLUMN callout.phone_route.agent_config_id IS 'the agent configuration such a call gets';
+COMMENT ON COLUMN callout.key_usage.api_key IS 'the key bound to a tenant';
+COMMENT ON COLUMN callout.key_usage.minute IS 'the minute the deliveries arrived in';
+COMMENT ON COLUMN callout.key_usage.body_bytes IS 'the bytes of the bodies it delivered in that minute';
+COMMENT ON COLUMN callout.call_log.id IS 'the call''s id, as register_call returned it and notifications carry it';
+COMMENT ON COLUMN callout.call_log.user_id IS 'the tenant the call belongs to (row-level security reads by it)';
+COMMENT ON COLUMN callout.call_log.agent_config_id IS 'the application''s agent configuration for the call, as registered (or from the phone route)';
+COMMENT ON COLUMN callout.call_log.room_name IS 'the LiveKit room the call runs in: events find their call by it while the call is open';
+COMMENT ON COLUMN callout.call_log.room_sid IS 'the LiveKit room''s sid, from the call''s first event that has one: later events find their call by it';
+COMMENT ON COLUMN callout.call_log.direction IS 'inbound or outbound';
+COMMENT ON COLUMN callout.call_log.campaign_id IS 'the application''s campaign, as registered';
+COMMENT ON COLUMN callout.call_log.status IS 'registered (no phone leg yet), in_progress, ended, or expired (open past callout.expire_stale_calls)';
+COMMENT ON COLUMN callout.call_log.outcome IS 'completed, no_answer, busy or failed once the call ended; NULL before';
+COMMENT ON COLUMN callout.call_log.duration_seconds IS 'seconds the phone leg that ended the call was in the room (its leave''s createdAt less its joinedAt); NULL when unknown or negative';
+COMMENT ON COLUMN callout.call_log.disconnect_reason IS 'the disconnectReason of the phone leg''s leave, by name (UNKNOWN_REASON when LiveKit gave none)';
+COMMENT ON COLUMN callout.call_log.sip_call_status IS 'the sip.callStatus attribute of the phone leg, its leave''s first';
+COMMENT ON COLUMN callout.call_log.recording_url IS 'where the call''s recording was stored, from its egress_ended event';
+COMMENT ON COLUMN callout.call_log.metadata IS 'the application''s own data, as registered or set by update_call_log';
+COMMENT ON COLUMN callout.call_log.started_at IS 'when the call''s LiveKit room was created, from its events; NULL until an event reports it';
+COMMENT ON COLUMN callout.call_log.ended_at IS 'when the phone leg left, else the room finished (the event''s createdAt); NULL while open';
+COMMENT ON COLUMN callout.call_log.created_at IS 'when the call was registered or created';
+COMMENT ON COLUMN callout.call_log.updated_at IS 'when a delivery, an update or housekeeping last changed the row';
+COMMENT ON COLUMN callout.livekit_call_event.call_log_id IS 'the call the event belongs to; NULL while unmatched';
+COMMENT ON COLUMN callout.livekit_call_event.event_id IS 'LiveKit''s event id (id): a redelivery of the same id is a duplicate';
+COMMENT ON COLUMN callout.livekit_call_event.api_key IS 'the signing key the delivery verified with';
+COMMENT ON COLUMN callout.livekit_call_event.event_type IS 'LiveKit''s event name (event): room_started, participant_joined, participant_left, egress_ended, ...';
+COMMENT ON COLUMN callout.livekit_call_event.room_name IS 'the room''s name (room.name, or the egress''s or ingress''s roomName)';
+COMMENT ON COLUMN callout.livekit_call_event.room_sid IS 'the room''s sid (room.sid, or the egress''s roomId)';
+COMMENT ON COLUMN callout.livekit_call_event.event_created_at IS 'when LiveKit made the event (createdAt)';
+COMMENT ON COLUMN callout.livekit_call_event.received_at IS 'when the delivery was stored';
+COMMENT ON COLUMN callout.livekit_call_event.body_sha256 IS 'the SHA-256 of the body as delivered: a redelivery with another body is a conflicting duplicate';
+COMMENT ON COLUMN callout.livekit_call_event.room_creation_time IS 'when the room was created (room.creationTime)';
+COMMENT ON COLUMN callout.livekit_call_event.participant_identity IS 'the participant''s identity (participant.identity)';
+COMMENT ON COLUMN callout.livekit_call_event.participant_kind IS 'the participant''s kind (participant.kind: SIP, AGENT, STANDARD, ...)';
+COMMENT ON COLUMN callout.livekit_call_event.is_sip IS 'whether the participant is a phone leg (kind SIP, or sip.* attributes)';
+COMMENT ON COLUMN callout.livekit_call_event.joined_at IS 'when the participant joined (participant.joinedAt)';
+COMMENT ON COLUMN callout.livekit_call_event.disconnect_reason IS 'why the participant left (participant.disconnectReason), by name';
+COMMENT ON COLUMN callout.livekit_call_event.sip_call_status IS 'the participant''s sip.callStatus attribute';
+COMMENT ON COLUMN callout.livekit_call_event.sip_phone_number IS 'the participant''s sip.phoneNumber attribute';
+COMMENT ON COLUMN callout.livekit_call_event.sip_trunk_phone_number IS 'the participant''s sip.trunkPhoneNumber attribute (the dialed number of an inbound call)';
+COMMENT ON COLUMN callout.livekit_call_event.call_duration_seconds IS 'for a leave: whole seconds from joinedAt to createdAt; NULL otherwise';
+COMMENT ON COLUMN callout.livekit_call_event.recording_url IS 'for egress_ended: where the recording was stored';
+COMMENT ON COLUMN callout.livekit_call_event.egress_status IS 'for an egress event: the egress''s status';
+COMMENT ON COLUMN callout.pending_event.id IS 'the order events were stored in';
+COMMENT ON COLUMN callout.gateway_role.role IS 'the trusted role (trust_gateway_role)';
+COMMENT ON COLUMN callout.tenant_role.user_id IS 'the tenant the role is; NULL for an auditor of every tenant';
+COMMENT ON COLUMN callout.tenant_role.role IS 'the mapped role (map_tenant_role), and the roles that inherit it';
+COMMENT ON COLUMN callout.delivery_count.minute IS 'the minute the deliveries arrived in';
+COMMENT ON COLUMN callout.delivery_count.status IS 'what they were answered: rejected, duplicate or ignored';
+COMMENT ON COLUMN callout.delivery_count.reason IS 'the answer''s reason ('''' for none)';
+COMMENT ON COLUMN callout.delivery_count.backend IS 'the process id of the backend that counted them';
+COMMENT ON COLUMN callout.delivery_count.deliveries IS 'how many';
+COMMENT ON COLUMN callout.rejected_delivery.slot IS 'the place in the ring (0 to 999), reused oldest first';
+COMMENT ON COLUMN callout.rejected_delivery.rejected_at IS 'when the delivery was refused';
+COMMENT ON COLUMN callout.rejected_delivery.reason IS 'why (DESIGN.md §3''s words)';
+COMMENT ON COLUMN callout.rejected_delivery.api_key IS 'the key the token named, if it could be read';
+COMMENT ON COLUMN callout.rejected_delivery.body_bytes IS 'the body''s size';
+COMMENT ON COLUMN callout.rejected_delivery.body_sha256 IS 'the body''s SHA-256';
+
+-- Columns that show another table's: what they say is said once, on the table they come from.
+-- The calls view's columns and get_call_outcome's are call_log's; the pending store's facts are
+-- livekit_call_event's.
+DO $$
+DECLARE
+    copied record;
+BEGIN
+    FOR copied IN
+        SELECT pair.target, shown.attname, pg_catalog.col_description(pair.source, origin.attnum) AS description
+        FROM (VALUES ('callout.calls'::pg_catalog.regclass, 'callout.call_log'::pg_catalog.regclass),
+                     ('callout.call_outcome_info', 'callout.call_log'),
+                     ('callout.pending_event', 'callout.livekit_call_event')) AS pair (target, source)
+        JOIN pg_catalog.pg_attribute AS shown ON shown.attrelid = pair.target AND shown.attnum > 0
+        JOIN pg_catalog.pg_attribute AS origin ON origin.attrelid = pair.source AND origin.attname = shown.attname
+        WHERE pg_catalog.col_description(pair.target, shown.attnum) IS NULL
+    LOOP
+        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', copied.target, copied.attname, copied.description);
+    END LOOP;
+END
+$$;
+
 -- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
 -- map_tenant_role and grant_api_roles grant what each kind of role needs).
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;

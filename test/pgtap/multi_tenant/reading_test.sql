@@ -143,8 +143,8 @@ SELECT columns_are('callout', 'calls',
                    ARRAY['id', 'user_id', 'room_name', 'direction', 'phone_number', 'campaign_id',
                          'agent_config_id', 'status', 'outcome', 'started_at', 'answered_at', 'ended_at',
                          'duration_seconds', 'disconnect_reason', 'sip_call_status', 'recording_url',
-                         'metadata', 'created_at'],
-                   'callout.calls has the columns a person reads');
+                         'metadata', 'created_at', 'room_sid', 'updated_at'],
+                   'callout.calls has the columns a person reads, its room sid and last change (incremental sync) included');
 SELECT volatility_is('callout', 'call_stats',
                      ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'stable',
                      'call_stats is STABLE');

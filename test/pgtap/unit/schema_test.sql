@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(459);
+SELECT plan(460);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -420,6 +420,16 @@ SELECT is(pg_catalog.pg_get_function_result('callout.resolve_call_context(text)'
 SELECT is(pg_catalog.pg_get_function_arguments('callout.resolve_call_context(text)'::regprocedure),
           'room_name text, OUT call_id bigint, OUT user_id text, OUT agent_config_id text',
           'resolve_call_context answers call_id, user_id and agent_config_id');
+
+-- A comment on every column of every table, view and type of the schema, which PostgREST's API
+-- description shows (1).
+SELECT is_empty($$
+    SELECT c.relname || '.' || a.attname
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE c.relnamespace = 'callout'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')
+      AND coalesce(pg_catalog.col_description(c.oid, a.attnum), '') = ''
+$$, 'every column of every table, view and type of callout has a comment');
 
 SELECT * FROM finish();
 ROLLBACK;
