@@ -55,7 +55,8 @@ WITH delivery AS (
         recording_url = NULL,
         outcome = decided.outcome,
         answered_at = CASE WHEN decided.outcome = 'completed' THEN stored.joined_at END,
-        updated_at = now()
+        updated_at = now(),
+        feed_xact = CASE WHEN c.outcome IS DISTINCT FROM decided.outcome THEN pg_current_xact_id() ELSE c.feed_xact END
     FROM stored
          CROSS JOIN LATERAL (SELECT callout.classify_outcome(stored.call_duration_seconds,
                  stored.disconnect_reason, stored.sip_call_status, 3, 10) AS outcome) AS decided

@@ -55,7 +55,9 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot);
     X(row_answered_at, TIMESTAMPTZOID)
 
 // The SET list of a call row's UPDATE (table alias c) from those fields; an expired call stays
-// expired until its end arrives.
+// expired until its end arrives. An outcome recorded or changed (c.outcome: the row before; as
+// call_row_written decides for the notification) moves the call to the end of the outcome feed,
+// to this transaction's id (src/sql/75-feed.sql).
 #define CALLOUT_CALL_ROW_SET_SQL                                                           \
     " room_sid = coalesce(c.room_sid, $row_room_sid),"                                     \
     " status = CASE WHEN $row_ended THEN 'ended' WHEN c.status = 'expired' THEN 'expired'" \
@@ -66,7 +68,10 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot);
     " disconnect_reason = $row_disconnect_reason, sip_call_status = $row_sip_call_status," \
     " phone_number = $row_phone_number, recording_url = $row_recording_url,"               \
     " outcome = $row_outcome::callout.call_outcome, answered_at = $row_answered_at,"       \
-    " updated_at = pg_catalog.now()"
+    " updated_at = pg_catalog.now(),"                                                      \
+    " feed_xact = CASE WHEN $row_outcome::callout.call_outcome IS NOT NULL"                \
+    " AND c.outcome IS DISTINCT FROM $row_outcome::callout.call_outcome"                   \
+    " THEN pg_catalog.pg_current_xact_id() ELSE c.feed_xact END"
 
 // Puts the row the core makes from a call's events in the fields of a list that includes
 // CALLOUT_CALL_ROW_FIELDS.

@@ -23,7 +23,8 @@ CREATE TABLE callout.call_log (
     ended_at timestamptz,
     origin text NOT NULL DEFAULT 'registered',
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now());
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    feed_xact xid8);
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
 COMMENT ON COLUMN callout.call_log.id IS 'the call''s id, as register_call returned it and notifications carry it';
 COMMENT ON COLUMN callout.call_log.user_id IS 'the tenant the call belongs to (row-level security reads by it)';
@@ -47,6 +48,7 @@ COMMENT ON COLUMN callout.call_log.ended_at IS 'when the phone leg left, else th
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
 COMMENT ON COLUMN callout.call_log.created_at IS 'when the call was registered or created';
 COMMENT ON COLUMN callout.call_log.updated_at IS 'when a delivery, an update or housekeeping last changed the row';
+COMMENT ON COLUMN callout.call_log.feed_xact IS 'the transaction that last recorded or changed the outcome: the call''s place in the outcome feed, with its id (callout.outcome_changes); NULL before an outcome';
 
 -- What a call's identity must be: a tenant and a room name (neither empty), a direction and an
 -- origin of their own words (23514); and the names a tenant may change, campaign_id and
@@ -113,6 +115,10 @@ CREATE INDEX call_log_tenant ON callout.call_log (user_id, created_at);
 CREATE INDEX call_log_campaign ON callout.call_log (user_id, campaign_id, created_at);
 CREATE INDEX call_log_started ON callout.call_log (user_id, started_at);
 CREATE INDEX call_log_phone_number ON callout.call_log (phone_number, started_at);
+-- The outcome feed (callout.outcome_changes, src/sql/75-feed.sql): the calls whose outcome was
+-- recorded or changed, in the order they were. An outcome's UPDATE is never HOT (its status
+-- leaves call_log_open_room), so this costs the entry alone.
+CREATE INDEX call_log_feed ON callout.call_log (feed_xact, id) WHERE feed_xact IS NOT NULL;
 
 SELECT pg_catalog.pg_extension_config_dump('callout.call_log', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');

@@ -114,14 +114,15 @@ BEGIN
 END
 $$;
 
--- Grants what reading calls needs beyond the tables: the calls view and call_stats.
+-- Grants what reading calls needs beyond the tables: the calls view, call_stats and the outcome feed.
 CREATE FUNCTION callout._grant_reading(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) TO %I',
-                              role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text), '
+        'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
+        'callout.acknowledge_outcomes(text, xid8, bigint) TO %I', role);
 END
 $$;
 

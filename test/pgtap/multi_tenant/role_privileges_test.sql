@@ -4,7 +4,7 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(346);
+SELECT plan(371);
 \ir tenants.psql
 
 -- The roles and what each may execute.
@@ -12,14 +12,20 @@ CREATE TEMP TABLE tap_role (role name PRIMARY KEY, label text NOT NULL, may_exec
 INSERT INTO tap_role VALUES
     ('callout_tap_a', 'tenant A',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
-           'call_stats(timestamp with time zone,timestamp with time zone,text)']),
+           'call_stats(timestamp with time zone,timestamp with time zone,text)',
+           'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
+           'acknowledge_outcomes(text,xid8,bigint)']),
     ('callout_tap_gateway', 'the gateway',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
            'register_call(text,text,text,text,text,text,jsonb)',
-           'call_stats(timestamp with time zone,timestamp with time zone,text)']),
+           'call_stats(timestamp with time zone,timestamp with time zone,text)',
+           'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
+           'acknowledge_outcomes(text,xid8,bigint)']),
     ('callout_tap_auditor', 'the auditor',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)',
-           'call_stats(timestamp with time zone,timestamp with time zone,text)']),
+           'call_stats(timestamp with time zone,timestamp with time zone,text)',
+           'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
+           'acknowledge_outcomes(text,xid8,bigint)']),
     ('callout_tap_webhook', 'the webhook role', ARRAY['process_livekit_webhook(text,text)']),
     ('callout_tap_nobody', 'the no-grants role', ARRAY[]::text[]);
 
@@ -46,7 +52,7 @@ SELECT is(ARRAY(SELECT DISTINCT s FROM tap_role, unnest(may_execute) AS s
                 WHERE s NOT IN (SELECT signature FROM tap_function) ORDER BY 1),
           ARRAY[]::text[], 'every function granted above exists');
 
--- ---- tables: 6 tables x 5 roles (30), and the call columns a role may change (5)
+-- ---- tables: 7 tables x 5 roles (35), and the call columns a role may change (5)
 
 SELECT table_privs_are('callout', t.tbl, r.role,
                        CASE WHEN t.tbl IN ('call_log', 'livekit_call_event')
@@ -55,7 +61,7 @@ SELECT table_privs_are('callout', t.tbl, r.role,
                        format('%s: table privileges on callout.%s', r.label, t.tbl))
 FROM tap_role AS r
 CROSS JOIN unnest(ARRAY['call_log', 'livekit_call_event', 'signing_key', 'phone_route', 'gateway_role',
-                        'tenant_role']::name[]) AS t (tbl)
+                        'tenant_role', 'feed_consumer']::name[]) AS t (tbl)
 ORDER BY r.role, t.tbl;
 SELECT is(ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
                 WHERE a.attrelid = 'callout.call_log'::regclass AND a.attnum > 0

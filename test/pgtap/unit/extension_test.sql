@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    54,
-    'the extension has 54 member functions');
+    58,
+    'the extension has 58 member functions');
 -- The types the install script creates: some servers also record the row types of tables and
 -- views and every array type as members, which are counted with their relations (below).
 SELECT is(
@@ -78,7 +78,8 @@ SELECT is(
             AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
             AND d.deptype = 'e'
           ORDER BY 1),
-    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls', 'callout.delivery_count',
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls',
+          'callout.delivery_count', 'callout.feed_consumer',
           'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event',
           'callout.livekit_call_event_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq',
           'callout.phone_route', 'callout.rejected_delivery',
@@ -98,12 +99,13 @@ SELECT is(
     'every table and sequence in schema callout is a member of the extension');
 
 -- pg_dump keeps the rows of every table and the position of every sequence (keys, routes,
--- trusted roles, calls, events, and the delivery counts and rejection sample).
+-- trusted roles, calls, events, the delivery counts and rejection sample, and the feed's
+-- consumers and positions).
 SELECT is(
     ARRAY(SELECT r::regclass::text FROM pg_catalog.pg_extension AS e, unnest(e.extconfig) AS r
           WHERE e.extname = 'callout' ORDER BY 1),
-    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.delivery_count', 'callout.gateway_role',
-          'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq',
+    ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.delivery_count',
+          'callout.feed_consumer', 'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq',
           'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(460);
+SELECT plan(492);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -85,6 +85,11 @@ INSERT INTO expected_functions VALUES
     ('_cutoff', ARRAY['interval'], 'timestamp with time zone', 'STABLE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    -- the outcome feed: read under the reader's row-level security; consumers kept as the owner
+    ('outcome_changes', ARRAY['xid8', 'bigint', 'integer'], 'setof record', 'STABLE', false, 'u', 'sql', false),
+    ('_feed_consumer', ARRAY['text'], 'callout.feed_consumer', 'VOLATILE', false, 'u', 'plpgsql', true),
+    ('consume_outcomes', ARRAY['text', 'integer'], 'setof record', 'VOLATILE', false, 'u', 'plpgsql', true),
+    ('acknowledge_outcomes', ARRAY['text', 'xid8', 'bigint'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -117,7 +122,10 @@ INSERT INTO expected_tables VALUES
                        'answered_at timestamp with time zone', 'ended_at timestamp with time zone',
                        'origin text NOT NULL',
                        'created_at timestamp with time zone NOT NULL',
-                       'updated_at timestamp with time zone NOT NULL'], true),
+                       'updated_at timestamp with time zone NOT NULL', 'feed_xact xid8'], true),
+    ('feed_consumer', ARRAY['tenant text NOT NULL', 'reader regrole NOT NULL', 'name text NOT NULL',
+                            'feed_xact xid8 NOT NULL', 'call_id bigint NOT NULL',
+                            'acknowledged_at timestamp with time zone'], true),
     ('livekit_call_event', ARRAY['id bigint NOT NULL', 'event_id text NOT NULL', 'call_log_id bigint',
                                  'user_id text NOT NULL', 'api_key text', 'event_type text NOT NULL',
                                  'room_name text NOT NULL', 'room_sid text',
@@ -196,10 +204,10 @@ SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
           format('callout.%s has its attributes in order', name))
 FROM expected_composites ORDER BY name;
 
--- The tables (1), each with its columns in order (10), its primary key (10), and its row-level
+-- The tables (1), each with its columns in order (11), its primary key (11), and its row-level
 -- security, enabled and forced on every table: policies let tenants read their own calls,
--- events and routes; the administration tables have none, so no role but a superuser reads them,
--- whatever is granted (20).
+-- events and routes; the administration tables (the feed's consumers among them) have none, so
+-- no role but a superuser reads them, whatever is granted (22).
 SELECT tables_are('callout', ARRAY(SELECT name FROM expected_tables),
                   'callout holds exactly the tables of the install script');
 SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), columns,
@@ -211,6 +219,7 @@ CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']:
                                        WHEN 'phone_route' THEN ARRAY['trunk_phone_number']::name[]
                                        WHEN 'gateway_role' THEN ARRAY['role']::name[]
                                        WHEN 'key_usage' THEN ARRAY['api_key', 'minute']::name[]
+                                       WHEN 'feed_consumer' THEN ARRAY['tenant', 'reader', 'name']::name[]
                                        WHEN 'tenant_role' THEN ARRAY['role']::name[]
                                        WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
@@ -232,8 +241,8 @@ SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_
                      'callout holds exactly the identity sequences of call_log, livekit_call_event and pending_event, and the rejection ring''s');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_room_sid', 'call_log_tenant',
-                         'call_log_campaign', 'call_log_started', 'call_log_phone_number'],
-                   'callout.call_log has exactly its seven indexes (a call''s ending UPDATE writes each)');
+                         'call_log_campaign', 'call_log_started', 'call_log_phone_number', 'call_log_feed'],
+                   'callout.call_log has exactly its eight indexes (a call''s ending UPDATE writes each)');
 SELECT indexes_are('callout', 'livekit_call_event',
                    ARRAY['livekit_call_event_pkey', 'livekit_call_event_call', 'livekit_call_event_unmatched',
                          'livekit_call_event_tenant'],
@@ -284,24 +293,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 54 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 58 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (54).
+-- Each function with its exact argument types (58).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (54).
+-- Return types (58).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (54): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (58): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (54): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (58): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -310,7 +319,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (54): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (58): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -320,12 +329,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (54).
+-- Language (58).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (54): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (58): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -344,8 +353,9 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
     ARRAY['callout._call_identity_is_valid()', 'callout._call_keeps_its_events()', 'callout._event_names_a_call()',
-          'callout._mapped_tenant()',
+          'callout._feed_consumer(text)', 'callout._mapped_tenant()',
           'callout._session_is_gateway()', 'callout._sync_audit_policies()',
+          'callout.acknowledge_outcomes(text,xid8,bigint)', 'callout.consume_outcomes(text,integer)',
           'callout.current_user_id()',
           'callout.is_auditor()', 'callout.livekit_webhook(text)',
           'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
