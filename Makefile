@@ -61,7 +61,7 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
         test-mutations test-concurrency test-crash test-sanitize test-bench coverage bench bench-smoke \
-        bench-profile demo deps format format-check test-majors test-citus
+        bench-profile demo deps format format-check test-majors test-citus test-tools
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -129,6 +129,11 @@ test-sanitize:
 # make test-citus CITUS_TARBALL=path/to/citus-13.2.2.tar.gz   (scripts/citus)
 test-citus:
 	@CITUS_TARBALL=$(CITUS_TARBALL) test/run citus
+
+# The programs operators run beside PostgreSQL (Debian's prometheus-postgres-exporter), started
+# against callout (not part of make test; scripts/deps tools installs them).
+test-tools:
+	@scripts/deps tools && test/run tools
 
 # The whole test run against the module and core built with gcov; line coverage of src/, failing
 # under COVERAGE_MIN percent (default 90).

@@ -69,6 +69,17 @@ SELECT count(*) AS ring_rows FROM (
     FROM generate_series(1, 1200)) AS flood;
 SELECT count(*) AS sampled FROM callout.rejected_delivery;
 
+-- a monitoring role, a member of pg_monitor and nothing more (no grant of callout's), reads the
+-- metrics, and nothing else of callout's: not the counts' table, not the calls
+CREATE ROLE callout_metrics_monitor IN ROLE pg_monitor;
+SET SESSION AUTHORIZATION callout_metrics_monitor;
+SELECT sum(received) > 0 AS reads_the_metrics
+FROM callout.metrics(now() - interval '1 day', now() + interval '1 day', 'hour');
+SELECT count(*) FROM callout.delivery_count;
+SELECT count(*) FROM callout.call_log;
+RESET SESSION AUTHORIZATION;
+DROP ROLE callout_metrics_monitor;
+
 -- bad arguments
 SELECT * FROM callout.metrics(NULL, now());
 SELECT * FROM callout.metrics(now(), now(), 'day');

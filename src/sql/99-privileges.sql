@@ -4,6 +4,11 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;
 
+-- Monitoring, the way operators grant it: members of pg_monitor read callout.metrics (counts
+-- across tenants, no tenant's data; it runs as the owner) and nothing else of callout's.
+GRANT USAGE ON SCHEMA callout TO pg_monitor;
+GRANT EXECUTE ON FUNCTION callout.metrics(timestamptz, timestamptz, text) TO pg_monitor;
+
 -- Row-level security on every table of the schema, forced (its owner too): the tables with tenant
 -- data have their policies (src/sql/50-tenancy.sql); keys, roles and counts have none, so no role
 -- but a superuser reads or writes them, whatever is granted.
