@@ -130,8 +130,8 @@ test-sanitize:
 test-citus:
 	@CITUS_TARBALL=$(CITUS_TARBALL) test/run citus
 
-# The programs operators run beside PostgreSQL (Debian's prometheus-postgres-exporter and
-# PgBouncer), started against callout (not part of make test; scripts/deps tools installs them).
+# The programs operators run beside PostgreSQL (Debian's prometheus-postgres-exporter, PgBouncer
+# and pg_cron), started against callout (not part of make test; scripts/deps tools installs them).
 test-tools:
 	@scripts/deps tools && test/run tools
 
