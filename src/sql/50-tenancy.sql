@@ -127,7 +127,8 @@ END
 $$;
 
 -- Registers a role whose members (by login) are trusted to say which tenant they act for, and
--- grants it what an application server needs.
+-- grants it what an application server needs: registering and reading calls, and delivering
+-- LiveKit's webhooks, so one call sets a gateway up.
 CREATE FUNCTION callout.trust_gateway_role(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -139,7 +140,8 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
         'callout.register_call(text, text, text, text, text, text, jsonb), '
-        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text) TO %I', role);
+        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text), '
+        'callout.process_livekit_webhook(text, text) TO %I', role);
     PERFORM callout._grant_reading(role);
 END
 $$;

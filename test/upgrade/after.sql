@@ -27,6 +27,7 @@ SELECT CASE WHEN (SELECT pending_before FROM waited) = 1
              AND has_function_privilege('callout_upgrade_gw', 'callout.outcome_changes(xid8, bigint, integer)', 'EXECUTE')
              AND has_function_privilege('callout_upgrade_gw', 'callout.consume_outcomes(text, integer)', 'EXECUTE')
              AND has_function_privilege('callout_upgrade_gw', 'callout.acknowledge_outcomes(text, xid8, bigint)', 'EXECUTE')
+             AND has_function_privilege('callout_upgrade_gw', 'callout.process_livekit_webhook(text, text)', 'EXECUTE')
              AND (SELECT c.room_name || '/' || e.user_id FROM callout.livekit_call_event AS e
                   JOIN callout.call_log AS c ON c.id = e.call_log_id
                   WHERE e.event_id = 'EV_upgrade_attached') = 'outbound-upgrade-attached/tenant-u'

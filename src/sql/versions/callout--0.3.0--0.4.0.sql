@@ -521,7 +521,8 @@ $$;
 COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub inside a PostgREST request, else its callout.user_id; else the tenant the role is mapped to; NULL for none';
 
 -- Registers a role whose members (by login) are trusted to say which tenant they act for, and
--- grants it what an application server needs.
+-- grants it what an application server needs: registering and reading calls, and delivering
+-- LiveKit's webhooks, so one call sets a gateway up.
 CREATE OR REPLACE FUNCTION callout.trust_gateway_role(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -533,7 +534,8 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
         'callout.register_call(text, text, text, text, text, text, jsonb), '
-        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text) TO %I', role);
+        'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text), '
+        'callout.process_livekit_webhook(text, text) TO %I', role);
     PERFORM callout._grant_reading(role);
 END
 $$;
@@ -1013,6 +1015,18 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
         'callout.acknowledge_outcomes(text, xid8, bigint) TO %I', role);
+END
+$$;
+
+-- The gateways trusted before may deliver webhooks, as trust_gateway_role grants now.
+DO $$
+DECLARE
+    gateway record;
+BEGIN
+    FOR gateway IN SELECT g.role FROM callout.gateway_role AS g LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.process_livekit_webhook(text, text) TO %s',
+                                  gateway.role);
+    END LOOP;
 END
 $$;
 

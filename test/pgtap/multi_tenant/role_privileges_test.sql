@@ -17,7 +17,7 @@ INSERT INTO tap_role VALUES
            'acknowledge_outcomes(text,xid8,bigint)']),
     ('callout_tap_gateway', 'the gateway',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
-           'register_call(text,text,text,text,text,text,jsonb)',
+           'register_call(text,text,text,text,text,text,jsonb)', 'process_livekit_webhook(text,text)',
            'call_stats(timestamp with time zone,timestamp with time zone,text)',
            'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
            'acknowledge_outcomes(text,xid8,bigint)']),
