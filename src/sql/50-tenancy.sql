@@ -114,13 +114,17 @@ BEGIN
 END
 $$;
 
--- Grants what reading calls needs beyond the tables: the calls view, call_stats and the outcome feed.
+-- Grants what reading calls needs beyond the tables: the calls view, call_stats (and the SQL
+-- functions it calls, which the planner inlines only for a role that may execute them) and the
+-- outcome feed.
 CREATE FUNCTION callout._grant_reading(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text), '
+        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text), '
+        'callout._is_open(callout.call_status), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
         'callout.acknowledge_outcomes(text, xid8, bigint) TO %I', role);
 END

@@ -33,39 +33,72 @@ SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id,
 FROM callout.call_log AS c;
 COMMENT ON VIEW callout.calls IS 'one row per call the reader may see (security_invoker: the reader''s row-level security applies)';
 
+-- The bucket a call falls in for one dimension of call_stats: its start's day (else its
+-- creation's; in the session's TimeZone), campaign, agent config, direction, outcome or tenant;
+-- NULL for none. A one-expression SQL function without a SET clause, which the planner inlines.
+CREATE FUNCTION callout._call_stats_key(dimension text, started_at timestamptz, created_at timestamptz,
+                                        campaign_id text, agent_config_id text, direction text,
+                                        outcome callout.call_outcome, user_id text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT CASE $1 WHEN 'day' THEN pg_catalog.to_char(coalesce($2, $3), 'YYYY-MM-DD')
+                   WHEN 'campaign' THEN $4
+                   WHEN 'agent_config' THEN $5
+                   WHEN 'direction' THEN $6
+                   WHEN 'outcome' THEN $7::pg_catalog.text
+                   WHEN 'tenant' THEN $8
+           END
+$$;
+COMMENT ON FUNCTION callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text) IS 'internal: the bucket of a call for one dimension of call_stats';
+
 -- Counts per group of the calls that started (or, never started, were created) in
--- [since, until): attempts, each outcome, the answer rate (completed / attempts) and talk time
--- of completed calls. group_by: NULL or 'none', 'day' (in the session's TimeZone), 'campaign',
--- 'agent_config', 'direction', 'outcome'.
+-- [since, until): attempts (every call), each outcome, the calls still open and those expired,
+-- the answer rate (completed / attempts) and talk time of completed calls. group_by: NULL or
+-- 'none', or one or two of 'day' (in the session's TimeZone), 'campaign', 'agent_config',
+-- 'direction', 'outcome', 'tenant' (a tenant sees its own, an auditor every tenant's),
+-- separated by a comma: the first is the bucket, the second the sub_bucket.
 CREATE FUNCTION callout.call_stats(since timestamptz, until timestamptz, group_by text DEFAULT NULL)
-RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint, busy bigint,
-               failed bigint, answer_rate numeric, total_talk_seconds bigint,
-               average_talk_seconds numeric)
+RETURNS TABLE (bucket text, sub_bucket text, attempts bigint, completed bigint, no_answer bigint,
+               busy bigint, failed bigint, open bigint, expired bigint, answer_rate numeric,
+               total_talk_seconds bigint, average_talk_seconds numeric)
 LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    dimensions text[] := '{}';
+    dimension text;
 BEGIN
     IF since IS NULL OR until IS NULL THEN
         RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
     END IF;
-    IF group_by IS NOT NULL AND group_by NOT IN ('none', 'day', 'campaign', 'agent_config',
-                                                  'direction', 'outcome') THEN
-        RAISE EXCEPTION 'unknown group_by "%"', group_by
-            USING ERRCODE = '22023',
-                  HINT = 'Use none, day, campaign, agent_config, direction or outcome.';
+    FOREACH dimension IN ARRAY coalesce(pg_catalog.string_to_array(group_by, ','), '{}') LOOP
+        dimension := pg_catalog.btrim(dimension);
+        IF dimension NOT IN ('none', 'day', 'campaign', 'agent_config', 'direction', 'outcome', 'tenant') THEN
+            RAISE EXCEPTION 'unknown group_by "%"', dimension
+                USING ERRCODE = '22023',
+                      HINT = 'Use none, or one or two of day, campaign, agent_config, direction, outcome and tenant, separated by a comma.';
+        ELSIF dimension = ANY (dimensions) THEN
+            RAISE EXCEPTION 'group_by names "%" twice', dimension USING ERRCODE = '22023';
+        END IF;
+        dimensions := dimensions || dimension;
+    END LOOP;
+    IF pg_catalog.cardinality(dimensions) > 2 THEN
+        RAISE EXCEPTION 'group_by names at most two dimensions' USING ERRCODE = '22023';
+    ELSIF pg_catalog.cardinality(dimensions) > 1 AND 'none' = ANY (dimensions) THEN
+        RAISE EXCEPTION 'group_by none stands alone' USING ERRCODE = '22023';
     END IF;
     RETURN QUERY
-    SELECT CASE call_stats.group_by
-               WHEN 'day' THEN pg_catalog.to_char(coalesce(c.started_at, c.created_at), 'YYYY-MM-DD')
-               WHEN 'campaign' THEN c.campaign_id
-               WHEN 'agent_config' THEN c.agent_config_id
-               WHEN 'direction' THEN c.direction
-               WHEN 'outcome' THEN c.outcome::text
-           END AS key,
+    SELECT callout._call_stats_key(dimensions[1], c.started_at, c.created_at, c.campaign_id, c.agent_config_id,
+                                   c.direction, c.outcome, c.user_id) AS key,
+           callout._call_stats_key(dimensions[2], c.started_at, c.created_at, c.campaign_id, c.agent_config_id,
+                                   c.direction, c.outcome, c.user_id) AS sub_key,
            pg_catalog.count(*),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'no_answer'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'busy'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'failed'),
+           pg_catalog.count(*) FILTER (WHERE callout._is_open(c.status)),
+           pg_catalog.count(*) FILTER (WHERE c.status = 'expired'),
            pg_catalog.round(pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed')::numeric
                             / pg_catalog.count(*), 4),
            coalesce(pg_catalog.sum(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 0)::bigint,
@@ -75,8 +108,8 @@ BEGIN
     -- which row-level security lets an index take (a coalesce it would not: not leakproof)
     WHERE (c.started_at >= since AND c.started_at < until)
        OR (c.started_at IS NULL AND c.created_at >= since AND c.created_at < until)
-    GROUP BY 1
-    ORDER BY 1 NULLS FIRST;
+    GROUP BY 1, 2
+    ORDER BY 1 NULLS FIRST, 2 NULLS FIRST;
 END
 $$;
-COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, answer rate and talk time of the calls the reader may see, by none, day, campaign, agent_config, direction or outcome';
+COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, open and expired calls, answer rate and talk time of the calls the reader may see, by none, or one or two of day, campaign, agent_config, direction, outcome and tenant';

@@ -261,39 +261,75 @@ AS $$
 $$;
 COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
 
+-- call_stats answers the open and expired calls and a second dimension too: its result changes,
+-- so it is made again (the roles that read are granted it again below, with the feed).
+DROP FUNCTION callout.call_stats(timestamptz, timestamptz, text);
+-- The bucket a call falls in for one dimension of call_stats: its start's day (else its
+-- creation's; in the session's TimeZone), campaign, agent config, direction, outcome or tenant;
+-- NULL for none. A one-expression SQL function without a SET clause, which the planner inlines.
+CREATE FUNCTION callout._call_stats_key(dimension text, started_at timestamptz, created_at timestamptz,
+                                        campaign_id text, agent_config_id text, direction text,
+                                        outcome callout.call_outcome, user_id text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT CASE $1 WHEN 'day' THEN pg_catalog.to_char(coalesce($2, $3), 'YYYY-MM-DD')
+                   WHEN 'campaign' THEN $4
+                   WHEN 'agent_config' THEN $5
+                   WHEN 'direction' THEN $6
+                   WHEN 'outcome' THEN $7::pg_catalog.text
+                   WHEN 'tenant' THEN $8
+           END
+$$;
+COMMENT ON FUNCTION callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text) IS 'internal: the bucket of a call for one dimension of call_stats';
+
 -- Counts per group of the calls that started (or, never started, were created) in
--- [since, until): attempts, each outcome, the answer rate (completed / attempts) and talk time
--- of completed calls. group_by: NULL or 'none', 'day' (in the session's TimeZone), 'campaign',
--- 'agent_config', 'direction', 'outcome'.
-CREATE OR REPLACE FUNCTION callout.call_stats(since timestamptz, until timestamptz, group_by text DEFAULT NULL)
-RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint, busy bigint,
-               failed bigint, answer_rate numeric, total_talk_seconds bigint,
-               average_talk_seconds numeric)
+-- [since, until): attempts (every call), each outcome, the calls still open and those expired,
+-- the answer rate (completed / attempts) and talk time of completed calls. group_by: NULL or
+-- 'none', or one or two of 'day' (in the session's TimeZone), 'campaign', 'agent_config',
+-- 'direction', 'outcome', 'tenant' (a tenant sees its own, an auditor every tenant's),
+-- separated by a comma: the first is the bucket, the second the sub_bucket.
+CREATE FUNCTION callout.call_stats(since timestamptz, until timestamptz, group_by text DEFAULT NULL)
+RETURNS TABLE (bucket text, sub_bucket text, attempts bigint, completed bigint, no_answer bigint,
+               busy bigint, failed bigint, open bigint, expired bigint, answer_rate numeric,
+               total_talk_seconds bigint, average_talk_seconds numeric)
 LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    dimensions text[] := '{}';
+    dimension text;
 BEGIN
     IF since IS NULL OR until IS NULL THEN
         RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
     END IF;
-    IF group_by IS NOT NULL AND group_by NOT IN ('none', 'day', 'campaign', 'agent_config',
-                                                  'direction', 'outcome') THEN
-        RAISE EXCEPTION 'unknown group_by "%"', group_by
-            USING ERRCODE = '22023',
-                  HINT = 'Use none, day, campaign, agent_config, direction or outcome.';
+    FOREACH dimension IN ARRAY coalesce(pg_catalog.string_to_array(group_by, ','), '{}') LOOP
+        dimension := pg_catalog.btrim(dimension);
+        IF dimension NOT IN ('none', 'day', 'campaign', 'agent_config', 'direction', 'outcome', 'tenant') THEN
+            RAISE EXCEPTION 'unknown group_by "%"', dimension
+                USING ERRCODE = '22023',
+                      HINT = 'Use none, or one or two of day, campaign, agent_config, direction, outcome and tenant, separated by a comma.';
+        ELSIF dimension = ANY (dimensions) THEN
+            RAISE EXCEPTION 'group_by names "%" twice', dimension USING ERRCODE = '22023';
+        END IF;
+        dimensions := dimensions || dimension;
+    END LOOP;
+    IF pg_catalog.cardinality(dimensions) > 2 THEN
+        RAISE EXCEPTION 'group_by names at most two dimensions' USING ERRCODE = '22023';
+    ELSIF pg_catalog.cardinality(dimensions) > 1 AND 'none' = ANY (dimensions) THEN
+        RAISE EXCEPTION 'group_by none stands alone' USING ERRCODE = '22023';
     END IF;
     RETURN QUERY
-    SELECT CASE call_stats.group_by
-               WHEN 'day' THEN pg_catalog.to_char(coalesce(c.started_at, c.created_at), 'YYYY-MM-DD')
-               WHEN 'campaign' THEN c.campaign_id
-               WHEN 'agent_config' THEN c.agent_config_id
-               WHEN 'direction' THEN c.direction
-               WHEN 'outcome' THEN c.outcome::text
-           END AS key,
+    SELECT callout._call_stats_key(dimensions[1], c.started_at, c.created_at, c.campaign_id, c.agent_config_id,
+                                   c.direction, c.outcome, c.user_id) AS key,
+           callout._call_stats_key(dimensions[2], c.started_at, c.created_at, c.campaign_id, c.agent_config_id,
+                                   c.direction, c.outcome, c.user_id) AS sub_key,
            pg_catalog.count(*),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'no_answer'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'busy'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'failed'),
+           pg_catalog.count(*) FILTER (WHERE callout._is_open(c.status)),
+           pg_catalog.count(*) FILTER (WHERE c.status = 'expired'),
            pg_catalog.round(pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed')::numeric
                             / pg_catalog.count(*), 4),
            coalesce(pg_catalog.sum(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 0)::bigint,
@@ -303,11 +339,11 @@ BEGIN
     -- which row-level security lets an index take (a coalesce it would not: not leakproof)
     WHERE (c.started_at >= since AND c.started_at < until)
        OR (c.started_at IS NULL AND c.created_at >= since AND c.created_at < until)
-    GROUP BY 1
-    ORDER BY 1 NULLS FIRST;
+    GROUP BY 1, 2
+    ORDER BY 1 NULLS FIRST, 2 NULLS FIRST;
 END
 $$;
-COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, answer rate and talk time of the calls the reader may see, by none, day, campaign, agent_config, direction or outcome';
+COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, open and expired calls, answer rate and talk time of the calls the reader may see, by none, or one or two of day, campaign, agent_config, direction, outcome and tenant';
 
 -- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
@@ -1006,15 +1042,38 @@ END
 $$;
 COMMENT ON FUNCTION callout.acknowledge_outcomes(text, xid8, bigint) IS 'the named consumer has handled the outcome feed up to this position; false if it had acknowledged as far already';
 
--- Grants what reading calls needs beyond the tables: the calls view, call_stats and the outcome feed.
+-- Grants what reading calls needs beyond the tables: the calls view, call_stats (and the SQL
+-- functions it calls, which the planner inlines only for a role that may execute them) and the
+-- outcome feed.
 CREATE OR REPLACE FUNCTION callout._grant_reading(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text), '
+        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text), '
+        'callout._is_open(callout.call_status), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
         'callout.acknowledge_outcomes(text, xid8, bigint) TO %I', role);
+END
+$$;
+
+-- The roles granted reading before (tenants, auditors, gateways, PostgREST's readers: each may
+-- execute get_call_outcome) read as they would now: call_stats made again, the functions it
+-- inlines and the outcome feed.
+DO $$
+DECLARE
+    reader record;
+BEGIN
+    FOR reader IN
+        SELECT DISTINCT r.rolname
+        FROM pg_catalog.pg_proc AS p, pg_catalog.aclexplode(p.proacl) AS a
+        JOIN pg_catalog.pg_roles AS r ON r.oid = a.grantee
+        WHERE p.oid = 'callout.get_call_outcome(bigint, text)'::pg_catalog.regprocedure
+          AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner
+    LOOP
+        PERFORM callout._grant_reading(reader.rolname);
+    END LOOP;
 END
 $$;
 
@@ -1026,24 +1085,6 @@ BEGIN
     FOR gateway IN SELECT g.role FROM callout.gateway_role AS g LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.process_livekit_webhook(text, text) TO %s',
                                   gateway.role);
-    END LOOP;
-END
-$$;
-
--- The roles granted reading before (call_stats) may read the feed too.
-DO $$
-DECLARE
-    reader record;
-BEGIN
-    FOR reader IN
-        SELECT DISTINCT a.grantee::regrole::text AS role
-        FROM pg_catalog.pg_proc AS p, pg_catalog.aclexplode(p.proacl) AS a
-        WHERE p.oid = 'callout.call_stats(timestamptz, timestamptz, text)'::pg_catalog.regprocedure
-          AND a.privilege_type = 'EXECUTE' AND a.grantee <> 0 AND a.grantee <> p.proowner
-    LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.outcome_changes(xid8, bigint, integer), '
-            'callout.consume_outcomes(text, integer), callout.acknowledge_outcomes(text, xid8, bigint) TO %s',
-            reader.role);
     END LOOP;
 END
 $$;

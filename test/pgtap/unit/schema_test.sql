@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(492);
+SELECT plan(499);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -64,6 +64,9 @@ INSERT INTO expected_functions VALUES
     ('_event_names_a_call', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- matching events to calls: openness, a SQL function the planner inlines; the rule, in C++
     ('_is_open', ARRAY['callout.call_status'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
+    -- reading: call_stats's bucket of a call for one dimension, inlined
+    ('_call_stats_key', ARRAY['text', 'timestamp with time zone', 'timestamp with time zone', 'text', 'text', 'text',
+                              'callout.call_outcome', 'text'], 'text', 'STABLE', false, 's', 'sql', false),
     ('_matching_call_id', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'c', false),
     ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer'], 'record', 'VOLATILE',
      false, 'u', 'plpgsql', false),
@@ -293,24 +296,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 58 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 59 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (58).
+-- Each function with its exact argument types (59).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (58).
+-- Return types (59).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (58): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (59): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (58): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (59): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -319,7 +322,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (58): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (59): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -329,12 +332,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (58).
+-- Language (59).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (58): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (59): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -345,8 +348,8 @@ SELECT CASE WHEN definer
 FROM expected_functions ORDER BY name, args;
 
 -- Exactly these run with the owner's rights (1), and each of them, like every SQL and PL/pgSQL
--- function but the three the planner inlines and every C function that runs statements (those
--- with a SET clause), pins its search_path (1); those three have no
+-- function but those the planner inlines (_is_open, _call_stats_key) and every C function that
+-- runs statements (those with a SET clause), pins its search_path (1); the inlined ones have no
 -- SET clause (it would stop the inlining) and qualify every name and operator instead, and
 -- they are inlined: a query using them scans no function (3).
 SELECT is(
@@ -370,14 +373,16 @@ SELECT is(
             AND (p.prosecdef OR l.lanname <> 'c' OR p.proconfig IS NOT NULL)
             AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
           ORDER BY 1),
-    ARRAY['callout._is_open(callout.call_status)'],
+    ARRAY['callout._call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
+          'callout._is_open(callout.call_status)'],
     'every SECURITY DEFINER, SQL, PL/pgSQL and statement-running C function but the inlined ones runs with search_path = pg_catalog, pg_temp');
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.proconfig IS NULL AND NOT p.prosecdef
             AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'sql')
           ORDER BY 1),
-    ARRAY['callout._is_open(callout.call_status)'],
+    ARRAY['callout._call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
+          'callout._is_open(callout.call_status)'],
     'the inlined SQL functions have no SET clause and run with the caller''s rights');
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 BEGIN
