@@ -169,3 +169,4 @@ DROP TABLE feed_start;
 DELETE FROM callout.tenant_role WHERE role::text LIKE 'callout_feed_%';
 DROP OWNED BY callout_feed_x, callout_feed_auditor, callout_feed_nobody;
 DROP ROLE callout_feed_x, callout_feed_auditor, callout_feed_nobody;
+DROP SCHEMA livekit_test CASCADE;

@@ -177,7 +177,7 @@ BEGIN
             coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
             origin)
     RETURNING id INTO call_id;
-    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds);
+    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0;
 END
 $$;
 

@@ -171,25 +171,27 @@ SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', 
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
 
--- Attaches to a call just created for its room (of tenant user_id) the room's events that
--- waited within callout.unmatched_window and match it as they would if delivered now
+-- Attaches to a call of its room (of tenant user_id) the room's events that waited within
+-- window_seconds (NULL: however long) and match it as they would if delivered now
 -- (callout._matching_call_id): the tenant's own unmatched events (signed with its keys), and the
 -- pending events, which move to the tenant (one the tenant stored already under its id stays as
--- it was). True when any were attached.
+-- it was). How many were attached. The caller holds the room's lock and recomputes the call.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
-RETURNS boolean
+RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    since timestamptz := pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds);
-    attached boolean;
+    since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
+                                  '-infinity');
+    attached integer;
+    moved integer;
 BEGIN
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
     WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
       AND e.call_log_id IS NULL AND e.received_at >= since
       AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
-    attached := FOUND;
+    GET DIAGNOSTICS attached = ROW_COUNT;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p
         WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
@@ -207,7 +209,67 @@ BEGIN
            p.recording_url, p.egress_status, p.payload
     FROM moved AS p
     ON CONFLICT DO NOTHING;
-    RETURN attached OR FOUND;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    RETURN attached + moved;
 END
 $$;
-COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its new call';
+COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its call; how many';
+
+-- The events still waiting for a call (a tenant's unmatched ones and the pending store's) that
+-- arrived longer ago than older_than (callout.unmatched_window when NULL): a registration no
+-- longer attaches them. waits_for: the call a delivery would find for each now. For the admin
+-- (the pending store answers no one else); attach_late_events attaches them.
+CREATE FUNCTION callout.late_events(older_than interval DEFAULT NULL)
+RETURNS TABLE (event_id text, user_id text, api_key text, event_type text, room_name text,
+               room_sid text, event_created_at timestamptz, received_at timestamptz, waits_for bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT w.event_id, w.user_id, w.api_key, w.event_type, w.room_name, w.room_sid, w.event_created_at,
+           w.received_at, callout._matching_call_id(w.room_sid, w.room_name, w.user_id)
+    FROM (SELECT e.event_id, e.user_id, e.api_key, e.event_type, e.room_name, e.room_sid,
+                 e.event_created_at, e.received_at
+          FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NULL
+          UNION ALL
+          SELECT p.event_id, NULL, p.api_key, p.event_type, p.room_name, p.room_sid, p.event_created_at,
+                 p.received_at
+          FROM callout.pending_event AS p) AS w
+    WHERE w.received_at < pg_catalog.now()
+                          - coalesce(late_events.older_than,
+                                     pg_catalog.make_interval(secs => (SELECT s.unmatched_window_seconds
+                                                                       FROM callout._ingest_settings() AS s)))
+    ORDER BY w.received_at, w.event_id
+$$;
+COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for a call longer than older_than (callout.unmatched_window), each with the call a delivery would find now; for the admin';
+
+-- Attaches to a call the events of its room that waited for it, however long, as a delivery of
+-- each would now (late events: registration attaches only those within
+-- callout.unmatched_window), and makes the call again from its events. The admin's, or a
+-- gateway's acting for the call's tenant (anyone else: 42501, whether the call exists or not; the
+-- admin, for a call that does not exist: 22023). True when any were attached.
+CREATE FUNCTION callout.attach_late_events(call_id bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s'
+AS $$
+DECLARE
+    call record;
+BEGIN
+    IF call_id IS NULL THEN
+        RAISE EXCEPTION 'call_id is required' USING ERRCODE = '22004';
+    END IF;
+    SELECT c.user_id, c.room_name INTO call FROM callout.call_log AS c WHERE c.id = attach_late_events.call_id;
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role())
+       AND NOT coalesce(callout._session_is_gateway() AND call.user_id = callout.current_user_id(), false) THEN
+        RAISE EXCEPTION 'permission denied to attach late events to that call'
+            USING ERRCODE = '42501',
+                  HINT = 'The admin, or a gateway acting for the call''s tenant, attaches late events.';
+    ELSIF call.user_id IS NULL THEN
+        RAISE EXCEPTION 'call % does not exist', call_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM callout._lock_room(call.room_name);
+    IF callout._attach_unmatched(call_id, call.user_id, call.room_name, NULL) = 0 THEN
+        RETURN false;
+    END IF;
+    PERFORM callout._recompute_call(call_id);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION callout.attach_late_events(bigint) IS 'attach to a call the events that waited for it past callout.unmatched_window, as a delivery would, and recompute it (the admin, or a gateway acting for its tenant)';

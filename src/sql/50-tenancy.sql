@@ -145,7 +145,7 @@ BEGIN
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), '
         'callout.register_call(text, text, text, text, text, text, jsonb), '
         'callout.update_call_log(bigint, jsonb), callout.get_call_outcome(bigint, text), '
-        'callout.process_livekit_webhook(text, text) TO %I', role);
+        'callout.process_livekit_webhook(text, text), callout.attach_late_events(bigint) TO %I', role);
     PERFORM callout._grant_reading(role);
 END
 $$;

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(499);
+SELECT plan(513);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -54,8 +54,11 @@ INSERT INTO expected_functions VALUES
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
     ('_recompute_call', ARRAY['bigint'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
-    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'boolean', 'VOLATILE', false, 'u',
+    ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'integer', 'VOLATILE', false, 'u',
      'plpgsql', false),
+    -- late events: listed for the admin, attached by the admin or the call's tenant's gateway
+    ('late_events', ARRAY['interval'], 'setof record', 'STABLE', false, 'u', 'sql', false),
+    ('attach_late_events', ARRAY['bigint'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- a call's identity is valid, and an event holds its call (triggers, in place of CHECK
     -- constraints and a foreign key)
     ('_call_identity_is_valid', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', true),
@@ -296,24 +299,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 59 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 61 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (59).
+-- Each function with its exact argument types (61).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (59).
+-- Return types (61).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (59): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (61): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (59): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (61): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -322,7 +325,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (59): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (61): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -332,12 +335,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (59).
+-- Language (61).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (59): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (61): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -358,7 +361,8 @@ SELECT is(
     ARRAY['callout._call_identity_is_valid()', 'callout._call_keeps_its_events()', 'callout._event_names_a_call()',
           'callout._feed_consumer(text)', 'callout._mapped_tenant()',
           'callout._session_is_gateway()', 'callout._sync_audit_policies()',
-          'callout.acknowledge_outcomes(text,xid8,bigint)', 'callout.consume_outcomes(text,integer)',
+          'callout.acknowledge_outcomes(text,xid8,bigint)', 'callout.attach_late_events(bigint)',
+          'callout.consume_outcomes(text,integer)',
           'callout.current_user_id()',
           'callout.is_auditor()', 'callout.livekit_webhook(text)',
           'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
