@@ -104,9 +104,14 @@ SELECT pg_temp.feed('feed-3');
 COMMIT;
 SELECT pg_temp.feed('feed-3');
 
--- Bad positions and sizes: NULLs read nothing; max 0 reads nothing.
+-- Bad positions and sizes: NULLs read nothing, half a position and a NULL max too (not the rest
+-- of the feed); max 0 reads nothing; a negative max is refused.
 SELECT count(*) FROM callout.outcome_changes(NULL, NULL, 10);
+SELECT count(*) FROM feed_start AS s, callout.outcome_changes(s.feed_xact, NULL, 10) AS f;
+SELECT count(*) FROM callout.outcome_changes(NULL, 0, 10);
+SELECT count(*) FROM callout.outcome_changes('0', 0, NULL);
 SELECT count(*) FROM callout.outcome_changes('0', 0, 0);
+SELECT count(*) FROM callout.outcome_changes('0', 0, -1);
 
 -- A named consumer (here the superuser's, which reads every tenant): handed what follows its
 -- acknowledged position, the same again until it acknowledges, never what it acknowledged. It
@@ -123,10 +128,20 @@ SELECT pg_temp.consume('worker');
 SELECT pg_temp.ack('worker', 'feed-4');
 SELECT pg_temp.consume('worker');
 SELECT f.tenant, f.reader, f.name, f.acknowledged_at IS NOT NULL AS acknowledged FROM callout.feed_consumer AS f;
--- a consumer needs a name, and a position both its keys
+-- a consumer needs a name, one short enough to store, a max, and a position both its keys
 SELECT pg_temp.consume('');
 SELECT pg_temp.consume(NULL);
+SELECT pg_temp.consume(repeat('n', 257));
+SELECT pg_temp.consume('worker', NULL);
 SELECT callout.acknowledge_outcomes('worker', NULL, 1);
+-- A position the feed has not reached is refused: no reader was handed it, and acknowledged it
+-- would pass over every change before it, for good (a consumer never goes back). A transaction
+-- still running (here this one) holds the feed, so its own position is not reached either.
+SELECT callout.acknowledge_outcomes('worker', '1000000000000', 0);
+BEGIN;
+SELECT callout.acknowledge_outcomes('worker', pg_current_xact_id(), 0);
+ROLLBACK;
+SELECT pg_temp.consume('worker');
 
 -- Tenants read their own calls' changes, each through its own consumers: tenant-x's "worker" is
 -- not the superuser's. An auditor reads every tenant's, through consumers of its own (not the

@@ -14,12 +14,13 @@
 
 -- The calls the reader may see (row-level security: a tenant its own, an auditor every tenant's)
 -- that entered the feed after (after_xact, after_call_id), oldest first, at most max. Pass the last
--- row's feed_xact and call_id to read on.
+-- row's feed_xact and call_id to read on. STRICT: a NULL reads nothing (half a position would
+-- otherwise read on from the next transaction, and a NULL max the whole feed).
 CREATE FUNCTION callout.outcome_changes(after_xact xid8 DEFAULT '0', after_call_id bigint DEFAULT 0,
                                         max integer DEFAULT 100)
 RETURNS TABLE (feed_xact xid8, call_id bigint, user_id text, status callout.call_status,
                outcome callout.call_outcome, updated_at timestamptz)
-LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, pg_temp
+LANGUAGE sql STABLE STRICT SECURITY INVOKER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT c.feed_xact, c.id, c.user_id, c.status, c.outcome, c.updated_at
     FROM callout.call_log AS c
@@ -54,6 +55,7 @@ SELECT pg_catalog.pg_extension_config_dump('callout.feed_consumer', '');
 -- The named consumer of the caller (made at its first use): the tenant it acts for; else, for an
 -- auditor or a superuser, which read every tenant's calls, its own by role. Anyone else reads no
 -- feed (42501). The row is locked: one session at a time consumes or acknowledges through it.
+-- Its name and tenant are indexed, so each within what a call's tenant may be (max_key_bytes).
 CREATE FUNCTION callout._feed_consumer(name text) RETURNS callout.feed_consumer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
@@ -61,9 +63,13 @@ DECLARE
     acting_for text := callout.current_user_id();
     reading_role oid := 0;
     consumer callout.feed_consumer;
+    key_bytes integer := (SELECT s.max_key_bytes FROM callout._ingest_settings() AS s);
 BEGIN
     IF name IS NULL OR name = '' THEN
         RAISE EXCEPTION 'a consumer needs a name' USING ERRCODE = '22023';
+    ELSIF GREATEST(pg_catalog.octet_length(name), pg_catalog.octet_length(acting_for)) > key_bytes THEN
+        RAISE EXCEPTION 'a consumer''s name or tenant is too long to store' USING ERRCODE = '22023',
+            DETAIL = pg_catalog.format('Each holds at most %s bytes.', key_bytes);
     ELSIF acting_for IS NULL THEN
         reading_role := callout._invoking_role();
         IF NOT (callout.is_auditor()
@@ -95,6 +101,9 @@ AS $$
 DECLARE
     acknowledged callout.feed_consumer := callout._feed_consumer(consumer);
 BEGIN
+    IF max IS NULL THEN
+        RAISE EXCEPTION 'max must not be NULL' USING ERRCODE = '22004';
+    END IF;
     RETURN QUERY
     SELECT c.feed_xact, c.id, c.user_id, c.status, c.outcome, c.updated_at
     FROM callout.call_log AS c
@@ -108,7 +117,9 @@ $$;
 COMMENT ON FUNCTION callout.consume_outcomes(text, integer) IS 'the outcome feed''s changes after what the named consumer acknowledged (the caller''s tenant''s, or every tenant''s for an auditor or a superuser)';
 
 -- Records that the named consumer has handled every change up to this position; a position
--- before the one acknowledged already leaves it (false). The consumer reads on after it.
+-- before the one acknowledged already leaves it (false). The consumer reads on after it. A
+-- position the feed has not reached (at or past the oldest transaction still running) was
+-- handed to no reader, and would pass over every change before it for good: refused (22023).
 CREATE FUNCTION callout.acknowledge_outcomes(consumer text, feed_xact xid8, call_id bigint)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -118,6 +129,9 @@ DECLARE
 BEGIN
     IF feed_xact IS NULL OR call_id IS NULL THEN
         RAISE EXCEPTION 'a position needs its feed_xact and call_id' USING ERRCODE = '22004';
+    ELSIF feed_xact >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) THEN
+        RAISE EXCEPTION 'the outcome feed has not reached this position' USING ERRCODE = '22023',
+            HINT = 'Acknowledge a position consume_outcomes or outcome_changes handed.';
     END IF;
     UPDATE callout.feed_consumer AS f
     SET feed_xact = acknowledge_outcomes.feed_xact, call_id = acknowledge_outcomes.call_id,

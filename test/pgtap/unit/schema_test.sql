@@ -91,8 +91,9 @@ INSERT INTO expected_functions VALUES
     ('_cutoff', ARRAY['interval'], 'timestamp with time zone', 'STABLE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
-    -- the outcome feed: read under the reader's row-level security; consumers kept as the owner
-    ('outcome_changes', ARRAY['xid8', 'bigint', 'integer'], 'setof record', 'STABLE', false, 'u', 'sql', false),
+    -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
+    -- consumers kept as the owner
+    ('outcome_changes', ARRAY['xid8', 'bigint', 'integer'], 'setof record', 'STABLE', true, 'u', 'sql', false),
     ('_feed_consumer', ARRAY['text'], 'callout.feed_consumer', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('consume_outcomes', ARRAY['text', 'integer'], 'setof record', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('acknowledge_outcomes', ARRAY['text', 'xid8', 'bigint'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
