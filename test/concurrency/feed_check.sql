@@ -1,8 +1,8 @@
 -- The outcome feed after the concurrent delivery: what demo/outcome-worker handed and
 -- acknowledged while it was killed (SIGKILL) at random points and started again, then drained
--- the feed (test/run). :feed_log is the worker's file: "change FEED_XACT CALL_ID USER_ID OUTCOME"
--- per change handled, "ack FEED_XACT CALL_ID" per acknowledgement, in the order written. One line
--- per check, as check.sql.
+-- the feed (test/run). :feed_log is the worker's file: "change FEED_XACT CALL_ID OUTCOME USER_ID"
+-- (USER_ID as a JSON string) per change handled, "ack FEED_XACT CALL_ID" per acknowledgement, in
+-- the order written. One line per check, as check.sql.
 \set ON_ERROR_STOP 1
 \pset format unaligned
 \pset tuples_only on
@@ -14,10 +14,12 @@ LANGUAGE sql AS $$
 $$;
 
 CREATE TEMP TABLE feed_line (n serial PRIMARY KEY, line text NOT NULL);
-\copy feed_line (line) FROM pstdin
+-- each line as written (csv with a quote and a delimiter no line holds: text would take the JSON's
+-- backslashes for escapes)
+\copy feed_line (line) FROM pstdin WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
 CREATE TEMP TABLE handed AS
 SELECT l.n, split_part(l.line, ' ', 2)::xid8 AS xact, split_part(l.line, ' ', 3)::bigint AS call_id,
-       split_part(l.line, ' ', 5) AS outcome
+       split_part(l.line, ' ', 4) AS outcome, substring(l.line FROM '^(?:\S+ ){4}(.*)$')::json #>> '{}' AS user_id
 FROM feed_line AS l WHERE l.line LIKE 'change %';
 CREATE TEMP TABLE acked AS
 SELECT l.n, split_part(l.line, ' ', 2)::xid8 AS xact, split_part(l.line, ' ', 3)::bigint AS call_id
@@ -29,6 +31,12 @@ FROM (SELECT c.id, c.outcome, last.outcome AS last, row_number() OVER (ORDER BY 
       FROM callout.call_log AS c
       LEFT JOIN LATERAL (SELECT h.outcome FROM handed AS h WHERE h.call_id = c.id ORDER BY h.n DESC LIMIT 1) AS last ON true
       WHERE c.outcome IS NOT NULL AND last.outcome IS DISTINCT FROM c.outcome::text) AS x;
+
+SELECT pg_temp.check('each change was handed with its call''s tenant, whole (the names hold a space, quotes and a line break)',
+    count(*), string_agg(format('call %s: %L, handed %L', x.call_id, x.tenant, x.user_id), '; ') FILTER (WHERE x.k <= 5))
+FROM (SELECT h.call_id, c.user_id AS tenant, h.user_id, row_number() OVER (ORDER BY h.n) AS k
+      FROM handed AS h JOIN callout.call_log AS c ON c.id = h.call_id
+      WHERE h.user_id IS DISTINCT FROM c.user_id) AS x;
 
 SELECT pg_temp.check('the worker was handed no call without an outcome',
     count(*), string_agg(h.call_id::text, ', ') FILTER (WHERE h.k <= 5))

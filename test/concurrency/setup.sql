@@ -67,7 +67,8 @@ CROSS JOIN LATERAL (SELECT DISTINCT conc.renamed(t.body, s.scenario, c.call) AS 
 ORDER BY c.call, b.seq;
 
 SELECT callout.add_signing_key('APIconcurrency', 'concurrency-secret-of-at-least-32-characters');
-SELECT count(callout.register_call(CASE WHEN room LIKE 'outbound-%' THEN 'tenant-out' ELSE 'tenant-in' END, room,
+-- The tenants' names hold what a worker must hand whole: a space, quotes and a line break.
+SELECT count(callout.register_call(CASE WHEN room LIKE 'outbound-%' THEN 'tenant out' ELSE E'tenant-in\n1 2'');--' END, room,
                                    CASE WHEN room LIKE 'outbound-%' THEN 'outbound' ELSE 'inbound' END))
 FROM (SELECT DISTINCT room FROM conc.delivery WHERE registered) AS r;
 
