@@ -121,6 +121,10 @@ SELECT pg_temp.consume('worker', 2);
 SELECT pg_temp.consume('worker', 2);
 SELECT pg_temp.ack('worker', 'feed-1');
 SELECT pg_temp.consume('worker');
+-- a poll writes nothing: it takes no transaction id (a worker polling every second for years
+-- does not bring the next anti-wraparound vacuum nearer)
+WITH polled AS MATERIALIZED (SELECT count(*) AS handed FROM callout.consume_outcomes('worker'))
+SELECT polled.handed, pg_current_xact_id_if_assigned() IS NULL AS took_no_transaction_id FROM polled;
 -- an older position leaves it where it is; the same position again too
 SELECT pg_temp.ack('worker', 'feed-2');
 SELECT pg_temp.ack('worker', 'feed-1');

@@ -54,7 +54,9 @@ SELECT pg_catalog.pg_extension_config_dump('callout.feed_consumer', '');
 
 -- The named consumer of the caller (made at its first use): the tenant it acts for; else, for an
 -- auditor or a superuser, which read every tenant's calls, its own by role. Anyone else reads no
--- feed (42501). The row is locked: one session at a time consumes or acknowledges through it.
+-- feed (42501). Read without a lock, and written only when it is made: a poll takes no
+-- transaction id and writes nothing (two sessions polling one consumer are each handed the same
+-- changes, at least once; acknowledgements only move it forward).
 -- Its name and tenant are indexed, so each within what a call's tenant may be (max_key_bytes).
 CREATE FUNCTION callout._feed_consumer(name text) RETURNS callout.feed_consumer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -79,16 +81,18 @@ BEGIN
         END IF;
         acting_for := '';
     END IF;
-    INSERT INTO callout.feed_consumer AS f (tenant, reader, name)
-    VALUES (acting_for, reading_role::regrole, _feed_consumer.name) ON CONFLICT DO NOTHING;
     SELECT * INTO consumer FROM callout.feed_consumer AS f
-    WHERE f.tenant = acting_for AND f.reader = reading_role::regrole
-      AND f.name = _feed_consumer.name
-    FOR UPDATE;
+    WHERE f.tenant = acting_for AND f.reader = reading_role::regrole AND f.name = _feed_consumer.name;
+    IF NOT FOUND THEN
+        INSERT INTO callout.feed_consumer AS f (tenant, reader, name)
+        VALUES (acting_for, reading_role::regrole, _feed_consumer.name) ON CONFLICT DO NOTHING;
+        SELECT * INTO consumer FROM callout.feed_consumer AS f
+        WHERE f.tenant = acting_for AND f.reader = reading_role::regrole AND f.name = _feed_consumer.name;
+    END IF;
     RETURN consumer;
 END
 $$;
-COMMENT ON FUNCTION callout._feed_consumer(text) IS 'internal: the caller''s named consumer of the outcome feed, locked';
+COMMENT ON FUNCTION callout._feed_consumer(text) IS 'internal: the caller''s named consumer of the outcome feed, made at its first use';
 
 -- The changes after what the named consumer acknowledged (it is made at the start), as
 -- outcome_changes answers them to the caller. At least once: a consumer that stops before it
