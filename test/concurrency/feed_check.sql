@@ -1,8 +1,8 @@
 -- The outcome feed after the concurrent delivery: what demo/outcome-worker handed and
 -- acknowledged while it was killed (SIGKILL) at random points and started again, then drained
--- the feed (test/run). :feed_log is the worker's file: "change FEED_XACT CALL_ID OUTCOME USER_ID"
--- (USER_ID as a JSON string) per change handled, "ack FEED_XACT CALL_ID" per acknowledgement, in
--- the order written. One line per check, as check.sql.
+-- the feed (test/run). The worker's file comes on standard input: "change FEED_XACT CALL_ID
+-- OUTCOME USER_ID" (USER_ID as a JSON string) per change handled, "ack FEED_XACT CALL_ID" per
+-- acknowledgement, in the order written. One line per check, as check.sql.
 \set ON_ERROR_STOP 1
 \pset format unaligned
 \pset tuples_only on
