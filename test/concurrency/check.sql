@@ -4,11 +4,7 @@
 \pset format unaligned
 \pset tuples_only on
 
-CREATE FUNCTION pg_temp.check(description text, failures bigint, examples text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT CASE WHEN failures = 0 THEN 'ok - ' || description
-                ELSE 'not ok - ' || description || ' (' || failures || ' failed; e.g. ' || coalesce(examples, '') || ')' END
-$$;
+\ir ../fixtures/check_line.sql
 
 SELECT pg_temp.check('every ticket was delivered and answered exactly once',
     count(*), string_agg(s.ticket::text, ', ') FILTER (WHERE n <= 5))

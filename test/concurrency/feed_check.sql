@@ -7,11 +7,7 @@
 \pset format unaligned
 \pset tuples_only on
 
-CREATE FUNCTION pg_temp.check(description text, failures bigint, examples text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT CASE WHEN failures = 0 THEN 'ok - ' || description
-                ELSE 'not ok - ' || description || ' (' || failures || ' failed; e.g. ' || coalesce(examples, '') || ')' END
-$$;
+\ir ../fixtures/check_line.sql
 
 CREATE TEMP TABLE feed_line (n serial PRIMARY KEY, line text NOT NULL);
 -- each line as written (csv with a quote and a delimiter no line holds: text would take the JSON's

@@ -148,11 +148,7 @@ UPDATE expected AS e SET allowed = ARRAY['an answer (processed, unmatched or dup
 WHERE e.reading = 'processable' AND NOT e.too_long AND NOT e.stores AND NOT e.lazy_error;
 
 -- One line per check.
-CREATE FUNCTION pg_temp.check(description text, failures bigint, examples text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT CASE WHEN failures = 0 THEN 'ok - ' || description
-                ELSE 'not ok - ' || description || ' (' || failures || ' failed; e.g. ' || coalesce(examples, '') || ')' END
-$$;
+\ir ../fixtures/check_line.sql
 
 -- ---- answers -------------------------------------------------------------------------------
 
