@@ -223,26 +223,11 @@ Reason verify_livekit_token(const TokenCheck& check) {
     return verify_livekit_token(read_livekit_token(check.authorization), check);
 }
 
-// The checks run in the order of the header's contract, cheapest and unauthenticated first;
-// every claim after the HMAC is trusted only because the HMAC matched. Additional rules:
-// - an empty api_key matches no `iss` (unknown_api_key) and an empty api_secret verifies no
-//   signature (bad_signature), so a half-configured key can never accept a token;
-// - `exp` that is not a JSON number counts as missing; `nbf` that is present but not a
-//   number (null included) cannot show the token is already valid: not_yet_valid.
-Reason verify_livekit_token(const ReadToken& token, const TokenCheck& check) {
+// The claims' checks, after the HMAC's (trusted only once it matched): exp, nbf, sha256. Alone,
+// they tell whether a token refused for its key is one LiveKit's server could have sent now for
+// this body.
+Reason verify_livekit_token_claims(const ReadToken& token, const TokenCheck& check) {
     if (token.unreadable != Reason::ok) return token.unreadable;
-
-    if (token.alg.kind != Member::Kind::string || token.alg.text != "HS256")
-        return Reason::alg_not_allowed;
-
-    if (token.iss.kind != Member::Kind::string) return Reason::missing_iss;
-    if (check.api_key.empty() || token.iss.text != check.api_key) return Reason::unknown_api_key;
-
-    if (check.api_secret.empty()) return Reason::bad_signature;
-    // The signing input is the first two segments exactly as received, dot included.
-    const std::string expected = hmac_sha256(check.api_secret, token.signing_input);
-    if (!constant_time_equal(expected, token.signature)) return Reason::bad_signature;
-
     const Member& exp = token.exp;
     if (!exp.is_number()) return Reason::missing_exp;
     // Expired when now - leeway >= exp, as LiveKit's SDK decides it.
@@ -267,6 +252,29 @@ Reason verify_livekit_token(const ReadToken& token, const TokenCheck& check) {
         return Reason::sha256_mismatch;
     }
     return Reason::ok;
+}
+
+// The checks run in the order of the header's contract, cheapest and unauthenticated first;
+// every claim after the HMAC is trusted only because the HMAC matched. Additional rules:
+// - an empty api_key matches no `iss` (unknown_api_key) and an empty api_secret verifies no
+//   signature (bad_signature), so a half-configured key can never accept a token;
+// - `exp` that is not a JSON number counts as missing; `nbf` that is present but not a
+//   number (null included) cannot show the token is already valid: not_yet_valid.
+Reason verify_livekit_token(const ReadToken& token, const TokenCheck& check) {
+    if (token.unreadable != Reason::ok) return token.unreadable;
+
+    if (token.alg.kind != Member::Kind::string || token.alg.text != "HS256")
+        return Reason::alg_not_allowed;
+
+    if (token.iss.kind != Member::Kind::string) return Reason::missing_iss;
+    if (check.api_key.empty() || token.iss.text != check.api_key) return Reason::unknown_api_key;
+
+    if (check.api_secret.empty()) return Reason::bad_signature;
+    // The signing input is the first two segments exactly as received, dot included.
+    const std::string expected = hmac_sha256(check.api_secret, token.signing_input);
+    if (!constant_time_equal(expected, token.signature)) return Reason::bad_signature;
+
+    return verify_livekit_token_claims(token, check);
 }
 
 }  // namespace callout::core

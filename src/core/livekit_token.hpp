@@ -78,6 +78,11 @@ Reason verify_livekit_token(const TokenCheck& check);
 // The same checks on a token read already (check.authorization is not read again).
 Reason verify_livekit_token(const ReadToken& token, const TokenCheck& check);
 
+// The checks after the signature's alone (exp, nbf, sha256, in that order) on a readable token;
+// an unreadable one is its own verdict. Nothing is authenticated: for a token whose key callout
+// does not hold, whether it is well-formed enough to keep until the key is added.
+Reason verify_livekit_token_claims(const ReadToken& token, const TokenCheck& check);
+
 // The `iss` claim of a token, read without verifying anything and whatever its header: the key
 // a rejected delivery is recorded under (callout.rejected_delivery). nullopt when the token is
 // not three segments whose claims are a JSON object with a string `iss`.

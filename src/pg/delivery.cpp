@@ -5,8 +5,8 @@
 // from read_events, which read their indexes directly. The body is parsed (and redacted) once
 // and hashed once, and the token read once, in the core. A tenant's event no call claims and an
 // event with no tenant yet (the pending store) are stored by statements of their own. A delivery
-// that stores nothing new is counted (and a rejection sampled) by two statements of its own; a
-// duplicate's answer is read by one.
+// that stores nothing new is counted (and a rejection sampled) by two statements of its own, one
+// refused only for its key is parked by another (park), and a duplicate's answer is read by one.
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -209,6 +209,23 @@ Statement<SampleParameter, NoFields> sample_rejection = {
     " body_sha256 = excluded.body_sha256",
     nullptr};
 
+#define PARK_PARAMETERS(X)       \
+    X(parked_at, TIMESTAMPTZOID) \
+    X(api_key, TEXTOID)          \
+    X(body, TEXTOID)             \
+    X(signature, TEXTOID)        \
+    X(body_sha256, BYTEAOID)     \
+    X(payload, JSONBOID)         \
+    X(max_deliveries, INT4OID)   \
+    X(max_bytes, INT4OID)
+CALLOUT_FIELDS(ParkParameter, PARK_PARAMETERS);
+
+// A delivery refused only for its key, kept until the key is added (callout._park_delivery).
+Statement<ParkParameter, NoFields> park_delivery = {
+    "SELECT FROM callout._park_delivery($parked_at, $api_key, $body, $signature,"
+    " $body_sha256, $payload, $max_deliveries, $max_bytes) AS p",
+    nullptr};
+
 #define EXTENSION_VERSION_COLUMN(X) X(extversion, TEXTOID)
 CALLOUT_FIELDS(ExtensionVersionColumn, EXTENSION_VERSION_COLUMN);
 
@@ -269,6 +286,10 @@ struct Delivery {
     bytea* body_hash;      // nullptr until hashed
     bool token_read;       // a refused token was read: claimed_issuer is what it claims
     text* claimed_issuer;  // nullptr: none
+    // a delivery parked before and replayed now: verified at the instant it was parked, and
+    // never parked again
+    std::optional<TimestampTz> parked_at;
+    bool parkable;  // refused only for its key, its claims sound for this body (park)
 };
 CALLOUT_PLAIN_DATA(Delivery);
 
@@ -358,7 +379,7 @@ Reason verify_token(Delivery& delivery, SigningKey& key) {
     core::TokenCheck check;
     check.body = delivery.body_text;
     check.body_sha256 = std::string_view(VARDATA(delivery.body_hash), 32);
-    check.now_unix = unix_seconds(verification_instant());
+    check.now_unix = unix_seconds(delivery.parked_at.value_or(verification_instant()));
     check.leeway_seconds = clock_leeway_seconds;
     const core::ReadToken token = core::read_livekit_token(delivery.signature);
     if (std::optional<std::string_view> issuer = token.issuer())
@@ -366,6 +387,8 @@ Reason verify_token(Delivery& delivery, SigningKey& key) {
     check.api_key = key.api_key;
     check.api_secret = key.api_secret;
     const Reason verdict = core::verify_livekit_token(token, check);
+    if (verdict == Reason::unknown_api_key && !delivery.parked_at)
+        delivery.parkable = core::verify_livekit_token_claims(token, check) == Reason::ok;
     if (verdict != Reason::ok) {
         delivery.token_read = true;
         if (std::optional<std::string_view> claimed = token.claimed_issuer()) {
@@ -692,15 +715,40 @@ void record_answer(const Answer& answer, Delivery& delivery) {
     run(sample_rejection, sample);
 }
 
+// Keeps a delivery refused only because its key is unknown or revoked, whose token would pass
+// every other check now and whose body is a JSON object, so a key added late loses no call
+// (callout.replay_parked_deliveries). The body is kept as received: the token signs those bytes.
+// Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first.
+void park(Delivery& delivery) {
+    if (max_parked_deliveries == 0) return;
+    Jsonb* payload = parse_json_body(delivery.body, Credentials::dropped);
+    if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return;
+    text* issuer = claimed_issuer(delivery);
+    if (issuer == nullptr) return;  // an unknown key is named by the token's iss
+    using P = ParkParameter;
+    Values<P> row;
+    // the instant its token was verified at: a replay verifies it there again
+    row.put(P::parked_at, TimestampTzGetDatum(verification_instant()));
+    row.put(P::api_key, PointerGetDatum(issuer));
+    row.put(P::body, PointerGetDatum(delivery.body));
+    row.put_text(P::signature, delivery.signature);
+    row.put(P::body_sha256, PointerGetDatum(delivery.body_hash));
+    row.put(P::payload, JsonbPGetDatum(payload));
+    row.put_int4(P::max_deliveries, std::int64_t(max_parked_deliveries));
+    row.put_int4(P::max_bytes, std::int64_t(max_parked_bytes));
+    run(park_delivery, row);
+}
+
 }  // namespace
 
 void define_delivery_callbacks() {
     RegisterXactCallback(forget_schema_version_on_abort, nullptr);
 }
 
-Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
-             int* http_status) {
-    Delivery delivery = {body, payload, {}, {}, signature != nullptr, nullptr, false, nullptr};
+Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature, int* http_status,
+             std::optional<TimestampTz> parked_at) {
+    Delivery delivery = {body,    payload, {},      {},        signature != nullptr,
+                         nullptr, false,   nullptr, parked_at, false};
     if (body != nullptr) delivery.body_text = {VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)};
     if (signature != nullptr)
         delivery.signature = {VARDATA_ANY(signature), VARSIZE_ANY_EXHDR(signature)};
@@ -711,6 +759,7 @@ Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signatur
     Answer answer = apply_delivery(delivery);
     if (answer.status != Status::processed && answer.status != Status::unmatched)
         record_answer(answer, delivery);
+    if (delivery.parkable) park(delivery);
     if (http_status != nullptr) {
         *http_status = core::http_status(answer.status, answer.reason);
         // the sender learns that its signature failed, not why: which keys exist, or how near

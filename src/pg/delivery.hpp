@@ -2,10 +2,13 @@
 // §3, §4, §6), as process_livekit_webhook, _ingest and livekit_webhook run it.
 #pragma once
 
+#include <optional>
+
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
 #include "utils/jsonb.h"
+#include "datatype/timestamp.h"
 }
 
 namespace callout::pg {
@@ -13,9 +16,10 @@ namespace callout::pg {
 // Runs one delivery and its record in the metrics, and returns its answer, a
 // callout.webhook_result built in the caller's memory. payload is given (and body is its text)
 // when the caller holds jsonb. http_status, when given, receives the status a webhook endpoint
-// answers with (core::http_status).
+// answers with (core::http_status). parked_at, when given, replays a delivery parked then: its
+// token is verified at that instant, and it is not parked again.
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
-             int* http_status = nullptr);
+             int* http_status = nullptr, std::optional<TimestampTz> parked_at = std::nullopt);
 
 // Registers with the server what the delivery path needs told of transactions (called once, from
 // _PG_init).

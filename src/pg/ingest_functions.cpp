@@ -28,6 +28,7 @@ extern "C" {
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/timestamp.h"
 }
 
 namespace {
@@ -87,6 +88,14 @@ CALLOUT_SQL_FUNCTION(callout_livekit_webhook) {
     (void)set_config_option("response.status", status, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
                             true, 0, false);
     return answer;
+}
+
+// _replay_delivery(body text, signature text, parked_at timestamptz) RETURNS
+// callout.webhook_result: a delivery parked for its key, run again through the delivery path with
+// its token verified at the instant it was parked (STRICT).
+CALLOUT_SQL_FUNCTION(callout_replay_delivery) {
+    return callout::pg::ingest(fcinfo, PG_GETARG_TEXT_PP(0), nullptr, PG_GETARG_TEXT_PP(1), nullptr,
+                               PG_GETARG_TIMESTAMPTZ(2));
 }
 
 // _token_issuer(authorization text) RETURNS text: the unverified `iss` a token claims; NULL when

@@ -28,6 +28,8 @@ int max_body_bytes = 1024 * 1024;
 int unmatched_window_seconds = 600;
 int max_events_per_call = 1000;
 int max_key_bytes_per_minute = 64 * 1024 * 1024;
+int max_parked_deliveries = 1000;
+int max_parked_bytes = 64 * 1024 * 1024;
 bool notify_outcomes = true;
 char* acting_user_id = nullptr;
 
@@ -114,6 +116,18 @@ void define_settings() {
                             "Beyond it, that key's deliveries are refused until the next minute "
                             "(key_rate_limit); 0 for no limit.",
                             &max_key_bytes_per_minute, 64 * 1024 * 1024, 0, INT_MAX, PGC_SUSET,
+                            GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
+    // What an unknown key's deliveries may keep: an unauthenticated sender can fill it, so it
+    // is bounded, the oldest dropped first (DESIGN.md §3).
+    DefineCustomIntVariable("callout.max_parked_deliveries",
+                            "The most deliveries refused only for their key that are kept.",
+                            "They are replayed by callout.replay_parked_deliveries() once the key "
+                            "is added; 0 keeps none.",
+                            &max_parked_deliveries, 1000, 0, 1000000, PGC_SUSET, 0, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("callout.max_parked_bytes",
+                            "The most bytes (bodies and tokens) the parked deliveries may hold.",
+                            nullptr, &max_parked_bytes, 64 * 1024 * 1024, 0, INT_MAX, PGC_SUSET,
                             GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable(
         "callout.notify",

@@ -27,6 +27,10 @@ extern int unmatched_window_seconds;
 extern int max_events_per_call;
 // callout.max_key_bytes_per_minute: the most body bytes a tenant's own key may deliver a minute.
 extern int max_key_bytes_per_minute;
+// callout.max_parked_deliveries / max_parked_bytes: how many deliveries refused only for their
+// key are kept, and their bytes (0 deliveries: none is kept).
+extern int max_parked_deliveries;
+extern int max_parked_bytes;
 // callout.notify: whether NOTIFY callout_outcome is sent when an outcome is recorded or changes.
 extern bool notify_outcomes;
 // callout.user_id: the tenant a trusted gateway session acts for (ignored for anyone else).

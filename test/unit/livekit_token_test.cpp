@@ -146,6 +146,42 @@ TEST(LivekitToken, UnreadableTokenHasNoIssuer) {
     EXPECT_EQ(read_livekit_token(token(good_claims()) + "!").unreadable, Reason::malformed_jwt);
 }
 
+// --- the claims alone (a delivery whose key is unknown may be parked, DESIGN.md §3)
+
+TEST(LivekitToken, ClaimsOfAnUnknownKeysTokenAreCheckedWithoutItsSecret) {
+    // signed with a secret callout does not hold: the claims are judged all the same
+    const std::string jwt = mint(kHs256Header, good_claims().dump(), "a-secret-nobody-here-knows");
+    TokenCheck unknown = check_of(jwt);
+    unknown.api_key = "";
+    unknown.api_secret = "";
+    const ReadToken read = read_livekit_token(jwt);
+    EXPECT_EQ(verify_livekit_token(read, unknown), Reason::unknown_api_key);
+    EXPECT_EQ(verify_livekit_token_claims(read, unknown), Reason::ok);
+
+    Json claims = good_claims();
+    claims["exp"] = kNow - kLeeway;
+    EXPECT_EQ(verify_livekit_token_claims(read_livekit_token(token(claims)), unknown),
+              Reason::expired);
+    claims = good_claims();
+    claims["nbf"] = kNow + kLeeway + 1;
+    EXPECT_EQ(verify_livekit_token_claims(read_livekit_token(token(claims)), unknown),
+              Reason::not_yet_valid);
+    claims = good_claims();
+    claims.erase("exp");
+    EXPECT_EQ(verify_livekit_token_claims(read_livekit_token(token(claims)), unknown),
+              Reason::missing_exp);
+    claims = good_claims();
+    claims.erase("sha256");
+    EXPECT_EQ(verify_livekit_token_claims(read_livekit_token(token(claims)), unknown),
+              Reason::missing_sha256);
+    TokenCheck other_body = unknown;
+    other_body.body = "{}";
+    EXPECT_EQ(verify_livekit_token_claims(read, other_body), Reason::sha256_mismatch);
+    // an unreadable token has no claims to judge
+    EXPECT_EQ(verify_livekit_token_claims(read_livekit_token("a.b"), unknown),
+              Reason::malformed_jwt);
+}
+
 // --- empty_authorization
 
 TEST(LivekitToken, EmptyAuthorization) {

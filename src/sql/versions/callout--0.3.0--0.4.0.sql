@@ -1282,6 +1282,121 @@ $$;
 
 -- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
 -- map_tenant_role and grant_api_roles grant what each kind of role needs).
+-- ---- parked deliveries (DESIGN.md §3): new in 0.4.0
+
+-- A delivery refused only because its key is unknown or revoked, whose token passes every check
+-- but its signature's (exp, nbf, the body's sha256) and whose body is a JSON object, is kept
+-- here as received (the token signs those bytes), so a key registered late, or revoked by
+-- mistake, loses no call: replay_parked_deliveries runs them through the delivery path once the
+-- key is there. Bounded by callout.max_parked_deliveries and callout.max_parked_bytes, the oldest
+-- dropped first. Nobody but a superuser reads it (row-level security without a policy): bodies
+-- are kept whole, credentials included.
+CREATE TABLE callout.parked_delivery (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    parked_at timestamptz NOT NULL,
+    api_key text NOT NULL,
+    event_id text,
+    event_type text,
+    room_name text,
+    bytes integer NOT NULL,
+    body_sha256 bytea NOT NULL,
+    signature_sha256 bytea NOT NULL,
+    body text NOT NULL,
+    signature text NOT NULL,
+    CONSTRAINT parked_delivery_once UNIQUE (body_sha256, signature_sha256));
+COMMENT ON TABLE callout.parked_delivery IS 'deliveries refused only because their key is unknown or revoked, kept until callout.replay_parked_deliveries() runs them again (bounded: callout.max_parked_deliveries, callout.max_parked_bytes)';
+COMMENT ON COLUMN callout.parked_delivery.id IS 'the order deliveries were parked in (the oldest is dropped first)';
+COMMENT ON COLUMN callout.parked_delivery.parked_at IS 'the instant the delivery''s token was verified at when it arrived (callout.verify_at when that pins the clock), and is verified at again when it is replayed';
+COMMENT ON COLUMN callout.parked_delivery.api_key IS 'the key the token names (its iss), which callout did not hold or held revoked';
+COMMENT ON COLUMN callout.parked_delivery.event_id IS 'the body''s id, as sent (not verified)';
+COMMENT ON COLUMN callout.parked_delivery.event_type IS 'the body''s event, as sent (not verified)';
+COMMENT ON COLUMN callout.parked_delivery.room_name IS 'the body''s room name, as sent (not verified)';
+COMMENT ON COLUMN callout.parked_delivery.bytes IS 'the body''s and the token''s bytes, which callout.max_parked_bytes counts';
+COMMENT ON COLUMN callout.parked_delivery.body_sha256 IS 'the body''s SHA-256, which the token''s sha256 claim names';
+COMMENT ON COLUMN callout.parked_delivery.signature_sha256 IS 'the token''s SHA-256: a delivery sent again with the same token is parked once';
+COMMENT ON COLUMN callout.parked_delivery.body IS 'the body as received, credentials included (the token signs these bytes)';
+COMMENT ON COLUMN callout.parked_delivery.signature IS 'the Authorization header as received: LiveKit''s token';
+SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery', '');
+SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery_id_seq', '');
+
+-- Parks one delivery (the delivery path's, src/pg/delivery.cpp, once it answered unknown_api_key):
+-- the same body and token are parked once; then the oldest are dropped until at most
+-- max_deliveries holding at most max_bytes remain. One parker at a time, so the bounds hold
+-- whatever runs at once; deliveries that store events never take this lock.
+CREATE FUNCTION callout._park_delivery(parked_at timestamptz, api_key text, body text, signature text, body_sha256 bytea,
+                                       payload jsonb, max_deliveries integer, max_bytes integer)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    size bigint := pg_catalog.octet_length(body)::bigint + pg_catalog.octet_length(signature);
+BEGIN
+    IF max_deliveries <= 0 OR size > max_bytes THEN
+        RETURN;
+    END IF;
+    LOCK TABLE callout.parked_delivery IN SHARE ROW EXCLUSIVE MODE;
+    INSERT INTO callout.parked_delivery AS d (parked_at, api_key, event_id, event_type, room_name, bytes, body_sha256,
+                                              signature_sha256, body, signature)
+    VALUES (parked_at, api_key, payload OPERATOR(pg_catalog.->>) 'id', payload OPERATOR(pg_catalog.->>) 'event',
+            coalesce(payload OPERATOR(pg_catalog.->) 'room' OPERATOR(pg_catalog.->>) 'name',
+                     payload OPERATOR(pg_catalog.->) 'egressInfo' OPERATOR(pg_catalog.->>) 'roomName'),
+            size, body_sha256, pg_catalog.sha256(pg_catalog.textsend(signature)), body, signature)
+    ON CONFLICT ON CONSTRAINT parked_delivery_once DO NOTHING;
+    DELETE FROM callout.parked_delivery AS d
+    WHERE d.id IN (SELECT k.id
+                   FROM (SELECT p.id, pg_catalog.count(*) OVER newest_first AS deliveries,
+                                pg_catalog.sum(p.bytes) OVER newest_first AS bytes
+                         FROM callout.parked_delivery AS p
+                         WINDOW newest_first AS (ORDER BY p.id DESC)) AS k
+                   WHERE k.deliveries > max_deliveries OR k.bytes > max_bytes);
+END
+$$;
+COMMENT ON FUNCTION callout._park_delivery(timestamptz, text, text, text, bytea, jsonb, integer, integer) IS 'internal: keep a delivery refused only for its key, within the bounds (the oldest dropped first)';
+
+-- The delivery path for a parked delivery (process_livekit_webhook's), its token verified at the
+-- instant it was parked, and never parked again.
+CREATE FUNCTION callout._replay_delivery(body text, signature text, parked_at timestamptz)
+RETURNS callout.webhook_result
+LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off SET lock_timeout = '5s'
+AS 'MODULE_PATHNAME', 'callout_replay_delivery';
+COMMENT ON FUNCTION callout._replay_delivery(text, text, timestamptz) IS 'internal: a parked delivery through the delivery path, verified at the instant it was parked';
+
+-- Runs the parked deliveries (of one key, or all), oldest first, through the delivery path, each
+-- verified at the instant it arrived and answered as it would have been then with the keys held
+-- now; each is dropped once it is answered anything but unknown_api_key (its key still missing:
+-- it stays). For the admin. An ERROR (a lock wait past lock_timeout, ...) undoes the whole call,
+-- which can be run again.
+CREATE FUNCTION callout.replay_parked_deliveries(api_key text DEFAULT NULL)
+RETURNS TABLE (parked_id bigint, parked_at timestamptz, status text, reason text, event_id text,
+               call_id bigint, outcome callout.call_outcome)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parked record;
+    answer callout.webhook_result;
+BEGIN
+    FOR parked IN
+        SELECT p.id, p.parked_at, p.body, p.signature FROM callout.parked_delivery AS p
+        WHERE replay_parked_deliveries.api_key IS NULL OR p.api_key = replay_parked_deliveries.api_key
+        ORDER BY p.id FOR UPDATE
+    LOOP
+        answer := callout._replay_delivery(parked.body, parked.signature, parked.parked_at);
+        IF answer.status IS DISTINCT FROM 'rejected' OR answer.reason IS DISTINCT FROM 'unknown_api_key' THEN
+            DELETE FROM callout.parked_delivery AS p WHERE p.id = parked.id;
+        END IF;
+        parked_id := parked.id;
+        parked_at := parked.parked_at;
+        status := answer.status;
+        reason := answer.reason;
+        event_id := answer.event_id;
+        call_id := answer.call_id;
+        outcome := answer.outcome;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked deliveries (of one key, or all) through the delivery path as they arrived, with the keys held now; those answered anything but unknown_api_key are dropped; for the admin';
+
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;
@@ -1312,3 +1427,5 @@ ALTER TABLE callout.key_usage ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.key_usage FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.feed_consumer ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.feed_consumer FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.parked_delivery ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.parked_delivery FORCE ROW LEVEL SECURITY;

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    61,
-    'the extension has 61 member functions');
+    64,
+    'the extension has 64 member functions');
 -- The types the install script creates: some servers also record the row types of tables and
 -- views and every array type as members, which are counted with their relations (below).
 SELECT is(
@@ -81,8 +81,8 @@ SELECT is(
     ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.calls',
           'callout.delivery_count', 'callout.feed_consumer',
           'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event',
-          'callout.livekit_call_event_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq',
-          'callout.phone_route', 'callout.rejected_delivery',
+          'callout.livekit_call_event_id_seq', 'callout.parked_delivery', 'callout.parked_delivery_id_seq',
+          'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'the extension''s member relations are its tables, sequences and the calls view');
 SELECT is(
@@ -99,14 +99,14 @@ SELECT is(
     'every table and sequence in schema callout is a member of the extension');
 
 -- pg_dump keeps the rows of every table and the position of every sequence (keys, routes,
--- trusted roles, calls, events, the delivery counts and rejection sample, and the feed's
--- consumers and positions).
+-- trusted roles, calls, events, the delivery counts and rejection sample, the feed's consumers
+-- and positions, and the parked deliveries).
 SELECT is(
     ARRAY(SELECT r::regclass::text FROM pg_catalog.pg_extension AS e, unnest(e.extconfig) AS r
           WHERE e.extname = 'callout' ORDER BY 1),
     ARRAY['callout.call_log', 'callout.call_log_id_seq', 'callout.delivery_count',
           'callout.feed_consumer', 'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq',
-          'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
+          'callout.parked_delivery', 'callout.parked_delivery_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
     'pg_extension_config_dump covers every table and sequence');
@@ -138,6 +138,7 @@ SELECT is(
           WHERE name LIKE 'callout.%' ORDER BY name),
     ARRAY['callout.clock_leeway superuser 60', 'callout.max_body_bytes superuser 1048576',
           'callout.max_events_per_call superuser 1000', 'callout.max_key_bytes_per_minute superuser 67108864',
+          'callout.max_parked_bytes superuser 67108864', 'callout.max_parked_deliveries superuser 1000',
           'callout.min_completed_seconds superuser 10', 'callout.min_connected_seconds superuser 3',
           'callout.notify superuser on', 'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
     'the settings, who may set them, and their defaults');

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(513);
+SELECT plan(538);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -97,6 +97,12 @@ INSERT INTO expected_functions VALUES
     ('_feed_consumer', ARRAY['text'], 'callout.feed_consumer', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('consume_outcomes', ARRAY['text', 'integer'], 'setof record', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('acknowledge_outcomes', ARRAY['text', 'xid8', 'bigint'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
+    -- parked deliveries: kept by the delivery path, replayed by the admin
+    ('_park_delivery', ARRAY['timestamp with time zone', 'text', 'text', 'text', 'bytea', 'jsonb', 'integer',
+                             'integer'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_replay_delivery', ARRAY['text', 'text', 'timestamp with time zone'], 'callout.webhook_result', 'VOLATILE',
+     true, 'u', 'c', false),
+    ('replay_parked_deliveries', ARRAY['text'], 'setof record', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -159,7 +165,12 @@ INSERT INTO expected_tables VALUES
      true),
     ('rejected_delivery', ARRAY['slot integer NOT NULL', 'rejected_at timestamp with time zone NOT NULL',
                                 'reason text NOT NULL', 'api_key text', 'body_bytes integer',
-                                'body_sha256 bytea'], true);
+                                'body_sha256 bytea'], true),
+    ('parked_delivery', ARRAY['id bigint NOT NULL', 'parked_at timestamp with time zone NOT NULL',
+                              'api_key text NOT NULL', 'event_id text', 'event_type text', 'room_name text',
+                              'bytes integer NOT NULL', 'body_sha256 bytea NOT NULL',
+                              'signature_sha256 bytea NOT NULL', 'body text NOT NULL', 'signature text NOT NULL'],
+     true);
 
 -- The composite types, with their attributes in order.
 CREATE TEMP TABLE expected_composites (name name PRIMARY KEY, attributes text[] NOT NULL);
@@ -244,8 +255,8 @@ ORDER BY t.name;
 
 -- Sequences, indexes, keys and defaults of the call and event tables (13).
 SELECT sequences_are('callout', ARRAY['call_log_id_seq', 'livekit_call_event_id_seq', 'pending_event_id_seq',
-                                      'rejected_delivery_slot'],
-                     'callout holds exactly the identity sequences of call_log, livekit_call_event and pending_event, and the rejection ring''s');
+                                      'parked_delivery_id_seq', 'rejected_delivery_slot'],
+                     'callout holds exactly the identity sequences of call_log, livekit_call_event, pending_event and parked_delivery, and the rejection ring''s');
 SELECT indexes_are('callout', 'call_log',
                    ARRAY['call_log_pkey', 'call_log_open_room', 'call_log_room_sid', 'call_log_tenant',
                          'call_log_campaign', 'call_log_started', 'call_log_phone_number', 'call_log_feed'],
@@ -300,24 +311,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 61 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 64 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (61).
+-- Each function with its exact argument types (64).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (61).
+-- Return types (64).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (61): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (64): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (61): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (64): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -326,7 +337,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (61): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (64): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -336,12 +347,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (61).
+-- Language (64).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (61): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (64): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -404,7 +415,7 @@ SELECT is(
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
     ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint)',
-          'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
+          'callout._replay_delivery(text,text,timestamp with time zone)', 'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)'],
     'ingestion and registration plan their lookups by key without sequential scans (enable_seqscan off)');
 
