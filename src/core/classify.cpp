@@ -111,6 +111,12 @@ std::string_view disconnect_reason_name(std::string_view reason) {
     return kDisconnectReasons[number];
 }
 
+bool is_answered_sip_call_status(std::string_view status) {
+    status = trim_ascii_space(status);
+    return equals_ignore_case(status, "active") || equals_ignore_case(status, "hangup") ||
+           equals_ignore_case(status, "automation");
+}
+
 // Surrounding whitespace is ignored in the reason and the status, and an empty (or blank)
 // value counts as absent; a NaN duration counts as unknown.
 Outcome classify_outcome(const CallFacts& facts) {
@@ -133,10 +139,7 @@ Outcome classify_outcome(const CallFacts& facts) {
     if (equals_ignore_case(status, "dialing") || equals_ignore_case(status, "ringing")) {
         return shorter_than(facts.min_connected_seconds) ? Outcome::failed : Outcome::no_answer;
     }
-    if (equals_ignore_case(status, "active") || equals_ignore_case(status, "hangup") ||
-        equals_ignore_case(status, "automation")) {
-        return Outcome::completed;
-    }
+    if (is_answered_sip_call_status(status)) return Outcome::completed;
 
     // 3. A reason written by someone else (a SIP provider, an application), as free text.
     if (!reason.empty() && !is_livekit_disconnect_reason(reason)) {

@@ -21,6 +21,11 @@ bool is_livekit_disconnect_reason(std::string_view reason);
 // else (a name, free text, a number this table does not know) is returned as it is.
 std::string_view disconnect_reason_name(std::string_view reason);
 
+// True when a `sip.callStatus` says the call was answered: active, hangup or automation (ASCII
+// whitespace around it ignored, any case). Classification's rule 2 and the call row's answer
+// (answered_at) read statuses through this one rule.
+bool is_answered_sip_call_status(std::string_view status);
+
 struct CallFacts {
     std::optional<double> duration_seconds;  // nullopt: unknown
     std::optional<std::string_view> disconnect_reason;

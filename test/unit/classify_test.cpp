@@ -249,6 +249,21 @@ TEST(Classify, SipStatusIsTrimmedAndCaseInsensitive) {
     EXPECT_EQ(classify(1, {}, "\nDialing "), Outcome::failed);
 }
 
+// The statuses rule 2 reads as answered are the ones the call row reads so (answered_at).
+TEST(Classify, AnsweredSipStatusIsOneRule) {
+    for (const char* status :
+         {"active", "hangup", "automation", "HANGUP", " Active\t", "\nautomation "}) {
+        SCOPED_TRACE(status);
+        EXPECT_TRUE(is_answered_sip_call_status(status));
+        EXPECT_EQ(classify(1, {}, status), Outcome::completed);
+    }
+    for (const char* status :
+         {"", "  ", "dialing", "ringing", "RINGING", "hung up", "activ", "actives"}) {
+        SCOPED_TRACE(status);
+        EXPECT_FALSE(is_answered_sip_call_status(status));
+    }
+}
+
 TEST(Classify, UnknownSipStatusFallsThrough) {
     EXPECT_EQ(classify(1, {}, ""), Outcome::failed);
     EXPECT_EQ(classify(1, {}, "   "), Outcome::failed);
