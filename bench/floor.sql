@@ -24,7 +24,7 @@ WITH delivery AS (
         event_created_at, body_sha256, room_creation_time, participant_identity,
         participant_kind, is_sip, joined_at, disconnect_reason, sip_call_status,
         sip_phone_number, sip_trunk_phone_number, call_duration_seconds, recording_url,
-        egress_status, payload)
+        egress_status, payload, sip_call_id, sip_call_id_full)
     SELECT ev.p ->> 'id', call.id, call.user_id, 'APIbench', ev.p ->> 'event',
            ev.room ->> 'name', ev.room ->> 'sid', ev.created_at,
            sha256(convert_to(ev.body, 'UTF8')),
@@ -36,7 +36,7 @@ WITH delivery AS (
            ev.attrs ->> 'sip.callStatus',
            ev.attrs ->> 'sip.phoneNumber', ev.attrs ->> 'sip.trunkPhoneNumber',
            CASE WHEN ev.duration >= 0 THEN ev.duration END, NULL, NULL,
-           ev.p #- '{room,turnPassword}'
+           ev.p #- '{room,turnPassword}', ev.attrs ->> 'sip.callID', ev.attrs ->> 'sip.callIDFull'
     FROM ev LEFT JOIN call ON true
     ON CONFLICT (user_id, event_id) DO NOTHING
     RETURNING e.call_log_id, e.room_sid, e.room_creation_time, e.event_created_at, e.joined_at,

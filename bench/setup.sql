@@ -104,7 +104,8 @@ CREATE VIEW bench.written_events AS
 SELECT event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid,
        event_created_at, body_sha256, room_creation_time, participant_identity, participant_kind,
        is_sip, joined_at, disconnect_reason, sip_call_status, sip_phone_number,
-       sip_trunk_phone_number, call_duration_seconds, recording_url, egress_status, payload
+       sip_trunk_phone_number, call_duration_seconds, recording_url, egress_status, payload,
+       sip_call_id, sip_call_id_full
 FROM callout.livekit_call_event;
 CREATE VIEW bench.written_calls AS
 SELECT c.id, c.user_id, c.agent_config_id, c.room_name, c.room_sid, c.direction, c.phone_number,

@@ -29,6 +29,8 @@ struct StoredEvent {
     std::string_view disconnect_reason;
     std::string_view sip_call_status;
     std::string_view sip_phone_number;
+    std::string_view sip_call_id;       // sip.callID: LiveKit's id of the SIP call
+    std::string_view sip_call_id_full;  // sip.callIDFull: the trunk's SIP Call-ID
     std::optional<std::int64_t> call_duration_seconds;
     std::string_view recording_url;
 };

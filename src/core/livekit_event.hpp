@@ -33,6 +33,7 @@ struct LivekitEvent {
     std::optional<std::int64_t> joined_at;
     std::optional<std::int64_t> joined_at_ms;
     std::string_view sip_call_id;  // the `sip.*` attributes, of the SIP participant only
+    std::string_view sip_call_id_full;
     std::string_view sip_call_status;
     std::string_view sip_phone_number;
     std::string_view sip_trunk_phone_number;

@@ -45,7 +45,7 @@ CALLOUT_PLAIN_DATA(Values<UpdateCallParameter>);
 struct EventColumns {
     AttrNumber event_type, event_id, event_created_at, room_sid, room_creation_time, is_sip,
         participant_identity, joined_at, disconnect_reason, sip_call_status, sip_phone_number,
-        call_duration_seconds, recording_url;
+        sip_call_id, sip_call_id_full, call_duration_seconds, recording_url;
 };
 CALLOUT_PLAIN_DATA(EventColumns);
 
@@ -55,7 +55,8 @@ EventColumns event_columns(Relation events) {
             column_of(events, "room_creation_time"),   column_of(events, "is_sip"),
             column_of(events, "participant_identity"), column_of(events, "joined_at"),
             column_of(events, "disconnect_reason"),    column_of(events, "sip_call_status"),
-            column_of(events, "sip_phone_number"),     column_of(events, "call_duration_seconds"),
+            column_of(events, "sip_phone_number"),     column_of(events, "sip_call_id"),
+            column_of(events, "sip_call_id_full"),     column_of(events, "call_duration_seconds"),
             column_of(events, "recording_url")};
 }
 
@@ -81,6 +82,8 @@ core::StoredEvent stored_event(TupleTableSlot* slot, const EventColumns& columns
     event.disconnect_reason = text_view(text_column(slot, columns.disconnect_reason));
     event.sip_call_status = text_view(text_column(slot, columns.sip_call_status));
     event.sip_phone_number = text_view(text_column(slot, columns.sip_phone_number));
+    event.sip_call_id = text_view(text_column(slot, columns.sip_call_id));
+    event.sip_call_id_full = text_view(text_column(slot, columns.sip_call_id_full));
     std::optional<Datum> duration = value_column(slot, columns.call_duration_seconds);
     if (duration) event.call_duration_seconds = DatumGetInt32(*duration);
     event.recording_url = text_view(text_column(slot, columns.recording_url));

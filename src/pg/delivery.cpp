@@ -100,12 +100,13 @@ CALLOUT_FIELDS(StoredCallEventColumn, STORED_CALL_EVENT_COLUMNS);
     "event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"   \
     " participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"     \
     " sip_call_status, sip_phone_number, sip_trunk_phone_number, call_duration_seconds," \
-    " recording_url, egress_status, api_key, body_sha256, payload"
+    " recording_url, egress_status, api_key, body_sha256, payload, sip_call_id, sip_call_id_full"
 #define EVENT_FACT_PARAMETERS_SQL                                                            \
     "$event_type, $event_id, $event_created_at, $room_name, $room_sid, $room_creation_time," \
     " $participant_identity, $participant_kind, $is_sip, $joined_at, $disconnect_reason,"    \
     " $sip_call_status, $sip_phone_number, $sip_trunk_phone_number, $call_duration_seconds," \
-    " $recording_url, $egress_status, $api_key, $body_sha256, $payload"
+    " $recording_url, $egress_status, $api_key, $body_sha256, $payload, $sip_call_id,"       \
+    " $sip_call_id_full"
 
 // The event stored exactly once under its tenant (DESIGN.md §6), for call call_id (SQL text:
 // a parameter or NULL); unique per tenant.

@@ -32,6 +32,8 @@ namespace callout::pg {
     X(sip_call_status, TEXTOID)           \
     X(sip_phone_number, TEXTOID)          \
     X(sip_trunk_phone_number, TEXTOID)    \
+    X(sip_call_id, TEXTOID)               \
+    X(sip_call_id_full, TEXTOID)          \
     X(call_duration_seconds, INT4OID)     \
     X(recording_url, TEXTOID)             \
     X(egress_status, TEXTOID)
@@ -53,6 +55,8 @@ void put_event_facts(Values<Field>& row, const core::LivekitEvent& event) {
     row.put_text(Field::sip_call_status, event.sip_call_status);
     row.put_text(Field::sip_phone_number, event.sip_phone_number);
     row.put_text(Field::sip_trunk_phone_number, event.sip_trunk_phone_number);
+    row.put_text(Field::sip_call_id, event.sip_call_id);
+    row.put_text(Field::sip_call_id_full, event.sip_call_id_full);
     row.put_int4(Field::call_duration_seconds, core::event_call_duration(event));
     row.put_text(Field::recording_url, event.recording_location);
     row.put_text(Field::egress_status, event.egress_status);
@@ -83,6 +87,8 @@ core::StoredEvent stored_event_of(const Values<Field>& row) {
     event.disconnect_reason = text_of(Field::disconnect_reason);
     event.sip_call_status = text_of(Field::sip_call_status);
     event.sip_phone_number = text_of(Field::sip_phone_number);
+    event.sip_call_id = text_of(Field::sip_call_id);
+    event.sip_call_id_full = text_of(Field::sip_call_id_full);
     int duration = static_cast<int>(Field::call_duration_seconds);
     if (!row.nulls[duration]) event.call_duration_seconds = DatumGetInt32(row.datums[duration]);
     event.recording_url = text_of(Field::recording_url);

@@ -63,6 +63,7 @@ void read_participant(JsonbContainer* participant, core::LivekitEvent& event) {
     JsonbContainer* attributes = json_object(participant, "attributes", "participant.attributes");
     if (attributes == nullptr || !core::is_sip_participant(event)) return;
     event.sip_call_id = sip_attribute(attributes, "sip.callID");
+    event.sip_call_id_full = sip_attribute(attributes, "sip.callIDFull");
     event.sip_call_status = sip_attribute(attributes, "sip.callStatus");
     event.sip_phone_number = sip_attribute(attributes, "sip.phoneNumber");
     event.sip_trunk_phone_number = sip_attribute(attributes, "sip.trunkPhoneNumber");
@@ -211,6 +212,7 @@ Jsonb* livekit_event_to_jsonb(const core::LivekitEvent& event) {
         out.put_integer("joined_at_ms", event.joined_at_ms);
         out.put_string("disconnect_reason", event.disconnect_reason);
         out.put_string("sip_call_id", event.sip_call_id);
+        out.put_string("sip_call_id_full", event.sip_call_id_full);
         out.put_string("sip_call_status", event.sip_call_status);
         out.put_string("sip_phone_number", event.sip_phone_number);
         out.put_string("sip_trunk_phone_number", event.sip_trunk_phone_number);

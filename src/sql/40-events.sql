@@ -29,6 +29,8 @@ CREATE TABLE callout.livekit_call_event (
     recording_url text,
     egress_status text,
     payload jsonb,
+    sip_call_id text,
+    sip_call_id_full text,
     PRIMARY KEY (user_id, event_id));
 COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a known tenant ((user_id, event_id) is the idempotency key); call_log_id is NULL while unmatched';
 COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
@@ -55,6 +57,8 @@ COMMENT ON COLUMN callout.livekit_call_event.sip_trunk_phone_number IS 'the part
 COMMENT ON COLUMN callout.livekit_call_event.call_duration_seconds IS 'for a leave: whole seconds from joinedAt to createdAt; NULL otherwise';
 COMMENT ON COLUMN callout.livekit_call_event.recording_url IS 'for egress_ended: where the recording was stored';
 COMMENT ON COLUMN callout.livekit_call_event.egress_status IS 'for an egress event: the egress''s status';
+COMMENT ON COLUMN callout.livekit_call_event.sip_call_id IS 'the participant''s sip.callID attribute (LiveKit''s id of the SIP call, SCL_...)';
+COMMENT ON COLUMN callout.livekit_call_event.sip_call_id_full IS 'the participant''s sip.callIDFull attribute (the SIP Call-ID the trunk provider knows the call by)';
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
 CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
@@ -160,7 +164,9 @@ CREATE TABLE callout.pending_event (
     call_duration_seconds integer,
     recording_url text,
     egress_status text,
-    payload jsonb);
+    payload jsonb,
+    sip_call_id text,
+    sip_call_id_full text);
 COMMENT ON TABLE callout.pending_event IS 'events signed with an unbound key for a room no call claims yet: they move to the call''s tenant when one is registered or created within callout.unmatched_window';
 COMMENT ON COLUMN callout.pending_event.id IS 'the order events were stored in';
 CREATE UNIQUE INDEX pending_event_event_id ON callout.pending_event (event_id);
@@ -201,12 +207,12 @@ BEGIN
         event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
         received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
         joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
-        call_duration_seconds, recording_url, egress_status, payload)
+        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
     SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
            p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
            p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
            p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
-           p.recording_url, p.egress_status, p.payload
+           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
     FROM moved AS p
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS moved = ROW_COUNT;

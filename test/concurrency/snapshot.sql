@@ -13,6 +13,6 @@ SELECT 'event', e.event_id, c.room_name AS call_room, e.user_id, e.api_key, e.ev
        e.room_sid, e.event_created_at, encode(e.body_sha256, 'hex'), e.room_creation_time,
        e.participant_identity, e.participant_kind, e.is_sip, e.joined_at, e.disconnect_reason,
        e.sip_call_status, e.sip_phone_number, e.sip_trunk_phone_number, e.call_duration_seconds,
-       e.recording_url, e.egress_status, e.payload
+       e.recording_url, e.egress_status, e.payload, e.sip_call_id, e.sip_call_id_full
 FROM public.stored_event AS e LEFT JOIN callout.call_log AS c ON c.id = e.call_log_id
 ORDER BY e.event_id;

@@ -75,6 +75,7 @@ ALTER TABLE expected ADD PRIMARY KEY (seq);
 CREATE TEMP TABLE stored AS
 SELECT e.seq, e.event_id, e.event_type, e.room_name, e.room_sid, e.created_at, e.created_at_known,
        e.participant_identity, e.participant_kind, e.is_sip, e.disconnect_reason, e.sip_call_status,
+       e.sip_call_id, e.sip_call_id_full,
        e.call_duration, e.call_duration_known, e.recording_url, e.payload, e.kind, e.body_hash,
        NULL::bigint AS call_id, NULL::text AS target
 FROM expected AS e WHERE false;
@@ -114,7 +115,7 @@ BEGIN
             INSERT INTO stored
             VALUES (s.seq, s.event_id, s.event_type, s.room_name, s.room_sid, s.created_at, s.created_at_known,
                     s.participant_identity, s.participant_kind, s.is_sip, s.disconnect_reason, s.sip_call_status,
-                    s.call_duration, s.call_duration_known, s.recording_url, s.payload, s.kind, s.body_hash,
+                    s.sip_call_id, s.sip_call_id_full, s.call_duration, s.call_duration_known, s.recording_url, s.payload, s.kind, s.body_hash,
                     found_call, place);
             IF found_call IS NOT NULL THEN
                 UPDATE simulated_call AS c
@@ -213,7 +214,7 @@ FULL JOIN (SELECT e.event_id, coalesce(e.user_id, 'pending') AS target, count(*)
            FROM public.stored_event AS e GROUP BY 1, 2) AS t USING (event_id, target)
 WHERE s.event_id IS NULL OR t.event_id IS NULL OR t.copies <> 1;
 
-SELECT pg_temp.check('stored events hold the reference''s facts (type, room, sid, participant, SIP status, instants, duration, recording, key, body hash, call)',
+SELECT pg_temp.check('stored events hold the reference''s facts (type, room, sid, participant, SIP status and call ids, instants, duration, recording, key, body hash, call)',
     count(*), string_agg(format('%s: %s', event_id, what), '; ') FILTER (WHERE n <= 5))
 FROM (SELECT x.*, row_number() OVER (ORDER BY x.seq) AS n FROM (SELECT s.event_id, s.seq, concat_ws(', ',
           CASE WHEN e.event_type IS DISTINCT FROM s.event_type THEN 'event_type ' || e.event_type END,
@@ -224,6 +225,8 @@ FROM (SELECT x.*, row_number() OVER (ORDER BY x.seq) AS n FROM (SELECT s.event_i
           CASE WHEN e.is_sip IS DISTINCT FROM s.is_sip THEN 'is_sip' END,
           CASE WHEN e.disconnect_reason IS DISTINCT FROM s.disconnect_reason THEN 'disconnect_reason ' || coalesce(e.disconnect_reason, 'NULL') END,
           CASE WHEN e.sip_call_status IS DISTINCT FROM s.sip_call_status THEN 'sip_call_status' END,
+          CASE WHEN e.sip_call_id IS DISTINCT FROM s.sip_call_id THEN 'sip_call_id' END,
+          CASE WHEN e.sip_call_id_full IS DISTINCT FROM s.sip_call_id_full THEN 'sip_call_id_full' END,
           CASE WHEN s.created_at_known AND e.event_created_at IS DISTINCT FROM s.created_at
                THEN 'event_created_at ' || coalesce(e.event_created_at::text, 'NULL') || ' vs ' || coalesce(s.created_at::text, 'NULL') END,
           CASE WHEN s.call_duration_known AND e.call_duration_seconds IS DISTINCT FROM s.call_duration

@@ -66,6 +66,7 @@ AS $$ SELECT ARRAY[
     '{participant,attributes}', '{participant,attributes,sip.callStatus}',
     '{participant,attributes,sip.phoneNumber}', '{participant,attributes,sip.ruleID}',
     '{participant,attributes,sip.trunkPhoneNumber}', '{participant,attributes,sip.callID}',
+    '{participant,attributes,sip.callIDFull}',
     '{egressInfo}', '{egressInfo,roomName}', '{egressInfo,roomId}', '{egressInfo,status}',
     '{egressInfo,egressId}', '{egressInfo,error}', '{egressInfo,fileResults}',
     '{egressInfo,fileResults,0}', '{egressInfo,fileResults,0,location}',
@@ -336,7 +337,9 @@ CREATE TYPE mutation.reading AS (
     call_duration integer,
     call_duration_known boolean,
     recording_url text,
-    payload jsonb);
+    payload jsonb,
+    sip_call_id text,
+    sip_call_id_full text);
 
 -- The text of a JSON string or number (as ->> writes it); NULL for anything else.
 CREATE FUNCTION mutation.txt(v jsonb) RETURNS text
@@ -435,9 +438,9 @@ AS $$ SELECT mutation.bad(p, 'object') OR jsonb_typeof(p) = 'object' AND (
              OR mutation.bad(p->'disconnectReason', 'strnum') OR mutation.bad(p->'joinedAt', 'strnum')
              OR mutation.bad(p->'joinedAtMs', 'strnum') OR mutation.bad(p->'attributes', 'object')
              OR jsonb_typeof(p->'attributes') = 'object' AND EXISTS (
-                 SELECT FROM unnest(ARRAY['sip.callID', 'sip.callStatus', 'sip.phoneNumber',
-                                          'sip.trunkPhoneNumber', 'sip.trunkID', 'sip.ruleID',
-                                          'sip.hostname']) AS k
+                 SELECT FROM unnest(ARRAY['sip.callID', 'sip.callIDFull', 'sip.callStatus',
+                                          'sip.phoneNumber', 'sip.trunkPhoneNumber', 'sip.trunkID',
+                                          'sip.ruleID', 'sip.hostname']) AS k
                  WHERE mutation.bad(p->'attributes'->k, 'string'))) $$;
 
 CREATE FUNCTION mutation.reference(body text) RETURNS mutation.reading
@@ -454,8 +457,8 @@ DECLARE
     file jsonb;
     k text;
     url_keys text[] := ARRAY['location'];  -- FileInfo's only URL (livekit_egress.proto)
-    sip_keys text[] := ARRAY['sip.callID', 'sip.callStatus', 'sip.phoneNumber', 'sip.trunkPhoneNumber',
-                             'sip.trunkID', 'sip.ruleID', 'sip.hostname'];
+    sip_keys text[] := ARRAY['sip.callID', 'sip.callIDFull', 'sip.callStatus', 'sip.phoneNumber',
+                             'sip.trunkPhoneNumber', 'sip.trunkID', 'sip.ruleID', 'sip.hostname'];
     strict_error boolean := false;
     later jsonb;
     ended timestamptz;
@@ -558,6 +561,12 @@ BEGIN
                 END IF;
                 IF r.is_sip AND jsonb_typeof(attributes->'sip.phoneNumber') = 'string' THEN
                     r.sip_phone_number := nullif(attributes->>'sip.phoneNumber', '');
+                END IF;
+                IF r.is_sip AND jsonb_typeof(attributes->'sip.callID') = 'string' THEN
+                    r.sip_call_id := nullif(attributes->>'sip.callID', '');
+                END IF;
+                IF r.is_sip AND jsonb_typeof(attributes->'sip.callIDFull') = 'string' THEN
+                    r.sip_call_id_full := nullif(attributes->>'sip.callIDFull', '');
                 END IF;
             END IF;
             IF r.event_type IN ('participant_left', 'participant_connection_aborted') THEN

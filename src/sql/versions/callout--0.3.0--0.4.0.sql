@@ -1429,3 +1429,70 @@ ALTER TABLE callout.feed_consumer ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.feed_consumer FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.parked_delivery ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.parked_delivery FORCE ROW LEVEL SECURITY;
+
+-- ---- Call detail: the SIP call ids of each event and call, answered_at for every answered call,
+-- and the calls' ring and talk time (DESIGN.md §4).
+
+-- The events' SIP call ids (sip.callID, sip.callIDFull), at the end of both tables.
+ALTER TABLE callout.livekit_call_event ADD COLUMN sip_call_id text, ADD COLUMN sip_call_id_full text;
+COMMENT ON COLUMN callout.livekit_call_event.sip_call_id IS 'the participant''s sip.callID attribute (LiveKit''s id of the SIP call, SCL_...)';
+COMMENT ON COLUMN callout.livekit_call_event.sip_call_id_full IS 'the participant''s sip.callIDFull attribute (the SIP Call-ID the trunk provider knows the call by)';
+ALTER TABLE callout.pending_event ADD COLUMN sip_call_id text, ADD COLUMN sip_call_id_full text;
+
+-- Attaching the waiting events moves their SIP call ids with them.
+CREATE OR REPLACE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
+                                          window_seconds integer)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
+                                  '-infinity');
+    attached integer;
+    moved integer;
+BEGIN
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+      AND e.call_log_id IS NULL AND e.received_at >= since
+      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
+    GET DIAGNOSTICS attached = ROW_COUNT;
+    WITH moved AS (
+        DELETE FROM callout.pending_event AS p
+        WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+        RETURNING p.*)
+    INSERT INTO callout.livekit_call_event (
+        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
+        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
+        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
+        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
+    SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
+           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
+           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
+           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
+           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
+    FROM moved AS p
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    RETURN attached + moved;
+END
+$$;
+
+-- The pending store's columns say what the events' say.
+DO $$
+DECLARE
+    copied record;
+BEGIN
+    FOR copied IN
+        SELECT pair.target, shown.attname, pg_catalog.col_description(pair.source, origin.attnum) AS description
+        FROM (VALUES ('callout.calls'::pg_catalog.regclass, 'callout.call_log'::pg_catalog.regclass),
+                     ('callout.call_outcome_info', 'callout.call_log'),
+                     ('callout.pending_event', 'callout.livekit_call_event')) AS pair (target, source)
+        JOIN pg_catalog.pg_attribute AS shown ON shown.attrelid = pair.target AND shown.attnum > 0
+        JOIN pg_catalog.pg_attribute AS origin ON origin.attrelid = pair.source AND origin.attname = shown.attname
+        WHERE pg_catalog.col_description(pair.target, shown.attnum) IS NULL
+    LOOP
+        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', copied.target, copied.attname, copied.description);
+    END LOOP;
+END
+$$;
