@@ -40,7 +40,8 @@ WITH delivery AS (
     FROM ev LEFT JOIN call ON true
     ON CONFLICT (user_id, event_id) DO NOTHING
     RETURNING e.call_log_id, e.room_sid, e.room_creation_time, e.event_created_at, e.joined_at,
-              e.call_duration_seconds, e.disconnect_reason, e.sip_call_status, e.sip_phone_number
+              e.call_duration_seconds, e.disconnect_reason, e.sip_call_status, e.sip_phone_number,
+              e.sip_call_id, e.sip_call_id_full
 ), updated AS (
     UPDATE callout.call_log AS c SET
         room_sid = coalesce(c.room_sid, stored.room_sid),
@@ -54,7 +55,12 @@ WITH delivery AS (
                                 callout.extract_phone_number(c.room_name)),
         recording_url = NULL,
         outcome = decided.outcome,
-        answered_at = CASE WHEN decided.outcome = 'completed' THEN stored.joined_at END,
+        answered_at = CASE WHEN decided.outcome = 'completed'
+                                 OR lower(stored.sip_call_status) IN ('active', 'automation', 'hangup')
+                           THEN stored.joined_at END,
+        answered_on_join = false,
+        sip_call_id = stored.sip_call_id,
+        sip_call_id_full = stored.sip_call_id_full,
         updated_at = now(),
         feed_xact = CASE WHEN c.outcome IS DISTINCT FROM decided.outcome THEN pg_current_xact_id() ELSE c.feed_xact END
     FROM stored

@@ -111,7 +111,8 @@ CREATE VIEW bench.written_calls AS
 SELECT c.id, c.user_id, c.agent_config_id, c.room_name, c.room_sid, c.direction, c.phone_number,
        c.registered_phone_number, c.campaign_id, c.status, c.outcome, c.duration_seconds,
        c.disconnect_reason, c.sip_call_status, c.recording_url, c.metadata, c.started_at,
-       c.answered_at, c.ended_at, c.origin, c.created_at
+       c.answered_at, c.ended_at, c.origin, c.created_at, c.sip_call_id, c.sip_call_id_full,
+       c.answered_on_join
 FROM callout.call_log AS c;
 
 \i bench/verify_plpgsql.sql

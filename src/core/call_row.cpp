@@ -92,6 +92,24 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
             return e.is_sip && !e.sip_phone_number.empty() && same_leg(e);
         },
         none);
+    // the SIP call ids of that leg, each from the latest event that carries it, as its number
+    const StoredEvent* with_call_id = first_ranked(
+        events, count,
+        [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_id.empty() && same_leg(e); },
+        none);
+    const StoredEvent* with_call_id_full = first_ranked(
+        events, count,
+        [&](const StoredEvent& e) {
+            return e.is_sip && !e.sip_call_id_full.empty() && same_leg(e);
+        },
+        none);
+    // a status of that leg saying the call was answered (while none has left, any leg's)
+    const StoredEvent* answering = first_ranked(
+        events, count,
+        [&](const StoredEvent& e) {
+            return e.is_sip && same_leg(e) && is_answered_sip_call_status(e.sip_call_status);
+        },
+        none);
     const StoredEvent* with_recording = first_ranked(
         events, count,
         [](const StoredEvent& e) {
@@ -114,20 +132,38 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
         row.disconnect_reason = disconnect_reason_name(with_reason->disconnect_reason);
     if (with_status != nullptr) row.sip_call_status = with_status->sip_call_status;
     if (with_number != nullptr) row.sip_phone_number = with_number->sip_phone_number;
+    if (with_call_id != nullptr) row.sip_call_id = with_call_id->sip_call_id;
+    if (with_call_id_full != nullptr) row.sip_call_id_full = with_call_id_full->sip_call_id_full;
     if (with_recording != nullptr) row.recording_url = with_recording->recording_url;
-    if (!row.ended) return row;
 
-    CallFacts facts;
-    if (row.sip_seen && row.duration_seconds)
-        facts.duration_seconds = double(*row.duration_seconds);
-    facts.disconnect_reason = unless_empty(row.disconnect_reason);
-    facts.sip_call_status = unless_empty(row.sip_call_status);
-    facts.min_connected_seconds = min_connected_seconds;
-    facts.min_completed_seconds = min_completed_seconds;
-    row.outcome = classify_outcome(facts);
-    // LiveKit reports no separate answer instant: the leg that ended a completed call joined then
-    if (row.outcome == Outcome::completed && sip_end != nullptr)
-        row.answered_at = sip_end->joined_at;
+    if (row.ended) {
+        CallFacts facts;
+        if (row.sip_seen && row.duration_seconds)
+            facts.duration_seconds = double(*row.duration_seconds);
+        facts.disconnect_reason = unless_empty(row.disconnect_reason);
+        facts.sip_call_status = unless_empty(row.sip_call_status);
+        facts.min_connected_seconds = min_connected_seconds;
+        facts.min_completed_seconds = min_completed_seconds;
+        row.outcome = classify_outcome(facts);
+    }
+    if (answering == nullptr && row.outcome != Outcome::completed) return row;
+
+    // LiveKit reports no answer instant: the answering leg's joinedAt (its leave's first, from
+    // which the duration is counted), the answer itself when it joined already answered. The
+    // leg: the one that ended the call, else the one whose status said answered, else any.
+    const StoredEvent* leg = sip_end != nullptr ? sip_end : answering;
+    auto of_leg = [leg](const StoredEvent& e) {
+        return e.is_sip && (leg == nullptr || e.participant_identity == leg->participant_identity);
+    };
+    const StoredEvent* with_join = first_ranked(
+        events, count, [&](const StoredEvent& e) { return of_leg(e) && e.joined_at.has_value(); },
+        [](const StoredEvent& e) { return is_leave(e.type); });
+    if (with_join != nullptr) row.answered_at = with_join->joined_at;
+    for (std::size_t i = 0; i < count && !row.answered_on_join; ++i) {
+        const StoredEvent& e = events[i];
+        row.answered_on_join = e.type == EventType::participant_joined && of_leg(e) &&
+                               is_answered_sip_call_status(e.sip_call_status);
+    }
     return row;
 }
 

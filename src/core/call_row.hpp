@@ -46,17 +46,27 @@ struct CallRowFacts {
     std::string_view disconnect_reason;
     std::string_view sip_call_status;
     std::string_view sip_phone_number;
+    std::string_view sip_call_id;
+    std::string_view sip_call_id_full;
     std::string_view recording_url;
     std::optional<Outcome> outcome;           // set once the call ended
-    std::optional<std::int64_t> answered_at;  // when the leg that ended a completed call joined
+    std::optional<std::int64_t> answered_at;  // an answered call: when its phone leg joined
+    bool answered_on_join = false;            // that leg joined already answered
 };
 
 // The row made from events[0..count). A call whose phone leg was never seen is classified
 // without a duration (failed): the room's own lifetime says nothing about a phone that never
-// connected. The reason, SIP status and phone number belong to the phone leg whose leave ended
-// the call: other events of that same participant may fill in (UNKNOWN_REASON never overwrites a
-// real reason), another leg's never do; before any leg has left, any leg's. A reason sent as its
-// number is the row's as its name (disconnect_reason_name).
+// connected. The reason, SIP status, phone number and SIP call ids belong to the phone leg whose
+// leave ended the call: other events of that same participant may fill in (UNKNOWN_REASON never
+// overwrites a real reason), another leg's never do; before any leg has left, any leg's. A reason
+// sent as its number is the row's as its name (disconnect_reason_name).
+//
+// The call was answered when its outcome is completed or a SIP event of that leg reports an
+// answered status (is_answered_sip_call_status), ended or not. LiveKit reports no answer instant:
+// answered_at is when the answering leg joined (the leg that ended the call; while none has left,
+// the leg whose status said answered), which is the answer itself only when that leg joined
+// already answered (answered_on_join: a participant_joined of it reports an answered status);
+// otherwise it includes the ringing.
 CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
                                   double min_connected_seconds, double min_completed_seconds);
 

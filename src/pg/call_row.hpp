@@ -52,6 +52,9 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot);
     X(row_phone_number, TEXTOID)      \
     X(row_recording_url, TEXTOID)     \
     X(row_outcome, TEXTOID)           \
+    X(row_sip_call_id, TEXTOID)       \
+    X(row_sip_call_id_full, TEXTOID)  \
+    X(row_answered_on_join, BOOLOID)  \
     X(row_answered_at, TIMESTAMPTZOID)
 
 // The SET list of a call row's UPDATE (table alias c) from those fields; an expired call stays
@@ -68,6 +71,8 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot);
     " disconnect_reason = $row_disconnect_reason, sip_call_status = $row_sip_call_status," \
     " phone_number = $row_phone_number, recording_url = $row_recording_url,"               \
     " outcome = $row_outcome::callout.call_outcome, answered_at = $row_answered_at,"       \
+    " answered_on_join = $row_answered_on_join, sip_call_id = $row_sip_call_id,"           \
+    " sip_call_id_full = $row_sip_call_id_full,"                                           \
     " updated_at = pg_catalog.now(),"                                                      \
     " feed_xact = CASE WHEN $row_outcome::callout.call_outcome IS NOT NULL"                \
     " AND c.outcome IS DISTINCT FROM $row_outcome::callout.call_outcome"                   \
@@ -94,6 +99,9 @@ void put_call_row(Values<Field>& row, const CallEvents& call) {
     row.put_text(Field::row_recording_url, facts.recording_url);
     row.put_text(Field::row_outcome, facts.outcome ? core::outcome_name(*facts.outcome) : "");
     row.put_timestamptz(Field::row_answered_at, facts.answered_at);
+    row.put_bool(Field::row_answered_on_join, facts.answered_on_join);
+    row.put_text(Field::row_sip_call_id, facts.sip_call_id);
+    row.put_text(Field::row_sip_call_id_full, facts.sip_call_id_full);
 }
 
 // After a call row's UPDATE wrote outcome (none: the call has not ended): NOTIFY

@@ -24,7 +24,10 @@ CREATE TABLE callout.call_log (
     origin text NOT NULL DEFAULT 'registered',
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    feed_xact xid8);
+    feed_xact xid8,
+    sip_call_id text,
+    sip_call_id_full text,
+    answered_on_join boolean NOT NULL DEFAULT false);
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
 COMMENT ON COLUMN callout.call_log.id IS 'the call''s id, as register_call returned it and notifications carry it';
 COMMENT ON COLUMN callout.call_log.user_id IS 'the tenant the call belongs to (row-level security reads by it)';
@@ -43,12 +46,15 @@ COMMENT ON COLUMN callout.call_log.sip_call_status IS 'the sip.callStatus attrib
 COMMENT ON COLUMN callout.call_log.recording_url IS 'where the call''s recording was stored, from its egress_ended event';
 COMMENT ON COLUMN callout.call_log.metadata IS 'the application''s own data, as registered or set by update_call_log';
 COMMENT ON COLUMN callout.call_log.started_at IS 'when the call''s LiveKit room was created, from its events; NULL until an event reports it';
-COMMENT ON COLUMN callout.call_log.answered_at IS 'when the phone leg that ended a completed call joined (LiveKit reports no separate answer instant); NULL otherwise';
+COMMENT ON COLUMN callout.call_log.answered_at IS 'an answered call (completed, or a sip.callStatus of its phone leg active, automation or hangup): when that leg joined the room, the answer itself only if answered_on_join (LiveKit reports no answer instant), else ringing included; NULL for a call not answered';
 COMMENT ON COLUMN callout.call_log.ended_at IS 'when the phone leg left, else the room finished (the event''s createdAt); NULL while open';
 COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created from a phone route, or created by a delivery signed with a tenant''s key (such a call accepts only that tenant''s keys)';
 COMMENT ON COLUMN callout.call_log.created_at IS 'when the call was registered or created';
 COMMENT ON COLUMN callout.call_log.updated_at IS 'when a delivery, an update or housekeeping last changed the row';
 COMMENT ON COLUMN callout.call_log.feed_xact IS 'the transaction that last recorded or changed the outcome: the call''s place in the outcome feed, with its id (callout.outcome_changes); NULL before an outcome';
+COMMENT ON COLUMN callout.call_log.sip_call_id IS 'the sip.callID attribute of the phone leg (LiveKit''s id of the SIP call, SCL_...), of the leg whose leave ended the call; not indexed';
+COMMENT ON COLUMN callout.call_log.sip_call_id_full IS 'the sip.callIDFull attribute of the phone leg (the SIP Call-ID the trunk provider knows the call by, to join with its records), of the leg whose leave ended the call; not indexed';
+COMMENT ON COLUMN callout.call_log.answered_on_join IS 'whether the phone leg joined the room already answered (a participant_joined of it reported sip.callStatus active, automation or hangup, as with LiveKit''s wait_until_answered): answered_at is then the answer itself';
 
 -- What a call's identity must be: a tenant and a room name (neither empty), a direction and an
 -- origin of their own words (23514); and the names a tenant may change, campaign_id and

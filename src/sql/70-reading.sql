@@ -25,13 +25,26 @@ AS $$
 $$;
 COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
 
--- The calls as a person reads them.
+-- The calls as a person reads them. Ring and talk time are computed here from the stored row
+-- (DESIGN.md §4), as far as LiveKit tells them: talk from answered_at to the end of an ended
+-- answered call; ring 0 for a leg that joined answered, the duration of a call that its phone
+-- leg's leave ended unanswered (disconnect_reason is set exactly when such a leave is stored),
+-- else unknown. New columns go last: a view keeps its columns' order.
 CREATE VIEW callout.calls WITH (security_invoker = true) AS
 SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id, c.agent_config_id,
        c.status, c.outcome, c.started_at, c.answered_at, c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
-       c.metadata, c.created_at, c.room_sid, c.updated_at
+       c.metadata, c.created_at, c.room_sid, c.updated_at, c.sip_call_id, c.sip_call_id_full,
+       CASE WHEN c.answered_on_join THEN 0
+            WHEN c.answered_at IS NULL AND c.status = 'ended' AND c.disconnect_reason IS NOT NULL
+            THEN c.duration_seconds
+       END AS ring_seconds,
+       CASE WHEN c.ended_at >= c.answered_at
+            THEN pg_catalog.floor(EXTRACT(epoch FROM c.ended_at - c.answered_at))::integer
+       END AS talk_seconds
 FROM callout.call_log AS c;
 COMMENT ON VIEW callout.calls IS 'one row per call the reader may see (security_invoker: the reader''s row-level security applies)';
+COMMENT ON COLUMN callout.calls.ring_seconds IS 'seconds the phone leg rang in the room: 0 when it joined already answered (call_log.answered_on_join); for an ended call not answered that the leg''s leave ended, duration_seconds; NULL otherwise (LiveKit reports no answer instant)';
+COMMENT ON COLUMN callout.calls.talk_seconds IS 'whole seconds from answered_at to ended_at of an ended answered call: ringing included unless the leg joined already answered; NULL otherwise';
 
 -- The bucket a call falls in for one dimension of call_stats: its start's day (else its
 -- creation's; in the session's TimeZone), campaign, agent config, direction, outcome or tenant;

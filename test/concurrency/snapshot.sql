@@ -7,7 +7,7 @@
 SET TimeZone = 'UTC';
 SELECT 'call', c.room_name, c.user_id, c.direction, c.status, c.outcome, c.duration_seconds, c.disconnect_reason,
        c.sip_call_status, c.started_at, c.answered_at, c.ended_at, c.room_sid, c.phone_number,
-       c.recording_url, c.campaign_id, c.origin
+       c.recording_url, c.campaign_id, c.origin, c.sip_call_id, c.sip_call_id_full, c.answered_on_join
 FROM callout.call_log AS c ORDER BY c.room_name, c.id;
 SELECT 'event', e.event_id, c.room_name AS call_room, e.user_id, e.api_key, e.event_type, e.room_name,
        e.room_sid, e.event_created_at, encode(e.body_sha256, 'hex'), e.room_creation_time,

@@ -270,7 +270,7 @@ FROM (SELECT e.seq, e.answer, e.answered_call, e.answered_outcome, s.call_id, c.
 -- room_finished, in progress once the SIP leg is seen, else still registered; classified once
 -- ended. A call with one event (nearly all: each room is its own) takes that event's end,
 -- duration and recording.
-SELECT pg_temp.check('call rows follow their events (status, end, duration, recording, outcome); calls without one are untouched',
+SELECT pg_temp.check('call rows follow their events (status, end, duration, recording, SIP call ids, outcome); calls without one are untouched',
     count(*), string_agg(format('call %s (%s): %s', id, coalesce(events || ' events', 'no event'), what), '; ') FILTER (WHERE n <= 5))
 FROM (SELECT x.*, row_number() OVER (ORDER BY x.id) AS n FROM (SELECT c.id, s.events, concat_ws(', ',
           CASE WHEN c.status <> CASE WHEN s.ended THEN 'ended' WHEN s.sip_seen THEN 'in_progress' ELSE 'registered' END::callout.call_status
@@ -281,6 +281,9 @@ FROM (SELECT x.*, row_number() OVER (ORDER BY x.id) AS n FROM (SELECT c.id, s.ev
                THEN 'duration_seconds' END,
           CASE WHEN s.events = 1 AND s.event_type = 'egress_ended' AND c.recording_url IS DISTINCT FROM s.recording_url
                THEN 'recording_url' END,
+          CASE WHEN s.events = 1 AND (c.sip_call_id IS DISTINCT FROM s.sip_call_id
+                                      OR c.sip_call_id_full IS DISTINCT FROM s.sip_call_id_full)
+               THEN 'sip_call_id' END,
           CASE WHEN c.status = 'ended' AND c.outcome IS DISTINCT FROM callout.classify_outcome(
                    CASE WHEN s.sip_seen THEN c.duration_seconds END, c.disconnect_reason, c.sip_call_status,
                    current_setting('callout.min_connected_seconds')::numeric,
@@ -288,7 +291,8 @@ FROM (SELECT x.*, row_number() OVER (ORDER BY x.id) AS n FROM (SELECT c.id, s.ev
           CASE WHEN c.status <> 'ended' AND c.outcome IS NOT NULL THEN 'an outcome before the end' END,
           CASE WHEN s.events IS NULL AND (c.room_sid IS NOT NULL OR c.started_at IS NOT NULL OR c.ended_at IS NOT NULL
                                           OR c.recording_url IS NOT NULL OR c.disconnect_reason IS NOT NULL
-                                          OR c.duration_seconds IS NOT NULL OR c.sip_call_status IS NOT NULL)
+                                          OR c.duration_seconds IS NOT NULL OR c.sip_call_status IS NOT NULL
+                                          OR c.sip_call_id IS NOT NULL OR c.answered_at IS NOT NULL)
                THEN 'webhook-owned columns set without an event' END,
           CASE WHEN s.events IS NOT NULL AND c.room_sid IS DISTINCT FROM s.room_sid THEN 'room_sid' END) AS what
       FROM callout.call_log AS c
@@ -299,6 +303,7 @@ FROM (SELECT x.*, row_number() OVER (ORDER BY x.id) AS n FROM (SELECT c.id, s.ev
                         min(s.created_at) AS created_at, bool_and(s.created_at_known) AS created_at_known,
                         min(s.call_duration) AS call_duration, bool_and(s.call_duration_known) AS call_duration_known,
                         min(s.recording_url) AS recording_url,
+                        min(s.sip_call_id) AS sip_call_id, min(s.sip_call_id_full) AS sip_call_id_full,
                         (SELECT c.room_sid FROM simulated_call AS c WHERE c.id = s.call_id) AS room_sid
                  FROM stored AS s WHERE s.call_id IS NOT NULL GROUP BY s.call_id) AS s ON s.call_id = c.id) AS x
       WHERE x.what <> '') AS x;

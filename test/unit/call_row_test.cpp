@@ -1,6 +1,6 @@
 // call_row_from_events (DESIGN.md §4): each field's ranking rule, the leg whose leave ended the
-// call, the outcome and answered_at, and the row as a function of the set of events (every
-// arrival order gives the same row).
+// call, the outcome, whether and when the call was answered, and the row as a function of the set
+// of events (every arrival order gives the same row).
 #include "core/call_row.hpp"
 
 #include <gtest/gtest.h>
@@ -83,6 +83,13 @@ StoredEvent sip_aborted(std::string_view id, Instant created_at, std::string_vie
     return e;
 }
 
+// An event with the SIP call ids of its leg (sip.callID, sip.callIDFull).
+StoredEvent with_call_ids(StoredEvent e, std::string_view call_id, std::string_view call_id_full) {
+    e.sip_call_id = call_id;
+    e.sip_call_id_full = call_id_full;
+    return e;
+}
+
 StoredEvent egress_ended(std::string_view id, Instant created_at, std::string_view url) {
     StoredEvent e = event(EventType::egress_ended, id, created_at);
     e.recording_url = url;
@@ -100,9 +107,12 @@ void expect_same_row(const CallRowFacts& a, const CallRowFacts& b) {
     EXPECT_EQ(a.disconnect_reason, b.disconnect_reason);
     EXPECT_EQ(a.sip_call_status, b.sip_call_status);
     EXPECT_EQ(a.sip_phone_number, b.sip_phone_number);
+    EXPECT_EQ(a.sip_call_id, b.sip_call_id);
+    EXPECT_EQ(a.sip_call_id_full, b.sip_call_id_full);
     EXPECT_EQ(a.recording_url, b.recording_url);
     EXPECT_EQ(a.outcome, b.outcome);
     EXPECT_EQ(a.answered_at, b.answered_at);
+    EXPECT_EQ(a.answered_on_join, b.answered_on_join);
 }
 
 // The row of every arrival order of events, each checked against the first; returns that row.
@@ -141,9 +151,12 @@ TEST(CallRow, EmptySet) {
         EXPECT_TRUE(row.disconnect_reason.empty());
         EXPECT_TRUE(row.sip_call_status.empty());
         EXPECT_TRUE(row.sip_phone_number.empty());
+        EXPECT_TRUE(row.sip_call_id.empty());
+        EXPECT_TRUE(row.sip_call_id_full.empty());
         EXPECT_TRUE(row.recording_url.empty());
         EXPECT_EQ(row.outcome, std::nullopt);
         EXPECT_EQ(row.answered_at, kNoTime);
+        EXPECT_FALSE(row.answered_on_join);
     }
 }
 
@@ -197,8 +210,10 @@ TEST(CallRow, RoomFinishedEndsTheCallWhenNoSipLeaveIsKnown) {
     EXPECT_EQ(row.duration_seconds, 110);
     EXPECT_EQ(row.sip_call_status, "active");
     EXPECT_EQ(row.outcome, Outcome::completed);
-    // the call ended without its phone leg's leave: when it was answered is unknown
-    EXPECT_EQ(row.answered_at, kNoTime);
+    // the call ended without its phone leg's leave; the leg joined answered, so it was answered
+    // when it joined
+    EXPECT_EQ(row.answered_at, 104);
+    EXPECT_TRUE(row.answered_on_join);
 }
 
 TEST(CallRow, AgentLeaveDoesNotEndTheCall) {
@@ -493,7 +508,9 @@ TEST(CallRow, SipCallStatusPrefersALeaves) {
     });
     EXPECT_EQ(row.sip_call_status, "ringing");
     EXPECT_EQ(row.outcome, Outcome::no_answer);  // ringing, 50 s
-    EXPECT_EQ(row.answered_at, kNoTime);
+    // though the leg's join reported it answered
+    EXPECT_EQ(row.answered_at, 100);
+    EXPECT_TRUE(row.answered_on_join);
 }
 
 TEST(CallRow, SipCallStatusFromTheLegsJoinWhenItsLeaveHasNone) {
@@ -669,7 +686,7 @@ TEST(CallRow, SipSeenFromAnyEventOfThePhoneLeg) {
 }
 
 TEST(CallRow, NoOutcomeUntilTheCallEnded) {
-    // a long answered leg, still up: no outcome, no answer time yet
+    // a long answered leg, still up: no outcome yet, answered when it joined
     CallRowFacts row = row_of_every_order({
         room_started("EV_rs", 100, "RM_1", 90),
         sip_joined("EV_join", 110, "PA_phone", 110, "active"),
@@ -677,7 +694,8 @@ TEST(CallRow, NoOutcomeUntilTheCallEnded) {
     });
     EXPECT_FALSE(row.ended);
     EXPECT_EQ(row.outcome, std::nullopt);
-    EXPECT_EQ(row.answered_at, kNoTime);
+    EXPECT_EQ(row.answered_at, 110);
+    EXPECT_TRUE(row.answered_on_join);
     EXPECT_EQ(row.ended_at, kNoTime);
     EXPECT_EQ(row.duration_seconds, kNoTime);
 }
@@ -760,14 +778,211 @@ TEST(CallRow, AnsweredAtOnlyForCompleted) {
     }
 }
 
-TEST(CallRow, AnsweredAtUnknownWhenTheLeaveHasNoJoinedAt) {
-    CallRowFacts row = row_of({
+TEST(CallRow, AnsweredAtFromTheLegsJoinWhenTheLeaveHasNoJoinedAt) {
+    CallRowFacts row = row_of_every_order({
         sip_joined("EV_join", 100, "PA_phone", 100),
         sip_left("EV_left", 400, "PA_phone", kNoTime, 300, "CLIENT_INITIATED"),
     });
-    // duration given by the stored event, but the leave carried no joinedAt
+    // duration given by the stored event, but the leave carried no joinedAt: its join's
+    EXPECT_EQ(row.outcome, Outcome::completed);
+    EXPECT_EQ(row.answered_at, 100);
+    EXPECT_FALSE(row.answered_on_join);  // its join reported no status
+}
+
+TEST(CallRow, AnsweredAtUnknownWhenNoEventOfTheLegHasJoinedAt) {
+    CallRowFacts row = row_of({
+        sip_joined("EV_join", 100, "PA_phone", kNoTime),
+        sip_left("EV_left", 400, "PA_phone", kNoTime, 300, "CLIENT_INITIATED"),
+    });
     EXPECT_EQ(row.outcome, Outcome::completed);
     EXPECT_EQ(row.answered_at, kNoTime);
+}
+
+TEST(CallRow, AnsweredByTheLegsStatusWhateverTheOutcome) {
+    // the leg joined active, then LiveKit reported it unavailable: rule 1 says no_answer, but a
+    // status of the leg said it was answered
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join", 100, "PA_phone", 101, "active"),
+        sip_left("EV_left", 104, "PA_phone", 101, 3, "USER_UNAVAILABLE"),
+    });
+    EXPECT_EQ(row.outcome, Outcome::no_answer);
+    EXPECT_EQ(row.answered_at, 101);
+    EXPECT_TRUE(row.answered_on_join);
+}
+
+TEST(CallRow, AnsweredStatusesAsClassificationReadsThem) {
+    // any SIP event of the leg: its leave's status too, trimmed and in any case
+    for (std::string_view status : {"active", "HANGUP", " Automation\t", "hangup"}) {
+        SCOPED_TRACE(std::string(status));
+        CallRowFacts row = row_of_every_order({
+            sip_joined("EV_join", 100, "PA_phone", 100, "dialing"),
+            sip_left("EV_left", 160, "PA_phone", 100, 60, "USER_REJECTED", status),
+        });
+        EXPECT_EQ(row.outcome, Outcome::busy);  // rule 1
+        EXPECT_EQ(row.answered_at, 100);
+        EXPECT_FALSE(row.answered_on_join);  // it joined dialing
+    }
+}
+
+TEST(CallRow, AnsweredByTheOutcomeWithoutAnAnsweredStatus) {
+    // a status that says it rang decides the outcome; without one, the duration does, and a
+    // completed call was answered though no status said so
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join", 100, "PA_phone", 100, "ringing"),
+        sip_left("EV_left", 160, "PA_phone", 100, 60, "CLIENT_INITIATED"),
+    });
+    EXPECT_EQ(row.sip_call_status, "ringing");   // the join's
+    EXPECT_EQ(row.outcome, Outcome::no_answer);  // rule 2: ringing
+    EXPECT_EQ(row.answered_at, kNoTime);
+
+    row = row_of_every_order({
+        sip_joined("EV_join", 100, "PA_phone", 100),
+        sip_left("EV_left", 160, "PA_phone", 100, 60, "CLIENT_INITIATED"),
+    });
+    EXPECT_EQ(row.outcome, Outcome::completed);  // rule 4
+    EXPECT_EQ(row.answered_at, 100);
+    EXPECT_FALSE(row.answered_on_join);
+}
+
+TEST(CallRow, NotAnswered) {
+    for (const std::vector<StoredEvent>& events : {
+             std::vector<StoredEvent>{
+                 sip_joined("EV_join", 100, "PA_phone", 100, "dialing"),
+                 sip_left("EV_left", 145, "PA_phone", 100, 45, "USER_UNAVAILABLE", "ringing"),
+             },
+             std::vector<StoredEvent>{
+                 sip_left("EV_left", 106, "PA_phone", 100, 6, "USER_REJECTED", "dialing"),
+             },
+             std::vector<StoredEvent>{
+                 sip_aborted("EV_ab", 111, "PA_phone", 100, 11, "JOIN_FAILURE", "dialing"),
+             },
+             std::vector<StoredEvent>{
+                 // no status, too short to be completed
+                 sip_left("EV_left", 105, "PA_phone", 100, 5, "CLIENT_INITIATED"),
+             },
+         }) {
+        SCOPED_TRACE(std::string(events.back().event_id));
+        CallRowFacts row = row_of_every_order(events);
+        EXPECT_TRUE(row.ended);
+        EXPECT_NE(row.outcome, Outcome::completed);
+        EXPECT_EQ(row.answered_at, kNoTime);
+        EXPECT_FALSE(row.answered_on_join);
+    }
+}
+
+TEST(CallRow, InProgressLegThatJoinedAnswered) {
+    CallRowFacts row = row_of_every_order({
+        room_started("EV_rs", 100, "RM_1", 90),
+        sip_joined("EV_join", 110, "PA_phone", 108, " ACTIVE "),
+    });
+    EXPECT_FALSE(row.ended);
+    EXPECT_EQ(row.outcome, std::nullopt);
+    EXPECT_EQ(row.answered_at, 108);
+    EXPECT_TRUE(row.answered_on_join);
+
+    // still dialing: not answered yet
+    row = row_of_every_order({
+        room_started("EV_rs", 100, "RM_1", 90),
+        sip_joined("EV_join", 110, "PA_phone", 108, "dialing"),
+    });
+    EXPECT_EQ(row.answered_at, kNoTime);
+    EXPECT_FALSE(row.answered_on_join);
+}
+
+TEST(CallRow, AnotherLegsAnswerNeverMixesIn) {
+    // leg A answered and left; leg B rang out and its leave ended the call
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join_a", 100, "PA_a", 100, "active"),
+        sip_left("EV_left_a", 150, "PA_a", 100, 50, "CLIENT_INITIATED", "hangup"),
+        sip_joined("EV_join_b", 200, "PA_b", 200, "dialing"),
+        sip_left("EV_left_b", 245, "PA_b", 200, 45, "USER_UNAVAILABLE", "ringing"),
+    });
+    EXPECT_EQ(row.outcome, Outcome::no_answer);
+    EXPECT_EQ(row.answered_at, kNoTime);
+    EXPECT_FALSE(row.answered_on_join);
+
+    // the reverse: leg A rang out; leg B joined dialing, was answered and ended the call
+    row = row_of_every_order({
+        sip_joined("EV_join_a", 100, "PA_a", 100, "active"),
+        sip_left("EV_left_a", 145, "PA_a", 100, 45, "USER_UNAVAILABLE", "ringing"),
+        sip_joined("EV_join_b", 200, "PA_b", 201, "dialing"),
+        sip_left("EV_left_b", 400, "PA_b", 202, 198, "CLIENT_INITIATED", "hangup"),
+    });
+    EXPECT_EQ(row.outcome, Outcome::completed);
+    EXPECT_EQ(row.answered_at, 202);     // B's leave's joinedAt, never A's
+    EXPECT_FALSE(row.answered_on_join);  // B joined dialing; A's join is not B's
+}
+
+TEST(CallRow, WhileNoLegHasLeftTheAnsweredLegsJoin) {
+    // leg A is still dialing, leg B joined answered: B's joinedAt, whatever came later
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join_b", 100, "PA_b", 99, "active"),
+        sip_joined("EV_join_a", 300, "PA_a", 300, "dialing"),
+    });
+    EXPECT_FALSE(row.ended);
+    EXPECT_EQ(row.answered_at, 99);
+    EXPECT_TRUE(row.answered_on_join);
+}
+
+// --- SIP call ids: the leg whose leave ended the call, as its number
+
+TEST(CallRow, SipCallIdsOfTheLegThatEndedTheCall) {
+    // a transferred call: the caller left last and ended the call
+    CallRowFacts row = row_of_every_order({
+        with_call_ids(sip_joined("EV_join_caller", 100, "PA_caller", 100, "active"), "SCL_caller",
+                      "caller@203.0.113.10"),
+        with_call_ids(sip_joined("EV_join_target", 200, "PA_target", 200, "active"), "SCL_target",
+                      "target@203.0.113.20"),
+        with_call_ids(sip_left("EV_left_target", 300, "PA_target", 200, 100, "CLIENT_INITIATED"),
+                      "SCL_target", "target@203.0.113.20"),
+        sip_left("EV_left_caller", 400, "PA_caller", 100, 300, "CLIENT_INITIATED", "hangup"),
+    });
+    EXPECT_EQ(row.sip_call_id, "SCL_caller");
+    EXPECT_EQ(row.sip_call_id_full, "caller@203.0.113.10");
+}
+
+TEST(CallRow, NoSipCallIdFromAnotherLeg) {
+    CallRowFacts row = row_of_every_order({
+        sip_joined("EV_join_caller", 100, "PA_caller", 100, "active"),
+        with_call_ids(sip_joined("EV_join_target", 200, "PA_target", 200, "active"), "SCL_target",
+                      "target@203.0.113.20"),
+        sip_left("EV_left_caller", 400, "PA_caller", 100, 300, "CLIENT_INITIATED", "hangup"),
+    });
+    EXPECT_TRUE(row.sip_call_id.empty());
+    EXPECT_TRUE(row.sip_call_id_full.empty());
+}
+
+TEST(CallRow, SipCallIdsOfAnyLegWhileNoneHasLeft) {
+    CallRowFacts row = row_of_every_order({
+        with_call_ids(sip_joined("EV_join_a", 100, "PA_a", 100, "dialing"), "SCL_a", {}),
+        with_call_ids(sip_joined("EV_join_b", 200, "PA_b", 200, "dialing"), "SCL_b", "b@host"),
+    });
+    EXPECT_EQ(row.sip_call_id, "SCL_b");
+    EXPECT_EQ(row.sip_call_id_full, "b@host");
+}
+
+TEST(CallRow, SipCallIdsEachFromTheLatestEventThatHasIt) {
+    // the full id is only on the join; the leave's id is the later one
+    CallRowFacts row = row_of_every_order({
+        with_call_ids(sip_joined("EV_join", 100, "PA_phone", 100, "ringing"), "SCL_join",
+                      "full@203.0.113.10"),
+        with_call_ids(sip_left("EV_left", 287, "PA_phone", 100, 187, "CLIENT_INITIATED", "hangup"),
+                      "SCL_left", {}),
+    });
+    EXPECT_EQ(row.sip_call_id, "SCL_left");
+    EXPECT_EQ(row.sip_call_id_full, "full@203.0.113.10");
+}
+
+TEST(CallRow, SipCallIdsOnlyFromSipEvents) {
+    StoredEvent agent =
+        with_call_ids(sip_joined("EV_agent", 400, "agent", 400), "SCL_agent", "agent@x");
+    agent.is_sip = false;
+    CallRowFacts row = row_of_every_order({
+        agent,
+        with_call_ids(sip_joined("EV_join", 100, "PA_phone", 100), "SCL_phone", {}),
+    });
+    EXPECT_EQ(row.sip_call_id, "SCL_phone");
+    EXPECT_TRUE(row.sip_call_id_full.empty());
 }
 
 // --- the set, not the order
@@ -796,6 +1011,7 @@ TEST(CallRow, EveryOrderGivesTheSameRowEndedBySipLeave) {
     EXPECT_EQ(row.recording_url, "s3://bucket/call.ogg");
     EXPECT_EQ(row.outcome, Outcome::completed);
     EXPECT_EQ(row.answered_at, 109);
+    EXPECT_TRUE(row.answered_on_join);  // EV_C joined active
 }
 
 TEST(CallRow, EveryOrderGivesTheSameRowWithTiesAndUnknownTimes) {
@@ -834,7 +1050,9 @@ TEST(CallRow, EveryOrderGivesTheSameRowAcrossLegs) {
     EXPECT_EQ(row.sip_call_status, "active");  // PA_b's join; PA_a's "ringing" never
     EXPECT_EQ(row.sip_phone_number, "+15550002222");
     EXPECT_EQ(row.outcome, Outcome::no_answer);  // rule 1 before rule 2
-    EXPECT_EQ(row.answered_at, kNoTime);
+    // answered all the same: PA_b joined active (its leaves' joinedAt)
+    EXPECT_EQ(row.answered_at, 130);
+    EXPECT_TRUE(row.answered_on_join);
 }
 
 }  // namespace

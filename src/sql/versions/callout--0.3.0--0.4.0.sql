@@ -1478,7 +1478,33 @@ BEGIN
 END
 $$;
 
--- The pending store's columns say what the events' say.
+-- The calls: the SIP call ids of their phone leg and whether it joined already answered (what
+-- the calls view's ring time needs), at the end of call_log.
+ALTER TABLE callout.call_log ADD COLUMN sip_call_id text, ADD COLUMN sip_call_id_full text,
+    ADD COLUMN answered_on_join boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN callout.call_log.answered_at IS 'an answered call (completed, or a sip.callStatus of its phone leg active, automation or hangup): when that leg joined the room, the answer itself only if answered_on_join (LiveKit reports no answer instant), else ringing included; NULL for a call not answered';
+COMMENT ON COLUMN callout.call_log.sip_call_id IS 'the sip.callID attribute of the phone leg (LiveKit''s id of the SIP call, SCL_...), of the leg whose leave ended the call; not indexed';
+COMMENT ON COLUMN callout.call_log.sip_call_id_full IS 'the sip.callIDFull attribute of the phone leg (the SIP Call-ID the trunk provider knows the call by, to join with its records), of the leg whose leave ended the call; not indexed';
+COMMENT ON COLUMN callout.call_log.answered_on_join IS 'whether the phone leg joined the room already answered (a participant_joined of it reported sip.callStatus active, automation or hangup, as with LiveKit''s wait_until_answered): answered_at is then the answer itself';
+
+-- The calls view shows them, and the ring and talk time, at its end.
+CREATE OR REPLACE VIEW callout.calls WITH (security_invoker = true) AS
+SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id, c.agent_config_id,
+       c.status, c.outcome, c.started_at, c.answered_at, c.ended_at, c.duration_seconds, c.disconnect_reason, c.sip_call_status, c.recording_url,
+       c.metadata, c.created_at, c.room_sid, c.updated_at, c.sip_call_id, c.sip_call_id_full,
+       CASE WHEN c.answered_on_join THEN 0
+            WHEN c.answered_at IS NULL AND c.status = 'ended' AND c.disconnect_reason IS NOT NULL
+            THEN c.duration_seconds
+       END AS ring_seconds,
+       CASE WHEN c.ended_at >= c.answered_at
+            THEN pg_catalog.floor(EXTRACT(epoch FROM c.ended_at - c.answered_at))::integer
+       END AS talk_seconds
+FROM callout.call_log AS c;
+COMMENT ON COLUMN callout.calls.ring_seconds IS 'seconds the phone leg rang in the room: 0 when it joined already answered (call_log.answered_on_join); for an ended call not answered that the leg''s leave ended, duration_seconds; NULL otherwise (LiveKit reports no answer instant)';
+COMMENT ON COLUMN callout.calls.talk_seconds IS 'whole seconds from answered_at to ended_at of an ended answered call: ringing included unless the leg joined already answered; NULL otherwise';
+
+-- The columns shown from another table say what that one says now (calls.answered_at again).
+COMMENT ON COLUMN callout.calls.answered_at IS NULL;
 DO $$
 DECLARE
     copied record;

@@ -5,7 +5,7 @@
 -- facts of the vectors and the outcomes of DESIGN.md §9. Every negative vector answers
 -- rejected with the reason it expects, and changes nothing.
 BEGIN;
-SELECT plan(102);
+SELECT plan(115);
 
 SET LOCAL callout.clock_leeway = 10;
 
@@ -209,6 +209,65 @@ FROM expected_call AS e
 JOIN scenario_call AS s USING (scenario)
 JOIN callout.call_log AS c ON c.id = s.call_id
 ORDER BY e.scenario;
+
+-- The call detail of each scenario as callout.calls shows it (13): its phone leg's SIP call ids
+-- (in1's trunk Call-ID too); answered_at of an answered call (completed, or a leg's status
+-- active, automation or hangup), its leg's joinedAt; talk time from then to the end; ring time
+-- for an ended call not answered that its leg's leave ended (rer's room lived 300 s with no leg:
+-- unknown). No vector's leg joined answered: LiveKit reported no answer instant, so the answered
+-- calls' ring time is unknown and their talk time includes it.
+CREATE TEMP TABLE expected_detail (scenario text PRIMARY KEY, label text NOT NULL, detail jsonb NOT NULL);
+INSERT INTO expected_detail VALUES
+    ('in1', 'in1: the trunk''s Call-ID, answered when the caller joined, 187 s of talk',
+     '{"sip_call_id": "SCL_NFY26D5ujP7n", "sip_call_id_full": "bb1bd102cffeef887862dc45fa5f0b18@203.0.113.10",
+       "answered_at": 1767268801, "ring_seconds": null, "talk_seconds": 187}'),
+    ('ob-000123', 'ob_answered: joined dialing, answered: 3725 s of talk, ringing included',
+     '{"sip_call_id": "SCL_Fz5EKsF2FXwY", "sip_call_id_full": null,
+       "answered_at": 1767272401, "ring_seconds": null, "talk_seconds": 3725}'),
+    ('ob-000124', 'ob_no_answer: not answered, rang 45 s',
+     '{"sip_call_id": "SCL_pfuSpHEzH3Jr", "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": 45, "talk_seconds": null}'),
+    ('ob-000125', 'ob_busy: not answered, rang 6 s',
+     '{"sip_call_id": "SCL_J2AJ44cykxD4", "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": 6, "talk_seconds": null}'),
+    ('ob-000126', 'ob_trunk_failure: not answered, 2 s',
+     '{"sip_call_id": "SCL_3X9QjEMK6Mvg", "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": 2, "talk_seconds": null}'),
+    ('ob-000128', 'ob_short_call: answered (hangup), 4 s of talk',
+     '{"sip_call_id": "SCL_PVDwwe4TbkUr", "sip_call_id_full": null,
+       "answered_at": 1767273901, "ring_seconds": null, "talk_seconds": 4}'),
+    ('ob-000129', 'ob_agent_removed: answered (active), 94 s of talk',
+     '{"sip_call_id": "SCL_vCzgUw3J7H68", "sip_call_id_full": null,
+       "answered_at": 1767274201, "ring_seconds": null, "talk_seconds": 94}'),
+    ('ob-000131', 'ob_participant_connection_aborted: not answered, 11 s',
+     '{"sip_call_id": "SCL_fZtbjwkrqpnb", "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": 11, "talk_seconds": null}'),
+    ('egx', 'egx: no phone leg, no end: nothing',
+     '{"sip_call_id": null, "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": null, "talk_seconds": null}'),
+    ('uni', 'uni: answered (hangup), 41 s of talk',
+     '{"sip_call_id": "SCL_iaytHCa2a3kC", "sip_call_id_full": null,
+       "answered_at": 1767276001, "ring_seconds": null, "talk_seconds": 41}'),
+    ('hide', 'hide: still ringing: its call id, no answer, no times yet',
+     '{"sip_call_id": "SCL_EUL2PT8HR77B", "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": null, "talk_seconds": null}'),
+    ('std', 'std: no phone leg: nothing',
+     '{"sip_call_id": null, "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": null, "talk_seconds": null}'),
+    ('rer', 'rer: ended by the room with no phone leg: no ring time',
+     '{"sip_call_id": null, "sip_call_id_full": null,
+       "answered_at": null, "ring_seconds": null, "talk_seconds": null}');
+SELECT is(
+    jsonb_build_object(
+        'sip_call_id', v.sip_call_id, 'sip_call_id_full', v.sip_call_id_full,
+        'answered_at', extract(epoch FROM v.answered_at)::bigint,
+        'ring_seconds', v.ring_seconds, 'talk_seconds', v.talk_seconds),
+    d.detail,
+    d.label)
+FROM expected_detail AS d
+JOIN scenario_call AS s USING (scenario)
+JOIN callout.calls AS v ON v.id = s.call_id
+ORDER BY d.scenario;
 
 -- Each call holds exactly the events its deliveries stored (13).
 SELECT is(

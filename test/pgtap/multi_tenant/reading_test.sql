@@ -1,10 +1,10 @@
 -- Reading calls under row-level security: the callout.calls view (security_invoker) and
 -- callout.call_stats(since, until, group_by) (STABLE, SECURITY INVOKER), logged in as tenant A,
 -- tenant B, the auditor and a role with no grants. Each tenant sees and counts only its own
--- calls, the auditor every tenant's; answered_at is set for completed calls only (ended_at
--- minus the talk time: the instant the phone leg joined); the window is [since, until); every
--- grouping answers exact attempts, outcomes, answer rate (completed / attempts, 4 places) and
--- talk seconds of completed calls.
+-- calls, the auditor every tenant's; answered_at is set for answered calls only (here the
+-- completed ones; ended_at minus the talk time: the instant the phone leg joined); the window is
+-- [since, until); every grouping answers exact attempts, outcomes, answer rate (completed /
+-- attempts, 4 places) and talk seconds of completed calls.
 BEGIN;
 SELECT plan(58);
 \ir tenants.psql
@@ -143,8 +143,9 @@ SELECT columns_are('callout', 'calls',
                    ARRAY['id', 'user_id', 'room_name', 'direction', 'phone_number', 'campaign_id',
                          'agent_config_id', 'status', 'outcome', 'started_at', 'answered_at', 'ended_at',
                          'duration_seconds', 'disconnect_reason', 'sip_call_status', 'recording_url',
-                         'metadata', 'created_at', 'room_sid', 'updated_at'],
-                   'callout.calls has the columns a person reads, its room sid and last change (incremental sync) included');
+                         'metadata', 'created_at', 'room_sid', 'updated_at', 'sip_call_id', 'sip_call_id_full',
+                         'ring_seconds', 'talk_seconds'],
+                   'callout.calls has the columns a person reads, its room sid and last change (incremental sync), the SIP call ids, ring and talk time included');
 SELECT volatility_is('callout', 'call_stats',
                      ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'stable',
                      'call_stats is STABLE');
