@@ -46,3 +46,19 @@ SELECT CASE WHEN (SELECT status || '/' || outcome FROM answer WHERE name = 'leav
              AND (SELECT c.feed_xact IS NOT NULL FROM callout.call_log AS c WHERE c.room_name = 'outbound-upgrade')
              AND (SELECT count(*) FROM callout.livekit_call_event WHERE room_name = 'outbound-upgrade') = 2
         THEN 'ok' ELSE 'not ok: ' || (SELECT string_agg(name || ' ' || status || ' ' || coalesce(reason, outcome::text, ''), '; ') FROM answer) END;
+-- the update read the SIP call ids out of the stored payloads (an id that is no string is none),
+-- and made the call whose events it held again: its leg's ids, answered when it joined, no
+-- ringing, its talk; the waiting leg's event took its ids to the call registered for its room
+SELECT CASE WHEN (SELECT string_agg(e.event_id || ' ' || coalesce(e.sip_call_id, '-') || ' '
+                                    || coalesce(e.sip_call_id_full, '-'), ', ' ORDER BY e.event_id)
+                  FROM callout.livekit_call_event AS e
+                  WHERE e.event_id IN ('EV_upgrade_detail_join', 'EV_upgrade_detail_left', 'EV_upgrade_waiting_leg'))
+                 = 'EV_upgrade_detail_join SCL_upgrade_detail detail@203.0.113.10, '
+                   'EV_upgrade_detail_left SCL_upgrade_detail detail@203.0.113.10, EV_upgrade_waiting_leg SCL_upgrade_late -'
+             AND (SELECT concat_ws('/', c.status, c.outcome, c.sip_call_id, c.sip_call_id_full,
+                                   extract(epoch FROM c.answered_at)::bigint, c.ring_seconds, c.talk_seconds)
+                  FROM callout.calls AS c WHERE c.room_name = 'outbound-upgrade-detail')
+                 = 'ended/completed/SCL_upgrade_detail/detail@203.0.113.10/1767268700/0/60'
+             AND (SELECT c.sip_call_id FROM callout.call_log AS c, waited AS w WHERE c.id = w.late_call)
+                 = 'SCL_upgrade_late'
+        THEN 'ok' ELSE 'not ok: the SIP call ids of the events and calls, or the call made again' END;

@@ -1433,11 +1433,25 @@ ALTER TABLE callout.parked_delivery FORCE ROW LEVEL SECURITY;
 -- ---- Call detail: the SIP call ids of each event and call, answered_at for every answered call,
 -- and the calls' ring and talk time (DESIGN.md §4).
 
--- The events' SIP call ids (sip.callID, sip.callIDFull), at the end of both tables.
+-- The events' SIP call ids (sip.callID, sip.callIDFull), at the end of both tables, filled from
+-- each stored payload of a phone leg as a delivery reads them now (a string; an empty one is
+-- none); an event whose payload was purged has none.
 ALTER TABLE callout.livekit_call_event ADD COLUMN sip_call_id text, ADD COLUMN sip_call_id_full text;
 COMMENT ON COLUMN callout.livekit_call_event.sip_call_id IS 'the participant''s sip.callID attribute (LiveKit''s id of the SIP call, SCL_...)';
 COMMENT ON COLUMN callout.livekit_call_event.sip_call_id_full IS 'the participant''s sip.callIDFull attribute (the SIP Call-ID the trunk provider knows the call by)';
 ALTER TABLE callout.pending_event ADD COLUMN sip_call_id text, ADD COLUMN sip_call_id_full text;
+UPDATE callout.livekit_call_event AS e
+SET sip_call_id = CASE WHEN jsonb_typeof(e.payload -> 'participant' -> 'attributes' -> 'sip.callID') = 'string'
+                       THEN NULLIF(e.payload -> 'participant' -> 'attributes' ->> 'sip.callID', '') END,
+    sip_call_id_full = CASE WHEN jsonb_typeof(e.payload -> 'participant' -> 'attributes' -> 'sip.callIDFull') = 'string'
+                            THEN NULLIF(e.payload -> 'participant' -> 'attributes' ->> 'sip.callIDFull', '') END
+WHERE e.is_sip AND jsonb_typeof(e.payload -> 'participant' -> 'attributes') = 'object';
+UPDATE callout.pending_event AS p
+SET sip_call_id = CASE WHEN jsonb_typeof(p.payload -> 'participant' -> 'attributes' -> 'sip.callID') = 'string'
+                       THEN NULLIF(p.payload -> 'participant' -> 'attributes' ->> 'sip.callID', '') END,
+    sip_call_id_full = CASE WHEN jsonb_typeof(p.payload -> 'participant' -> 'attributes' -> 'sip.callIDFull') = 'string'
+                            THEN NULLIF(p.payload -> 'participant' -> 'attributes' ->> 'sip.callIDFull', '') END
+WHERE p.is_sip AND jsonb_typeof(p.payload -> 'participant' -> 'attributes') = 'object';
 
 -- Attaching the waiting events moves their SIP call ids with them.
 CREATE OR REPLACE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
@@ -1522,3 +1536,10 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- The calls that hold events of a phone leg are made again from their events, as
+-- reclassify_calls makes them (under the session's thresholds; an outcome that changes is
+-- notified and enters the outcome feed): their SIP call ids, answered_at and answered_on_join.
+SELECT callout._recompute_call(c.id) FROM callout.call_log AS c
+WHERE EXISTS (SELECT FROM callout.livekit_call_event AS e WHERE e.call_log_id = c.id AND e.is_sip)
+ORDER BY c.id;
