@@ -719,9 +719,13 @@ void record_answer(const Answer& answer, Delivery& delivery) {
 // Keeps a delivery refused only because its key is unknown or revoked, whose token would pass
 // every other check now and whose body is a JSON object, so a key added late loses no call
 // (callout.replay_parked_deliveries). The body is kept as received: the token signs those bytes.
-// Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first.
+// Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first. Only
+// under READ COMMITTED, as storing an event: a parker's statements must see what the parker
+// before it committed (the same delivery, the deliveries its bounds count), which an older
+// snapshot does not, so the bounds would not hold and the same delivery would be a serialization
+// failure rather than its answer.
 void park(Delivery& delivery) {
-    if (max_parked_deliveries == 0) return;
+    if (max_parked_deliveries == 0 || IsolationUsesXactSnapshot()) return;
     Jsonb* payload = parse_json_body(delivery.body, Credentials::dropped);
     if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return;
     text* issuer = claimed_issuer(delivery);

@@ -1322,7 +1322,9 @@ SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery_id_seq', '')
 -- Parks one delivery (the delivery path's, src/pg/delivery.cpp, once it answered unknown_api_key):
 -- the same body and token are parked once; then the oldest are dropped until at most
 -- max_deliveries holding at most max_bytes remain. One parker at a time, so the bounds hold
--- whatever runs at once; deliveries that store events never take this lock.
+-- whatever runs at once; deliveries that store events never take this lock. Parking never changes
+-- the delivery's answer: a parker that cannot take its turn (a wait past lock_timeout behind a
+-- transaction that parked or replays, a deadlock) parks nothing.
 CREATE FUNCTION callout._park_delivery(parked_at timestamptz, api_key text, body text, signature text, body_sha256 bytea,
                                        payload jsonb, max_deliveries integer, max_bytes integer)
 RETURNS void
@@ -1334,21 +1336,25 @@ BEGIN
     IF max_deliveries <= 0 OR size > max_bytes THEN
         RETURN;
     END IF;
-    LOCK TABLE callout.parked_delivery IN SHARE ROW EXCLUSIVE MODE;
-    INSERT INTO callout.parked_delivery AS d (parked_at, api_key, event_id, event_type, room_name, bytes, body_sha256,
-                                              signature_sha256, body, signature)
-    VALUES (parked_at, api_key, payload OPERATOR(pg_catalog.->>) 'id', payload OPERATOR(pg_catalog.->>) 'event',
-            coalesce(payload OPERATOR(pg_catalog.->) 'room' OPERATOR(pg_catalog.->>) 'name',
-                     payload OPERATOR(pg_catalog.->) 'egressInfo' OPERATOR(pg_catalog.->>) 'roomName'),
-            size, body_sha256, pg_catalog.sha256(pg_catalog.textsend(signature)), body, signature)
-    ON CONFLICT ON CONSTRAINT parked_delivery_once DO NOTHING;
-    DELETE FROM callout.parked_delivery AS d
-    WHERE d.id IN (SELECT k.id
-                   FROM (SELECT p.id, pg_catalog.count(*) OVER newest_first AS deliveries,
-                                pg_catalog.sum(p.bytes) OVER newest_first AS bytes
-                         FROM callout.parked_delivery AS p
-                         WINDOW newest_first AS (ORDER BY p.id DESC)) AS k
-                   WHERE k.deliveries > max_deliveries OR k.bytes > max_bytes);
+    BEGIN
+        LOCK TABLE callout.parked_delivery IN SHARE ROW EXCLUSIVE MODE;
+        INSERT INTO callout.parked_delivery AS d (parked_at, api_key, event_id, event_type, room_name, bytes,
+                                                  body_sha256, signature_sha256, body, signature)
+        VALUES (parked_at, api_key, payload OPERATOR(pg_catalog.->>) 'id', payload OPERATOR(pg_catalog.->>) 'event',
+                coalesce(payload OPERATOR(pg_catalog.->) 'room' OPERATOR(pg_catalog.->>) 'name',
+                         payload OPERATOR(pg_catalog.->) 'egressInfo' OPERATOR(pg_catalog.->>) 'roomName'),
+                size, body_sha256, pg_catalog.sha256(pg_catalog.textsend(signature)), body, signature)
+        ON CONFLICT ON CONSTRAINT parked_delivery_once DO NOTHING;
+        DELETE FROM callout.parked_delivery AS d
+        WHERE d.id IN (SELECT k.id
+                       FROM (SELECT p.id, pg_catalog.count(*) OVER newest_first AS deliveries,
+                                    pg_catalog.sum(p.bytes) OVER newest_first AS bytes
+                             FROM callout.parked_delivery AS p
+                             WINDOW newest_first AS (ORDER BY p.id DESC)) AS k
+                       WHERE k.deliveries > max_deliveries OR k.bytes > max_bytes);
+    EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+        NULL;  -- not parked: the delivery is answered as it would have been
+    END;
 END
 $$;
 COMMENT ON FUNCTION callout._park_delivery(timestamptz, text, text, text, bytea, jsonb, integer, integer) IS 'internal: keep a delivery refused only for its key, within the bounds (the oldest dropped first)';
