@@ -93,6 +93,13 @@ SELECT pg_temp.deliver(pg_temp.leave('EV_park_x9', 'park-room-3'), 'APIknown', '
 SET callout.max_body_bytes = 64;
 SELECT pg_temp.deliver(pg_temp.leave('EV_park_x10', 'park-room-3'), 'APIpark', 'park-secret-of-at-least-32-characters-x') AS too_large;
 RESET callout.max_body_bytes;
+-- Nor a body the JSON parser raises an ERROR for (a number beyond numeric's range, nesting deeper
+-- than the stack allows), which is answered as before parking: refused for its key.
+SELECT pg_temp.deliver('{"event": "room_finished", "id": "EV_park_x11", "room": {"name": "park-room-3"}, "n": 1e999999}',
+                       'APIpark', 'park-secret-of-at-least-32-characters-x') AS number_out_of_range;
+SELECT pg_temp.deliver('{"event": "room_finished", "id": "EV_park_x12", "room": {"name": "park-room-3"}, "n": '
+                       || repeat('[', 100000) || repeat(']', 100000) || '}',
+                       'APIpark', 'park-secret-of-at-least-32-characters-x') AS too_deep;
 SELECT count(*) AS still_parked FROM callout.parked_delivery;
 
 -- A revoked key's deliveries are parked as an unknown key's.

@@ -216,7 +216,6 @@ Statement<SampleParameter, NoFields> sample_rejection = {
     X(body, TEXTOID)             \
     X(signature, TEXTOID)        \
     X(body_sha256, BYTEAOID)     \
-    X(payload, JSONBOID)         \
     X(max_deliveries, INT4OID)   \
     X(max_bytes, INT4OID)
 CALLOUT_FIELDS(ParkParameter, PARK_PARAMETERS);
@@ -224,7 +223,7 @@ CALLOUT_FIELDS(ParkParameter, PARK_PARAMETERS);
 // A delivery refused only for its key, kept until the key is added (callout._park_delivery).
 Statement<ParkParameter, NoFields> park_delivery = {
     "SELECT FROM callout._park_delivery($parked_at, $api_key, $body, $signature,"
-    " $body_sha256, $payload, $max_deliveries, $max_bytes) AS p",
+    " $body_sha256, $max_deliveries, $max_bytes) AS p",
     nullptr};
 
 #define EXTENSION_VERSION_COLUMN(X) X(extversion, TEXTOID)
@@ -717,17 +716,16 @@ void record_answer(const Answer& answer, Delivery& delivery) {
 }
 
 // Keeps a delivery refused only because its key is unknown or revoked, whose token would pass
-// every other check now and whose body is a JSON object, so a key added late loses no call
-// (callout.replay_parked_deliveries). The body is kept as received: the token signs those bytes.
-// Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first. Only
-// under READ COMMITTED, as storing an event: a parker's statements must see what the parker
+// every other check now and whose body is a JSON object (callout._park_delivery parses it: a body
+// the parser raises an ERROR for is not parked, and the answer stays), so a key added late loses
+// no call (callout.replay_parked_deliveries). The body is kept as received: the token signs those
+// bytes. Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first.
+// Only under READ COMMITTED, as storing an event: a parker's statements must see what the parker
 // before it committed (the same delivery, the deliveries its bounds count), which an older
 // snapshot does not, so the bounds would not hold and the same delivery would be a serialization
 // failure rather than its answer.
 void park(Delivery& delivery) {
     if (max_parked_deliveries == 0 || IsolationUsesXactSnapshot()) return;
-    Jsonb* payload = parse_json_body(delivery.body, Credentials::dropped);
-    if (payload == nullptr || !JB_ROOT_IS_OBJECT(payload)) return;
     text* issuer = claimed_issuer(delivery);
     if (issuer == nullptr) return;  // an unknown key is named by the token's iss
     using P = ParkParameter;
@@ -738,7 +736,6 @@ void park(Delivery& delivery) {
     row.put(P::body, PointerGetDatum(delivery.body));
     row.put_text(P::signature, delivery.signature);
     row.put(P::body_sha256, PointerGetDatum(delivery.body_hash));
-    row.put(P::payload, JsonbPGetDatum(payload));
     row.put_int4(P::max_deliveries, std::int64_t(max_parked_deliveries));
     row.put_int4(P::max_bytes, std::int64_t(max_parked_bytes));
     run(park_delivery, row);

@@ -1319,24 +1319,31 @@ COMMENT ON COLUMN callout.parked_delivery.signature IS 'the Authorization header
 SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery_id_seq', '');
 
--- Parks one delivery (the delivery path's, src/pg/delivery.cpp, once it answered unknown_api_key):
--- the same body and token are parked once; then the oldest are dropped until at most
--- max_deliveries holding at most max_bytes remain. One parker at a time, so the bounds hold
--- whatever runs at once; deliveries that store events never take this lock. Parking never changes
--- the delivery's answer: a parker that cannot take its turn (a wait past lock_timeout behind a
--- transaction that parked or replays, a deadlock) parks nothing.
+-- Parks one delivery (the delivery path's, src/pg/delivery.cpp, once it answered unknown_api_key)
+-- whose body is a JSON object: the same body and token are parked once; then the oldest are
+-- dropped until at most max_deliveries holding at most max_bytes remain. One parker at a time, so
+-- the bounds hold whatever runs at once; deliveries that store events never take this lock.
+-- Parking never changes the delivery's answer: a body the JSON parser raises an ERROR for (a
+-- number beyond numeric's range, nesting deeper than the stack allows), which the delivery path
+-- could not take either, and a parker that cannot take its turn (a wait past lock_timeout behind
+-- a transaction that parked or replays, a deadlock) park nothing.
 CREATE FUNCTION callout._park_delivery(parked_at timestamptz, api_key text, body text, signature text, body_sha256 bytea,
-                                       payload jsonb, max_deliveries integer, max_bytes integer)
+                                       max_deliveries integer, max_bytes integer)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     size bigint := pg_catalog.octet_length(body)::bigint + pg_catalog.octet_length(signature);
+    payload jsonb;
 BEGIN
     IF max_deliveries <= 0 OR size > max_bytes THEN
         RETURN;
     END IF;
     BEGIN
+        payload := callout._parse_json_body(body);
+        IF payload IS NULL OR pg_catalog.jsonb_typeof(payload) <> 'object' THEN
+            RETURN;
+        END IF;
         LOCK TABLE callout.parked_delivery IN SHARE ROW EXCLUSIVE MODE;
         INSERT INTO callout.parked_delivery AS d (parked_at, api_key, event_id, event_type, room_name, bytes,
                                                   body_sha256, signature_sha256, body, signature)
@@ -1352,12 +1359,12 @@ BEGIN
                              FROM callout.parked_delivery AS p
                              WINDOW newest_first AS (ORDER BY p.id DESC)) AS k
                        WHERE k.deliveries > max_deliveries OR k.bytes > max_bytes);
-    EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+    EXCEPTION WHEN data_exception OR program_limit_exceeded OR lock_not_available OR deadlock_detected THEN
         NULL;  -- not parked: the delivery is answered as it would have been
     END;
 END
 $$;
-COMMENT ON FUNCTION callout._park_delivery(timestamptz, text, text, text, bytea, jsonb, integer, integer) IS 'internal: keep a delivery refused only for its key, within the bounds (the oldest dropped first)';
+COMMENT ON FUNCTION callout._park_delivery(timestamptz, text, text, text, bytea, integer, integer) IS 'internal: keep a delivery refused only for its key, within the bounds (the oldest dropped first)';
 
 -- The delivery path for a parked delivery (process_livekit_webhook's), its token verified at the
 -- instant it was parked, and never parked again.

@@ -98,7 +98,7 @@ INSERT INTO expected_functions VALUES
     ('consume_outcomes', ARRAY['text', 'integer'], 'setof record', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('acknowledge_outcomes', ARRAY['text', 'xid8', 'bigint'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- parked deliveries: kept by the delivery path, replayed by the admin
-    ('_park_delivery', ARRAY['timestamp with time zone', 'text', 'text', 'text', 'bytea', 'jsonb', 'integer',
+    ('_park_delivery', ARRAY['timestamp with time zone', 'text', 'text', 'text', 'bytea', 'integer',
                              'integer'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_replay_delivery', ARRAY['text', 'text', 'timestamp with time zone'], 'callout.webhook_result', 'VOLATILE',
      true, 'u', 'c', false),
