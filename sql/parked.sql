@@ -134,6 +134,24 @@ SELECT status, reason, event_id, outcome FROM callout.replay_parked_deliveries()
 SELECT count(*) FROM callout.parked_delivery;
 SELECT room_name, status, outcome FROM callout.call_log WHERE room_name = 'park-room-3';
 
+-- A delivery is parked under its iss as claimed, whatever its characters, so a key named with a
+-- backslash or a control character replays its own; an iss holding U+0000, which no key can be
+-- named (text cannot hold it), is not parked.
+SET callout.verify_at = '2026-01-01 12:00:00+00';
+SELECT pg_temp.deliver(pg_temp.leave('EV_park_odd_1', 'park-room-odd'), E'API\\odd', 'odd-secret-of-at-least-32-characters-xx');
+SELECT pg_temp.deliver(pg_temp.leave('EV_park_odd_2', 'park-room-odd'), E'API\todd', 'odd-secret-of-at-least-32-characters-xx');
+SELECT r.status, r.reason FROM callout.process_livekit_webhook(
+    pg_temp.leave('EV_park_odd_3', 'park-room-odd'),
+    livekit_test.sign_jwt('{"alg":"HS256"}', '{"iss": "API\u0000odd", "nbf": 1767268800, "exp": 1767269100, "sha256": "'
+                          || livekit_test.body_sha256(pg_temp.leave('EV_park_odd_3', 'park-room-odd')) || '"}',
+                          'odd-secret-of-at-least-32-characters-xx')) AS r;
+SELECT api_key = E'API\\odd' AS backslash, api_key = E'API\todd' AS tab, event_id FROM pg_temp.parked();
+SELECT callout.add_signing_key(E'API\\odd', 'odd-secret-of-at-least-32-characters-xx');
+SELECT callout.add_signing_key(E'API\todd', 'odd-secret-of-at-least-32-characters-xx');
+SELECT status, reason, event_id FROM callout.replay_parked_deliveries(E'API\\odd');
+SELECT status, reason, event_id FROM callout.replay_parked_deliveries(E'API\todd');
+SELECT count(*) FROM callout.parked_delivery;
+
 -- Bounds: at most callout.max_parked_deliveries, the oldest dropped first ...
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 SET callout.max_parked_deliveries = 2;

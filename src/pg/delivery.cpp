@@ -289,7 +289,9 @@ struct Delivery {
     // a delivery parked before and replayed now: verified at the instant it was parked, and
     // never parked again
     std::optional<TimestampTz> parked_at;
-    bool parkable;  // refused only for its key, its claims sound for this body (park)
+    // refused only for its key, its claims sound for this body: the key its iss names, as
+    // claimed (park); nullptr: not parked
+    text* parked_key;
 };
 CALLOUT_PLAIN_DATA(Delivery);
 
@@ -387,8 +389,14 @@ Reason verify_token(Delivery& delivery, SigningKey& key) {
     check.api_key = key.api_key;
     check.api_secret = key.api_secret;
     const Reason verdict = core::verify_livekit_token(token, check);
-    if (verdict == Reason::unknown_api_key && !delivery.parked_at)
-        delivery.parkable = core::verify_livekit_token_claims(token, check) == Reason::ok;
+    if (verdict == Reason::unknown_api_key && !delivery.parked_at) {
+        // parked under the key as it would be added: its iss exactly (not escaped, as the
+        // rejection log's), which no key can be when empty or holding U+0000 (text cannot)
+        std::optional<std::string_view> issuer = token.issuer();
+        if (issuer && !issuer->empty() && issuer->find('\0') == std::string_view::npos &&
+            core::verify_livekit_token_claims(token, check) == Reason::ok)
+            pg_guard([&] { delivery.parked_key = as_text(*issuer); });
+    }
     if (verdict != Reason::ok) {
         delivery.token_read = true;
         if (std::optional<std::string_view> claimed = token.claimed_issuer()) {
@@ -726,13 +734,11 @@ void record_answer(const Answer& answer, Delivery& delivery) {
 // failure rather than its answer.
 void park(Delivery& delivery) {
     if (max_parked_deliveries == 0 || IsolationUsesXactSnapshot()) return;
-    text* issuer = claimed_issuer(delivery);
-    if (issuer == nullptr) return;  // an unknown key is named by the token's iss
     using P = ParkParameter;
     Values<P> row;
     // the instant its token was verified at: a replay verifies it there again
     row.put(P::parked_at, TimestampTzGetDatum(verification_instant()));
-    row.put(P::api_key, PointerGetDatum(issuer));
+    row.put(P::api_key, PointerGetDatum(delivery.parked_key));
     row.put(P::body, PointerGetDatum(delivery.body));
     row.put_text(P::signature, delivery.signature);
     row.put(P::body_sha256, PointerGetDatum(delivery.body_hash));
@@ -750,7 +756,7 @@ void define_delivery_callbacks() {
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature, int* http_status,
              std::optional<TimestampTz> parked_at) {
     Delivery delivery = {body,    payload, {},      {},        signature != nullptr,
-                         nullptr, false,   nullptr, parked_at, false};
+                         nullptr, false,   nullptr, parked_at, nullptr};
     if (body != nullptr) delivery.body_text = {VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)};
     if (signature != nullptr)
         delivery.signature = {VARDATA_ANY(signature), VARSIZE_ANY_EXHDR(signature)};
@@ -761,7 +767,7 @@ Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signatur
     Answer answer = apply_delivery(delivery);
     if (answer.status != Status::processed && answer.status != Status::unmatched)
         record_answer(answer, delivery);
-    if (delivery.parkable) park(delivery);
+    if (delivery.parked_key != nullptr) park(delivery);
     if (http_status != nullptr) {
         *http_status = core::http_status(answer.status, answer.reason);
         // the sender learns that its signature failed, not why: which keys exist, or how near

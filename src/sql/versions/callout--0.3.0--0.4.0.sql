@@ -1307,7 +1307,7 @@ CREATE TABLE callout.parked_delivery (
 COMMENT ON TABLE callout.parked_delivery IS 'deliveries refused only because their key is unknown or revoked, kept until callout.replay_parked_deliveries() runs them again (bounded: callout.max_parked_deliveries, callout.max_parked_bytes)';
 COMMENT ON COLUMN callout.parked_delivery.id IS 'the order deliveries were parked in (the oldest is dropped first)';
 COMMENT ON COLUMN callout.parked_delivery.parked_at IS 'the instant the delivery''s token was verified at when it arrived (callout.verify_at when that pins the clock), and is verified at again when it is replayed';
-COMMENT ON COLUMN callout.parked_delivery.api_key IS 'the key the token names (its iss), which callout did not hold or held revoked';
+COMMENT ON COLUMN callout.parked_delivery.api_key IS 'the key the token names (its iss, exactly: not escaped as in rejected_delivery), which callout did not hold or held revoked';
 COMMENT ON COLUMN callout.parked_delivery.event_id IS 'the body''s id, as sent (not verified)';
 COMMENT ON COLUMN callout.parked_delivery.event_type IS 'the body''s event, as sent (not verified)';
 COMMENT ON COLUMN callout.parked_delivery.room_name IS 'the body''s room name, as sent (not verified)';
