@@ -152,6 +152,20 @@ SELECT status, reason, event_id FROM callout.replay_parked_deliveries(E'API\\odd
 SELECT status, reason, event_id FROM callout.replay_parked_deliveries(E'API\todd');
 SELECT count(*) FROM callout.parked_delivery;
 
+-- A key bound to a tenant is bounded as ever: a replay that goes past its bytes a minute
+-- (callout.max_key_bytes_per_minute) is answered key_rate_limit, which LiveKit would retry (HTTP
+-- 429), so the delivery stays parked, and is processed by a replay within the bound.
+SELECT pg_temp.deliver(pg_temp.leave('EV_park_rate_' || i, 'park-room-rate'), 'APIrate', 'rate-secret-of-at-least-32-characters-xx')
+FROM generate_series(1, 2) AS i;
+SELECT callout.add_signing_key('APIrate', 'rate-secret-of-at-least-32-characters-xx', 'tenant-p');
+SELECT set_config('callout.max_key_bytes_per_minute', octet_length(pg_temp.leave('EV_park_rate_1', 'park-room-rate'))::text,
+                  false) IS NOT NULL AS one_delivery_a_minute;
+SELECT status, reason, event_id FROM callout.replay_parked_deliveries('APIrate');
+SELECT * FROM pg_temp.parked();
+RESET callout.max_key_bytes_per_minute;
+SELECT status, reason, event_id FROM callout.replay_parked_deliveries('APIrate');
+SELECT count(*) FROM callout.parked_delivery;
+
 -- Bounds: at most callout.max_parked_deliveries, the oldest dropped first ...
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 SET callout.max_parked_deliveries = 2;

@@ -1376,8 +1376,9 @@ COMMENT ON FUNCTION callout._replay_delivery(text, text, timestamptz) IS 'intern
 
 -- Runs the parked deliveries (of one key, or all), oldest first, through the delivery path, each
 -- verified at the instant it arrived and answered as it would have been then with the keys held
--- now; each is dropped once it is answered anything but unknown_api_key (its key still missing:
--- it stays). For the admin. An ERROR (a lock wait past lock_timeout, ...) undoes the whole call,
+-- now; each is dropped once it is answered anything but unknown_api_key (its key still missing)
+-- or key_rate_limit (its tenant's key over its bytes this minute, which a replay of many can
+-- reach: LiveKit would retry it), which stay. For the admin. An ERROR (a lock wait past lock_timeout, ...) undoes the whole call,
 -- which can be run again.
 CREATE FUNCTION callout.replay_parked_deliveries(api_key text DEFAULT NULL)
 RETURNS TABLE (parked_id bigint, parked_at timestamptz, status text, reason text, event_id text,
@@ -1394,7 +1395,10 @@ BEGIN
         ORDER BY p.id FOR UPDATE
     LOOP
         answer := callout._replay_delivery(parked.body, parked.signature, parked.parked_at);
-        IF answer.status IS DISTINCT FROM 'rejected' OR answer.reason IS DISTINCT FROM 'unknown_api_key' THEN
+        -- kept while its key is still missing, or while its tenant's key is over its bytes this
+        -- minute (key_rate_limit: LiveKit would retry it, HTTP 429)
+        IF answer.status IS DISTINCT FROM 'rejected'
+           OR answer.reason IS DISTINCT FROM 'unknown_api_key' AND answer.reason IS DISTINCT FROM 'key_rate_limit' THEN
             DELETE FROM callout.parked_delivery AS p WHERE p.id = parked.id;
         END IF;
         parked_id := parked.id;
@@ -1408,7 +1412,7 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked deliveries (of one key, or all) through the delivery path as they arrived, with the keys held now; those answered anything but unknown_api_key are dropped; for the admin';
+COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked deliveries (of one key, or all) through the delivery path as they arrived, with the keys held now; those answered anything but unknown_api_key or key_rate_limit are dropped; for the admin';
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
