@@ -1,5 +1,6 @@
 -- What the dump round trip carries: keys, a route, role mappings, calls (registered and
--- auto-created), processed and unmatched events, and a database setting of callout.
+-- auto-created), processed and unmatched events, a parked delivery, and a database setting of
+-- callout.
 \set ON_ERROR_STOP 1
 SELECT callout.add_signing_key('APIdump', 'dump-secret-of-at-least-32-characters');
 SELECT callout.add_signing_key('APIdumpOld', 'old-dump-secret-of-at-least-32-chars', 'tenant-d', true);
@@ -25,3 +26,7 @@ INSERT INTO delivery VALUES
 SELECT r.status FROM delivery AS d,
      LATERAL callout.process_livekit_webhook(d.body, livekit_test.livekit_token(d.body, 'APIdump',
          'dump-secret-of-at-least-32-characters', 1767268800)) AS r;
+-- a delivery with a key not yet added, parked until it is
+SELECT r.status, r.reason FROM (SELECT '{"event":"room_finished","id":"EV_dump_parked","room":{"sid":"RM_dump_1","name":"outbound-dump-1"}}'::text AS body) AS d,
+     LATERAL callout.process_livekit_webhook(d.body, livekit_test.livekit_token(d.body, 'APIdumpLater',
+         'later-dump-secret-of-at-least-32-chars', 1767268800)) AS r;

@@ -22,6 +22,9 @@ SELECT 'delivery_count ' || md5(coalesce(string_agg(format('%s %s %s', d.minute,
                                                       ORDER BY d.minute, d.status, d.reason), ''))
        || ' ' || coalesce(sum(d.deliveries), 0)
 FROM callout.delivery_count AS d;
+SELECT 'parked_delivery ' || md5(coalesce(string_agg(p::text, '|' ORDER BY p.id), '')) || ' ' || count(*)
+       || ' next ' || (SELECT s.last_value FROM callout.parked_delivery_id_seq AS s)
+FROM callout.parked_delivery AS p;
 SELECT 'rejected_delivery ' || md5(coalesce(string_agg(r::text, '|' ORDER BY r.slot), '')) || ' ' || count(*)
 FROM callout.rejected_delivery AS r;
 SELECT 'privileges ' || md5(string_agg(format('%s %s', c.relname, c.relacl), '|' ORDER BY c.relname))
