@@ -166,6 +166,17 @@ RESET callout.max_key_bytes_per_minute;
 SELECT status, reason, event_id FROM callout.replay_parked_deliveries('APIrate');
 SELECT count(*) FROM callout.parked_delivery;
 
+-- A genuine delivery the delivery path answers with an ERROR (a room name longer than callout
+-- stores) is answered `error` with its SQLSTATE and message, and stays parked for the admin; the
+-- others replay all the same.
+SET callout.verify_at = '2026-01-01 12:00:00+00';
+SELECT pg_temp.deliver(pg_temp.leave('EV_park_long', repeat('l', 1100)), 'APIlong', 'long-secret-of-at-least-32-characters-xx');
+SELECT pg_temp.deliver(pg_temp.leave('EV_park_short', 'park-room-short'), 'APIlong', 'long-secret-of-at-least-32-characters-xx');
+SELECT callout.add_signing_key('APIlong', 'long-secret-of-at-least-32-characters-xx');
+SELECT status, reason, event_id FROM callout.replay_parked_deliveries('APIlong');
+SELECT event_id FROM pg_temp.parked();
+DELETE FROM callout.parked_delivery;
+
 -- Bounds: at most callout.max_parked_deliveries, the oldest dropped first ...
 SET callout.verify_at = '2026-01-01 12:00:00+00';
 SET callout.max_parked_deliveries = 2;

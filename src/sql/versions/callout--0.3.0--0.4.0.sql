@@ -1378,8 +1378,10 @@ COMMENT ON FUNCTION callout._replay_delivery(text, text, timestamptz) IS 'intern
 -- verified at the instant it arrived and answered as it would have been then with the keys held
 -- now; each is dropped once it is answered anything but unknown_api_key (its key still missing)
 -- or key_rate_limit (its tenant's key over its bytes this minute, which a replay of many can
--- reach: LiveKit would retry it), which stay. For the admin. An ERROR (a lock wait past lock_timeout, ...) undoes the whole call,
--- which can be run again.
+-- reach: LiveKit would retry it), which stay. A delivery that ends in an ERROR (a lock wait past
+-- lock_timeout, a field longer than callout stores) is undone alone and answered `error`, with
+-- the SQLSTATE and message as its reason, and stays. For the admin; safe to run again (an event
+-- stored already is a duplicate).
 CREATE FUNCTION callout.replay_parked_deliveries(api_key text DEFAULT NULL)
 RETURNS TABLE (parked_id bigint, parked_at timestamptz, status text, reason text, event_id text,
                call_id bigint, outcome callout.call_outcome)
@@ -1388,17 +1390,26 @@ AS $$
 DECLARE
     parked record;
     answer callout.webhook_result;
+    failure_state text;
+    failure text;
 BEGIN
     FOR parked IN
         SELECT p.id, p.parked_at, p.body, p.signature FROM callout.parked_delivery AS p
         WHERE replay_parked_deliveries.api_key IS NULL OR p.api_key = replay_parked_deliveries.api_key
         ORDER BY p.id FOR UPDATE
     LOOP
-        answer := callout._replay_delivery(parked.body, parked.signature, parked.parked_at);
-        -- kept while its key is still missing, or while its tenant's key is over its bytes this
-        -- minute (key_rate_limit: LiveKit would retry it, HTTP 429)
-        IF answer.status IS DISTINCT FROM 'rejected'
-           OR answer.reason IS DISTINCT FROM 'unknown_api_key' AND answer.reason IS DISTINCT FROM 'key_rate_limit' THEN
+        BEGIN
+            answer := callout._replay_delivery(parked.body, parked.signature, parked.parked_at);
+        EXCEPTION WHEN OTHERS THEN
+            -- undone alone: the delivery's ERROR is its answer, and the others replay
+            GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure = MESSAGE_TEXT;
+            answer := ROW('error', failure_state || ': ' || failure, NULL, NULL, NULL);
+        END;
+        -- kept while its key is still missing, while its tenant's key is over its bytes this
+        -- minute (key_rate_limit: LiveKit would retry it, HTTP 429), or after an ERROR
+        IF answer.status IS DISTINCT FROM 'error'
+           AND (answer.status IS DISTINCT FROM 'rejected'
+                OR answer.reason IS DISTINCT FROM 'unknown_api_key' AND answer.reason IS DISTINCT FROM 'key_rate_limit') THEN
             DELETE FROM callout.parked_delivery AS p WHERE p.id = parked.id;
         END IF;
         parked_id := parked.id;
@@ -1412,7 +1423,7 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked deliveries (of one key, or all) through the delivery path as they arrived, with the keys held now; those answered anything but unknown_api_key or key_rate_limit are dropped; for the admin';
+COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked deliveries (of one key, or all) through the delivery path as they arrived, with the keys held now; those answered anything but unknown_api_key, key_rate_limit or an error are dropped; for the admin';
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
