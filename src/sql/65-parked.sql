@@ -68,13 +68,16 @@ BEGIN
                          payload OPERATOR(pg_catalog.->) 'egressInfo' OPERATOR(pg_catalog.->>) 'roomName'),
                 size, body_sha256, pg_catalog.sha256(pg_catalog.textsend(signature)), body, signature)
         ON CONFLICT ON CONSTRAINT parked_delivery_once DO NOTHING;
+        -- a row a replay holds is its to drop: skipped, so a parker neither waits nor deadlocks
         DELETE FROM callout.parked_delivery AS d
-        WHERE d.id IN (SELECT k.id
-                       FROM (SELECT p.id, pg_catalog.count(*) OVER newest_first AS deliveries,
-                                    pg_catalog.sum(p.bytes) OVER newest_first AS bytes
-                             FROM callout.parked_delivery AS p
-                             WINDOW newest_first AS (ORDER BY p.id DESC)) AS k
-                       WHERE k.deliveries > max_deliveries OR k.bytes > max_bytes);
+        WHERE d.id IN (SELECT q.id FROM callout.parked_delivery AS q
+                       WHERE q.id IN (SELECT k.id
+                                      FROM (SELECT p.id, pg_catalog.count(*) OVER newest_first AS deliveries,
+                                                   pg_catalog.sum(p.bytes) OVER newest_first AS bytes
+                                            FROM callout.parked_delivery AS p
+                                            WINDOW newest_first AS (ORDER BY p.id DESC)) AS k
+                                      WHERE k.deliveries > max_deliveries OR k.bytes > max_bytes)
+                       FOR UPDATE SKIP LOCKED);
     EXCEPTION WHEN data_exception OR program_limit_exceeded OR lock_not_available OR deadlock_detected THEN
         NULL;  -- not parked: the delivery is answered as it would have been
     END;
