@@ -60,7 +60,6 @@ COMMENT ON COLUMN callout.livekit_call_event.egress_status IS 'for an egress eve
 COMMENT ON COLUMN callout.livekit_call_event.sip_call_id IS 'the participant''s sip.callID attribute (LiveKit''s id of the SIP call, SCL_...)';
 COMMENT ON COLUMN callout.livekit_call_event.sip_call_id_full IS 'the participant''s sip.callIDFull attribute (the SIP Call-ID the trunk provider knows the call by)';
 CREATE INDEX livekit_call_event_call ON callout.livekit_call_event (call_log_id);
-CREATE INDEX livekit_call_event_tenant ON callout.livekit_call_event (user_id, received_at);
 CREATE INDEX livekit_call_event_unmatched ON callout.livekit_call_event (room_name, received_at)
     WHERE call_log_id IS NULL;
 

@@ -905,6 +905,9 @@ ALTER TABLE callout.livekit_call_event ALTER COLUMN user_id SET NOT NULL;
 DROP INDEX callout.livekit_call_event_event_id;
 ALTER TABLE callout.livekit_call_event DROP CONSTRAINT livekit_call_event_pkey,
     ADD PRIMARY KEY (user_id, event_id);
+-- a tenant's events are found by that key (led by the tenant) and by their call: a delivery writes
+-- no entry for an order by arrival no lookup needs
+DROP INDEX callout.livekit_call_event_tenant;
 COMMENT ON COLUMN callout.livekit_call_event.id IS 'the order events were stored in (not a key: the key is (user_id, event_id), and a delivery writes no index entry for this)';
 COMMENT ON TABLE callout.livekit_call_event IS 'one row per accepted event of a known tenant ((user_id, event_id) is the idempotency key); call_log_id is NULL while unmatched';
 COMMENT ON COLUMN callout.livekit_call_event.user_id IS 'the call''s tenant, or while unmatched the tenant of the key it was signed with';
