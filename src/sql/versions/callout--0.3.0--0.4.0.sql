@@ -118,12 +118,12 @@ BEGIN
         event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
         received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
         joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
-        call_duration_seconds, recording_url, egress_status, payload)
+        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
     SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
            p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
            p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
            p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
-           p.recording_url, p.egress_status, p.payload
+           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
     FROM moved AS p
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS moved = ROW_COUNT;
@@ -1486,45 +1486,6 @@ SET sip_call_id = CASE WHEN jsonb_typeof(p.payload -> 'participant' -> 'attribut
     sip_call_id_full = CASE WHEN jsonb_typeof(p.payload -> 'participant' -> 'attributes' -> 'sip.callIDFull') = 'string'
                             THEN NULLIF(p.payload -> 'participant' -> 'attributes' ->> 'sip.callIDFull', '') END
 WHERE p.is_sip AND jsonb_typeof(p.payload -> 'participant' -> 'attributes') = 'object';
-
--- Attaching the waiting events moves their SIP call ids with them.
-CREATE OR REPLACE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
-                                          window_seconds integer)
-RETURNS integer
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
-                                  '-infinity');
-    attached integer;
-    moved integer;
-BEGIN
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
-    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-      AND e.call_log_id IS NULL AND e.received_at >= since
-      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
-    GET DIAGNOSTICS attached = ROW_COUNT;
-    WITH moved AS (
-        DELETE FROM callout.pending_event AS p
-        WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-        RETURNING p.*)
-    INSERT INTO callout.livekit_call_event (
-        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
-        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
-        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
-        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
-    SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
-           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
-           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
-           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
-           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
-    FROM moved AS p
-    ON CONFLICT DO NOTHING;
-    GET DIAGNOSTICS moved = ROW_COUNT;
-    RETURN attached + moved;
-END
-$$;
 
 -- The calls: the SIP call ids of their phone leg and whether it joined already answered (what
 -- the calls view's ring time needs), at the end of call_log.
