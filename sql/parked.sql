@@ -100,6 +100,16 @@ SELECT pg_temp.deliver('{"event": "room_finished", "id": "EV_park_x11", "room": 
 SELECT pg_temp.deliver('{"event": "room_finished", "id": "EV_park_x12", "room": {"name": "park-room-3"}, "n": '
                        || repeat('[', 100000) || repeat(']', 100000) || '}',
                        'APIpark', 'park-secret-of-at-least-32-characters-x') AS too_deep;
+-- nor a body the delivery path would not store: an event callout ignores, one without an id or a
+-- room name, one with a field of the wrong JSON type
+SELECT pg_temp.deliver('{"event": "track_published", "id": "EV_park_x13", "room": {"name": "park-room-3"}}',
+                       'APIpark', 'park-secret-of-at-least-32-characters-x') AS ignored_event;
+SELECT pg_temp.deliver('{"event": "room_finished", "room": {"name": "park-room-3"}}',
+                       'APIpark', 'park-secret-of-at-least-32-characters-x') AS without_id;
+SELECT pg_temp.deliver('{"event": "room_finished", "id": "EV_park_x14"}',
+                       'APIpark', 'park-secret-of-at-least-32-characters-x') AS without_room;
+SELECT pg_temp.deliver('{"event": "room_finished", "id": "EV_park_x15", "room": {"name": "park-room-3"}, "createdAt": {}}',
+                       'APIpark', 'park-secret-of-at-least-32-characters-x') AS wrong_type;
 SELECT count(*) AS still_parked FROM callout.parked_delivery;
 
 -- A revoked key's deliveries are parked as an unknown key's.

@@ -1,7 +1,8 @@
 -- ---- parked deliveries (DESIGN.md §3)
 
 -- A delivery refused only because its key is unknown or revoked, whose token passes every check
--- but its signature's (exp, nbf, the body's sha256) and whose body is a JSON object, is kept
+-- but its signature's (exp, nbf, the body's sha256) and whose body is an event the delivery path
+-- would store (a JSON object, an event type callout acts on, with an id and a room name), is kept
 -- here as received (the token signs those bytes), so a key registered late, or revoked by
 -- mistake, loses no call: replay_parked_deliveries runs them through the delivery path once the
 -- key is there. Bounded by callout.max_parked_deliveries and callout.max_parked_bytes, the oldest
@@ -36,7 +37,7 @@ SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.parked_delivery_id_seq', '');
 
 -- Parks one delivery (the delivery path's, src/pg/delivery.cpp, once it answered unknown_api_key)
--- whose body is a JSON object: the same body and token are parked once; then the oldest are
+-- whose body is an event the delivery path would store: the same body and token are parked once; then the oldest are
 -- dropped until at most max_deliveries holding at most max_bytes remain. One parker at a time, so
 -- the bounds hold whatever runs at once; deliveries that store events never take this lock.
 -- Parking never changes the delivery's answer: a body the JSON parser raises an ERROR for (a
@@ -51,6 +52,7 @@ AS $$
 DECLARE
     size bigint := pg_catalog.octet_length(body)::bigint + pg_catalog.octet_length(signature);
     payload jsonb;
+    event jsonb;
 BEGIN
     IF max_deliveries <= 0 OR size > max_bytes THEN
         RETURN;
@@ -60,13 +62,17 @@ BEGIN
         IF payload IS NULL OR pg_catalog.jsonb_typeof(payload) <> 'object' THEN
             RETURN;
         END IF;
+        -- as the delivery path reads it: NULL for an event it ignores, an ERROR (22023) for one
+        -- it would refuse or fail on (no id or room name, a field of the wrong JSON type)
+        event := callout.transform_livekit_event(payload);
+        IF event IS NULL THEN
+            RETURN;
+        END IF;
         LOCK TABLE callout.parked_delivery IN SHARE ROW EXCLUSIVE MODE;
         INSERT INTO callout.parked_delivery AS d (parked_at, api_key, event_id, event_type, room_name, bytes,
                                                   body_sha256, signature_sha256, body, signature)
-        VALUES (parked_at, api_key, payload OPERATOR(pg_catalog.->>) 'id', payload OPERATOR(pg_catalog.->>) 'event',
-                coalesce(payload OPERATOR(pg_catalog.->) 'room' OPERATOR(pg_catalog.->>) 'name',
-                         payload OPERATOR(pg_catalog.->) 'egressInfo' OPERATOR(pg_catalog.->>) 'roomName'),
-                size, body_sha256, pg_catalog.sha256(pg_catalog.textsend(signature)), body, signature)
+        VALUES (parked_at, api_key, event OPERATOR(pg_catalog.->>) 'event_id', event OPERATOR(pg_catalog.->>) 'event',
+                event OPERATOR(pg_catalog.->>) 'room_name', size, body_sha256, pg_catalog.sha256(pg_catalog.textsend(signature)), body, signature)
         ON CONFLICT ON CONSTRAINT parked_delivery_once DO NOTHING;
         -- a row a replay holds is its to drop: skipped, so a parker neither waits nor deadlocks
         DELETE FROM callout.parked_delivery AS d
