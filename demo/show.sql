@@ -67,6 +67,14 @@ FROM callout.call_log
 ORDER BY id;
 
 \echo
+\echo 'Their detail, as callout.calls shows it: the SIP call ids to join with the carrier''s records,'
+\echo 'when the phone leg answered, and its ring and talk time (LiveKit reports no answer instant:'
+\echo 'talk time includes the ringing unless the leg joined already answered).'
+SELECT id, sip_call_id, sip_call_id_full, answered_at, ring_seconds, talk_seconds
+FROM callout.calls
+ORDER BY id;
+
+\echo
 \echo 'Events stored exactly once per id (the retry and the refusals added none):'
 SELECT count(*) AS events, count(DISTINCT event_id) AS distinct_ids,
        count(*) FILTER (WHERE call_log_id IS NULL) AS unmatched
