@@ -39,12 +39,13 @@ SELECT c.id, c.user_id, c.room_name, c.direction, c.phone_number, c.campaign_id,
             THEN c.duration_seconds
        END AS ring_seconds,
        CASE WHEN c.ended_at >= c.answered_at
+                 AND EXTRACT(epoch FROM c.ended_at - c.answered_at) < 2147483648
             THEN pg_catalog.floor(EXTRACT(epoch FROM c.ended_at - c.answered_at))::integer
        END AS talk_seconds
 FROM callout.call_log AS c;
 COMMENT ON VIEW callout.calls IS 'one row per call the reader may see (security_invoker: the reader''s row-level security applies)';
 COMMENT ON COLUMN callout.calls.ring_seconds IS 'seconds the phone leg rang in the room: 0 when it joined already answered (call_log.answered_on_join); for an ended call not answered that the leg''s leave ended, duration_seconds; NULL otherwise (LiveKit reports no answer instant)';
-COMMENT ON COLUMN callout.calls.talk_seconds IS 'whole seconds from answered_at to ended_at of an ended answered call: ringing included unless the leg joined already answered; NULL otherwise';
+COMMENT ON COLUMN callout.calls.talk_seconds IS 'whole seconds from answered_at to ended_at of an ended answered call: ringing included unless the leg joined already answered; NULL otherwise (and beyond an integer, as duration_seconds)';
 
 -- The bucket a call falls in for one dimension of call_stats: its start's day (else its
 -- creation's; in the session's TimeZone), campaign, agent config, direction, outcome or tenant;

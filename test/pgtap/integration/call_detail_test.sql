@@ -5,7 +5,7 @@
 -- sip.callStatus active) was answered when it joined: 0 s of ringing, the rest talk, while the
 -- call is in progress too. Another leg's answer never makes the call answered.
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdetail', 'detail-secret-of-at-least-32-characters');
@@ -99,6 +99,20 @@ SELECT is(pg_temp.detail('detail-two-legs'),
             "sip_call_id": "SCL_detailB2", "sip_call_id_full": "b2@198.51.100.7",
             "answered_at": null, "ring_seconds": 30, "talk_seconds": null}',
           'the leg that ended the call rang out: its ids, not answered (the other leg''s answer is not its), 30 s of ringing');
+
+-- ---- times that LiveKit would never send, read without an error (2)
+
+-- A leg that joined in 1970 and left in 5138: more seconds than an integer holds, so no duration
+-- (as the event's own), and no talk time either; the view is still read.
+SELECT callout.register_call('tenant-detail', 'detail-far-end', 'outbound', '+14155550903');
+SELECT is(pg_temp.deliver('participant_left', 'EV_DETAIL_FAR_LEFT', 'detail-far-end', 99999999999,
+                          'lead-903', 1, 'hangup', 'SCL_detailC', NULL, 'CLIENT_INITIATED'),
+          'processed', 'a leave 99999999998 s after its join is delivered');
+SELECT is(pg_temp.detail('detail-far-end'),
+          '{"status": "ended", "outcome": "completed", "duration_seconds": null,
+            "sip_call_id": "SCL_detailC", "sip_call_id_full": null,
+            "answered_at": 1, "ring_seconds": null, "talk_seconds": null}',
+          'answered (hangup) when it joined, but its duration and talk time are beyond an integer: none');
 
 -- ---- the column is not indexed (1)
 
