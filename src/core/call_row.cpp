@@ -92,15 +92,28 @@ CallRowFacts call_row_from_events(const StoredEvent* events, std::size_t count,
             return e.is_sip && !e.sip_phone_number.empty() && same_leg(e);
         },
         none);
-    // the SIP call ids of that leg, each from the latest event that carries it, as its number
+    // the SIP call ids of that leg, each from the latest event that carries it; while none has
+    // left, of the leg of the latest event that carries one, so that both name one SIP call
+    const StoredEvent* id_leg =
+        sip_end != nullptr
+            ? sip_end
+            : first_ranked(
+                  events, count,
+                  [](const StoredEvent& e) {
+                      return e.is_sip && (!e.sip_call_id.empty() || !e.sip_call_id_full.empty());
+                  },
+                  none);
+    auto same_id_leg = [id_leg](const StoredEvent& e) {
+        return id_leg == nullptr || e.participant_identity == id_leg->participant_identity;
+    };
     const StoredEvent* with_call_id = first_ranked(
         events, count,
-        [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_id.empty() && same_leg(e); },
+        [&](const StoredEvent& e) { return e.is_sip && !e.sip_call_id.empty() && same_id_leg(e); },
         none);
     const StoredEvent* with_call_id_full = first_ranked(
         events, count,
         [&](const StoredEvent& e) {
-            return e.is_sip && !e.sip_call_id_full.empty() && same_leg(e);
+            return e.is_sip && !e.sip_call_id_full.empty() && same_id_leg(e);
         },
         none);
     // a status of that leg saying the call was answered (while none has left, any leg's)

@@ -58,7 +58,8 @@ struct CallRowFacts {
 // without a duration (failed): the room's own lifetime says nothing about a phone that never
 // connected. The reason, SIP status, phone number and SIP call ids belong to the phone leg whose
 // leave ended the call: other events of that same participant may fill in (UNKNOWN_REASON never
-// overwrites a real reason), another leg's never do; before any leg has left, any leg's. A reason
+// overwrites a real reason), another leg's never do; before any leg has left, any leg's (the two
+// SIP call ids then both of the leg of the latest event carrying one: they name one call). A reason
 // sent as its number is the row's as its name (disconnect_reason_name).
 //
 // The call was answered when its outcome is completed or a SIP event of that leg reports an

@@ -961,6 +961,29 @@ TEST(CallRow, SipCallIdsOfAnyLegWhileNoneHasLeft) {
     EXPECT_EQ(row.sip_call_id_full, "b@host");
 }
 
+TEST(CallRow, SipCallIdsWhileNoneHasLeftNameOneLeg) {
+    // an inbound caller (both ids) and an outbound leg dialed later (LiveKit's id only): the
+    // pair is the later leg's, never its id with the caller's Call-ID
+    CallRowFacts row = row_of_every_order({
+        with_call_ids(sip_joined("EV_join_caller", 100, "PA_caller", 100, "active"), "SCL_caller",
+                      "caller@203.0.113.10"),
+        with_call_ids(sip_joined("EV_join_target", 200, "PA_target", 200, "dialing"), "SCL_target",
+                      {}),
+    });
+    EXPECT_FALSE(row.ended);
+    EXPECT_EQ(row.sip_call_id, "SCL_target");
+    EXPECT_TRUE(row.sip_call_id_full.empty());
+
+    // an event of a leg without ids does not choose the leg
+    row = row_of_every_order({
+        with_call_ids(sip_joined("EV_join_caller", 100, "PA_caller", 100, "active"), "SCL_caller",
+                      "caller@203.0.113.10"),
+        sip_joined("EV_join_target", 200, "PA_target", 200, "dialing"),
+    });
+    EXPECT_EQ(row.sip_call_id, "SCL_caller");
+    EXPECT_EQ(row.sip_call_id_full, "caller@203.0.113.10");
+}
+
 TEST(CallRow, SipCallIdsEachFromTheLatestEventThatHasIt) {
     // the full id is only on the join; the leave's id is the later one
     CallRowFacts row = row_of_every_order({
