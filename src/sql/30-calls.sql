@@ -52,8 +52,8 @@ COMMENT ON COLUMN callout.call_log.origin IS 'registered by a gateway, created f
 COMMENT ON COLUMN callout.call_log.created_at IS 'when the call was registered or created';
 COMMENT ON COLUMN callout.call_log.updated_at IS 'when a delivery, an update or housekeeping last changed the row';
 COMMENT ON COLUMN callout.call_log.feed_xact IS 'the transaction that last recorded or changed the outcome: the call''s place in the outcome feed, with its id (callout.outcome_changes); NULL before an outcome';
-COMMENT ON COLUMN callout.call_log.sip_call_id IS 'the sip.callID attribute of the phone leg (LiveKit''s id of the SIP call, SCL_...), of the leg whose leave ended the call; not indexed';
-COMMENT ON COLUMN callout.call_log.sip_call_id_full IS 'the sip.callIDFull attribute of the phone leg (the SIP Call-ID the trunk provider knows the call by, to join with its records), of the leg whose leave ended the call; not indexed';
+COMMENT ON COLUMN callout.call_log.sip_call_id IS 'the sip.callID attribute of the phone leg (LiveKit''s id of the SIP call, SCL_...), of the leg whose leave ended the call (while none has left, of the latest leg that carries a SIP call id); not indexed';
+COMMENT ON COLUMN callout.call_log.sip_call_id_full IS 'the sip.callIDFull attribute of the phone leg (the SIP Call-ID the trunk provider knows the call by, to join with its records), of the leg whose leave ended the call (while none has left, of the latest leg that carries a SIP call id); not indexed';
 COMMENT ON COLUMN callout.call_log.answered_on_join IS 'whether the phone leg joined the room already answered (a participant_joined of it reported sip.callStatus active, automation or hangup, as with LiveKit''s wait_until_answered): answered_at is then the answer itself';
 
 -- What a call's identity must be: a tenant and a room name (neither empty), a direction and an

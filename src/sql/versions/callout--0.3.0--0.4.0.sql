@@ -1498,8 +1498,8 @@ WHERE p.is_sip AND jsonb_typeof(p.payload -> 'participant' -> 'attributes') = 'o
 ALTER TABLE callout.call_log ADD COLUMN sip_call_id text, ADD COLUMN sip_call_id_full text,
     ADD COLUMN answered_on_join boolean NOT NULL DEFAULT false;
 COMMENT ON COLUMN callout.call_log.answered_at IS 'an answered call (completed, or a sip.callStatus of its phone leg active, automation or hangup): when that leg joined the room, the answer itself only if answered_on_join (LiveKit reports no answer instant), else ringing included; NULL for a call not answered';
-COMMENT ON COLUMN callout.call_log.sip_call_id IS 'the sip.callID attribute of the phone leg (LiveKit''s id of the SIP call, SCL_...), of the leg whose leave ended the call; not indexed';
-COMMENT ON COLUMN callout.call_log.sip_call_id_full IS 'the sip.callIDFull attribute of the phone leg (the SIP Call-ID the trunk provider knows the call by, to join with its records), of the leg whose leave ended the call; not indexed';
+COMMENT ON COLUMN callout.call_log.sip_call_id IS 'the sip.callID attribute of the phone leg (LiveKit''s id of the SIP call, SCL_...), of the leg whose leave ended the call (while none has left, of the latest leg that carries a SIP call id); not indexed';
+COMMENT ON COLUMN callout.call_log.sip_call_id_full IS 'the sip.callIDFull attribute of the phone leg (the SIP Call-ID the trunk provider knows the call by, to join with its records), of the leg whose leave ended the call (while none has left, of the latest leg that carries a SIP call id); not indexed';
 COMMENT ON COLUMN callout.call_log.answered_on_join IS 'whether the phone leg joined the room already answered (a participant_joined of it reported sip.callStatus active, automation or hangup, as with LiveKit''s wait_until_answered): answered_at is then the answer itself';
 
 -- The calls view shows them, and the ring and talk time, at its end.
