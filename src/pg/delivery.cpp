@@ -726,13 +726,13 @@ void record_answer(const Answer& answer, Delivery& delivery) {
 // Keeps a delivery refused only because its key is unknown or revoked, whose token would pass
 // every other check now and whose body is an event the delivery path would store
 // (callout._park_delivery reads it: a body the parser or the event's reading raises an ERROR for
-// is not parked, and the answer stays), so a key added late loses
-// no call (callout.replay_parked_deliveries). The body is kept as received: the token signs those
-// bytes. Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first.
-// Only under READ COMMITTED, as storing an event: a parker's statements must see what the parker
-// before it committed (the same delivery, the deliveries its bounds count), which an older
-// snapshot does not, so the bounds would not hold and the same delivery would be a serialization
-// failure rather than its answer.
+// is not parked, and the answer stays), so a key added late loses no call
+// (callout.replay_parked_deliveries). The body is kept as received: the token signs those bytes.
+// Bounded by callout.max_parked_deliveries and max_parked_bytes, the oldest dropped first. Only
+// under READ COMMITTED, as storing an event: a parker's statements must see what the parker before
+// it committed (the same delivery, the deliveries its bounds count), which an older snapshot does
+// not, so the bounds would not hold and the same delivery would be a serialization failure rather
+// than its answer.
 void park(Delivery& delivery) {
     if (max_parked_deliveries == 0 || IsolationUsesXactSnapshot()) return;
     using P = ParkParameter;
