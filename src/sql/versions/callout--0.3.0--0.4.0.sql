@@ -1262,29 +1262,6 @@ COMMENT ON COLUMN callout.rejected_delivery.api_key IS 'the key the token named,
 COMMENT ON COLUMN callout.rejected_delivery.body_bytes IS 'the body''s size';
 COMMENT ON COLUMN callout.rejected_delivery.body_sha256 IS 'the body''s SHA-256';
 
--- Columns that show another table's: what they say is said once, on the table they come from.
--- The calls view's columns and get_call_outcome's are call_log's; the pending store's facts are
--- livekit_call_event's.
-DO $$
-DECLARE
-    copied record;
-BEGIN
-    FOR copied IN
-        SELECT pair.target, shown.attname, pg_catalog.col_description(pair.source, origin.attnum) AS description
-        FROM (VALUES ('callout.calls'::pg_catalog.regclass, 'callout.call_log'::pg_catalog.regclass),
-                     ('callout.call_outcome_info', 'callout.call_log'),
-                     ('callout.pending_event', 'callout.livekit_call_event')) AS pair (target, source)
-        JOIN pg_catalog.pg_attribute AS shown ON shown.attrelid = pair.target AND shown.attnum > 0
-        JOIN pg_catalog.pg_attribute AS origin ON origin.attrelid = pair.source AND origin.attname = shown.attname
-        WHERE pg_catalog.col_description(pair.target, shown.attnum) IS NULL
-    LOOP
-        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', copied.target, copied.attname, copied.description);
-    END LOOP;
-END
-$$;
-
--- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
--- map_tenant_role and grant_api_roles grant what each kind of role needs).
 -- ---- parked deliveries (DESIGN.md §3): new in 0.4.0
 
 -- A delivery refused only because its key is unknown or revoked, whose token passes every check
@@ -1437,6 +1414,8 @@ END
 $$;
 COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked deliveries (of one key, or all) through the delivery path as they arrived, with the keys held now; those answered anything but unknown_api_key, key_rate_limit or an error are dropped; for the admin';
 
+-- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
+-- map_tenant_role and grant_api_roles grant what each kind of role needs).
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA callout FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA callout FROM PUBLIC;
@@ -1519,8 +1498,9 @@ FROM callout.call_log AS c;
 COMMENT ON COLUMN callout.calls.ring_seconds IS 'seconds the phone leg rang in the room: 0 when it joined already answered (call_log.answered_on_join); for an ended call not answered that the leg''s leave ended, duration_seconds; NULL otherwise (LiveKit reports no answer instant)';
 COMMENT ON COLUMN callout.calls.talk_seconds IS 'whole seconds from answered_at to ended_at of an ended answered call: ringing included unless the leg joined already answered; NULL otherwise (and beyond an integer, as duration_seconds)';
 
--- The columns shown from another table say what that one says now (calls.answered_at again).
-COMMENT ON COLUMN callout.calls.answered_at IS NULL;
+-- Columns that show another table's: what they say is said once, on the table they come from.
+-- The calls view's columns and get_call_outcome's are call_log's; the pending store's facts are
+-- livekit_call_event's.
 DO $$
 DECLARE
     copied record;
