@@ -10,13 +10,16 @@
 #include "pg/boundary.hpp"
 #include "pg/call_row.hpp"
 #include "pg/direct_read.hpp"
+#include "pg/direct_write.hpp"
 #include "pg/settings.hpp"
 #include "pg/statement.hpp"
 
 extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "commands/async.h"
+#include "utils/xid8.h"
 #include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
 }
@@ -26,20 +29,94 @@ namespace core = callout::core;
 namespace callout::pg {
 namespace {
 
-#define UPDATE_CALL_PARAMETERS(X) \
-    X(call_id, INT8OID)           \
-    CALLOUT_CALL_ROW_FIELDS(X)
-CALLOUT_FIELDS(UpdateCallParameter, UPDATE_CALL_PARAMETERS);
-#define OUTCOME_COLUMN(X) X(outcome, InvalidOid)
-CALLOUT_FIELDS(OutcomeColumn, OUTCOME_COLUMN);
+// The webhook-owned columns of a call row (DESIGN.md §4), written by write_call_row.
+#define CALL_ROW_COLUMNS(X)        \
+    X(room_sid, TEXTOID)           \
+    X(status, InvalidOid)          \
+    X(started_at, TIMESTAMPTZOID)  \
+    X(ended_at, TIMESTAMPTZOID)    \
+    X(duration_seconds, INT4OID)   \
+    X(disconnect_reason, TEXTOID)  \
+    X(sip_call_status, TEXTOID)    \
+    X(phone_number, TEXTOID)       \
+    X(recording_url, TEXTOID)      \
+    X(outcome, InvalidOid)         \
+    X(answered_at, TIMESTAMPTZOID) \
+    X(answered_on_join, BOOLOID)   \
+    X(sip_call_id, TEXTOID)        \
+    X(sip_call_id_full, TEXTOID)   \
+    X(updated_at, TIMESTAMPTZOID)  \
+    X(feed_xact, XID8OID)
+CALLOUT_FIELDS(CallRowColumn, CALL_ROW_COLUMNS);
+CALLOUT_PLAIN_DATA(Values<CallRowColumn>);
 
-// The webhook-owned columns.
-Statement<UpdateCallParameter, OutcomeColumn> update_call = {
-    "UPDATE callout.call_log AS c SET" CALLOUT_CALL_ROW_SET_SQL
-    " WHERE c.id = $call_id RETURNING c.outcome",
-    nullptr};
+// Whether an outcome written (none: the call has not ended) is new or differs from the one
+// before: the call then moves to the end of the outcome feed, and is notified.
+bool outcome_changed(std::optional<Datum> previous, std::optional<Datum> outcome) {
+    return outcome && (!previous || DatumGetObjectId(*previous) != DatumGetObjectId(*outcome));
+}
 
-CALLOUT_PLAIN_DATA(Values<UpdateCallParameter>);
+// The call row's values made from facts (its events') and the row as it is (in the writer's
+// old_slot): the room sid once bound stays; an expired call stays expired until its end
+// arrives; an outcome recorded or changed moves the call to this transaction in the feed
+// (src/sql/75-feed.sql).
+void put_call_row(Values<CallRowColumn>& row, const core::CallRowFacts& facts,
+                  const CallEvents& call, const TableWriter& writer) {
+    using C = CallRowColumn;
+    auto old = [&](C column) { return old_value(writer, static_cast<int>(column)); };
+    auto put_enum = [&](C column, const char* label) {
+        row.put(column, enum_value(writer, static_cast<int>(column), label));
+    };
+    // instants are PostgreSQL's microseconds already
+    if (std::optional<Datum> bound = old(C::room_sid))
+        row.put(C::room_sid, *bound);
+    else
+        row.put_text(C::room_sid, facts.room_sid);
+    std::optional<Datum> status = old(C::status);
+    if (facts.ended)
+        put_enum(C::status, "ended");
+    else if (status && DatumGetObjectId(*status) ==
+                           DatumGetObjectId(enum_value(writer, int(C::status), "expired")))
+        row.put(C::status, *status);
+    else
+        put_enum(C::status, facts.sip_seen ? "in_progress" : "registered");
+    row.put_timestamptz(C::started_at, facts.started_at);
+    row.put_timestamptz(C::ended_at, facts.ended_at);
+    row.put_int4(C::duration_seconds, facts.duration_seconds);
+    row.put_text(C::disconnect_reason, facts.disconnect_reason);
+    row.put_text(C::sip_call_status, facts.sip_call_status);
+    row.put_text(C::phone_number, core::call_phone_number(call.registered_phone_number,
+                                                          facts.sip_phone_number, call.room_name));
+    row.put_text(C::recording_url, facts.recording_url);
+    std::optional<Datum> outcome;
+    if (facts.outcome)
+        outcome = enum_value(writer, int(C::outcome), core::outcome_name(*facts.outcome));
+    if (outcome)
+        row.put(C::outcome, *outcome);
+    else
+        row.put_null(C::outcome);
+    row.put_timestamptz(C::answered_at, facts.answered_at);
+    row.put_bool(C::answered_on_join, facts.answered_on_join);
+    row.put_text(C::sip_call_id, facts.sip_call_id);
+    row.put_text(C::sip_call_id_full, facts.sip_call_id_full);
+    row.put(C::updated_at, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+    std::optional<Datum> feed_xact = old(C::feed_xact);
+    if (outcome_changed(old(C::outcome), outcome))
+        row.put(C::feed_xact, FullTransactionIdGetDatum(GetTopFullTransactionId()));
+    else if (feed_xact)
+        row.put(C::feed_xact, *feed_xact);
+    else
+        row.put_null(C::feed_xact);
+    row.check_complete();
+}
+
+// NOTIFY callout_outcome with the call id (callout.notify), at commit.
+void notify_outcome(std::int64_t call_id) {
+    if (!notify_outcomes) return;
+    char payload[24];
+    snprintf(payload, sizeof payload, "%lld", static_cast<long long>(call_id));
+    Async_Notify("callout_outcome", payload);
+}
 
 // What the call row is made from, of an event row.
 struct EventColumns {
@@ -93,7 +170,7 @@ core::StoredEvent stored_event(TupleTableSlot* slot, const EventColumns& columns
 }  // namespace
 
 CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
-    CallEvents call = {nullptr, 0, std::nullopt, {}, std::nullopt};
+    CallEvents call = {nullptr, 0, {}, std::nullopt};
     std::size_t capacity = 8;
     call.events = static_cast<core::StoredEvent*>(palloc(sizeof(core::StoredEvent) * capacity));
     Relation events = table_open(callout_relation("livekit_call_event"), AccessShareLock);
@@ -114,21 +191,33 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
     return call;
 }
 
-void call_row_written(std::int64_t call_id, bool found, std::optional<Datum> previous_outcome,
-                      std::optional<Datum> outcome) {
-    if (!found)
+std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
+                                    Snapshot snapshot) {
+    using C = CallRowColumn;
+    core::CallRowFacts facts = core::call_row_from_events(
+        call.events, call.count, min_connected_seconds, min_completed_seconds);
+    TableWriter writer =
+        open_table_writer("call_log", fields_of(C{}), field_count(C{}), snapshot, true, nullptr);
+    RowUpdate update = RowUpdate::gone;
+    std::optional<Datum> previous;
+    if (read_row_to_update(writer, "call_log_pkey", F_INT8EQ, Int64GetDatum(call_id))) {
+        do {
+            previous = old_value(writer, int(C::outcome));
+            Values<C> row;
+            put_call_row(row, facts, call, writer);
+            update = update_row(writer, row.datums, row.nulls);
+        } while (update == RowUpdate::newer);
+    }
+    std::optional<Datum> outcome;
+    if (update == RowUpdate::updated) outcome = written_value(writer, int(C::outcome));
+    close_table_writer(writer);
+    if (update != RowUpdate::updated)
         ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                         errmsg("the call was deleted while its events were being applied"),
                         errdetail("Call %lld.", static_cast<long long>(call_id)),
                         errhint("Retry: the event then finds no call.")));
-    if (!outcome) return;
-    bool changed =
-        !previous_outcome || DatumGetObjectId(*previous_outcome) != DatumGetObjectId(*outcome);
-    if (notify_outcomes && changed) {
-        char payload[24];
-        snprintf(payload, sizeof payload, "%lld", static_cast<long long>(call_id));
-        Async_Notify("callout_outcome", payload);
-    }
+    if (outcome_changed(previous, outcome)) notify_outcome(call_id);
+    return outcome;
 }
 
 std::optional<Datum> recompute_call(std::int64_t call_id) {
@@ -136,17 +225,14 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
     // the call's own columns, through its primary key
     Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
     Relation by_id = open_callout_index("call_log_pkey");
-    const AttrNumber outcome_column = column_of(calls, "outcome");
     const AttrNumber room_column = column_of(calls, "room_name");
     const AttrNumber registered_column = column_of(calls, "registered_phone_number");
     TupleTableSlot* slot = table_slot_create(calls, nullptr);
     bool found = false;
-    std::optional<Datum> previous_outcome;
     text* room_name = nullptr;
     text* registered_phone_number = nullptr;
     for_each_equal(calls, by_id, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
         found = true;
-        previous_outcome = value_column(slot, outcome_column);
         room_name = text_column(slot, room_column);
         registered_phone_number = text_column(slot, registered_column);
     });
@@ -158,19 +244,11 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
         return std::nullopt;  // no such call
     }
     CallEvents call = read_events(call_id, snapshot);
-    UnregisterSnapshot(snapshot);
-    call.previous_outcome = previous_outcome;
     call.room_name = text_view(room_name);
     if (registered_phone_number != nullptr)
         call.registered_phone_number = text_view(registered_phone_number);
-
-    Values<UpdateCallParameter> row;
-    row.put_int8(UpdateCallParameter::call_id, call_id);
-    put_call_row(row, call);
-    Rows<OutcomeColumn> written = run(update_call, row);
-    std::optional<Datum> outcome =
-        written.count == 0 ? std::nullopt : written.optional(0, OutcomeColumn::outcome);
-    call_row_written(call_id, written.count > 0, call.previous_outcome, outcome);
+    std::optional<Datum> outcome = write_call_row(call_id, call, snapshot);
+    UnregisterSnapshot(snapshot);
     return outcome;
 }
 

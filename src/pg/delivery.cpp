@@ -32,6 +32,7 @@
 #include "pg/key_cache.hpp"
 #include "pg/matching.hpp"
 #include "pg/direct_read.hpp"
+#include "pg/direct_write.hpp"
 #include "pg/livekit_event_json.hpp"
 #include "pg/pg_compat.hpp"
 #include "pg/room_lock.hpp"
@@ -78,24 +79,17 @@ Statement<NoFields, KeyColumn> plain_hmac_keys = {
     X(body_sha256, BYTEAOID)     \
     X(payload, JSONBOID)
 CALLOUT_FIELDS(PendEventParameter, PEND_EVENT_PARAMETERS);
-#define STORE_EVENT_PARAMETERS(X) \
-    PEND_EVENT_PARAMETERS(X)      \
-    X(user_id, TEXTOID)
-CALLOUT_FIELDS(StoreEventParameter, STORE_EVENT_PARAMETERS);
-#define STORE_CALL_EVENT_PARAMETERS(X) \
-    STORE_EVENT_PARAMETERS(X)          \
-    X(call_id, INT8OID)                \
-    CALLOUT_CALL_ROW_FIELDS(X)
-CALLOUT_FIELDS(StoreCallEventParameter, STORE_CALL_EVENT_PARAMETERS);
+// An event row of a tenant (livekit_call_event): its call (none: no call claims it yet), its
+// tenant and what every stored event holds; written directly (direct_write.hpp), once per tenant.
+#define EVENT_ROW_COLUMNS(X) \
+    X(call_log_id, INT8OID)  \
+    X(user_id, TEXTOID)      \
+    PEND_EVENT_PARAMETERS(X)
+CALLOUT_FIELDS(EventRowColumn, EVENT_ROW_COLUMNS);
 #define INSERTED_COLUMN(X) X(event_id, TEXTOID)
 CALLOUT_FIELDS(InsertedColumn, INSERTED_COLUMN);
-#define STORED_CALL_EVENT_COLUMNS(X) \
-    X(stored, BOOLOID)               \
-    X(call_found, BOOLOID)           \
-    X(outcome, InvalidOid)
-CALLOUT_FIELDS(StoredCallEventColumn, STORED_CALL_EVENT_COLUMNS);
 
-// The event's facts as the columns of livekit_call_event and pending_event, and their parameters.
+// The event's facts as the columns of pending_event, and their parameters.
 #define EVENT_FACT_COLUMNS_SQL                                                           \
     "event_type, event_id, event_created_at, room_name, room_sid, room_creation_time,"   \
     " participant_identity, participant_kind, is_sip, joined_at, disconnect_reason,"     \
@@ -107,32 +101,6 @@ CALLOUT_FIELDS(StoredCallEventColumn, STORED_CALL_EVENT_COLUMNS);
     " $sip_call_status, $sip_phone_number, $sip_trunk_phone_number, $call_duration_seconds," \
     " $recording_url, $egress_status, $api_key, $body_sha256, $payload, $sip_call_id,"       \
     " $sip_call_id_full"
-
-// The event stored exactly once under its tenant (DESIGN.md §6), for call call_id (SQL text:
-// a parameter or NULL); unique per tenant.
-#define INSERT_EVENT_SQL(call_id)                                                           \
-    "INSERT INTO callout.livekit_call_event (call_log_id, user_id, " EVENT_FACT_COLUMNS_SQL \
-    ") VALUES (" call_id ", $user_id, " EVENT_FACT_PARAMETERS_SQL                           \
-    ") ON CONFLICT (user_id, event_id) DO NOTHING"
-
-// A delivery's one statement on the common path (event_target found the call): the event stored
-// exactly once under its tenant and, when it is new, the call's webhook-owned columns made from
-// its events, this one included (call_row.hpp). Whether it was stored (else the tenant holds the
-// event id already), whether the call was found, and its outcome. Must run after lock_room, so
-// its snapshot sees what the lock's previous holder committed.
-Statement<StoreCallEventParameter, StoredCallEventColumn> store_call_event = {
-    "WITH stored AS (" INSERT_EVENT_SQL("$call_id") " RETURNING 1 AS one), "
-    "updated AS ("
-    " UPDATE callout.call_log AS c SET" CALLOUT_CALL_ROW_SET_SQL
-    " WHERE c.id = $call_id AND EXISTS (SELECT 1 FROM stored) RETURNING c.outcome) "
-    "SELECT EXISTS (SELECT 1 FROM stored) AS stored, EXISTS (SELECT 1 FROM updated) AS call_found,"
-    " (SELECT u.outcome FROM updated AS u) AS outcome",
-    nullptr};
-
-// The event of a tenant no call claims (a tenant's key's), stored exactly once: its id when
-// stored now, nothing when the tenant holds it already.
-Statement<StoreEventParameter, InsertedColumn> store_event = {
-    INSERT_EVENT_SQL("NULL") " RETURNING event_id", nullptr};
 
 // An event with no tenant yet (event_target), in the pending store, once: its id when stored now,
 // nothing when it waits there already.
@@ -306,8 +274,8 @@ struct Answer {
 CALLOUT_PLAIN_DATA(Answer);
 CALLOUT_PLAIN_DATA(core::LivekitEvent);
 CALLOUT_PLAIN_DATA(core::TokenCheck);
-CALLOUT_PLAIN_DATA(Values<StoreEventParameter>);
-CALLOUT_PLAIN_DATA(Values<StoreCallEventParameter>);
+CALLOUT_PLAIN_DATA(Values<EventRowColumn>);
+CALLOUT_PLAIN_DATA(TableWriter);
 CALLOUT_PLAIN_DATA(Values<PendEventParameter>);
 
 // Whether this database's callout is the version the library was built as: checked until it is,
@@ -508,40 +476,35 @@ void put_stored_event(Values<Field>& row, const core::LivekitEvent& event, const
     row.put(Field::payload, JsonbPGetDatum(payload));
 }
 
-// Stores the event exactly once under its target's tenant and, for its call, writes the call row
-// made from the call's events and this one (store_call_event; store_event when it has no call),
-// with its payload as stored (redacted); the call's events as snapshot sees them. The answer, or
-// none when the tenant holds the event id already.
+// Stores the event exactly once under its target's tenant, with its payload as stored
+// (redacted), and writes its call's row (if it has one) made from the call's events as snapshot
+// sees them and this one. The answer, or none when the tenant holds the event id already.
 std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
                             Jsonb* payload, const EventTarget& target, Snapshot snapshot) {
-    if (!target.call) {
-        using P = StoreEventParameter;
-        Values<P> row;
-        put_stored_event(row, event, key, hash, payload);
-        row.put(P::user_id, PointerGetDatum(target.user_id));
-        if (run(store_event, row).count == 0) return std::nullopt;
-        return Answer{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
-    }
-    using P = StoreCallEventParameter;
-    using C = StoredCallEventColumn;
-    const MatchedCall& call = *target.call;
-    Values<P> row;
+    using C = EventRowColumn;
+    Values<C> row;
     put_stored_event(row, event, key, hash, payload);
-    row.put(P::user_id, PointerGetDatum(target.user_id));
-    row.put_int8(P::call_id, call.id);
-    // the call's events as the room lock keeps them (every path that adds one holds it), and this
-    // one as it is stored
+    row.put(C::user_id, PointerGetDatum(target.user_id));
+    row.put_int8(C::call_log_id,
+                 target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
+    row.check_complete();
+    TableWriter writer = open_table_writer("livekit_call_event", fields_of(C{}), field_count(C{}),
+                                           snapshot, false, "livekit_call_event_pkey");
+    bool stored = insert_once(writer, row.datums, row.nulls);
+    close_table_writer(writer);
+    if (!stored) return std::nullopt;
+    if (!target.call)
+        return Answer{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
+
+    const MatchedCall& call = *target.call;
+    // the call's events as the room lock keeps them (every path that adds one holds it; the
+    // snapshot predates this one), and this one as it is stored
     CallEvents events = read_events(call.id, snapshot);
     events.events[events.count++] = stored_event_of(row);
-    events.previous_outcome = call.outcome;
     events.room_name = event.room_name;  // the call's: matching found it by this name
     if (call.registered_phone_number != nullptr)
         events.registered_phone_number = text_view(call.registered_phone_number);
-    put_call_row(row, events);
-    Rows<C> written = run(store_call_event, row);
-    if (!written.boolean(0, C::stored)) return std::nullopt;
-    std::optional<Datum> outcome = written.optional(0, C::outcome);
-    call_row_written(call.id, written.boolean(0, C::call_found), call.outcome, outcome);
+    std::optional<Datum> outcome = write_call_row(call.id, events, snapshot);
     return Answer{Status::processed, Reason::ok, event.event_id, call.id, outcome};
 }
 

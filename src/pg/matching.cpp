@@ -21,18 +21,14 @@ namespace {
 
 // What matching reads of a call.
 struct CallColumns {
-    AttrNumber id, user_id, origin, room_name, room_sid, outcome, registered_phone_number;
+    AttrNumber id, user_id, origin, room_name, room_sid, registered_phone_number;
 };
 CALLOUT_PLAIN_DATA(CallColumns);
 
 CallColumns call_columns(Relation calls) {
-    return {column_of(calls, "id"),
-            column_of(calls, "user_id"),
-            column_of(calls, "origin"),
-            column_of(calls, "room_name"),
-            column_of(calls, "room_sid"),
-            column_of(calls, "outcome"),
-            column_of(calls, "registered_phone_number")};
+    return {column_of(calls, "id"),       column_of(calls, "user_id"),
+            column_of(calls, "origin"),   column_of(calls, "room_name"),
+            column_of(calls, "room_sid"), column_of(calls, "registered_phone_number")};
 }
 
 // Candidate calls as read, in arrays that grow in the current memory context.
@@ -63,7 +59,6 @@ void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColum
     MatchedCall& call = candidates.calls[candidates.count];
     call.id = DatumGetInt64(*value_column(slot, columns.id));  // the primary key
     call.user_id = text_column(slot, columns.user_id);
-    call.outcome = value_column(slot, columns.outcome);  // an enum: by value
     call.registered_phone_number = text_column(slot, columns.registered_phone_number);
     candidates.rule[candidates.count] = {text_view(call.user_id),
                                          text_view(text_column(slot, columns.origin))};

@@ -19,7 +19,6 @@ namespace callout::pg {
 struct MatchedCall {
     std::int64_t id;
     text* user_id;
-    std::optional<Datum> outcome;   // a callout.call_outcome; none while the call has none
     text* registered_phone_number;  // nullptr: none (its room name is the event's)
 };
 CALLOUT_PLAIN_DATA(MatchedCall);

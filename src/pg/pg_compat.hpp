@@ -9,8 +9,15 @@
 extern "C" {
 #include "postgres.h"
 #include "access/genam.h"
+#include "access/tableam.h"
+#include "commands/trigger.h"
 #include "common/jsonapi.h"
+#include "executor/executor.h"
+#include "nodes/parsenodes.h"
 #include "utils/guc.h"
+#if PG_VERSION_NUM >= 160000
+#include "parser/parse_relation.h"
+#endif
 #if PG_VERSION_NUM >= 160000
 // 16 moved the varlena macros (VARDATA_ANY, VARSIZE_ANY_EXHDR, SET_VARSIZE, ...) out of
 // postgres.h into a header of their own.
@@ -75,6 +82,105 @@ inline IndexScanDesc index_scan(Relation heap, Relation index, Snapshot snapshot
     return index_beginscan(heap, index, snapshot, nullptr, nkeys, 0);
 #else
     return index_beginscan(heap, index, snapshot, nkeys, 0);
+#endif
+}
+
+// The range table of an executor state that writes one relation (rte, index 1), whose UPDATE
+// names the columns updated (offset by FirstLowInvalidHeapAttributeNumber, as the executor keeps
+// them). From 16 what a statement may touch moved out of the range table entry into a list of
+// its own (RTEPermissionInfo), which ExecInitRangeTable takes; from 18 it also takes the entries
+// that partition pruning left (here, the one).
+inline void init_range_table(EState* estate, RangeTblEntry* rte, Bitmapset* updated_columns) {
+#if PG_VERSION_NUM >= 160000
+    List* permissions = NIL;
+    RTEPermissionInfo* permission = addRTEPermissionInfo(&permissions, rte);
+    permission->updatedCols = updated_columns;
+#if PG_VERSION_NUM >= 180000
+    ExecInitRangeTable(estate, list_make1(rte), permissions, bms_make_singleton(1));
+#else
+    ExecInitRangeTable(estate, list_make1(rte), permissions);
+#endif
+#else
+    rte->updatedCols = updated_columns;
+    ExecInitRangeTable(estate, list_make1(rte));
+#endif
+}
+
+// Rechecking for row triggers that lock the row they change, with no plan to recheck. From 16
+// EvalPlanQualInit also takes the result relations (none: only triggers use it).
+inline void init_recheck(EPQState* recheck, EState* estate) {
+#if PG_VERSION_NUM >= 160000
+    EvalPlanQualInit(recheck, estate, nullptr, NIL, -1, NIL);
+#else
+    EvalPlanQualInit(recheck, estate, nullptr, NIL, -1);
+#endif
+}
+
+// The BEFORE UPDATE row triggers of the row at tid, given its new values (slot): false when one
+// skipped the update. Until 16 ExecBRUpdateTriggers reports the failure of locking the row in
+// one argument; from 17 also the lock's result, and from 18 whether MERGE runs it.
+inline bool before_update_row_triggers(EState* estate, EPQState* recheck, ResultRelInfo* target,
+                                       ItemPointer tid, TupleTableSlot* slot) {
+#if PG_VERSION_NUM >= 170000
+    return ExecBRUpdateTriggers(estate, recheck, target, tid, nullptr, slot, nullptr, nullptr
+#if PG_VERSION_NUM >= 180000
+                                ,
+                                false
+#endif
+    );
+#else
+    return ExecBRUpdateTriggers(estate, recheck, target, tid, nullptr, slot, nullptr);
+#endif
+}
+
+// Which index entries an updated row needs. From 16 table_tuple_update says so as an enum
+// (summarizing indexes, as BRIN, need entries even for a HOT update); until 15 as a boolean.
+enum class NewIndexEntries { none, all, summarizing };
+
+// table_tuple_update, waiting for a concurrent writer, with the entries the new version needs.
+inline TM_Result update_tuple(Relation relation, ItemPointer tid, TupleTableSlot* slot,
+                              CommandId command, Snapshot snapshot, TM_FailureData* failure,
+                              NewIndexEntries* entries) {
+    LockTupleMode lock_mode;
+#if PG_VERSION_NUM >= 160000
+    TU_UpdateIndexes update_indexes = TU_None;
+    TM_Result result = table_tuple_update(relation, tid, slot, command, snapshot, InvalidSnapshot,
+                                          true, failure, &lock_mode, &update_indexes);
+    *entries = update_indexes == TU_All           ? NewIndexEntries::all
+               : update_indexes == TU_Summarizing ? NewIndexEntries::summarizing
+                                                  : NewIndexEntries::none;
+#else
+    bool update_indexes = false;
+    TM_Result result = table_tuple_update(relation, tid, slot, command, snapshot, InvalidSnapshot,
+                                          true, failure, &lock_mode, &update_indexes);
+    *entries = update_indexes ? NewIndexEntries::all : NewIndexEntries::none;
+#endif
+    return result;
+}
+
+// The index entries of the row in slot (a new version when update), an ERROR on a unique
+// violation; what the AFTER row triggers recheck. From 16 it takes whether only summarizing
+// indexes need one.
+inline List* insert_index_entries(ResultRelInfo* target, TupleTableSlot* slot, EState* estate,
+                                  bool update, NewIndexEntries entries) {
+#if PG_VERSION_NUM >= 160000
+    return ExecInsertIndexTuples(target, slot, estate, update, false, nullptr, NIL,
+                                 entries == NewIndexEntries::summarizing);
+#else
+    (void)entries;
+    return ExecInsertIndexTuples(target, slot, estate, update, false, nullptr, NIL);
+#endif
+}
+
+// Whether no row of the arbiter indexes holds the key of the row in slot (waiting for an
+// inserter in flight). From 18 it also takes the row being updated (none: an insert).
+inline bool no_conflict(ResultRelInfo* target, TupleTableSlot* slot, EState* estate,
+                        List* arbiters) {
+    ItemPointerData conflict;
+#if PG_VERSION_NUM >= 180000
+    return ExecCheckIndexConstraints(target, slot, estate, &conflict, nullptr, arbiters);
+#else
+    return ExecCheckIndexConstraints(target, slot, estate, &conflict, arbiters);
 #endif
 }
 

@@ -1,0 +1,310 @@
+// Direct writes (direct_write.hpp).
+#include <cstring>
+
+#include "pg/direct_read.hpp"
+#include "pg/direct_write.hpp"
+#include "pg/pg_compat.hpp"
+
+extern "C" {
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_type_d.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+}
+
+namespace callout::pg {
+namespace {
+
+// What a declaration (its fields) is on one table, worked out once per backend and again after
+// the table changes: each field's column, and for an insert each other column's default, planned.
+struct Layout {
+    const Field* fields;
+    Oid relid;
+    AttrNumber* columns;
+    Expr** defaults;  // per column of the table (nullptr: none, or declared)
+    int natts;
+};
+CALLOUT_PLAIN_DATA(Layout);
+
+constexpr int max_layouts = 8;
+constexpr int max_declared_columns = 64;
+Layout layouts[max_layouts];
+int layout_count = 0;
+bool invalidation_registered = false;
+
+// A table changed (relid; InvalidOid: any): its layouts are worked out again on next use.
+void forget_layouts(Datum, Oid relid) {
+    for (int i = 0; i < layout_count; ++i)
+        if (relid == InvalidOid || layouts[i].relid == relid) layouts[i].relid = InvalidOid;
+}
+
+// The layout of fields on relation, kept in TopMemoryContext: an ERROR (XX000) when a field
+// names no column of it or one of another type.
+const Layout& layout_of(Relation relation, const Field* fields, int field_count) {
+    if (!invalidation_registered) {
+        CacheRegisterRelcacheCallback(forget_layouts, Datum(0));
+        invalidation_registered = true;
+    }
+    Oid relid = RelationGetRelid(relation);
+    Layout* layout = nullptr;
+    for (int i = 0; i < layout_count && layout == nullptr; ++i)
+        if (layouts[i].fields == fields) layout = &layouts[i];
+    if (layout != nullptr && layout->relid == relid) return *layout;
+    if (layout == nullptr) {
+        if (layout_count == max_layouts)
+            ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                            errmsg("callout declares more direct writes than it keeps")));
+        layout = &layouts[layout_count++];
+        *layout = {fields, InvalidOid, nullptr, nullptr, 0};
+    }
+    // checked before anything is kept: a declaration the table does not match keeps nothing
+    TupleDesc descriptor = RelationGetDescr(relation);
+    AttrNumber checked[max_declared_columns];
+    if (field_count > max_declared_columns)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                        errmsg("callout declares more columns than a direct write takes")));
+    for (int i = 0; i < field_count; ++i) {
+        checked[i] = column_of(relation, fields[i].name);
+        Oid type = TupleDescAttr(descriptor, checked[i] - 1)->atttypid;
+        if (fields[i].type != InvalidOid && fields[i].type != type)
+            ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                            errmsg("column %s of relation callout.%s is not of the type callout "
+                                   "writes",
+                                   fields[i].name, RelationGetRelationName(relation))));
+    }
+    if (layout->columns != nullptr) pfree(layout->columns);
+    if (layout->defaults != nullptr) pfree(layout->defaults);
+    layout->columns = nullptr;
+    layout->defaults = nullptr;
+    MemoryContext caller = MemoryContextSwitchTo(TopMemoryContext);
+    auto* columns = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * (field_count + 1)));
+    auto* defaults = static_cast<Expr**>(palloc0(sizeof(Expr*) * (descriptor->natts + 1)));
+    MemoryContextSwitchTo(caller);
+    std::memcpy(columns, checked, sizeof(AttrNumber) * field_count);
+    for (int attnum = 1; attnum <= descriptor->natts; ++attnum) {
+        if (TupleDescAttr(descriptor, attnum - 1)->attisdropped) continue;
+        bool declared = false;
+        for (int i = 0; i < field_count; ++i) declared = declared || columns[i] == attnum;
+        if (declared) continue;
+        Node* expression = build_column_default(relation, attnum);
+        if (expression == nullptr) continue;
+        Expr* planned = expression_planner(reinterpret_cast<Expr*>(expression));
+        caller = MemoryContextSwitchTo(TopMemoryContext);
+        defaults[attnum - 1] = static_cast<Expr*>(copyObjectImpl(planned));
+        MemoryContextSwitchTo(caller);
+    }
+    layout->columns = columns;
+    layout->defaults = defaults;
+    layout->natts = descriptor->natts;
+    layout->relid = relid;
+    return *layout;
+}
+
+// The writer's slot filled with a row: the declared values over the row in base (nullptr: over
+// every other column's default, or NULL).
+void fill_slot(TableWriter& writer, TupleTableSlot* base, const Datum* values, const bool* nulls) {
+    TupleTableSlot* slot = writer.slot;
+    int natts = slot->tts_tupleDescriptor->natts;
+    ExecClearTuple(slot);
+    if (base != nullptr) {
+        slot_getallattrs(base);
+        std::memcpy(slot->tts_values, base->tts_values, sizeof(Datum) * natts);
+        std::memcpy(slot->tts_isnull, base->tts_isnull, sizeof(bool) * natts);
+    } else {
+        ExprContext* context = GetPerTupleExprContext(writer.estate);
+        for (int i = 0; i < natts; ++i) {
+            slot->tts_values[i] = Datum(0);
+            slot->tts_isnull[i] = true;
+            if (writer.defaults[i] == nullptr) continue;
+            ExprState* state = ExecInitExpr(writer.defaults[i], nullptr);
+            slot->tts_values[i] = ExecEvalExprSwitchContext(state, context, &slot->tts_isnull[i]);
+        }
+    }
+    for (int i = 0; i < writer.column_count; ++i) {
+        slot->tts_values[writer.columns[i] - 1] = values[i];
+        slot->tts_isnull[writer.columns[i] - 1] = nulls[i];
+    }
+    ExecStoreVirtualTuple(slot);
+}
+
+// Locks the newest version of the row at tid (waiting for a writer in flight) into old_slot, as
+// an UPDATE does before it rechecks a row changed since its snapshot: false when the row is gone.
+bool lock_newest(TableWriter& writer, ItemPointer tid) {
+    TM_FailureData failure;
+    TM_Result locked =
+        table_tuple_lock(writer.target->ri_RelationDesc, tid, writer.estate->es_snapshot,
+                         writer.old_slot, writer.estate->es_output_cid, LockTupleNoKeyExclusive,
+                         LockWaitBlock, TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &failure);
+    if (locked == TM_Deleted) return false;
+    if (locked != TM_Ok)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                        errmsg("callout could not lock a row of callout.%s (result %d)",
+                               RelationGetRelationName(writer.target->ri_RelationDesc),
+                               static_cast<int>(locked))));
+    ExecMaterializeSlot(writer.old_slot);
+    return true;
+}
+
+}  // namespace
+
+TableWriter open_table_writer(const char* table, const Field* fields, int field_count,
+                              Snapshot snapshot, bool for_update, const char* arbiter) {
+    Relation relation = table_open(callout_relation(table), RowExclusiveLock);
+    const Layout& layout = layout_of(relation, fields, field_count);
+
+    EState* estate = CreateExecutorState();
+    MemoryContext caller = MemoryContextSwitchTo(estate->es_query_cxt);
+    RangeTblEntry* entry = makeNode(RangeTblEntry);
+    entry->rtekind = RTE_RELATION;
+    entry->relid = RelationGetRelid(relation);
+    entry->relkind = relation->rd_rel->relkind;
+    entry->rellockmode = RowExclusiveLock;
+    Bitmapset* updated = nullptr;
+    if (for_update)
+        for (int i = 0; i < field_count; ++i)
+            updated =
+                bms_add_member(updated, layout.columns[i] - FirstLowInvalidHeapAttributeNumber);
+    compat::init_range_table(estate, entry, updated);
+    estate->es_output_cid = GetCurrentCommandId(true);
+    estate->es_snapshot = snapshot;
+
+    TableWriter writer = {};
+    writer.estate = estate;
+    writer.target = makeNode(ResultRelInfo);
+    InitResultRelInfo(writer.target, relation, 1, nullptr, 0);
+    // where the AFTER row triggers find it, and ExecCloseResultRelations closes its indexes
+    estate->es_opened_result_relations = list_make1(writer.target);
+    ExecOpenIndices(writer.target, arbiter != nullptr);
+    writer.slot = table_slot_create(relation, &estate->es_tupleTable);
+    writer.old_slot = for_update ? table_slot_create(relation, &estate->es_tupleTable) : nullptr;
+    writer.columns = layout.columns;
+    writer.column_count = field_count;
+    writer.defaults = layout.defaults;
+    if (arbiter != nullptr) writer.arbiters = list_make1_oid(callout_relation(arbiter));
+    TriggerDesc* triggers = writer.target->ri_TrigDesc;
+    if (for_update && triggers != nullptr && triggers->trig_update_before_row) {
+        writer.recheck = static_cast<EPQState*>(palloc0(sizeof(EPQState)));
+        compat::init_recheck(writer.recheck, estate);
+    }
+    MemoryContextSwitchTo(caller);
+    AfterTriggerBeginQuery();
+    return writer;
+}
+
+void close_table_writer(TableWriter& writer) {
+    EState* estate = writer.estate;
+    Relation relation = writer.target->ri_RelationDesc;
+    AfterTriggerEndQuery(estate);
+    if (writer.recheck != nullptr) EvalPlanQualEnd(writer.recheck);
+    // its indexes, and what the triggers opened
+    ExecCloseResultRelations(estate);
+    ExecResetTupleTable(estate->es_tupleTable, false);
+    FreeExecutorState(estate);
+    table_close(relation, NoLock);
+    writer = {};
+}
+
+bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
+    MemoryContext caller = MemoryContextSwitchTo(GetPerTupleMemoryContext(writer.estate));
+    fill_slot(writer, nullptr, values, nulls);
+    MemoryContextSwitchTo(caller);
+    if (!compat::no_conflict(writer.target, writer.slot, writer.estate, writer.arbiters))
+        return false;
+    ExecSimpleRelationInsert(writer.target, writer.estate, writer.slot);
+    return true;
+}
+
+bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedure equality,
+                        Datum key) {
+    Relation index = open_callout_index(index_name);
+    bool found = false;
+    for_each_equal(writer.target->ri_RelationDesc, index, equality, key, writer.estate->es_snapshot,
+                   writer.old_slot, [&] { found = true; });
+    index_close(index, NoLock);
+    if (!found) return false;
+    ExecMaterializeSlot(writer.old_slot);
+    // a BEFORE UPDATE row trigger locks the row it is given, and could not recheck a newer
+    // version without a plan: the newest is locked first, as logical replication does
+    if (writer.recheck != nullptr) {
+        ItemPointerData tid = writer.old_slot->tts_tid;
+        return lock_newest(writer, &tid);
+    }
+    return true;
+}
+
+RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls) {
+    EState* estate = writer.estate;
+    ResultRelInfo* target = writer.target;
+    Relation relation = target->ri_RelationDesc;
+    ItemPointerData tid = writer.old_slot->tts_tid;
+    fill_slot(writer, writer.old_slot, values, nulls);
+    TupleTableSlot* slot = writer.slot;
+    if (writer.recheck != nullptr &&
+        !compat::before_update_row_triggers(estate, writer.recheck, target, &tid, slot))
+        return RowUpdate::skipped;
+    if (relation->rd_att->constr != nullptr) ExecConstraints(target, slot, estate);
+
+    TM_FailureData failure;
+    compat::NewIndexEntries entries = compat::NewIndexEntries::none;
+    TM_Result result = compat::update_tuple(relation, &tid, slot, estate->es_output_cid,
+                                            estate->es_snapshot, &failure, &entries);
+    switch (result) {
+        case TM_Ok: {
+            List* recheck_indexes = NIL;
+            if (target->ri_NumIndices > 0 && entries != compat::NewIndexEntries::none)
+                recheck_indexes = compat::insert_index_entries(target, slot, estate, true, entries);
+            ExecARUpdateTriggers(estate, target, nullptr, nullptr, &tid, nullptr, slot,
+                                 recheck_indexes, nullptr, false);
+            list_free(recheck_indexes);
+            return RowUpdate::updated;
+        }
+        case TM_Updated: {
+            // committed since the snapshot: under READ COMMITTED the newest version is locked
+            // and the values made again from it, as an UPDATE rechecks (EvalPlanQual)
+            if (IsolationUsesXactSnapshot())
+                ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                                errmsg("could not serialize access due to concurrent update")));
+            return lock_newest(writer, &tid) ? RowUpdate::newer : RowUpdate::gone;
+        }
+        case TM_Deleted:
+            if (IsolationUsesXactSnapshot())
+                ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                                errmsg("could not serialize access due to concurrent delete")));
+            return RowUpdate::gone;
+        default:
+            break;
+    }
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                    errmsg("callout could not update a row of callout.%s (result %d)",
+                           RelationGetRelationName(relation), static_cast<int>(result))));
+    return RowUpdate::gone;
+}
+
+std::optional<Datum> old_value(const TableWriter& writer, int field) {
+    return value_column(writer.old_slot, writer.columns[field]);
+}
+
+std::optional<Datum> written_value(const TableWriter& writer, int field) {
+    return value_column(writer.slot, writer.columns[field]);
+}
+
+Datum enum_value(const TableWriter& writer, int field, const char* label) {
+    Oid type =
+        TupleDescAttr(RelationGetDescr(writer.target->ri_RelationDesc), writer.columns[field] - 1)
+            ->atttypid;
+    return OidInputFunctionCall(F_ENUM_IN, const_cast<char*>(label), type, -1);
+}
+
+}  // namespace callout::pg

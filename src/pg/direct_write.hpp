@@ -1,0 +1,81 @@
+// Writing rows of callout's tables without a statement (DESIGN.md §4): a delivery's event and
+// its call's row are each one row, and a statement's executor start-up cost more than the write
+// itself. A row is written as logical replication applies one: the table's constraints, its
+// indexes and its row triggers (statement triggers do not fire), as the function's owner (no
+// row-level security, as every write of ingestion). The columns a writer sets are declared once,
+// as a statement's are (CALLOUT_FIELDS, statement.hpp): each name is a column's, checked with
+// its type against the table when the writer opens it.
+#pragma once
+
+#include <optional>
+
+#include "pg/statement.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "nodes/execnodes.h"
+#include "utils/snapshot.h"
+}
+
+namespace callout::pg {
+
+// A table of callout's open for writing: the executor's state for one result relation, the row
+// being written (slot) and, for an update, the row before (old_slot).
+struct TableWriter {
+    EState* estate;
+    ResultRelInfo* target;
+    TupleTableSlot* slot;
+    TupleTableSlot* old_slot;
+    const AttrNumber* columns;  // each declared field's column
+    int column_count;
+    Expr* const* defaults;  // each column's default, planned (nullptr: none, or declared)
+    List* arbiters;         // the unique index insert_once checks
+    EPQState* recheck;      // for the table's BEFORE UPDATE row triggers, when it has any
+};
+CALLOUT_PLAIN_DATA(TableWriter);
+
+// Opens callout.<table> with RowExclusiveLock to write the fields (names and types of its
+// columns; InvalidOid: any type, for callout's enums) with snapshot (the writer's reads and
+// row triggers see it; it must outlive the writer). An ERROR (XX000) when a field names no
+// column or a column of another type. for_update: the declared columns are the ones an UPDATE
+// would name (UPDATE OF triggers fire by them); arbiter: the unique index insert_once checks.
+TableWriter open_table_writer(const char* table, const Field* fields, int field_count,
+                              Snapshot snapshot, bool for_update, const char* arbiter);
+
+// Fires the writer's queued AFTER row triggers and closes it.
+void close_table_writer(TableWriter& writer);
+
+// Inserts a row of the declared values (every other column its default), unless the arbiter
+// index holds its key already, committed or about to be (it waits for an inserter still in
+// flight, as INSERT ... ON CONFLICT DO NOTHING does): whether it was inserted. A row of the same
+// key inserted by another transaction after the check is an ERROR (23505), which
+// callout's room lock leaves to events of one id sent for two rooms at once.
+bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls);
+
+// Reads into old_slot the row whose first column of unique index equals key (by equality, an
+// F_ function of the column's type), as the writer's snapshot sees it: whether there is one.
+bool read_row_to_update(TableWriter& writer, const char* index, RegProcedure equality, Datum key);
+
+// What update_row did.
+enum class RowUpdate {
+    updated,  // the declared values were written over the row in old_slot
+    newer,    // the row was updated since it was read: its newest version, locked, is in
+              // old_slot now; make the values again from it and update again
+    gone,     // the row was deleted since it was read
+    skipped,  // a BEFORE UPDATE row trigger skipped it
+};
+
+// Writes the declared values over the row read into old_slot, its other columns as they are
+// (slot then holds the row written, as the table's triggers left it).
+RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls);
+
+// A column of the row in old_slot (declared field i); none for NULL.
+std::optional<Datum> old_value(const TableWriter& writer, int field);
+
+// A declared field's value in slot, the row written; none for NULL.
+std::optional<Datum> written_value(const TableWriter& writer, int field);
+
+// The value of an enum of callout's (the type of declared field i's column) named label.
+Datum enum_value(const TableWriter& writer, int field, const char* label);
+
+}  // namespace callout::pg

@@ -1,0 +1,109 @@
+-- A delivery writes its event and its call's row without a statement (DESIGN.md §4, direct
+-- writes), as logical replication applies a row: what a DBA adds to callout's tables still holds
+-- for those writes. Row triggers fire (an UPDATE OF trigger by the columns a delivery writes,
+-- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
+-- column's default is filled in, and the columns callout does not own keep their values.
+BEGIN;
+SELECT plan(12);
+
+SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
+SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
+
+-- The leave of room's phone leg, delivered with the key above: the answer's status and outcome.
+CREATE FUNCTION pg_temp.leave(id text, room text, reason text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    body text := json_build_object(
+        'event', 'participant_left', 'id', id, 'createdAt', '1767268790',
+        'room', json_build_object('sid', 'RM_' || room, 'name', room, 'creationTime', '1767268500'),
+        'participant', json_build_object(
+            'identity', 'lead', 'kind', 'SIP', 'joinedAt', '1767268600', 'disconnectReason', reason,
+            'attributes', json_build_object('sip.callStatus', 'hangup')))::text;
+    answer callout.webhook_result;
+BEGIN
+    answer := callout.process_livekit_webhook(
+        body, livekit_test.livekit_token(body, 'APIdirect', 'direct-secret-of-at-least-32-characters',
+                                         1767268800));
+    RETURN answer.status || coalesce('/' || answer.outcome, '');
+END
+$$;
+
+CREATE TABLE pg_temp.seen (what text, call_id bigint, detail text);
+CREATE FUNCTION pg_temp.note_outcome() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pg_temp.seen VALUES (TG_WHEN || ' ' || TG_OP || ' ' || TG_TABLE_NAME, NEW.id,
+                                     coalesce(OLD.outcome::text, '-') || ' > ' || NEW.outcome);
+    RETURN NEW;
+END
+$$;
+CREATE FUNCTION pg_temp.note_event() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pg_temp.seen VALUES (TG_WHEN || ' ' || TG_OP || ' ' || TG_TABLE_NAME,
+                                     NEW.call_log_id, NEW.event_id);
+    RETURN NEW;
+END
+$$;
+CREATE FUNCTION pg_temp.note_metadata() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pg_temp.seen VALUES ('metadata', NEW.id, NULL);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER dba_outcome AFTER UPDATE OF outcome ON callout.call_log
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.note_outcome();
+CREATE TRIGGER dba_before BEFORE UPDATE OF status ON callout.call_log
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.note_outcome();
+CREATE TRIGGER dba_event AFTER INSERT ON callout.livekit_call_event
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.note_event();
+CREATE TRIGGER dba_metadata AFTER UPDATE OF metadata ON callout.call_log
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.note_metadata();
+-- a column of the DBA's own, filled in by its default
+ALTER TABLE callout.livekit_call_event ADD COLUMN dba_note text DEFAULT 'default-' || 'note';
+
+SELECT callout.register_call('tenant-direct', 'direct-room-1', 'outbound') AS call_1 \gset
+UPDATE callout.call_log SET metadata = '{"lead": 7}' WHERE id = :call_1;
+DELETE FROM pg_temp.seen;
+
+SELECT is(pg_temp.leave('EV_direct_1', 'direct-room-1', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery with DBA triggers on both tables is processed');
+SELECT results_eq(
+    $$SELECT what, detail FROM pg_temp.seen ORDER BY what$$,
+    $$VALUES ('AFTER INSERT livekit_call_event', 'EV_direct_1'),
+             ('AFTER UPDATE call_log', '- > completed'),
+             ('BEFORE UPDATE call_log', '- > completed')$$,
+    'the row triggers fire: after the event''s insert, before and after the call''s update');
+SELECT is((SELECT count(*) FROM pg_temp.seen WHERE call_id = :call_1 AND what LIKE '% call_log'), 2::bigint,
+          'the call''s triggers see the call');
+SELECT is((SELECT count(*) FROM pg_temp.seen WHERE what = 'metadata'), 0::bigint,
+          'an UPDATE OF trigger on a column a delivery does not write does not fire');
+SELECT is((SELECT metadata FROM callout.call_log WHERE id = :call_1), '{"lead": 7}'::jsonb,
+          'the columns callout does not own keep their values');
+SELECT is((SELECT dba_note FROM callout.livekit_call_event WHERE event_id = 'EV_direct_1'), 'default-note',
+          'a column callout does not write gets its default');
+SELECT ok((SELECT received_at = now() AND id IS NOT NULL FROM callout.livekit_call_event
+           WHERE event_id = 'EV_direct_1'),
+          'the event''s arrival and id are their defaults');
+
+-- a constraint of the DBA's refuses the row, and the delivery leaves nothing
+ALTER TABLE callout.call_log ADD CONSTRAINT dba_no_busy CHECK (outcome IS DISTINCT FROM 'busy');
+SELECT callout.register_call('tenant-direct', 'direct-room-2', 'outbound') AS call_2 \gset
+SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_2', 'direct-room-2', 'USER_REJECTED')$$, '23514',
+                 NULL, 'a CHECK constraint of call_log refuses a delivery''s row');
+SELECT is((SELECT count(*) FROM callout.livekit_call_event WHERE event_id = 'EV_direct_2'), 0::bigint,
+          'and its event is not kept');
+SELECT is((SELECT status::text FROM callout.call_log WHERE id = :call_2), 'registered',
+          'nor any change to its call');
+
+-- a constraint of the DBA's on the events (a leave has no egress status) refuses the event itself
+ALTER TABLE callout.livekit_call_event ADD CONSTRAINT dba_egress CHECK (egress_status IS NOT NULL) NOT VALID;
+SELECT callout.register_call('tenant-direct', 'direct-room-3', 'outbound') AS call_3 \gset
+SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_3', 'direct-room-3', 'CLIENT_INITIATED')$$, '23514',
+                 NULL, 'a CHECK constraint of the events refuses a delivery''s event');
+SELECT is((SELECT status::text FROM callout.call_log WHERE id = :call_3), 'registered',
+          'and its call is unchanged');
+
+SELECT * FROM finish();
+ROLLBACK;
