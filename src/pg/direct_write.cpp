@@ -13,6 +13,7 @@ extern "C" {
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
+#include "executor/nodeModifyTable.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "rewrite/rewriteHandler.h"
@@ -94,7 +95,9 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
     MemoryContextSwitchTo(caller);
     std::memcpy(columns, checked, sizeof(AttrNumber) * field_count);
     for (int attnum = 1; attnum <= descriptor->natts; ++attnum) {
-        if (TupleDescAttr(descriptor, attnum - 1)->attisdropped) continue;
+        // a generated column is computed as the row is written, not defaulted
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, attnum - 1);
+        if (attribute->attisdropped || attribute->attgenerated != '\0') continue;
         bool declared = false;
         for (int i = 0; i < field_count; ++i) declared = declared || columns[i] == attnum;
         if (declared) continue;
@@ -254,6 +257,9 @@ RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls
     if (writer.recheck != nullptr &&
         !compat::before_update_row_triggers(estate, writer.recheck, target, &tid, slot))
         return RowUpdate::skipped;
+    // the generated columns of the row written, as an UPDATE computes them before its checks
+    if (relation->rd_att->constr != nullptr && relation->rd_att->constr->has_generated_stored)
+        ExecComputeStoredGenerated(target, estate, slot, CMD_UPDATE);
     if (relation->rd_att->constr != nullptr) ExecConstraints(target, slot, estate);
 
     TM_FailureData failure;

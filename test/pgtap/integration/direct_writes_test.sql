@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(12);
+SELECT plan(15);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -104,6 +104,20 @@ SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_3', 'direct-room-3', 'CLIENT_
                  NULL, 'a CHECK constraint of the events refuses a delivery''s event');
 SELECT is((SELECT status::text FROM callout.call_log WHERE id = :call_3), 'registered',
           'and its call is unchanged');
+
+-- generated columns of the DBA's: an event's is computed as the event is stored, and a call's
+-- again from the row a delivery writes, as INSERT and UPDATE compute them
+ALTER TABLE callout.livekit_call_event DROP CONSTRAINT dba_egress;
+ALTER TABLE callout.livekit_call_event
+    ADD COLUMN dba_kind text GENERATED ALWAYS AS (lower(participant_kind)) STORED;
+ALTER TABLE callout.call_log ADD COLUMN dba_ended boolean GENERATED ALWAYS AS (status = 'ended') STORED;
+SELECT callout.register_call('tenant-direct', 'direct-room-4', 'outbound') AS call_4 \gset
+SELECT is(pg_temp.leave('EV_direct_4', 'direct-room-4', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery to tables with generated columns is processed');
+SELECT is((SELECT dba_kind FROM callout.livekit_call_event WHERE event_id = 'EV_direct_4'), 'sip',
+          'the event''s generated column is computed from the event stored');
+SELECT is((SELECT dba_ended FROM callout.call_log WHERE id = :call_4), true,
+          'the call''s generated column is computed from the row written');
 
 SELECT * FROM finish();
 ROLLBACK;
