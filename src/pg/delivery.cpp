@@ -491,10 +491,11 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     TableWriter writer = open_table_writer("livekit_call_event", fields_of(C{}), field_count(C{}),
                                            snapshot, false, "livekit_call_event_pkey");
     bool stored = insert_once(writer, row.datums, row.nulls);
-    close_table_writer(writer);
-    if (!stored) return std::nullopt;
-    if (!target.call)
+    if (!stored || !target.call) {
+        close_table_writer(writer);
+        if (!stored) return std::nullopt;
         return Answer{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
+    }
 
     const MatchedCall& call = *target.call;
     // the call's events as the room lock keeps them (every path that adds one holds it; the
@@ -505,6 +506,9 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     if (call.registered_phone_number != nullptr)
         events.registered_phone_number = text_view(call.registered_phone_number);
     std::optional<Datum> outcome = write_call_row(call.id, events, snapshot);
+    // the event's AFTER row triggers fire once its call's row is written, as they did when one
+    // statement wrote both: one that writes the call sees the row written, not the one before
+    close_table_writer(writer);
     return Answer{Status::processed, Reason::ok, event.event_id, call.id, outcome};
 }
 

@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(15);
+SELECT plan(17);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -118,6 +118,24 @@ SELECT is((SELECT dba_kind FROM callout.livekit_call_event WHERE event_id = 'EV_
           'the event''s generated column is computed from the event stored');
 SELECT is((SELECT dba_ended FROM callout.call_log WHERE id = :call_4), true,
           'the call''s generated column is computed from the row written');
+
+-- an AFTER INSERT trigger of the DBA's on the events that writes the event's call: it runs after
+-- the delivery wrote the call's row, as when one statement wrote both
+ALTER TABLE callout.call_log ADD COLUMN dba_last_event text;
+CREATE FUNCTION pg_temp.note_last_event() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE callout.call_log SET dba_last_event = NEW.event_id WHERE id = NEW.call_log_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER dba_last_event AFTER INSERT ON callout.livekit_call_event
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.note_last_event();
+SELECT callout.register_call('tenant-direct', 'direct-room-5', 'outbound') AS call_5 \gset
+SELECT is(pg_temp.leave('EV_direct_5', 'direct-room-5', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery whose event''s AFTER INSERT trigger updates its call is processed');
+SELECT is((SELECT status || ' ' || outcome || ' ' || dba_last_event FROM callout.call_log WHERE id = :call_5),
+          'ended completed EV_direct_5', 'the call holds both the delivery''s row and the trigger''s change');
 
 SELECT * FROM finish();
 ROLLBACK;
