@@ -226,7 +226,8 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
     if (!compat::no_conflict(writer.target, writer.slot, writer.estate, writer.arbiters))
         return false;
     ExecSimpleRelationInsert(writer.target, writer.estate, writer.slot);
-    return true;
+    // a BEFORE INSERT row trigger that skipped the row leaves the slot with no row's address
+    return ItemPointerIsValid(&writer.slot->tts_tid);
 }
 
 bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedure equality,

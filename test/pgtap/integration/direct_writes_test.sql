@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -136,6 +136,23 @@ SELECT is(pg_temp.leave('EV_direct_5', 'direct-room-5', 'CLIENT_INITIATED'), 'pr
           'a delivery whose event''s AFTER INSERT trigger updates its call is processed');
 SELECT is((SELECT status || ' ' || outcome || ' ' || dba_last_event FROM callout.call_log WHERE id = :call_5),
           'ended completed EV_direct_5', 'the call holds both the delivery''s row and the trigger''s change');
+
+-- a BEFORE INSERT trigger of the DBA's that skips an event: the event is not stored, so its call
+-- is not written from it; the delivery fails, as when a statement stored nothing
+CREATE FUNCTION pg_temp.skip_event() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER dba_skip BEFORE INSERT ON callout.livekit_call_event
+    FOR EACH ROW WHEN (NEW.event_id = 'EV_direct_6') EXECUTE FUNCTION pg_temp.skip_event();
+SELECT callout.register_call('tenant-direct', 'direct-room-6', 'outbound') AS call_6 \gset
+SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_6', 'direct-room-6', 'CLIENT_INITIATED')$$, 'XX000',
+                 'event EV_direct_6 was neither stored nor found',
+                 'a delivery whose event a BEFORE INSERT trigger skips is not processed');
+SELECT is((SELECT status::text FROM callout.call_log WHERE id = :call_6), 'registered',
+          'and its call is not written from it');
 
 SELECT * FROM finish();
 ROLLBACK;
