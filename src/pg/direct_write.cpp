@@ -23,6 +23,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 }
 
 namespace callout::pg {
@@ -51,11 +52,18 @@ void forget_layouts(Datum, Oid relid) {
         if (relid == InvalidOid || layouts[i].relid == relid) layouts[i].relid = InvalidOid;
 }
 
+// A function changed: the defaults planned with it (inlined, or folded to a constant) are planned
+// again on next use, as a kept plan is.
+void forget_all_layouts(Datum, int, uint32) {
+    forget_layouts(Datum(0), InvalidOid);
+}
+
 // The layout of fields on relation, kept in TopMemoryContext: an ERROR (XX000) when a field
 // names no column of it or one of another type.
 const Layout& layout_of(Relation relation, const Field* fields, int field_count) {
     if (!invalidation_registered) {
         CacheRegisterRelcacheCallback(forget_layouts, Datum(0));
+        CacheRegisterSyscacheCallback(PROCOID, forget_all_layouts, Datum(0));
         invalidation_registered = true;
     }
     Oid relid = RelationGetRelid(relation);

@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(19);
+SELECT plan(23);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -153,6 +153,23 @@ SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_6', 'direct-room-6', 'CLIENT_
                  'a delivery whose event a BEFORE INSERT trigger skips is not processed');
 SELECT is((SELECT status::text FROM callout.call_log WHERE id = :call_6), 'registered',
           'and its call is not written from it');
+
+-- a column's default that calls a function of the DBA's: the function replaced, the next event
+-- takes the new default, as an INSERT would
+CREATE FUNCTION public.dba_direct_source() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'first' $$;
+ALTER TABLE callout.livekit_call_event ADD COLUMN dba_source text DEFAULT public.dba_direct_source();
+SELECT callout.register_call('tenant-direct', 'direct-room-7', 'outbound') AS call_7 \gset
+SELECT callout.register_call('tenant-direct', 'direct-room-8', 'outbound') AS call_8 \gset
+SELECT is(pg_temp.leave('EV_direct_7', 'direct-room-7', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery to a table with a default of a function of the DBA''s is processed');
+CREATE OR REPLACE FUNCTION public.dba_direct_source() RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT 'second' $$;
+SELECT is(pg_temp.leave('EV_direct_8', 'direct-room-8', 'CLIENT_INITIATED'), 'processed/completed',
+          'and after the function is replaced');
+SELECT is((SELECT dba_source FROM callout.livekit_call_event WHERE event_id = 'EV_direct_7'), 'first',
+          'a default of the DBA''s function is filled in');
+SELECT is((SELECT dba_source FROM callout.livekit_call_event WHERE event_id = 'EV_direct_8'), 'second',
+          'and once the function is replaced, the replacement''s');
 
 SELECT * FROM finish();
 ROLLBACK;
