@@ -151,7 +151,8 @@ void fill_slot(TableWriter& writer, TupleTableSlot* base, const Datum* values, c
 }
 
 // Locks the newest version of the row at tid (waiting for a writer in flight) into old_slot, as
-// an UPDATE does before it rechecks a row changed since its snapshot: false when the row is gone.
+// an UPDATE does before it rechecks a row changed since its snapshot: false when the row is gone,
+// or its newest version no longer holds the key it was read by (a call given another id).
 bool lock_newest(TableWriter& writer, ItemPointer tid) {
     TM_FailureData failure;
     TM_Result locked =
@@ -165,7 +166,9 @@ bool lock_newest(TableWriter& writer, ItemPointer tid) {
                                RelationGetRelationName(writer.target->ri_RelationDesc),
                                static_cast<int>(locked))));
     ExecMaterializeSlot(writer.old_slot);
-    return true;
+    std::optional<Datum> key = value_column(writer.old_slot, writer.key_column);
+    return key && DatumGetBool(OidFunctionCall2Coll(writer.key_equality, writer.key_collation, *key,
+                                                    writer.key));
 }
 
 }  // namespace
@@ -241,6 +244,10 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
 bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedure equality,
                         Datum key) {
     Relation index = open_callout_index(index_name);
+    writer.key_column = index->rd_index->indkey.values[0];
+    writer.key_equality = equality;
+    writer.key_collation = index->rd_indcollation[0];
+    writer.key = key;
     bool found = false;
     for_each_equal(writer.target->ri_RelationDesc, index, equality, key, writer.estate->es_snapshot,
                    writer.old_slot, [&] { found = true; });

@@ -31,6 +31,11 @@ struct TableWriter {
     Expr* const* defaults;  // each column's default, planned (nullptr: none, or declared)
     List* arbiters;         // the unique index insert_once checks
     EPQState* recheck;      // for the table's BEFORE UPDATE row triggers, when it has any
+    // the key read_row_to_update found the row by, which a newer version must still hold
+    AttrNumber key_column;
+    RegProcedure key_equality;
+    Oid key_collation;
+    Datum key;
 };
 CALLOUT_PLAIN_DATA(TableWriter);
 
@@ -62,7 +67,8 @@ enum class RowUpdate {
     updated,  // the declared values were written over the row in old_slot
     newer,    // the row was updated since it was read: its newest version, locked, is in
               // old_slot now; make the values again from it and update again
-    gone,     // the row was deleted since it was read
+    gone,     // the row was deleted since it was read, or its key changed (as an UPDATE's
+              // recheck of its WHERE finds no row)
     skipped,  // a BEFORE UPDATE row trigger skipped it
 };
 
