@@ -176,6 +176,8 @@ bool lock_newest(TableWriter& writer, ItemPointer tid) {
 TableWriter open_table_writer(const char* table, const Field* fields, int field_count,
                               Snapshot snapshot, bool for_update, const char* arbiter) {
     Relation relation = table_open(callout_relation(table), RowExclusiveLock);
+    // as for an INSERT or UPDATE: a table that publishes its updates needs a replica identity
+    CheckCmdReplicaIdentity(relation, for_update ? CMD_UPDATE : CMD_INSERT);
     const Layout& layout = layout_of(relation, fields, field_count);
 
     EState* estate = CreateExecutorState();
@@ -212,8 +214,13 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
         writer.recheck = static_cast<EPQState*>(palloc0(sizeof(EPQState)));
         compat::init_recheck(writer.recheck, estate);
     }
-    MemoryContextSwitchTo(caller);
     AfterTriggerBeginQuery();
+    // what the table's row triggers read as transition tables (none: they read none); made
+    // after AfterTriggerBeginQuery, for this query level
+    if (triggers != nullptr)
+        writer.transitions = MakeTransitionCaptureState(triggers, RelationGetRelid(relation),
+                                                        for_update ? CMD_UPDATE : CMD_INSERT);
+    MemoryContextSwitchTo(caller);
     return writer;
 }
 
@@ -236,9 +243,27 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
     MemoryContextSwitchTo(caller);
     if (!compat::no_conflict(writer.target, writer.slot, writer.estate, writer.arbiters))
         return false;
-    ExecSimpleRelationInsert(writer.target, writer.estate, writer.slot);
-    // a BEFORE INSERT row trigger that skipped the row leaves the slot with no row's address
-    return ItemPointerIsValid(&writer.slot->tts_tid);
+    // as ExecSimpleRelationInsert, with the transition tables of the table's row triggers
+    EState* estate = writer.estate;
+    ResultRelInfo* target = writer.target;
+    Relation relation = target->ri_RelationDesc;
+    TupleTableSlot* slot = writer.slot;
+    TriggerDesc* triggers = target->ri_TrigDesc;
+    if (triggers != nullptr && triggers->trig_insert_before_row &&
+        !ExecBRInsertTriggers(estate, target, slot))
+        return false;  // a BEFORE INSERT row trigger skipped it
+    TupleConstr* constraints = relation->rd_att->constr;
+    if (constraints != nullptr && constraints->has_generated_stored)
+        ExecComputeStoredGenerated(target, estate, slot, CMD_INSERT);
+    if (constraints != nullptr) ExecConstraints(target, slot, estate);
+    simple_table_tuple_insert(relation, slot);
+    List* recheck_indexes = NIL;
+    if (target->ri_NumIndices > 0)
+        recheck_indexes =
+            compat::insert_index_entries(target, slot, estate, false, compat::NewIndexEntries::all);
+    ExecARInsertTriggers(estate, target, slot, recheck_indexes, writer.transitions);
+    list_free(recheck_indexes);
+    return true;
 }
 
 bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedure equality,
@@ -288,7 +313,7 @@ RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls
             if (target->ri_NumIndices > 0 && entries != compat::NewIndexEntries::none)
                 recheck_indexes = compat::insert_index_entries(target, slot, estate, true, entries);
             ExecARUpdateTriggers(estate, target, nullptr, nullptr, &tid, nullptr, slot,
-                                 recheck_indexes, nullptr, false);
+                                 recheck_indexes, writer.transitions, false);
             list_free(recheck_indexes);
             return RowUpdate::updated;
         }
@@ -305,6 +330,16 @@ RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls
                 ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                                 errmsg("could not serialize access due to concurrent delete")));
             return RowUpdate::gone;
+        case TM_SelfModified:
+            // a BEFORE UPDATE row trigger updated the row it was given: refused as an UPDATE
+            // refuses it
+            ereport(ERROR,
+                    (errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+                     errmsg("tuple to be updated was already modified by an operation triggered "
+                            "by the current command"),
+                     errhint("Consider using an AFTER trigger instead of a BEFORE trigger to "
+                             "propagate changes to other rows.")));
+            break;
         default:
             break;
     }

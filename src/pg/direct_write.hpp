@@ -13,6 +13,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "commands/trigger.h"
 #include "nodes/execnodes.h"
 #include "utils/snapshot.h"
 }
@@ -31,6 +32,7 @@ struct TableWriter {
     Expr* const* defaults;  // each column's default, planned (nullptr: none, or declared)
     List* arbiters;         // the unique index insert_once checks
     EPQState* recheck;      // for the table's BEFORE UPDATE row triggers, when it has any
+    TransitionCaptureState* transitions;  // what its row triggers' transition tables collect
     // the key read_row_to_update found the row by, which a newer version must still hold
     AttrNumber key_column;
     RegProcedure key_equality;

@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(23);
+SELECT plan(28);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -170,6 +170,50 @@ SELECT is((SELECT dba_source FROM callout.livekit_call_event WHERE event_id = 'E
           'a default of the DBA''s function is filled in');
 SELECT is((SELECT dba_source FROM callout.livekit_call_event WHERE event_id = 'EV_direct_8'), 'second',
           'and once the function is replaced, the replacement''s');
+
+-- a BEFORE UPDATE trigger of the DBA's that updates the row being written: refused as an UPDATE
+-- refuses it (27000), and the delivery leaves nothing
+CREATE FUNCTION pg_temp.touch_own_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE callout.call_log SET metadata = '{"touched": true}' WHERE id = NEW.id;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER dba_touch BEFORE UPDATE OF outcome ON callout.call_log
+    FOR EACH ROW WHEN (NEW.room_name = 'direct-room-9') EXECUTE FUNCTION pg_temp.touch_own_row();
+SELECT callout.register_call('tenant-direct', 'direct-room-9', 'outbound') AS call_9 \gset
+SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_9', 'direct-room-9', 'CLIENT_INITIATED')$$, '27000',
+                 NULL, 'a BEFORE UPDATE trigger that updates the call row it is given is refused as for an UPDATE');
+SELECT is((SELECT count(*) FROM callout.livekit_call_event WHERE event_id = 'EV_direct_9'), 0::bigint,
+          'and that delivery''s event is not kept');
+
+-- row triggers that read their transition tables (REFERENCING NEW TABLE) see the row written
+-- (the trigger above that updates the call again is dropped: its UPDATE would fire them too)
+DROP TRIGGER dba_last_event ON callout.livekit_call_event;
+CREATE TABLE pg_temp.transitions (what text, rows_seen bigint);
+CREATE FUNCTION pg_temp.count_new_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pg_temp.transitions SELECT TG_TABLE_NAME, count(*) FROM new_rows;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER dba_new_calls AFTER UPDATE ON callout.call_log REFERENCING NEW TABLE AS new_rows
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.count_new_rows();
+CREATE TRIGGER dba_new_events AFTER INSERT ON callout.livekit_call_event REFERENCING NEW TABLE AS new_rows
+    FOR EACH ROW EXECUTE FUNCTION pg_temp.count_new_rows();
+SELECT callout.register_call('tenant-direct', 'direct-room-10', 'outbound') AS call_10 \gset
+DELETE FROM pg_temp.transitions;
+SELECT is(pg_temp.leave('EV_direct_10', 'direct-room-10', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery to tables whose row triggers read transition tables is processed');
+SELECT results_eq($$SELECT what, rows_seen FROM pg_temp.transitions ORDER BY what$$,
+                  $$VALUES ('call_log', 1::bigint), ('livekit_call_event', 1::bigint)$$,
+                  'each trigger''s transition table holds the one row written');
+DROP TRIGGER dba_new_calls ON callout.call_log;
+DROP TRIGGER dba_new_events ON callout.livekit_call_event;
+SELECT is((SELECT outcome::text FROM callout.call_log WHERE id = :call_10), 'completed',
+          'and the call holds its outcome');
 
 SELECT * FROM finish();
 ROLLBACK;
