@@ -23,6 +23,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
 
@@ -221,6 +222,8 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
         writer.transitions = MakeTransitionCaptureState(triggers, RelationGetRelid(relation),
                                                         for_update ? CMD_UPDATE : CMD_INSERT);
     MemoryContextSwitchTo(caller);
+    // the snapshot the table's triggers and its defaults run with, as a statement's
+    PushActiveSnapshot(snapshot);
     return writer;
 }
 
@@ -228,6 +231,7 @@ void close_table_writer(TableWriter& writer) {
     EState* estate = writer.estate;
     Relation relation = writer.target->ri_RelationDesc;
     AfterTriggerEndQuery(estate);
+    PopActiveSnapshot();
     if (writer.recheck != nullptr) EvalPlanQualEnd(writer.recheck);
     // its indexes, and what the triggers opened
     ExecCloseResultRelations(estate);
