@@ -31,10 +31,13 @@ namespace callout::pg {
 namespace {
 
 // What a declaration (its fields) is on one table, worked out once per backend and again after
-// the table changes: each field's column, and for an insert each other column's default, planned.
+// the table or any function changes: each field's column, and each other column's default,
+// planned. In a memory context of its own, emptied when it is worked out again; a writer copies
+// what it uses (a trigger may change a function and write the same table while it is open).
 struct Layout {
     const Field* fields;
     Oid relid;
+    MemoryContext memory;
     AttrNumber* columns;
     Expr** defaults;  // per column of the table (nullptr: none, or declared)
     int natts;
@@ -76,8 +79,10 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         if (layout_count == max_layouts)
             ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                             errmsg("callout declares more direct writes than it keeps")));
+        MemoryContext memory =
+            AllocSetContextCreate(TopMemoryContext, "callout direct write", ALLOCSET_SMALL_SIZES);
         layout = &layouts[layout_count++];
-        *layout = {fields, InvalidOid, nullptr, nullptr, 0};
+        *layout = {fields, InvalidOid, memory, nullptr, nullptr, 0};
     }
     // checked before anything is kept: a declaration the table does not match keeps nothing
     TupleDesc descriptor = RelationGetDescr(relation);
@@ -94,11 +99,10 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
                                    "writes",
                                    fields[i].name, RelationGetRelationName(relation))));
     }
-    if (layout->columns != nullptr) pfree(layout->columns);
-    if (layout->defaults != nullptr) pfree(layout->defaults);
+    MemoryContextReset(layout->memory);
     layout->columns = nullptr;
     layout->defaults = nullptr;
-    MemoryContext caller = MemoryContextSwitchTo(TopMemoryContext);
+    MemoryContext caller = MemoryContextSwitchTo(layout->memory);
     auto* columns = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * (field_count + 1)));
     auto* defaults = static_cast<Expr**>(palloc0(sizeof(Expr*) * (descriptor->natts + 1)));
     MemoryContextSwitchTo(caller);
@@ -113,7 +117,7 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         Node* expression = build_column_default(relation, attnum);
         if (expression == nullptr) continue;
         Expr* planned = expression_planner(reinterpret_cast<Expr*>(expression));
-        caller = MemoryContextSwitchTo(TopMemoryContext);
+        caller = MemoryContextSwitchTo(layout->memory);
         defaults[attnum - 1] = static_cast<Expr*>(copyObjectImpl(planned));
         MemoryContextSwitchTo(caller);
     }
@@ -206,9 +210,18 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
     ExecOpenIndices(writer.target, arbiter != nullptr);
     writer.slot = table_slot_create(relation, &estate->es_tupleTable);
     writer.old_slot = for_update ? table_slot_create(relation, &estate->es_tupleTable) : nullptr;
-    writer.columns = layout.columns;
+    // copies (in the executor state's memory) of what the writer uses of the layout
+    auto* columns = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * (field_count + 1)));
+    std::memcpy(columns, layout.columns, sizeof(AttrNumber) * field_count);
+    writer.columns = columns;
     writer.column_count = field_count;
-    writer.defaults = layout.defaults;
+    if (!for_update) {
+        auto* defaults = static_cast<Expr**>(palloc0(sizeof(Expr*) * (layout.natts + 1)));
+        for (int i = 0; i < layout.natts; ++i)
+            if (layout.defaults[i] != nullptr)
+                defaults[i] = static_cast<Expr*>(copyObjectImpl(layout.defaults[i]));
+        writer.defaults = defaults;
+    }
     if (arbiter != nullptr) writer.arbiters = list_make1_oid(callout_relation(arbiter));
     TriggerDesc* triggers = writer.target->ri_TrigDesc;
     if (for_update && triggers != nullptr && triggers->trig_update_before_row) {

@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -214,6 +214,26 @@ DROP TRIGGER dba_new_calls ON callout.call_log;
 DROP TRIGGER dba_new_events ON callout.livekit_call_event;
 SELECT is((SELECT outcome::text FROM callout.call_log WHERE id = :call_10), 'completed',
           'and the call holds its outcome');
+
+-- what a backend keeps of a table's columns and defaults is made again after any function
+-- changes; it must not grow with each change: 300 changes, each followed by a delivery
+CREATE FUNCTION pg_temp.kept_bytes() RETURNS bigint LANGUAGE sql AS $$
+    SELECT sum(used_bytes)::bigint FROM pg_backend_memory_contexts
+    WHERE name = 'TopMemoryContext' OR parent = 'TopMemoryContext' AND name LIKE 'callout%'
+$$;
+SELECT pg_temp.kept_bytes() AS kept_before \gset
+DO $$
+BEGIN
+    FOR i IN 1..300 LOOP
+        EXECUTE format('CREATE OR REPLACE FUNCTION pg_temp.changed() RETURNS int LANGUAGE sql AS %L',
+                       'SELECT ' || i);
+        PERFORM callout.register_call('tenant-direct', 'direct-churn-' || i, 'outbound');
+        PERFORM pg_temp.leave('EV_churn_' || i, 'direct-churn-' || i, 'CLIENT_INITIATED');
+    END LOOP;
+END
+$$;
+SELECT cmp_ok(pg_temp.kept_bytes() - :kept_before, '<', 65536::bigint,
+              'the backend''s kept memory does not grow with each function change');
 
 SELECT * FROM finish();
 ROLLBACK;
