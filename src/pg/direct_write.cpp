@@ -258,9 +258,9 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
     MemoryContext caller = MemoryContextSwitchTo(GetPerTupleMemoryContext(writer.estate));
     fill_slot(writer, nullptr, values, nulls);
     MemoryContextSwitchTo(caller);
-    if (!compat::no_conflict(writer.target, writer.slot, writer.estate, writer.arbiters))
-        return false;
-    // as ExecSimpleRelationInsert, with the transition tables of the table's row triggers
+    // in INSERT ... ON CONFLICT DO NOTHING's order: the row's BEFORE triggers, generated columns
+    // and constraints, then its key checked free, then the row, its index entries and its AFTER
+    // triggers (with the transition tables they read)
     EState* estate = writer.estate;
     ResultRelInfo* target = writer.target;
     Relation relation = target->ri_RelationDesc;
@@ -273,6 +273,7 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
     if (constraints != nullptr && constraints->has_generated_stored)
         ExecComputeStoredGenerated(target, estate, slot, CMD_INSERT);
     if (constraints != nullptr) ExecConstraints(target, slot, estate);
+    if (!compat::no_conflict(target, slot, estate, writer.arbiters)) return false;
     simple_table_tuple_insert(relation, slot);
     List* recheck_indexes = NIL;
     if (target->ri_NumIndices > 0)

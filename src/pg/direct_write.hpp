@@ -53,11 +53,11 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
 void close_table_writer(TableWriter& writer);
 
 // Inserts a row of the declared values (every other column its default), unless the arbiter
-// index holds its key already, committed or about to be (it waits for an inserter still in
-// flight, as INSERT ... ON CONFLICT DO NOTHING does): whether it was inserted (not when a BEFORE
-// INSERT row trigger skipped it). A row of the same key inserted by another transaction after
-// the check is an ERROR (23505), which callout's room lock leaves to events of one id sent for
-// two rooms at once.
+// index holds its key already (checked after the row's BEFORE triggers and constraints), committed
+// or about to be (it waits for an inserter still in flight, as INSERT ... ON CONFLICT DO NOTHING
+// does): whether it was inserted (not when a BEFORE INSERT row trigger skipped it). A row of the
+// same key inserted by another transaction after the check is an ERROR (23505), which callout's
+// room lock leaves to events of one id sent for two rooms at once.
 bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls);
 
 // Reads into old_slot the row whose first column of unique index equals key (by equality, an

@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(29);
+SELECT plan(31);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -214,6 +214,26 @@ DROP TRIGGER dba_new_calls ON callout.call_log;
 DROP TRIGGER dba_new_events ON callout.livekit_call_event;
 SELECT is((SELECT outcome::text FROM callout.call_log WHERE id = :call_10), 'completed',
           'and the call holds its outcome');
+
+-- a BEFORE INSERT trigger of the DBA's fires for a duplicate too, before its key is found taken,
+-- as for INSERT ... ON CONFLICT DO NOTHING
+CREATE TABLE pg_temp.before_inserts (event_id text);
+CREATE FUNCTION pg_temp.note_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pg_temp.before_inserts VALUES (NEW.event_id);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER dba_before_insert BEFORE INSERT ON callout.livekit_call_event
+    FOR EACH ROW WHEN (NEW.event_id = 'EV_direct_11') EXECUTE FUNCTION pg_temp.note_before_insert();
+SELECT callout.register_call('tenant-direct', 'direct-room-11', 'outbound') AS call_11 \gset
+SELECT is(pg_temp.leave('EV_direct_11', 'direct-room-11', 'CLIENT_INITIATED') || ' '
+          || pg_temp.leave('EV_direct_11', 'direct-room-11', 'CLIENT_INITIATED'),
+          'processed/completed duplicate/completed', 'an event delivered twice is stored once');
+SELECT is((SELECT count(*) FROM pg_temp.before_inserts), 2::bigint,
+          'a BEFORE INSERT trigger fires for each delivery of it, as for INSERT ... ON CONFLICT');
+DROP TRIGGER dba_before_insert ON callout.livekit_call_event;
 
 -- what a backend keeps of a table's columns and defaults is made again after any function
 -- changes; it must not grow with each change: 300 changes, each followed by a delivery
