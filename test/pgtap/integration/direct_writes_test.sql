@@ -239,7 +239,7 @@ DROP TRIGGER dba_before_insert ON callout.livekit_call_event;
 -- changes; it must not grow with each change: 300 changes, each followed by a delivery
 CREATE FUNCTION pg_temp.kept_bytes() RETURNS bigint LANGUAGE sql AS $$
     SELECT sum(used_bytes)::bigint FROM pg_backend_memory_contexts
-    WHERE name = 'TopMemoryContext' OR parent = 'TopMemoryContext' AND name LIKE 'callout%'
+    WHERE name = 'TopMemoryContext' OR name LIKE 'callout%'
 $$;
 SELECT pg_temp.kept_bytes() AS kept_before \gset
 DO $$
