@@ -1,10 +1,10 @@
 // One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
-// one statement, a plan kept per backend (statement.hpp): it stores the event and updates the
-// call row (call_row.hpp). The key comes from the key cache (key_cache.hpp; a statement reads it
-// when the cache does not hold it), the call from matching (matching.hpp) and the call's events
-// from read_events, which read their indexes directly. The body is parsed (and redacted) once
-// and hashed once, and the token read once, in the core. A tenant's event no call claims and an
-// event with no tenant yet (the pending store) are stored by statements of their own. A delivery
+// no statement: it writes the event and the call row directly (direct_write.hpp, call_row.hpp).
+// The key comes from the key cache (key_cache.hpp; a statement reads it when the cache does not
+// hold it), the call from matching (matching.hpp) and the call's events from read_events, which
+// read their indexes directly. The body is parsed (and redacted) once and hashed once, and the
+// token read once, in the core. A tenant's event no call claims is written the same way; an
+// event with no tenant yet (the pending store) is stored by a statement of its own. A delivery
 // that stores nothing new is counted (and a rejection sampled) by two statements of its own, one
 // refused only for its key is parked by another (park), and a duplicate's answer is read by one.
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The facts of a LiveKit event that callout stores (the columns of livekit_call_event it reads
-// from the payload), as one list of fields: the delivery's store statements and 0.2.0's
-// callout.event_facts result both declare them, put_event_facts fills them by name, and
-// stored_event_of reads them back as the call row reads an event.
+// from the payload), as one list of fields: the delivery's event row, its pending store's
+// statement and 0.2.0's callout.event_facts result all declare them, put_event_facts fills them by
+// name, and stored_event_of reads them back as the call row reads an event.
 #pragma once
 
 #include "core/call_row.hpp"
