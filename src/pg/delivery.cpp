@@ -275,7 +275,6 @@ CALLOUT_PLAIN_DATA(Answer);
 CALLOUT_PLAIN_DATA(core::LivekitEvent);
 CALLOUT_PLAIN_DATA(core::TokenCheck);
 CALLOUT_PLAIN_DATA(Values<EventRowColumn>);
-CALLOUT_PLAIN_DATA(TableWriter);
 CALLOUT_PLAIN_DATA(Values<PendEventParameter>);
 
 // Whether this database's callout is the version the library was built as: checked until it is,
