@@ -1,23 +1,68 @@
 // Direct reads (direct_read.hpp).
 #include <cstring>
 
+#include "pg/boundary.hpp"
 #include "pg/direct_read.hpp"
 
 extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "catalog/pg_index.h"
 #include "utils/snapmgr.h"
 }
 
 namespace callout::pg {
 
+namespace {
+
+// The relations found by name, kept by the backend: a delivery opens a dozen, and each lookup by
+// name is two catalog cache searches. An entry goes with the relation's invalidation (its drop,
+// rename or move to another schema) and all with the schema's, so a name is found again exactly
+// when the catalog caches would answer anew.
+struct KnownRelation {
+    const char* name;  // one of callout's names, a string literal
+    Oid relid;
+};
+CALLOUT_PLAIN_DATA(KnownRelation);
+
+constexpr int max_known_relations = 16;
+KnownRelation known_relations[max_known_relations];
+int known_relation_count = 0;
+bool known_relations_registered = false;
+
+// A relation changed (relid; InvalidOid: any): its name is looked up again on next use.
+void forget_known_relation(Datum, Oid relid) {
+    int kept = 0;
+    for (int i = 0; i < known_relation_count; ++i)
+        if (relid != InvalidOid && known_relations[i].relid != relid)
+            known_relations[kept++] = known_relations[i];
+    known_relation_count = kept;
+}
+
+// A schema changed (renamed or dropped): every name is looked up again.
+void forget_known_relations(Datum, int, uint32) {
+    known_relation_count = 0;
+}
+
+}  // namespace
+
 Oid callout_relation(const char* name) {
+    for (int i = 0; i < known_relation_count; ++i)
+        if (std::strcmp(known_relations[i].name, name) == 0) return known_relations[i].relid;
     Oid relid = get_relname_relid(name, get_namespace_oid("callout", false));
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
+    if (!known_relations_registered) {
+        CacheRegisterRelcacheCallback(forget_known_relation, Datum(0));
+        CacheRegisterSyscacheCallback(NAMESPACEOID, forget_known_relations, Datum(0));
+        known_relations_registered = true;
+    }
+    if (known_relation_count < max_known_relations)
+        known_relations[known_relation_count++] = {name, relid};
     return relid;
 }
 

@@ -31,9 +31,11 @@ namespace callout::pg {
 namespace {
 
 // What a declaration (its fields) is on one table, worked out once per backend and again after
-// the table or any function changes: each field's column, and each other column's default,
-// planned. In a memory context of its own, emptied when it is worked out again; a writer copies
-// what it uses (a trigger may change a function and write the same table while it is open).
+// the table or any function changes: each field's column, each other column's default,
+// planned, and the table's CHECK constraints read from their stored text (planned by each
+// writer, as a statement plans them). In a memory context of its own, emptied when it is worked out
+// again; a writer copies what it uses (a trigger may change a function and write the same table
+// while it is open).
 struct Layout {
     const Field* fields;
     Oid relid;
@@ -41,6 +43,8 @@ struct Layout {
     AttrNumber* columns;
     Expr** defaults;  // per column of the table (nullptr: none, or declared)
     int natts;
+    Expr** checks;  // per CHECK constraint of the table, read, not planned (nullptr: not evaluated)
+    int check_count;
 };
 CALLOUT_PLAIN_DATA(Layout);
 
@@ -82,7 +86,7 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         MemoryContext memory =
             AllocSetContextCreate(TopMemoryContext, "callout direct write", ALLOCSET_SMALL_SIZES);
         layout = &layouts[layout_count++];
-        *layout = {fields, InvalidOid, memory, nullptr, nullptr, 0};
+        *layout = {fields, InvalidOid, memory, nullptr, nullptr, 0, nullptr, 0};
     }
     // checked before anything is kept: a declaration the table does not match keeps nothing
     TupleDesc descriptor = RelationGetDescr(relation);
@@ -102,6 +106,8 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
     MemoryContextReset(layout->memory);
     layout->columns = nullptr;
     layout->defaults = nullptr;
+    layout->checks = nullptr;
+    layout->check_count = 0;
     MemoryContext caller = MemoryContextSwitchTo(layout->memory);
     auto* columns = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * (field_count + 1)));
     auto* defaults = static_cast<Expr**>(palloc0(sizeof(Expr*) * (descriptor->natts + 1)));
@@ -121,8 +127,15 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         defaults[attnum - 1] = static_cast<Expr*>(copyObjectImpl(planned));
         MemoryContextSwitchTo(caller);
     }
+    const int check_count = descriptor->constr == nullptr ? 0 : descriptor->constr->num_check;
+    caller = MemoryContextSwitchTo(layout->memory);
+    auto* checks = static_cast<Expr**>(palloc0(sizeof(Expr*) * (check_count + 1)));
+    for (int i = 0; i < check_count; ++i) checks[i] = compat::check_expression(relation, i);
+    MemoryContextSwitchTo(caller);
     layout->columns = columns;
     layout->defaults = defaults;
+    layout->checks = checks;
+    layout->check_count = check_count;
     layout->natts = descriptor->natts;
     layout->relid = relid;
     return *layout;
@@ -221,6 +234,16 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
             if (layout.defaults[i] != nullptr)
                 defaults[i] = static_cast<Expr*>(copyObjectImpl(layout.defaults[i]));
         writer.defaults = defaults;
+    }
+    // the CHECK constraints planned for this writer, as ExecConstraints would plan them, from
+    // the layout's reading rather than their stored text
+    if (layout.check_count > 0 && layout.check_count == relation->rd_att->constr->num_check) {
+        auto* checks = static_cast<ExprState**>(palloc0(sizeof(ExprState*) * layout.check_count));
+        for (int i = 0; i < layout.check_count; ++i)
+            if (layout.checks[i] != nullptr)
+                checks[i] =
+                    ExecPrepareExpr(static_cast<Expr*>(copyObjectImpl(layout.checks[i])), estate);
+        compat::set_check_states(writer.target, checks);
     }
     if (arbiter != nullptr) writer.arbiters = list_make1_oid(callout_relation(arbiter));
     TriggerDesc* triggers = writer.target->ri_TrigDesc;

@@ -18,6 +18,9 @@ extern "C" {
 #if PG_VERSION_NUM >= 160000
 #include "parser/parse_relation.h"
 #endif
+#if PG_VERSION_NUM >= 180000
+#include "rewrite/rewriteHandler.h"
+#endif
 #if PG_VERSION_NUM >= 160000
 // 16 moved the varlena macros (VARDATA_ANY, VARSIZE_ANY_EXHDR, SET_VARSIZE, ...) out of
 // postgres.h into a header of their own.
@@ -181,6 +184,30 @@ inline bool no_conflict(ResultRelInfo* target, TupleTableSlot* slot, EState* est
     return ExecCheckIndexConstraints(target, slot, estate, &conflict, nullptr, arbiters);
 #else
     return ExecCheckIndexConstraints(target, slot, estate, &conflict, arbiters);
+#endif
+}
+
+// A table's CHECK constraint as the executor evaluates it, before planning (nullptr: one it does
+// not evaluate): its stored expression read. From 18 a constraint may be NOT ENFORCED, which
+// is skipped, and virtual generated columns are expanded in the expression.
+inline Expr* check_expression(Relation relation, int check) {
+    const ConstrCheck& constraint = relation->rd_att->constr->check[check];
+#if PG_VERSION_NUM >= 180000
+    if (!constraint.ccenforced) return nullptr;
+    return reinterpret_cast<Expr*>(expand_generated_columns_in_expr(
+        static_cast<Node*>(stringToNode(constraint.ccbin)), relation, 1));
+#else
+    return static_cast<Expr*>(stringToNode(constraint.ccbin));
+#endif
+}
+
+// The evaluable CHECK constraints of the result relation, which ExecConstraints otherwise reads
+// and plans from their stored text for each new executor state. 18 renamed the field.
+inline void set_check_states(ResultRelInfo* target, ExprState** states) {
+#if PG_VERSION_NUM >= 180000
+    target->ri_CheckConstraintExprs = states;
+#else
+    target->ri_ConstraintExprs = states;
 #endif
 }
 

@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(31);
+SELECT plan(35);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -234,6 +234,33 @@ SELECT is(pg_temp.leave('EV_direct_11', 'direct-room-11', 'CLIENT_INITIATED') ||
 SELECT is((SELECT count(*) FROM pg_temp.before_inserts), 2::bigint,
           'a BEFORE INSERT trigger fires for each delivery of it, as for INSERT ... ON CONFLICT');
 DROP TRIGGER dba_before_insert ON callout.livekit_call_event;
+
+-- a CHECK constraint of the events replaced by another (as many constraints as before): the one
+-- now on the table refuses, though the backend kept what it had read of the one before (read
+-- again after the function change below, whatever else it follows)
+ALTER TABLE callout.livekit_call_event ADD CONSTRAINT dba_room CHECK (room_name <> 'direct-room-12');
+CREATE FUNCTION pg_temp.changed_once() RETURNS int LANGUAGE sql AS 'SELECT 1';
+SELECT callout.register_call('tenant-direct', 'direct-room-12', 'outbound') AS call_12 \gset
+SELECT callout.register_call('tenant-direct', 'direct-room-13', 'outbound') AS call_13 \gset
+SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_12', 'direct-room-12', 'CLIENT_INITIATED')$$, '23514',
+                 NULL, 'a CHECK constraint of the events refuses the event it names');
+ALTER TABLE callout.livekit_call_event DROP CONSTRAINT dba_room,
+    ADD CONSTRAINT dba_room CHECK (room_name <> 'direct-room-13');
+SELECT results_eq(
+    $$SELECT pg_temp.leave('EV_direct_12b', 'direct-room-12', 'CLIENT_INITIATED')$$,
+    $$VALUES ('processed/completed')$$,
+    'once replaced by another, the event it named is stored');
+SELECT throws_ok($$SELECT pg_temp.leave('EV_direct_13', 'direct-room-13', 'CLIENT_INITIATED')$$, '23514',
+                 NULL, 'and the replacement refuses the event it names');
+ALTER TABLE callout.livekit_call_event DROP CONSTRAINT dba_room;
+
+-- an index a delivery reads, dropped and made again (another relation under the same name): the
+-- backend finds it by its name again
+DROP INDEX callout.call_log_room_sid;
+CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WHERE room_sid IS NOT NULL;
+SELECT callout.register_call('tenant-direct', 'direct-room-14', 'outbound') AS call_14 \gset
+SELECT is(pg_temp.leave('EV_direct_14', 'direct-room-14', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery after an index it reads was made again is processed');
 
 -- what a backend keeps of a table's columns and defaults is made again after any function
 -- changes; it must not grow with each change: 300 changes, each followed by a delivery
