@@ -1,13 +1,19 @@
 // JSON text and key facts for ingestion.
 #include "json_text.hpp"
 
+#include <cstring>
+
 namespace callout::core {
 
 std::size_t replace_nul_escapes(char* json, std::size_t length) {
     constexpr std::string_view nul_escape = "\\u0000";
     std::size_t replaced = 0;
-    for (std::size_t i = 0; i < length; ++i) {
-        if (json[i] != '\\') continue;
+    std::size_t i = 0;
+    // from one backslash to the next (memchr: a body has few, and every delivery is scanned)
+    while (i < length) {
+        const void* backslash = std::memchr(json + i, '\\', length - i);
+        if (backslash == nullptr) break;
+        i = static_cast<std::size_t>(static_cast<const char*>(backslash) - json);
         if (length - i >= nul_escape.size() &&
             std::string_view(json + i, nul_escape.size()) == nul_escape) {
             json[i + 2] = 'f';
@@ -15,9 +21,9 @@ std::size_t replace_nul_escapes(char* json, std::size_t length) {
             json[i + 4] = 'f';
             json[i + 5] = 'd';
             ++replaced;
-            i += nul_escape.size() - 1;
+            i += nul_escape.size();
         } else {
-            ++i;  // the escaped character, whatever it is, is not the start of an escape
+            i += 2;  // the escaped character, whatever it is, is not the start of an escape
         }
     }
     return replaced;
