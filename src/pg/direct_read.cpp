@@ -18,33 +18,57 @@ namespace callout::pg {
 
 namespace {
 
-// The relations found by name, kept by the backend: a delivery opens a dozen, and each lookup by
-// name is two catalog cache searches. An entry goes with the relation's invalidation (its drop,
-// rename or move to another schema) and all with the schema's, so a name is found again exactly
-// when the catalog caches would answer anew.
+// The relations and columns found by name, kept by the backend: a delivery opens a dozen
+// relations and reads two dozen columns, and each relation's lookup by name is two catalog cache
+// searches, each column's a walk of its table's columns. An entry goes with its relation's
+// invalidation (a drop, a rename, a move to another schema, a column added, dropped or renamed)
+// and every relation's with the schema's, so a name is found again exactly when the catalogs
+// would answer anew.
 struct KnownRelation {
     const char* name;  // one of callout's names, a string literal
     Oid relid;
 };
 CALLOUT_PLAIN_DATA(KnownRelation);
 
+struct KnownColumn {
+    Oid relid;
+    const char* name;  // a string literal: found by its address (another copy is another entry)
+    AttrNumber column;
+};
+CALLOUT_PLAIN_DATA(KnownColumn);
+
 constexpr int max_known_relations = 16;
+constexpr int max_known_columns = 64;
 KnownRelation known_relations[max_known_relations];
 int known_relation_count = 0;
-bool known_relations_registered = false;
+KnownColumn known_columns[max_known_columns];
+int known_column_count = 0;
+bool known_names_registered = false;
 
-// A relation changed (relid; InvalidOid: any): its name is looked up again on next use.
+// A relation changed (relid; InvalidOid: any): its name and columns are looked up again.
 void forget_known_relation(Datum, Oid relid) {
     int kept = 0;
     for (int i = 0; i < known_relation_count; ++i)
         if (relid != InvalidOid && known_relations[i].relid != relid)
             known_relations[kept++] = known_relations[i];
     known_relation_count = kept;
+    kept = 0;
+    for (int i = 0; i < known_column_count; ++i)
+        if (relid != InvalidOid && known_columns[i].relid != relid)
+            known_columns[kept++] = known_columns[i];
+    known_column_count = kept;
 }
 
-// A schema changed (renamed or dropped): every name is looked up again.
+// A schema changed (renamed or dropped): every relation's name is looked up again.
 void forget_known_relations(Datum, int, uint32) {
     known_relation_count = 0;
+}
+
+void register_known_names() {
+    if (known_names_registered) return;
+    CacheRegisterRelcacheCallback(forget_known_relation, Datum(0));
+    CacheRegisterSyscacheCallback(NAMESPACEOID, forget_known_relations, Datum(0));
+    known_names_registered = true;
 }
 
 }  // namespace
@@ -56,11 +80,7 @@ Oid callout_relation(const char* name) {
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
-    if (!known_relations_registered) {
-        CacheRegisterRelcacheCallback(forget_known_relation, Datum(0));
-        CacheRegisterSyscacheCallback(NAMESPACEOID, forget_known_relations, Datum(0));
-        known_relations_registered = true;
-    }
+    register_known_names();
     if (known_relation_count < max_known_relations)
         known_relations[known_relation_count++] = {name, relid};
     return relid;
@@ -76,11 +96,19 @@ Relation open_callout_index(const char* name) {
 }
 
 AttrNumber column_of(Relation relation, const char* name) {
+    const Oid relid = RelationGetRelid(relation);
+    for (int i = 0; i < known_column_count; ++i)
+        if (known_columns[i].name == name && known_columns[i].relid == relid)
+            return known_columns[i].column;
     TupleDesc descriptor = RelationGetDescr(relation);
     for (int i = 0; i < descriptor->natts; ++i) {
         Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-        if (!attribute->attisdropped && std::strcmp(NameStr(attribute->attname), name) == 0)
+        if (!attribute->attisdropped && std::strcmp(NameStr(attribute->attname), name) == 0) {
+            register_known_names();
+            if (known_column_count < max_known_columns)
+                known_columns[known_column_count++] = {relid, name, attribute->attnum};
             return attribute->attnum;
+        }
     }
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
                     errmsg("column %s of relation callout.%s does not exist", name,

@@ -30,7 +30,9 @@ Oid callout_relation(const char* name);
 // no plan would read either.
 Relation open_callout_index(const char* name);
 
-// The number of a column of relation, by name (ERROR 42703 when it has none).
+// The number of a column of relation, by name (ERROR 42703 when it has none). The name is a
+// string of static storage (a literal, or a declaration's field name): the backend keeps the
+// answer by its address until the relation changes.
 AttrNumber column_of(Relation relation, const char* name);
 
 // A new snapshot taken as a statement takes one: this transaction's changes so far made visible

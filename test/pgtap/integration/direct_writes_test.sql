@@ -4,7 +4,7 @@
 -- and only those), a CHECK constraint refuses the row and nothing of the delivery stays, a
 -- column's default is filled in, and the columns callout does not own keep their values.
 BEGIN;
-SELECT plan(35);
+SELECT plan(37);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIdirect', 'direct-secret-of-at-least-32-characters');
@@ -261,6 +261,16 @@ CREATE UNIQUE INDEX call_log_room_sid ON callout.call_log (room_sid, user_id) WH
 SELECT callout.register_call('tenant-direct', 'direct-room-14', 'outbound') AS call_14 \gset
 SELECT is(pg_temp.leave('EV_direct_14', 'direct-room-14', 'CLIENT_INITIATED'), 'processed/completed',
           'a delivery after an index it reads was made again is processed');
+
+-- a column a delivery writes and reads, dropped and added again (at another place in its table,
+-- as an upgrade may): the backend finds it by its name again
+ALTER TABLE callout.livekit_call_event DROP COLUMN disconnect_reason;
+ALTER TABLE callout.livekit_call_event ADD COLUMN disconnect_reason text;
+SELECT callout.register_call('tenant-direct', 'direct-room-15', 'outbound') AS call_15 \gset
+SELECT is(pg_temp.leave('EV_direct_15', 'direct-room-15', 'CLIENT_INITIATED'), 'processed/completed',
+          'a delivery after a column it writes and reads was added again is processed');
+SELECT is((SELECT disconnect_reason FROM callout.livekit_call_event WHERE event_id = 'EV_direct_15'),
+          'CLIENT_INITIATED', 'and its event holds the column''s value where the column now is');
 
 -- what a backend keeps of a table's columns and defaults is made again after any function
 -- changes; it must not grow with each change: 300 changes, each followed by a delivery
