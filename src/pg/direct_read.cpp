@@ -38,7 +38,7 @@ struct KnownColumn {
 CALLOUT_PLAIN_DATA(KnownColumn);
 
 constexpr int max_known_relations = 16;
-constexpr int max_known_columns = 64;
+constexpr int max_known_columns = 128;
 KnownRelation known_relations[max_known_relations];
 int known_relation_count = 0;
 KnownColumn known_columns[max_known_columns];
