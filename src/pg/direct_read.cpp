@@ -7,9 +7,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 #include "catalog/pg_index.h"
 #include "utils/snapmgr.h"
 }
@@ -43,10 +41,10 @@ KnownRelation known_relations[max_known_relations];
 int known_relation_count = 0;
 KnownColumn known_columns[max_known_columns];
 int known_column_count = 0;
-bool known_names_registered = false;
 
-// A relation changed (relid; InvalidOid: any): its name and columns are looked up again.
-void forget_known_relation(Datum, Oid relid) {
+}  // namespace
+
+void forget_known_names(Oid relid) {
     int kept = 0;
     for (int i = 0; i < known_relation_count; ++i)
         if (relid != InvalidOid && known_relations[i].relid != relid)
@@ -59,19 +57,9 @@ void forget_known_relation(Datum, Oid relid) {
     known_column_count = kept;
 }
 
-// A schema changed (renamed or dropped): every relation's name is looked up again.
-void forget_known_relations(Datum, int, uint32) {
+void forget_known_relation_names() {
     known_relation_count = 0;
 }
-
-void register_known_names() {
-    if (known_names_registered) return;
-    CacheRegisterRelcacheCallback(forget_known_relation, Datum(0));
-    CacheRegisterSyscacheCallback(NAMESPACEOID, forget_known_relations, Datum(0));
-    known_names_registered = true;
-}
-
-}  // namespace
 
 Oid callout_relation(const char* name) {
     for (int i = 0; i < known_relation_count; ++i)
@@ -80,7 +68,6 @@ Oid callout_relation(const char* name) {
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
-    register_known_names();
     if (known_relation_count < max_known_relations)
         known_relations[known_relation_count++] = {name, relid};
     return relid;
@@ -104,7 +91,6 @@ AttrNumber column_of(Relation relation, const char* name) {
     for (int i = 0; i < descriptor->natts; ++i) {
         Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
         if (!attribute->attisdropped && std::strcmp(NameStr(attribute->attname), name) == 0) {
-            register_known_names();
             if (known_column_count < max_known_columns)
                 known_columns[known_column_count++] = {relid, name, attribute->attnum};
             return attribute->attnum;

@@ -30,6 +30,12 @@ Oid callout_relation(const char* name);
 // no plan would read either.
 Relation open_callout_index(const char* name);
 
+// What the backend keeps of callout_relation's and column_of's answers, forgotten when a relation
+// changed (relid; InvalidOid: every relation), or every relation's name when a schema changed.
+// For the module's invalidation callbacks: no catalog access, nothing that raises.
+void forget_known_names(Oid relid);
+void forget_known_relation_names();
+
 // The number of a column of relation, by name (ERROR 42703 when it has none). The name is a
 // string of static storage (a literal, or a declaration's field name): the backend keeps the
 // answer by its address until the relation changes.

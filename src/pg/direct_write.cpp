@@ -43,7 +43,7 @@ struct Layout {
     AttrNumber* columns;
     Expr** defaults;  // per column of the table (nullptr: none, or declared)
     int natts;
-    Expr** checks;  // per CHECK constraint of the table, read, not planned (nullptr: not evaluated)
+    Expr** checks;  // per CHECK constraint of the table, read from its text, not planned
     int check_count;
 };
 CALLOUT_PLAIN_DATA(Layout);
@@ -52,28 +52,10 @@ constexpr int max_layouts = 8;
 constexpr int max_declared_columns = 64;
 Layout layouts[max_layouts];
 int layout_count = 0;
-bool invalidation_registered = false;
-
-// A table changed (relid; InvalidOid: any): its layouts are worked out again on next use.
-void forget_layouts(Datum, Oid relid) {
-    for (int i = 0; i < layout_count; ++i)
-        if (relid == InvalidOid || layouts[i].relid == relid) layouts[i].relid = InvalidOid;
-}
-
-// A function changed: the defaults planned with it (inlined, or folded to a constant) are planned
-// again on next use, as a kept plan is.
-void forget_all_layouts(Datum, int, uint32) {
-    forget_layouts(Datum(0), InvalidOid);
-}
 
 // The layout of fields on relation, kept in TopMemoryContext: an ERROR (XX000) when a field
 // names no column of it or one of another type.
 const Layout& layout_of(Relation relation, const Field* fields, int field_count) {
-    if (!invalidation_registered) {
-        CacheRegisterRelcacheCallback(forget_layouts, Datum(0));
-        CacheRegisterSyscacheCallback(PROCOID, forget_all_layouts, Datum(0));
-        invalidation_registered = true;
-    }
     Oid relid = RelationGetRelid(relation);
     Layout* layout = nullptr;
     for (int i = 0; i < layout_count && layout == nullptr; ++i)
@@ -127,7 +109,9 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         defaults[attnum - 1] = static_cast<Expr*>(copyObjectImpl(planned));
         MemoryContextSwitchTo(caller);
     }
-    const int check_count = descriptor->constr == nullptr ? 0 : descriptor->constr->num_check;
+    const int check_count = descriptor->constr == nullptr || !compat::checks_read_once
+                                ? 0
+                                : descriptor->constr->num_check;
     caller = MemoryContextSwitchTo(layout->memory);
     auto* checks = static_cast<Expr**>(palloc0(sizeof(Expr*) * (check_count + 1)));
     for (int i = 0; i < check_count; ++i) checks[i] = compat::check_expression(relation, i);
@@ -166,6 +150,23 @@ void fill_slot(TableWriter& writer, TupleTableSlot* base, const Datum* values, c
         slot->tts_isnull[writer.columns[i] - 1] = nulls[i];
     }
     ExecStoreVirtualTuple(slot);
+}
+
+// Checks the row in the writer's slot against the table's constraints (ExecConstraints: NOT
+// NULL, CHECK, an ERROR 23502 or 23514). The CHECK constraints the layout read are planned at
+// the first check, once the row's BEFORE triggers have run, as a statement plans them at its
+// first row's (a trigger may have replaced a function a constraint calls).
+void check_constraints(TableWriter& writer) {
+    ResultRelInfo* target = writer.target;
+    if (writer.check_count > 0 && compat::check_states(target) == nullptr) {
+        MemoryContext caller = MemoryContextSwitchTo(writer.estate->es_query_cxt);
+        auto* states = static_cast<ExprState**>(palloc(sizeof(ExprState*) * writer.check_count));
+        for (int i = 0; i < writer.check_count; ++i)
+            states[i] = ExecPrepareExpr(writer.checks[i], writer.estate);
+        MemoryContextSwitchTo(caller);
+        compat::set_check_states(target, states);
+    }
+    ExecConstraints(target, writer.slot, writer.estate);
 }
 
 // Locks the newest version of the row at tid (waiting for a writer in flight) into old_slot, as
@@ -235,15 +236,13 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
                 defaults[i] = static_cast<Expr*>(copyObjectImpl(layout.defaults[i]));
         writer.defaults = defaults;
     }
-    // the CHECK constraints planned for this writer, as ExecConstraints would plan them, from
-    // the layout's reading rather than their stored text
+    // the CHECK constraints as the layout read them, planned at the writer's first check
     if (layout.check_count > 0 && layout.check_count == relation->rd_att->constr->num_check) {
-        auto* checks = static_cast<ExprState**>(palloc0(sizeof(ExprState*) * layout.check_count));
+        auto* checks = static_cast<Expr**>(palloc(sizeof(Expr*) * layout.check_count));
         for (int i = 0; i < layout.check_count; ++i)
-            if (layout.checks[i] != nullptr)
-                checks[i] =
-                    ExecPrepareExpr(static_cast<Expr*>(copyObjectImpl(layout.checks[i])), estate);
-        compat::set_check_states(writer.target, checks);
+            checks[i] = static_cast<Expr*>(copyObjectImpl(layout.checks[i]));
+        writer.checks = checks;
+        writer.check_count = layout.check_count;
     }
     if (arbiter != nullptr) writer.arbiters = list_make1_oid(callout_relation(arbiter));
     TriggerDesc* triggers = writer.target->ri_TrigDesc;
@@ -295,7 +294,7 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls) {
     TupleConstr* constraints = relation->rd_att->constr;
     if (constraints != nullptr && constraints->has_generated_stored)
         ExecComputeStoredGenerated(target, estate, slot, CMD_INSERT);
-    if (constraints != nullptr) ExecConstraints(target, slot, estate);
+    if (constraints != nullptr) check_constraints(writer);
     if (!compat::no_conflict(target, slot, estate, writer.arbiters)) return false;
     simple_table_tuple_insert(relation, slot);
     List* recheck_indexes = NIL;
@@ -342,7 +341,7 @@ RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls
     // the generated columns of the row written, as an UPDATE computes them before its checks
     if (relation->rd_att->constr != nullptr && relation->rd_att->constr->has_generated_stored)
         ExecComputeStoredGenerated(target, estate, slot, CMD_UPDATE);
-    if (relation->rd_att->constr != nullptr) ExecConstraints(target, slot, estate);
+    if (relation->rd_att->constr != nullptr) check_constraints(writer);
 
     TM_FailureData failure;
     compat::NewIndexEntries entries = compat::NewIndexEntries::none;
@@ -388,6 +387,15 @@ RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls
                     errmsg("callout could not update a row of callout.%s (result %d)",
                            RelationGetRelationName(relation), static_cast<int>(result))));
     return RowUpdate::gone;
+}
+
+void forget_write_layouts(Oid relid) {
+    for (int i = 0; i < layout_count; ++i)
+        if (relid == InvalidOid || layouts[i].relid == relid) layouts[i].relid = InvalidOid;
+}
+
+void forget_all_write_layouts() {
+    forget_write_layouts(InvalidOid);
 }
 
 std::optional<Datum> old_value(const TableWriter& writer, int field) {

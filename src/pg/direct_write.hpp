@@ -30,6 +30,8 @@ struct TableWriter {
     const AttrNumber* columns;  // each declared field's column
     int column_count;
     Expr* const* defaults;  // each column's default, planned (nullptr: none, or declared)
+    Expr* const* checks;    // the table's CHECK constraints as read, planned at the first check
+    int check_count;        // (0: ExecConstraints reads them itself)
     List* arbiters;         // the unique index insert_once checks
     EPQState* recheck;      // for the table's BEFORE UPDATE row triggers, when it has any
     TransitionCaptureState* transitions;  // what its row triggers' transition tables collect
@@ -51,6 +53,12 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
 
 // Fires the writer's queued AFTER row triggers and closes it.
 void close_table_writer(TableWriter& writer);
+
+// What the backend keeps of a table for its writers, forgotten when the table changed (relid;
+// InvalidOid: every table), or when any function changed (a default or a CHECK constraint may
+// call it). For the module's invalidation callbacks: no catalog access, nothing that raises.
+void forget_write_layouts(Oid relid);
+void forget_all_write_layouts();
 
 // Inserts a row of the declared values (every other column its default), unless the arbiter
 // index holds its key already (checked after the row's BEFORE triggers and constraints), committed

@@ -47,14 +47,6 @@ Oid signing_key_relid = InvalidOid;
 // change may be in the very statement that delivers, before its triggers' invalidation is read)
 bool keys_changed_in_transaction = false;
 
-// The relcache callback: empties the cache when callout.signing_key changed, or every cache was
-// reset. Does no catalog access (it may run while invalidations are read).
-void forget_keys(Datum, Oid relid) {
-    if (cached_keys == nullptr || (relid != InvalidOid && relid != signing_key_relid)) return;
-    cached_keys = nullptr;
-    MemoryContextReset(cache_context);
-}
-
 // A transaction that changed the keys has ended: the cache may keep keys again.
 void end_key_changes(XactEvent event, void*) {
     if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT ||
@@ -103,7 +95,7 @@ void remember_key(const SigningKey& key) {
         key.api_key.size() > cached_issuer_bytes)
         return;
     if (cached_keys != nullptr && hash_get_num_entries(cached_keys) >= max_cached_keys)
-        forget_keys(0, InvalidOid);
+        forget_cached_keys(InvalidOid);
     if (cached_keys == nullptr) {
         signing_key_relid = get_relname_relid("signing_key", get_namespace_oid("callout", false));
         if (cache_context == nullptr)
@@ -130,13 +122,18 @@ void remember_key(const SigningKey& key) {
 }
 
 void define_key_cache_callbacks() {
-    CacheRegisterRelcacheCallback(forget_keys, 0);
     RegisterXactCallback(end_key_changes, nullptr);
+}
+
+void forget_cached_keys(Oid relid) {
+    if (cached_keys == nullptr || (relid != InvalidOid && relid != signing_key_relid)) return;
+    cached_keys = nullptr;
+    MemoryContextReset(cache_context);
 }
 
 void invalidate_key_caches(Relation relation) {
     keys_changed_in_transaction = true;
-    forget_keys(0, InvalidOid);
+    forget_cached_keys(InvalidOid);
     CacheInvalidateRelcache(relation);
 }
 

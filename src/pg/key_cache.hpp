@@ -31,8 +31,13 @@ std::optional<SigningKey> cached_key(std::string_view issuer);
 // invalidation was already read, and the entry would outlive it.
 void remember_key(const SigningKey& key);
 
-// Registers the invalidation callback (from _PG_init).
+// Registers the end-of-transaction callback (from _PG_init).
 void define_key_cache_callbacks();
+
+// Empties the cache when callout.signing_key changed (relid; InvalidOid: every relation, as when
+// every cache was reset). For the module's invalidation callback: no catalog access (it may run
+// while invalidations are read), nothing that raises.
+void forget_cached_keys(Oid relid);
 
 // For the trigger (before each statement that changes the keys): empties this backend's cache,
 // which keeps no key until the transaction ends, and sends the invalidation of

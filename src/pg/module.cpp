@@ -1,5 +1,7 @@
 // The module's entry: PG_MODULE_MAGIC, _PG_init and the version the library was built as.
 #include "pg/delivery.hpp"
+#include "pg/direct_read.hpp"
+#include "pg/direct_write.hpp"
 #include "pg/key_cache.hpp"
 #include "pg/settings.hpp"
 
@@ -9,16 +11,44 @@ const char* const callout::pg::library_version = CALLOUT_VERSION;
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
 
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
+}
 
-// Defines callout's settings, and what the delivery path keeps per transaction and per backend,
-// when the library is loaded into a backend.
-void _PG_init(void) {
+namespace {
+
+// A relation changed (relid; InvalidOid: every relation): what callout keeps of it goes. One
+// callback for all of callout's caches, as a backend has ten relcache callbacks in all.
+void relation_changed(Datum, Oid relid) {
+    callout::pg::forget_cached_keys(relid);
+    callout::pg::forget_write_layouts(relid);
+    callout::pg::forget_known_names(relid);
+}
+
+// A function changed: the defaults and constraints planned with it (inlined, or folded to a
+// constant) are planned again, as a kept plan is.
+void function_changed(Datum, int, uint32) {
+    callout::pg::forget_all_write_layouts();
+}
+
+// A schema changed (renamed or dropped): every relation is found by its name again.
+void schema_changed(Datum, int, uint32) {
+    callout::pg::forget_known_relation_names();
+}
+
+}  // namespace
+
+// Defines callout's settings, and what the delivery path keeps per transaction and per backend
+// and the invalidations that empty it, when the library is loaded into a backend.
+extern "C" void _PG_init(void) {
     callout::pg::define_settings();
     callout::pg::define_delivery_callbacks();
     callout::pg::define_key_cache_callbacks();
-}
+    CacheRegisterRelcacheCallback(relation_changed, Datum(0));
+    CacheRegisterSyscacheCallback(PROCOID, function_changed, Datum(0));
+    CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, Datum(0));
 }

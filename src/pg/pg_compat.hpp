@@ -18,9 +18,6 @@ extern "C" {
 #if PG_VERSION_NUM >= 160000
 #include "parser/parse_relation.h"
 #endif
-#if PG_VERSION_NUM >= 180000
-#include "rewrite/rewriteHandler.h"
-#endif
 #if PG_VERSION_NUM >= 160000
 // 16 moved the varlena macros (VARDATA_ANY, VARSIZE_ANY_EXHDR, SET_VARSIZE, ...) out of
 // postgres.h into a header of their own.
@@ -187,22 +184,30 @@ inline bool no_conflict(ResultRelInfo* target, TupleTableSlot* slot, EState* est
 #endif
 }
 
-// A table's CHECK constraint as the executor evaluates it, before planning (nullptr: one it does
-// not evaluate): its stored expression read. From 18 a constraint may be NOT ENFORCED, which
-// is skipped, and virtual generated columns are expanded in the expression.
-inline Expr* check_expression(Relation relation, int check) {
-    const ConstrCheck& constraint = relation->rd_att->constr->check[check];
+// Whether a writer may read a table's CHECK constraints once per backend: until 17 each is its
+// stored expression, which ExecConstraints reads again for each new executor state. From 18 a
+// constraint may be NOT ENFORCED and may read virtual generated columns, which ExecConstraints
+// expands: it reads them itself.
 #if PG_VERSION_NUM >= 180000
-    if (!constraint.ccenforced) return nullptr;
-    return reinterpret_cast<Expr*>(expand_generated_columns_in_expr(
-        static_cast<Node*>(stringToNode(constraint.ccbin)), relation, 1));
+constexpr bool checks_read_once = false;
 #else
-    return static_cast<Expr*>(stringToNode(constraint.ccbin));
+constexpr bool checks_read_once = true;
 #endif
+
+// The stored expression of a table's CHECK constraint, as ExecConstraints reads it (until 17).
+inline Expr* check_expression(Relation relation, int check) {
+    return static_cast<Expr*>(stringToNode(relation->rd_att->constr->check[check].ccbin));
 }
 
-// The evaluable CHECK constraints of the result relation, which ExecConstraints otherwise reads
-// and plans from their stored text for each new executor state. 18 renamed the field.
+// The planned CHECK constraints of the result relation (nullptr: not planned yet, which
+// ExecConstraints then does at its first check). 18 renamed the field.
+inline ExprState** check_states(ResultRelInfo* target) {
+#if PG_VERSION_NUM >= 180000
+    return target->ri_CheckConstraintExprs;
+#else
+    return target->ri_ConstraintExprs;
+#endif
+}
 inline void set_check_states(ResultRelInfo* target, ExprState** states) {
 #if PG_VERSION_NUM >= 180000
     target->ri_CheckConstraintExprs = states;
