@@ -23,7 +23,7 @@ namespace {
 // and every relation's with the schema's, so a name is found again exactly when the catalogs
 // would answer anew.
 struct KnownRelation {
-    const char* name;  // one of callout's names, a string literal
+    char name[NAMEDATALEN];
     Oid relid;
 };
 CALLOUT_PLAIN_DATA(KnownRelation);
@@ -68,8 +68,11 @@ Oid callout_relation(const char* name) {
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
-    if (known_relation_count < max_known_relations)
-        known_relations[known_relation_count++] = {name, relid};
+    if (known_relation_count < max_known_relations && std::strlen(name) < NAMEDATALEN) {
+        KnownRelation& known = known_relations[known_relation_count++];
+        std::strcpy(known.name, name);
+        known.relid = relid;
+    }
     return relid;
 }
 
