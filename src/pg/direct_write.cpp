@@ -32,10 +32,10 @@ namespace {
 
 // What a declaration (its fields) is on one table, worked out once per backend and again after
 // the table or any function changes: each field's column, each other column's default,
-// planned, and the table's CHECK constraints read from their stored text (planned by each
-// writer, as a statement plans them). In a memory context of its own, emptied when it is worked out
-// again; a writer copies what it uses (a trigger may change a function and write the same table
-// while it is open).
+// planned, and (until PostgreSQL 17) the table's CHECK constraints read from their stored text,
+// which each writer plans at its first check. In a memory context of its own, emptied when it is
+// worked out again; a writer copies what it uses (a trigger may change a function and write the
+// same table while it is open).
 struct Layout {
     const Field* fields;
     Oid relid;
