@@ -191,6 +191,10 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
     return call;
 }
 
+core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot) {
+    return stored_event(slot, event_columns(events));
+}
+
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
                                     Snapshot snapshot) {
     using C = CallRowColumn;
@@ -199,24 +203,32 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
     TableWriter writer =
         open_table_writer("call_log", fields_of(C{}), field_count(C{}), snapshot, true, nullptr);
     RowUpdate update = RowUpdate::gone;
+    bool unchanged = false;
     std::optional<Datum> previous;
     if (read_row_to_update(writer, "call_log_pkey", F_INT8EQ, Int64GetDatum(call_id))) {
         do {
             previous = old_value(writer, int(C::outcome));
             Values<C> row;
             put_call_row(row, facts, call, writer);
-            update = update_row(writer, row.datums, row.nulls);
-        } while (update == RowUpdate::newer);
+            // a row that holds these values already is not written again: no new version, and
+            // updated_at stays when it last changed
+            unchanged = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at));
+            if (!unchanged) update = update_row(writer, row.datums, row.nulls);
+        } while (!unchanged && update == RowUpdate::newer);
     }
-    std::optional<Datum> outcome;
-    if (update == RowUpdate::updated) outcome = written_value(writer, int(C::outcome));
+    // the outcome as written; else as the row holds it (unchanged, or a BEFORE UPDATE row trigger
+    // skipped the write, as an UPDATE's trigger may)
+    std::optional<Datum> outcome = previous;
+    if (!unchanged && update == RowUpdate::updated)
+        outcome = written_value(writer, int(C::outcome));
     close_table_writer(writer);
-    if (update != RowUpdate::updated)
+    if (!unchanged && update == RowUpdate::gone)
         ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                         errmsg("the call was deleted while its events were being applied"),
                         errdetail("Call %lld.", static_cast<long long>(call_id)),
                         errhint("Retry: the event then finds no call.")));
-    if (outcome_changed(previous, outcome)) notify_outcome(call_id);
+    if (!unchanged && update == RowUpdate::updated && outcome_changed(previous, outcome))
+        notify_outcome(call_id);
     return outcome;
 }
 

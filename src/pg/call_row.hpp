@@ -17,6 +17,8 @@
 extern "C" {
 #include "postgres.h"
 #include "catalog/pg_type_d.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
 #include "utils/snapshot.h"
 }
 
@@ -36,6 +38,11 @@ CALLOUT_PLAIN_DATA(core::CallRowFacts);
 // The events of call call_id as snapshot sees them (the call's own columns left for the caller),
 // with room for one more.
 CallEvents read_events(std::int64_t call_id, Snapshot snapshot);
+
+// The event a row of callout.livekit_call_event (events) holds, read as read_events reads each,
+// its text copied into the current memory context: what a delivery adds for the event it has
+// just stored, as the table's BEFORE triggers left it.
+core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot);
 
 // Writes the call's webhook-owned columns (DESIGN.md §4) from its events (the delivery's own
 // among them, as it is being stored) and the row as it is now, read through call_log_pkey with

@@ -498,9 +498,10 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
 
     const MatchedCall& call = *target.call;
     // the call's events as the room lock keeps them (every path that adds one holds it; the
-    // snapshot predates this one), and this one as it is stored
+    // snapshot predates this one), and this one as it is stored (its BEFORE triggers' changes
+    // included), as a recompute would read it
     CallEvents events = read_events(call.id, snapshot);
-    events.events[events.count++] = stored_event_of(row);
+    events.events[events.count++] = stored_event_of(writer.target->ri_RelationDesc, writer.slot);
     events.room_name = event.room_name;  // the call's: matching found it by this name
     if (call.registered_phone_number != nullptr)
         events.registered_phone_number = text_view(call.registered_phone_number);

@@ -47,7 +47,10 @@ AttrNumber column_of(Relation relation, const char* name);
 Snapshot statement_snapshot();
 
 // Runs on_row with slot holding each row of heap, as snapshot sees it, whose index's first
-// column equals value by equality (an F_ equality function of the column's type).
+// column equals value by equality (an F_ equality function of the column's type). on_row reads
+// what it needs then, or materializes the slot (ExecMaterializeSlot): the scan goes on, and
+// fetching an entry of a version the snapshot does not see overwrites the tuple the slot
+// points to, though the slot still holds the row found.
 template <typename OnRow>
 void for_each_equal(Relation heap, Relation index, RegProcedure equality, Datum value,
                     Snapshot snapshot, TupleTableSlot* slot, OnRow&& on_row) {

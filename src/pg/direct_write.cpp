@@ -16,8 +16,10 @@ extern "C" {
 #include "executor/nodeModifyTable.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -103,6 +105,16 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         for (int i = 0; i < field_count; ++i) declared = declared || columns[i] == attnum;
         if (declared) continue;
         Node* expression = build_column_default(relation, attnum);
+        // no default: a NULL, checked against the column's domain (if it is of one), as an
+        // INSERT that leaves the column out checks it
+        if (expression == nullptr && get_typtype(attribute->atttypid) == TYPTYPE_DOMAIN) {
+            int32 base_typmod = attribute->atttypmod;
+            Oid base_type = getBaseTypeAndTypmod(attribute->atttypid, &base_typmod);
+            expression = coerce_to_domain(reinterpret_cast<Node*>(makeNullConst(
+                                              base_type, base_typmod, attribute->attcollation)),
+                                          base_type, base_typmod, attribute->atttypid,
+                                          COERCION_IMPLICIT, COERCE_IMPLICIT_CAST, -1, false);
+        }
         if (expression == nullptr) continue;
         Expr* planned = expression_planner(reinterpret_cast<Expr*>(expression));
         caller = MemoryContextSwitchTo(layout->memory);
@@ -314,11 +326,15 @@ bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedur
     writer.key_collation = index->rd_indcollation[0];
     writer.key = key;
     bool found = false;
+    // kept as found: the scan goes on past it, and an entry of a version the snapshot does not
+    // see (an update in flight or rolled back) would leave that version in the slot
     for_each_equal(writer.target->ri_RelationDesc, index, equality, key, writer.estate->es_snapshot,
-                   writer.old_slot, [&] { found = true; });
+                   writer.old_slot, [&] {
+                       found = true;
+                       ExecMaterializeSlot(writer.old_slot);
+                   });
     index_close(index, NoLock);
     if (!found) return false;
-    ExecMaterializeSlot(writer.old_slot);
     // a BEFORE UPDATE row trigger locks the row it is given, and could not recheck a newer
     // version without a plan: the newest is locked first, as logical replication does
     if (writer.recheck != nullptr) {
@@ -396,6 +412,40 @@ void forget_write_layouts(Oid relid) {
 
 void forget_all_write_layouts() {
     forget_write_layouts(InvalidOid);
+}
+
+namespace {
+
+// Whether two values of a column are the same bytes (as HOT compares them): a text stored with
+// a short header equals the same text made with a long one; a compressed or out-of-line value is
+// taken for another.
+bool same_bytes(Datum held, Datum value, Form_pg_attribute attribute) {
+    if (attribute->attlen != -1)
+        return datumIsEqual(held, value, attribute->attbyval, attribute->attlen);
+    auto* a = reinterpret_cast<varlena*>(DatumGetPointer(held));
+    auto* b = reinterpret_cast<varlena*>(DatumGetPointer(value));
+    if (VARATT_IS_COMPRESSED(a) || VARATT_IS_EXTERNAL(a) || VARATT_IS_COMPRESSED(b) ||
+        VARATT_IS_EXTERNAL(b))
+        return false;
+    return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+           std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+}  // namespace
+
+bool old_row_holds(const TableWriter& writer, const Datum* values, const bool* nulls, int ignored) {
+    TupleDesc descriptor = RelationGetDescr(writer.target->ri_RelationDesc);
+    for (int i = 0; i < writer.column_count; ++i) {
+        if (i == ignored) continue;
+        std::optional<Datum> held = value_column(writer.old_slot, writer.columns[i]);
+        if (!held || nulls[i]) {
+            if (held.has_value() != !nulls[i]) return false;
+            continue;
+        }
+        if (!same_bytes(*held, values[i], TupleDescAttr(descriptor, writer.columns[i] - 1)))
+            return false;
+    }
+    return true;
 }
 
 std::optional<Datum> old_value(const TableWriter& writer, int field) {

@@ -86,6 +86,10 @@ enum class RowUpdate {
 // (slot then holds the row written, as the table's triggers left it).
 RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls);
 
+// Whether the row in old_slot already holds the values of every declared field but one
+// (ignored: a field written whatever it holds, such as when the row was last changed).
+bool old_row_holds(const TableWriter& writer, const Datum* values, const bool* nulls, int ignored);
+
 // A column of the row in old_slot (declared field i); none for NULL.
 std::optional<Datum> old_value(const TableWriter& writer, int field);
 

@@ -1,7 +1,7 @@
 // The facts of a LiveKit event that callout stores (the columns of livekit_call_event it reads
 // from the payload), as one list of fields: the delivery's event row, its pending store's
 // statement and 0.2.0's callout.event_facts result all declare them, put_event_facts fills them by
-// name, and stored_event_of reads them back as the call row reads an event.
+// name.
 #pragma once
 
 #include "core/call_row.hpp"
@@ -60,39 +60,6 @@ void put_event_facts(Values<Field>& row, const core::LivekitEvent& event) {
     row.put_int4(Field::call_duration_seconds, core::event_call_duration(event));
     row.put_text(Field::recording_url, event.recording_location);
     row.put_text(Field::egress_status, event.egress_status);
-}
-
-// The event as the call row reads it (core::StoredEvent), from the fields put_event_facts filled:
-// the values stored, not the event they were made from.
-template <typename Field>
-core::StoredEvent stored_event_of(const Values<Field>& row) {
-    auto text_of = [&](Field field) -> std::string_view {
-        int i = static_cast<int>(field);
-        return row.nulls[i] ? std::string_view() : text_view(DatumGetTextPP(row.datums[i]));
-    };
-    auto instant_of = [&](Field field) -> std::optional<std::int64_t> {
-        int i = static_cast<int>(field);
-        if (row.nulls[i]) return std::nullopt;
-        return DatumGetTimestampTz(row.datums[i]);
-    };
-    core::StoredEvent event;
-    event.type = core::event_type_from_name(text_of(Field::event_type));
-    event.event_id = text_of(Field::event_id);
-    event.created_at = instant_of(Field::event_created_at);
-    event.room_sid = text_of(Field::room_sid);
-    event.room_creation_time = instant_of(Field::room_creation_time);
-    event.is_sip = DatumGetBool(row.datums[static_cast<int>(Field::is_sip)]);
-    event.participant_identity = text_of(Field::participant_identity);
-    event.joined_at = instant_of(Field::joined_at);
-    event.disconnect_reason = text_of(Field::disconnect_reason);
-    event.sip_call_status = text_of(Field::sip_call_status);
-    event.sip_phone_number = text_of(Field::sip_phone_number);
-    event.sip_call_id = text_of(Field::sip_call_id);
-    event.sip_call_id_full = text_of(Field::sip_call_id_full);
-    int duration = static_cast<int>(Field::call_duration_seconds);
-    if (!row.nulls[duration]) event.call_duration_seconds = DatumGetInt32(row.datums[duration]);
-    event.recording_url = text_of(Field::recording_url);
-    return event;
 }
 
 }  // namespace callout::pg

@@ -92,7 +92,8 @@ DROP FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean);
 -- window_seconds (NULL: however long) and match it as they would if delivered now
 -- (callout._matching_call_id): the tenant's own unmatched events (signed with its keys), and the
 -- pending events, which move to the tenant (one the tenant stored already under its id stays as
--- it was). How many were attached. The caller holds the room's lock and recomputes the call.
+-- it was); of one room sid, the first to arrive, and those with none. How many were attached.
+-- The caller holds the room's lock and recomputes the call.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
 RETURNS integer
@@ -101,17 +102,35 @@ AS $$
 DECLARE
     since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
                                   '-infinity');
+    first_sid text;
     attached integer;
     moved integer;
 BEGIN
+    -- the room the call is of: the sid of the first of these events to arrive that has one, as a
+    -- delivery of each in turn would bind the call to it; a later room of the same name (LiveKit
+    -- reuses names) keeps its events waiting for a call of its own
+    SELECT w.room_sid INTO first_sid
+    FROM (SELECT e.room_sid, e.received_at, e.event_id FROM callout.livekit_call_event AS e
+          WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+            AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
+            AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
+          UNION ALL
+          SELECT p.room_sid, p.received_at, p.event_id FROM callout.pending_event AS p
+          WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+            AND p.room_sid IS NOT NULL
+            AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id) AS w
+    ORDER BY w.received_at, w.event_id
+    LIMIT 1;
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
     WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
       AND e.call_log_id IS NULL AND e.received_at >= since
+      AND (e.room_sid IS NULL OR e.room_sid = first_sid)
       AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
     GET DIAGNOSTICS attached = ROW_COUNT;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p
         WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
           AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
         RETURNING p.*)
     INSERT INTO callout.livekit_call_event (
