@@ -110,6 +110,17 @@ void put_call_row(Values<CallRowColumn>& row, const core::CallRowFacts& facts,
     row.check_complete();
 }
 
+// The call's place in the feed decided again from the outcome a BEFORE UPDATE row trigger left in
+// the row (update_row's after_triggers): the rule of put_call_row, over the outcome written, as
+// the notification follows it.
+void feed_as_written(TableWriter& writer) {
+    using C = CallRowColumn;
+    std::optional<Datum> feed_xact = old_value(writer, int(C::feed_xact));
+    if (outcome_changed(old_value(writer, int(C::outcome)), written_value(writer, int(C::outcome))))
+        feed_xact = FullTransactionIdGetDatum(GetTopFullTransactionId());
+    rewrite_value(writer, int(C::feed_xact), feed_xact);
+}
+
 // NOTIFY callout_outcome with the call id (callout.notify), at commit.
 void notify_outcome(std::int64_t call_id) {
     if (!notify_outcomes) return;
@@ -213,7 +224,7 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
             // a row that holds these values already is not written again: no new version, and
             // updated_at stays when it last changed
             unchanged = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at));
-            if (!unchanged) update = update_row(writer, row.datums, row.nulls);
+            if (!unchanged) update = update_row(writer, row.datums, row.nulls, feed_as_written);
         } while (!unchanged && update == RowUpdate::newer);
     }
     // the outcome as written; else as the row holds it (unchanged, or a BEFORE UPDATE row trigger

@@ -47,8 +47,10 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot);
 // Writes the call's webhook-owned columns (DESIGN.md §4) from its events (the delivery's own
 // among them, as it is being stored) and the row as it is now, read through call_log_pkey with
 // snapshot; the call's outcome (none while it has not ended), and a notification of a new or
-// changed outcome. An ERROR (40001) when the call is gone: deleted since it was matched (only a
-// call that holds no committed event can be), so the event being stored for it is not kept.
+// changed outcome. A row that holds those values already is not written (nor its triggers
+// fired), and one a BEFORE UPDATE row trigger skips stays as it is: the outcome is then the
+// row's. An ERROR (40001) when the call is gone: deleted since it was matched (only a call that
+// holds no committed event can be), so the event being stored for it is not kept.
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
                                     Snapshot snapshot);
 

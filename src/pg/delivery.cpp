@@ -205,7 +205,8 @@ Statement<NoFields, ExtensionVersionColumn> installed_version = {
     X(body_bytes, INT8OID)       \
     X(event_id, TEXTOID)         \
     X(key_user_id, TEXTOID)      \
-    X(call_id, INT8OID)
+    X(call_id, INT8OID)          \
+    X(room_name, TEXTOID)
 CALLOUT_FIELDS(KeyBoundsParameter, KEY_BOUNDS_PARAMETERS);
 #define KEY_BOUNDS_COLUMNS(X)     \
     X(stored_already, BOOLOID)    \
@@ -216,7 +217,8 @@ CALLOUT_FIELDS(KeyBoundsColumn, KEY_BOUNDS_COLUMNS);
 // For a key bound to a tenant: whether the tenant holds the event already (a retry: its bytes are
 // not counted again, and it is answered as a duplicate whatever the bounds), what the key has
 // delivered this minute (this delivery counted), and how many events the call its event would
-// join holds (event_target's).
+// join holds (event_target's); with no call yet, how many of the tenant's events wait in the
+// room, which a call made or registered for it would attach.
 Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
     "WITH stored AS ("
     " SELECT EXISTS (SELECT 1 FROM callout.livekit_call_event AS e"
@@ -229,8 +231,12 @@ Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
     " RETURNING u.body_bytes) "
     "SELECT (SELECT s.already FROM stored AS s) AS stored_already,"
     " (SELECT used.body_bytes FROM used) AS bytes_this_minute,"
-    " (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
-    "  WHERE e.call_log_id = $call_id) AS call_events",
+    " CASE WHEN $call_id IS NOT NULL"
+    "  THEN (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
+    "        WHERE e.call_log_id = $call_id)"
+    "  ELSE (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
+    "        WHERE e.call_log_id IS NULL AND e.room_name = $room_name"
+    "          AND e.user_id = $key_user_id) END AS call_events",
     nullptr};
 
 #define WEBHOOK_RESULT_COLUMNS(X) \
@@ -530,7 +536,8 @@ void check_indexed_length(std::string_view value, std::size_t limit, const char*
 }
 
 // Why a key bound to a tenant may not store this event: over its bytes this minute, or the call
-// holds as many events as a tenant's key may store; ok when neither (the bytes are counted), or
+// (with none yet, the room's waiting events of the tenant) holds as many events as a tenant's key
+// may store; ok when neither (the bytes are counted), or
 // when the tenant holds the event already (a retry is a duplicate, whatever the bounds).
 Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
                        std::size_t body_bytes, const EventTarget& target) {
@@ -542,6 +549,7 @@ Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
     parameters.put_text(P::key_user_id, key.user_id);
     parameters.put_int8(P::call_id,
                         target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
+    parameters.put_text(P::room_name, event.room_name);
     Rows<KeyBoundsColumn> used = run(key_bounds, parameters);
     if (used.boolean(0, KeyBoundsColumn::stored_already)) return Reason::ok;
     if (max_key_bytes_per_minute > 0 &&

@@ -344,16 +344,19 @@ bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedur
     return true;
 }
 
-RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls) {
+RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls,
+                     void (*after_triggers)(TableWriter&)) {
     EState* estate = writer.estate;
     ResultRelInfo* target = writer.target;
     Relation relation = target->ri_RelationDesc;
     ItemPointerData tid = writer.old_slot->tts_tid;
     fill_slot(writer, writer.old_slot, values, nulls);
     TupleTableSlot* slot = writer.slot;
-    if (writer.recheck != nullptr &&
-        !compat::before_update_row_triggers(estate, writer.recheck, target, &tid, slot))
-        return RowUpdate::skipped;
+    if (writer.recheck != nullptr) {
+        if (!compat::before_update_row_triggers(estate, writer.recheck, target, &tid, slot))
+            return RowUpdate::skipped;
+        if (after_triggers != nullptr) after_triggers(writer);
+    }
     // the generated columns of the row written, as an UPDATE computes them before its checks
     if (relation->rd_att->constr != nullptr && relation->rd_att->constr->has_generated_stored)
         ExecComputeStoredGenerated(target, estate, slot, CMD_UPDATE);
@@ -446,6 +449,32 @@ bool old_row_holds(const TableWriter& writer, const Datum* values, const bool* n
             return false;
     }
     return true;
+}
+
+void rewrite_value(TableWriter& writer, int field, std::optional<Datum> value) {
+    TupleTableSlot* slot = writer.slot;
+    TupleDesc descriptor = slot->tts_tupleDescriptor;
+    const int natts = descriptor->natts;
+    slot_getallattrs(slot);
+    // the row's values copied first: clearing the slot may free the tuple they point into
+    MemoryContext caller = MemoryContextSwitchTo(GetPerTupleMemoryContext(writer.estate));
+    auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * natts));
+    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * natts));
+    for (int i = 0; i < natts; ++i) {
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        nulls[i] = slot->tts_isnull[i];
+        values[i] = nulls[i]
+                        ? Datum(0)
+                        : datumCopy(slot->tts_values[i], attribute->attbyval, attribute->attlen);
+    }
+    MemoryContextSwitchTo(caller);
+    ExecClearTuple(slot);
+    std::memcpy(slot->tts_values, values, sizeof(Datum) * natts);
+    std::memcpy(slot->tts_isnull, nulls, sizeof(bool) * natts);
+    const int column = writer.columns[field] - 1;
+    slot->tts_values[column] = value.value_or(Datum(0));
+    slot->tts_isnull[column] = !value.has_value();
+    ExecStoreVirtualTuple(slot);
 }
 
 std::optional<Datum> old_value(const TableWriter& writer, int field) {

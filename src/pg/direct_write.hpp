@@ -83,8 +83,15 @@ enum class RowUpdate {
 };
 
 // Writes the declared values over the row read into old_slot, its other columns as they are
-// (slot then holds the row written, as the table's triggers left it).
-RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls);
+// (slot then holds the row written, as the table's triggers left it). after_triggers: a rule of
+// the caller's over the row as the table's BEFORE UPDATE row triggers left it (when it has any),
+// run before its generated columns and constraints.
+RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls,
+                     void (*after_triggers)(TableWriter&) = nullptr);
+
+// Sets declared field i of the row about to be written (in slot; none: NULL), for an
+// after_triggers rule of update_row's: the row is made again as a row of values.
+void rewrite_value(TableWriter& writer, int field, std::optional<Datum> value);
 
 // Whether the row in old_slot already holds the values of every declared field but one
 // (ignored: a field written whatever it holds, such as when the row was last changed).

@@ -14,7 +14,7 @@
 --     claimed its room past callout.unmatched_window;
 --   what a refused sender is told, and what its claimed key puts in the rejection log.
 BEGIN;
-SELECT plan(35);
+SELECT plan(38);
 \ir tenants.psql
 
 -- ---- sid squatting (5)
@@ -194,6 +194,32 @@ SET LOCAL callout.max_key_bytes_per_minute = 0;
 SELECT is((SELECT r.status FROM pg_temp.deliver('a1 egress 3') AS r), 'processed',
           'with no bound, the same delivery is processed');
 RESET callout.max_key_bytes_per_minute;
+RESET callout.max_events_per_call;
+
+-- ---- the bound counts the events of A's key waiting in a room no call holds yet, which a call
+-- made or registered for the room would attach (3)
+
+SET LOCAL callout.max_events_per_call = 3;
+DO $$
+BEGIN
+    FOR i IN 1..4 LOOP
+        PERFORM pg_temp.mint('waiting ' || i, pg_temp.room_event('room_started', 'EV_TAP_WAIT_' || i,
+                                                                 'tap-room-waiting', 'RM_TAP_WAIT', 1767268700 + i),
+                             'APItapTenantA');
+    END LOOP;
+    PERFORM pg_temp.mint('waiting leg', pg_temp.sip_event('participant_joined', 'EV_TAP_WAIT_LEG', 'tap-room-waiting',
+                                                          'RM_TAP_WAIT', 1767268710, 'active', '+14155550888',
+                                                          '+18005550112', rule_id => 'SDR_TAP'), 'APItapTenantA');
+END
+$$;
+SELECT is(ARRAY(SELECT r.status || ' ' || coalesce(r.reason, '') FROM generate_series(1, 4) AS i,
+                LATERAL pg_temp.deliver('waiting ' || i) AS r ORDER BY i),
+          ARRAY['unmatched ', 'unmatched ', 'unmatched ', 'rejected too_many_events'],
+          'with callout.max_events_per_call = 3, tenant A''s key leaves three events waiting in a room no call holds, not a fourth');
+SELECT is((SELECT r.status || ' ' || coalesce(r.reason, '') FROM pg_temp.deliver('waiting leg') AS r),
+          'rejected too_many_events', 'nor an inbound leg that would make a call and attach them');
+SELECT is((SELECT count(*) FROM callout.livekit_call_event AS e WHERE e.room_name = 'tap-room-waiting'), 3::bigint,
+          'so a call of the room holds at most three events of A''s key');
 RESET callout.max_events_per_call;
 
 -- ---- an unbound key's event is stored once, even when a call claims its room late (3)
