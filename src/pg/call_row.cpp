@@ -56,6 +56,15 @@ bool outcome_changed(std::optional<Datum> previous, std::optional<Datum> outcome
     return outcome && (!previous || DatumGetObjectId(*previous) != DatumGetObjectId(*outcome));
 }
 
+// The call's place in the outcome feed for the outcome written over the row in the writer's
+// old_slot: this transaction when the outcome is recorded or changed, else the place it held.
+std::optional<Datum> feed_position(const TableWriter& writer, std::optional<Datum> outcome) {
+    using C = CallRowColumn;
+    if (outcome_changed(old_value(writer, int(C::outcome)), outcome))
+        return FullTransactionIdGetDatum(GetTopFullTransactionId());
+    return old_value(writer, int(C::feed_xact));
+}
+
 // The call row's values made from facts (its events') and the row as it is (in the writer's
 // old_slot): the room sid once bound stays; an expired call stays expired until its end
 // arrives; an outcome recorded or changed moves the call to this transaction in the feed
@@ -100,10 +109,8 @@ void put_call_row(Values<CallRowColumn>& row, const core::CallRowFacts& facts,
     row.put_text(C::sip_call_id, facts.sip_call_id);
     row.put_text(C::sip_call_id_full, facts.sip_call_id_full);
     row.put(C::updated_at, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
-    std::optional<Datum> feed_xact = old(C::feed_xact);
-    if (outcome_changed(old(C::outcome), outcome))
-        row.put(C::feed_xact, FullTransactionIdGetDatum(GetTopFullTransactionId()));
-    else if (feed_xact)
+    std::optional<Datum> feed_xact = feed_position(writer, outcome);
+    if (feed_xact)
         row.put(C::feed_xact, *feed_xact);
     else
         row.put_null(C::feed_xact);
@@ -111,14 +118,11 @@ void put_call_row(Values<CallRowColumn>& row, const core::CallRowFacts& facts,
 }
 
 // The call's place in the feed decided again from the outcome a BEFORE UPDATE row trigger left in
-// the row (update_row's after_triggers): the rule of put_call_row, over the outcome written, as
-// the notification follows it.
+// the row (update_row's after_triggers), as the notification follows it.
 void feed_as_written(TableWriter& writer) {
     using C = CallRowColumn;
-    std::optional<Datum> feed_xact = old_value(writer, int(C::feed_xact));
-    if (outcome_changed(old_value(writer, int(C::outcome)), written_value(writer, int(C::outcome))))
-        feed_xact = FullTransactionIdGetDatum(GetTopFullTransactionId());
-    rewrite_value(writer, int(C::feed_xact), feed_xact);
+    rewrite_value(writer, int(C::feed_xact),
+                  feed_position(writer, written_value(writer, int(C::outcome))));
 }
 
 // NOTIFY callout_outcome with the call id (callout.notify), at commit.
@@ -214,32 +218,29 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
     TableWriter writer =
         open_table_writer("call_log", fields_of(C{}), field_count(C{}), snapshot, true, nullptr);
     RowUpdate update = RowUpdate::gone;
-    bool unchanged = false;
     std::optional<Datum> previous;
     if (read_row_to_update(writer, "call_log_pkey", F_INT8EQ, Int64GetDatum(call_id))) {
         do {
             previous = old_value(writer, int(C::outcome));
             Values<C> row;
             put_call_row(row, facts, call, writer);
-            // a row that holds these values already is not written again: no new version, and
-            // updated_at stays when it last changed
-            unchanged = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at));
-            if (!unchanged) update = update_row(writer, row.datums, row.nulls, feed_as_written);
-        } while (!unchanged && update == RowUpdate::newer);
+            // a row that holds these values already is not written again (skipped, as by a
+            // BEFORE UPDATE row trigger): no new version, and updated_at stays when it last changed
+            update = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at))
+                         ? RowUpdate::skipped
+                         : update_row(writer, row.datums, row.nulls, feed_as_written);
+        } while (update == RowUpdate::newer);
     }
-    // the outcome as written; else as the row holds it (unchanged, or a BEFORE UPDATE row trigger
-    // skipped the write, as an UPDATE's trigger may)
+    // the outcome as written; else as the row holds it (not written)
     std::optional<Datum> outcome = previous;
-    if (!unchanged && update == RowUpdate::updated)
-        outcome = written_value(writer, int(C::outcome));
+    if (update == RowUpdate::updated) outcome = written_value(writer, int(C::outcome));
     close_table_writer(writer);
-    if (!unchanged && update == RowUpdate::gone)
+    if (update == RowUpdate::gone)
         ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                         errmsg("the call was deleted while its events were being applied"),
                         errdetail("Call %lld.", static_cast<long long>(call_id)),
                         errhint("Retry: the event then finds no call.")));
-    if (!unchanged && update == RowUpdate::updated && outcome_changed(previous, outcome))
-        notify_outcome(call_id);
+    if (update == RowUpdate::updated && outcome_changed(previous, outcome)) notify_outcome(call_id);
     return outcome;
 }
 

@@ -413,10 +413,6 @@ void forget_write_layouts(Oid relid) {
         if (relid == InvalidOid || layouts[i].relid == relid) layouts[i].relid = InvalidOid;
 }
 
-void forget_all_write_layouts() {
-    forget_write_layouts(InvalidOid);
-}
-
 namespace {
 
 // Whether two values of a column are the same bytes (as HOT compares them): a text stored with

@@ -58,7 +58,6 @@ void close_table_writer(TableWriter& writer);
 // InvalidOid: every table), or when any function changed (a default or a CHECK constraint may
 // call it). For the module's invalidation callbacks: no catalog access, nothing that raises.
 void forget_write_layouts(Oid relid);
-void forget_all_write_layouts();
 
 // Inserts a row of the declared values (every other column its default), unless the arbiter
 // index holds its key already (checked after the row's BEFORE triggers and constraints), committed

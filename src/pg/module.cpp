@@ -32,7 +32,7 @@ void relation_changed(Datum, Oid relid) {
 // A function changed: the defaults and constraints planned with it (inlined, or folded to a
 // constant) are planned again, as a kept plan is.
 void function_changed(Datum, int, uint32) {
-    callout::pg::forget_all_write_layouts();
+    callout::pg::forget_write_layouts(InvalidOid);
 }
 
 // A schema changed (renamed or dropped): every relation is found by its name again.
