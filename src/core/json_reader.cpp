@@ -54,6 +54,17 @@ char* put_utf8(char* out, unsigned code_point) {
     return out;
 }
 
+// Whether any of the eight bytes of word ends a run of a string's plain bytes: a quote, a
+// backslash or a control character (below 0x20). Each test is "some byte is zero" (or below
+// 0x20) done on all eight at once; it can only err about bytes after one that matches.
+bool ends_plain_bytes(std::uint64_t word) {
+    constexpr std::uint64_t ones = 0x0101010101010101;
+    constexpr std::uint64_t high_bits = 0x8080808080808080;
+    auto below = [](std::uint64_t v, std::uint64_t n) { return (v - ones * n) & ~v & high_bits; };
+    return (below(word ^ (ones * '"'), 1) | below(word ^ (ones * '\\'), 1) | below(word, 0x20)) !=
+           0;
+}
+
 JsonToken finish(JsonReader& reader, JsonToken token) {
     reader.expecting = nothing;
     reader.final_token = token;
@@ -74,6 +85,10 @@ bool read_string(JsonReader& reader, std::string_view& text) {
     const char* start = reader.at + 1;
     const char* p = start;
     const char* end = reader.end;
+    for (std::uint64_t word; end - p >= 8; p += 8) {
+        std::memcpy(&word, p, 8);
+        if (ends_plain_bytes(word)) break;
+    }
     while (p < end && *p != '"' && *p != '\\') {
         if (static_cast<unsigned char>(*p) < 0x20) return false;  // must be escaped
         ++p;
@@ -159,7 +174,6 @@ bool read_string(JsonReader& reader, std::string_view& text) {
 }
 
 // The number at reader.at, by JSON's grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
-// What follows it is the next token's business (a letter or digit there is not a separator).
 bool read_number(JsonReader& reader, std::string_view& text) {
     const char* p = reader.at;
     const char* end = reader.end;
@@ -182,6 +196,12 @@ bool read_number(JsonReader& reader, std::string_view& text) {
         if (p >= end || !is_digit(*p)) return false;
         while (p < end && is_digit(*p)) ++p;
     }
+    // PostgreSQL converts a number once the token after it has been read; only a separator or
+    // the end may follow one, so a number is returned with one of those after it and anything
+    // else is not JSON here (PostgreSQL's parser then decides, numeric_in's ERRORs included).
+    const char* next = p;
+    while (next < end && is_whitespace(*next)) ++next;
+    if (next < end && *next != ',' && *next != ']' && *next != '}') return false;
     text = std::string_view(reader.at, std::size_t(p - reader.at));
     reader.at = p;
     return true;

@@ -12,7 +12,8 @@
 
 namespace callout::core {
 
-// What the reader found next. `key`, `string` and `number` come with their text.
+// What the reader found next. `key`, `string` and `number` come with their text; the three final
+// tokens come last, so `token < JsonToken::end` is a token of the document.
 enum class JsonToken : std::uint8_t {
     begin_object,
     end_object,
@@ -49,7 +50,9 @@ struct JsonReader {
 JsonReader json_reader(std::string_view text, char* unescaped);
 
 // The next token. For a key or a string, text is its value (escapes decoded, `\u0000` read as
-// U+FFFD: jsonb cannot hold U+0000, as replace_nul_escapes); for a number, its text as written.
+// U+FFFD: jsonb cannot hold U+0000, as replace_nul_escapes); for a number, its text as written,
+// returned only once what follows it is known to be a separator or the end (PostgreSQL converts
+// a number after reading the token that follows it).
 // After end, invalid or too_deep, the same token again.
 JsonToken next_json_token(JsonReader& reader, std::string_view& text);
 

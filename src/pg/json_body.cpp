@@ -1,6 +1,8 @@
 // The body parsed into jsonb in one pass, and the payload as stored (json_body.hpp).
+#include <algorithm>
 #include <cstring>
 
+#include "core/json_reader.hpp"
 #include "core/json_text.hpp"
 #include "pg/boundary.hpp"
 #include "pg/json_body.hpp"
@@ -104,28 +106,124 @@ SecretFilter secret_filter() {
             false};
 }
 
-// The jsonb being built while PostgreSQL's JSON parser walks the body once (the semantic
-// actions jsonb_in uses, so the value is the one jsonb_in would build), without credential
-// values when filter is set.
-struct JsonbBuilder {
-    JsonbParseState* state;
-    JsonbValue* result;
+// One open container while a body is built: where its members or elements start among the
+// values waiting, and whether it is an object.
+struct OpenBuild {
+    int first;
+    bool is_object;
+};
+CALLOUT_PLAIN_DATA(OpenBuild);
+
+// The body's value built bottom-up, as pushJsonbValue would build it for jsonb_in: the values of
+// the open containers wait in `pending` (an object's as key, value, key, value), and a container
+// is made, its members in jsonb's order, when it closes. Credential values are left out when
+// filter is set. Fed by core::JsonReader or by PostgreSQL's parser, token by token.
+struct TreeBuilder {
+    JsonbValue* pending;
+    int pending_count;
+    int pending_capacity;
+    OpenBuild* open;
+    int depth;
+    int open_capacity;
+    JsonbValue result;     // the document's value, once its last token has come
     SecretFilter* filter;  // nullptr: every value kept
 };
-CALLOUT_PLAIN_DATA(JsonbBuilder);
+CALLOUT_PLAIN_DATA(TreeBuilder);
 
-void push_token(void* builder, JsonbIteratorToken token, JsonbValue* value = nullptr) {
-    auto* b = static_cast<JsonbBuilder*>(builder);
-    std::string_view key;
-    if (token == WJB_KEY) key = {value->val.string.val, std::size_t(value->val.string.len)};
-    if (b->filter != nullptr && b->filter->drops(token, key)) return;
-    b->result = pushJsonbValue(&b->state, token, value);
+TreeBuilder tree_builder(SecretFilter* filter) {
+    TreeBuilder builder = {};
+    builder.pending_capacity = 64;
+    builder.pending = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * 64));
+    builder.open_capacity = 16;
+    builder.open = static_cast<OpenBuild*>(palloc(sizeof(OpenBuild) * 16));
+    builder.filter = filter;
+    return builder;
+}
+
+// A value waits for its container to close, or is the document's value.
+void add_value(TreeBuilder& builder, const JsonbValue& value) {
+    if (builder.depth == 0) {
+        builder.result = value;
+        return;
+    }
+    if (builder.pending_count == builder.pending_capacity) {
+        builder.pending_capacity *= 2;
+        builder.pending = static_cast<JsonbValue*>(
+            repalloc(builder.pending, sizeof(JsonbValue) * builder.pending_capacity));
+    }
+    builder.pending[builder.pending_count++] = value;
+}
+
+// jsonb's order of keys: shorter first, then by bytes; of equal keys the one written last first,
+// so that it is the one kept (uniqueifyJsonbObject's rule).
+bool precedes(const JsonbPair& a, const JsonbPair& b) {
+    int a_length = a.key.val.string.len;
+    int b_length = b.key.val.string.len;
+    if (a_length != b_length) return a_length < b_length;
+    int bytes = std::memcmp(a.key.val.string.val, b.key.val.string.val, std::size_t(a_length));
+    if (bytes != 0) return bytes < 0;
+    return a.order > b.order;
+}
+
+bool same_key(const JsonbPair& a, const JsonbPair& b) {
+    return a.key.val.string.len == b.key.val.string.len &&
+           std::memcmp(a.key.val.string.val, b.key.val.string.val,
+                       std::size_t(a.key.val.string.len)) == 0;
+}
+
+// The innermost container made from its waiting values, and handed to its own container.
+void close_container(TreeBuilder& builder) {
+    OpenBuild container = builder.open[--builder.depth];
+    JsonbValue* values = builder.pending + container.first;
+    int count = builder.pending_count - container.first;
+    builder.pending_count = container.first;
+    JsonbValue made;
+    if (container.is_object) {
+        int pairs_count = count / 2;
+        auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * std::max(pairs_count, 1)));
+        for (int i = 0; i < pairs_count; ++i)
+            pairs[i] = {values[2 * i], values[2 * i + 1], uint32(i)};
+        std::sort(pairs, pairs + pairs_count, precedes);
+        int kept = 0;
+        for (int i = 0; i < pairs_count; ++i) {
+            if (kept == 0 || !same_key(pairs[kept - 1], pairs[i])) pairs[kept++] = pairs[i];
+        }
+        made.type = jbvObject;
+        made.val.object.nPairs = kept;
+        made.val.object.pairs = pairs;
+    } else {
+        auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * std::max(count, 1)));
+        std::memcpy(elements, values, sizeof(JsonbValue) * std::size_t(count));
+        made.type = jbvArray;
+        made.val.array.nElems = count;
+        made.val.array.elems = elements;
+        made.val.array.rawScalar = false;
+    }
+    add_value(builder, made);
+}
+
+void begin_container(TreeBuilder& builder, bool is_object) {
+    if (builder.filter != nullptr &&
+        builder.filter->drops(is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY))
+        return;
+    if (builder.depth == builder.open_capacity) {
+        builder.open_capacity *= 2;
+        builder.open = static_cast<OpenBuild*>(
+            repalloc(builder.open, sizeof(OpenBuild) * builder.open_capacity));
+    }
+    builder.open[builder.depth++] = {builder.pending_count, is_object};
+}
+
+void end_container(TreeBuilder& builder, bool is_object) {
+    if (builder.filter != nullptr &&
+        builder.filter->drops(is_object ? WJB_END_OBJECT : WJB_END_ARRAY))
+        return;
+    close_container(builder);
 }
 
 // A JSON string as a jsonb string; an ERROR (54000) beyond what jsonb can hold, as jsonb_in.
-JsonbValue jsonb_string(char* text) {
-    std::size_t length = strlen(text);
-    if (length > JENTRY_OFFLENMASK)
+JsonbValue jsonb_string(std::string_view text) {
+    if (text.size() > JENTRY_OFFLENMASK)
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                         errmsg("string too long to represent as jsonb string"),
                         errdetail("Due to an implementation restriction, jsonb strings cannot "
@@ -133,30 +231,92 @@ JsonbValue jsonb_string(char* text) {
                                   JENTRY_OFFLENMASK)));
     JsonbValue value;
     value.type = jbvString;
-    value.val.string.len = int(length);
-    value.val.string.val = text;
+    value.val.string.len = int(text.size());
+    value.val.string.val = const_cast<char*>(text.data());
     return value;
 }
 
-void object_start(void* builder) {
-    push_token(builder, WJB_BEGIN_OBJECT);
-}
-void object_end(void* builder) {
-    push_token(builder, WJB_END_OBJECT);
-}
-void array_start(void* builder) {
-    push_token(builder, WJB_BEGIN_ARRAY);
-}
-void array_end(void* builder) {
-    push_token(builder, WJB_END_ARRAY);
-}
-void object_field_start(void* builder, char* name, bool) {
-    JsonbValue key = jsonb_string(name);
-    push_token(builder, WJB_KEY, &key);
+// A JSON number as jsonb's numeric, read by numeric_in as jsonb_in reads it (an ERROR, 22003 or
+// 22P02, for one numeric cannot hold).
+JsonbValue jsonb_number(std::string_view text) {
+    JsonbValue value;
+    value.type = jbvNumeric;
+    value.val.numeric = DatumGetNumeric(
+        DirectFunctionCall3(numeric_in, CStringGetDatum(pnstrdup(text.data(), text.size())),
+                            ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+    return value;
 }
 
-// A scalar: an array element, an object's value, or the whole document (a raw scalar, which
-// jsonb keeps as a one-element array).
+void add_key(TreeBuilder& builder, std::string_view name) {
+    if (builder.filter != nullptr && builder.filter->drops(WJB_KEY, name)) return;
+    add_value(builder, jsonb_string(name));
+}
+
+void add_scalar(TreeBuilder& builder, const JsonbValue& value) {
+    if (builder.filter != nullptr && builder.filter->drops(WJB_VALUE)) return;
+    add_value(builder, value);
+}
+
+// The body read by core::JsonReader into builder. False when the reader does not accept it (not
+// JSON, or nested deeper than it follows): PostgreSQL's parser then decides, from the start. What
+// was built until then is left, but it did what PostgreSQL's parser does before it gets as far:
+// the reader returns a number only once the token after it is read, where PostgreSQL converts it
+// (numeric_in can raise an ERROR).
+bool read_with_core(std::string_view body, TreeBuilder& builder) {
+    char* unescaped = static_cast<char*>(palloc(body.size() + 1));
+    core::JsonReader reader = core::json_reader(body, unescaped);
+    std::string_view text;
+    core::JsonToken token;
+    while ((token = core::next_json_token(reader, text)) < core::JsonToken::end) {
+        JsonbValue scalar;
+        switch (token) {
+            case core::JsonToken::begin_object:
+            case core::JsonToken::begin_array:
+                begin_container(builder, token == core::JsonToken::begin_object);
+                continue;
+            case core::JsonToken::end_object:
+            case core::JsonToken::end_array:
+                end_container(builder, token == core::JsonToken::end_object);
+                continue;
+            case core::JsonToken::key:
+                add_key(builder, text);
+                continue;
+            case core::JsonToken::string:
+                scalar = jsonb_string(text);
+                break;
+            case core::JsonToken::number:
+                scalar = jsonb_number(text);
+                break;
+            case core::JsonToken::true_value:
+            case core::JsonToken::false_value:
+                scalar.type = jbvBool;
+                scalar.val.boolean = token == core::JsonToken::true_value;
+                break;
+            default:
+                scalar.type = jbvNull;
+                break;
+        }
+        add_scalar(builder, scalar);
+    }
+    return token == core::JsonToken::end;
+}
+
+// PostgreSQL's parser's semantic actions, feeding the builder as jsonb_in's feed pushJsonbValue.
+void object_start(void* builder) {
+    begin_container(*static_cast<TreeBuilder*>(builder), true);
+}
+void object_end(void* builder) {
+    end_container(*static_cast<TreeBuilder*>(builder), true);
+}
+void array_start(void* builder) {
+    begin_container(*static_cast<TreeBuilder*>(builder), false);
+}
+void array_end(void* builder) {
+    end_container(*static_cast<TreeBuilder*>(builder), false);
+}
+void object_field_start(void* builder, char* name, bool) {
+    add_key(*static_cast<TreeBuilder*>(builder), name);
+}
 void scalar(void* builder, char* token, JsonTokenType type) {
     JsonbValue value;
     switch (type) {
@@ -164,10 +324,7 @@ void scalar(void* builder, char* token, JsonTokenType type) {
             value = jsonb_string(token);
             break;
         case JSON_TOKEN_NUMBER:
-            value.type = jbvNumeric;
-            value.val.numeric = DatumGetNumeric(
-                DirectFunctionCall3(numeric_in, CStringGetDatum(token),
-                                    ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+            value = jsonb_number(token);
             break;
         case JSON_TOKEN_TRUE:
         case JSON_TOKEN_FALSE:
@@ -178,33 +335,15 @@ void scalar(void* builder, char* token, JsonTokenType type) {
             value.type = jbvNull;
             break;
     }
-    auto* b = static_cast<JsonbBuilder*>(builder);
-    if (b->state == nullptr) {
-        JsonbValue raw_scalar;
-        raw_scalar.type = jbvArray;
-        raw_scalar.val.array.rawScalar = true;
-        raw_scalar.val.array.nElems = 1;
-        push_token(builder, WJB_BEGIN_ARRAY, &raw_scalar);
-        push_token(builder, WJB_ELEM, &value);
-        push_token(builder, WJB_END_ARRAY);
-    } else {
-        push_token(builder, b->state->contVal.type == jbvArray ? WJB_ELEM : WJB_VALUE, &value);
-    }
+    add_scalar(*static_cast<TreeBuilder*>(builder), value);
 }
 
-}  // namespace
-
-Jsonb* parse_json_body(text* body_text, Credentials credentials) {
-    char* body = text_to_cstring(body_text);
-    std::size_t length = strlen(body);
+// The body read by PostgreSQL's own parser into builder (`\u0000` rewritten first); false when
+// it is not JSON.
+bool read_with_postgres(std::string_view body_text, TreeBuilder& builder) {
+    char* body = pnstrdup(body_text.data(), body_text.size());
     // same length, same validity: `\u0000` becomes `\uFFFD` before the parser sees it
-    core::replace_nul_escapes(body, length);
-    SecretFilter filter = {};
-    JsonbBuilder builder = {nullptr, nullptr, nullptr};
-    if (credentials == Credentials::dropped) {
-        filter = secret_filter();
-        builder.filter = &filter;
-    }
+    core::replace_nul_escapes(body, body_text.size());
     JsonSemAction actions = {&builder,
                              compat::JsonAction<object_start>::call,
                              compat::JsonAction<object_end>::call,
@@ -215,9 +354,30 @@ Jsonb* parse_json_body(text* body_text, Credentials credentials) {
                              nullptr,
                              nullptr,
                              compat::JsonAction<scalar>::call};
-    JsonLexContext* lexer = compat::json_lexer(body, length, GetDatabaseEncoding(), true);
-    if (pg_parse_json(lexer, &actions) != JSON_SUCCESS) return nullptr;
-    return JsonbValueToJsonb(builder.result);
+    JsonLexContext* lexer = compat::json_lexer(body, body_text.size(), GetDatabaseEncoding(), true);
+    return pg_parse_json(lexer, &actions) == JSON_SUCCESS;
+}
+
+}  // namespace
+
+Jsonb* parse_json_body(text* body_text, Credentials credentials) {
+    std::string_view body(VARDATA_ANY(body_text), VARSIZE_ANY_EXHDR(body_text));
+    SecretFilter filter = {};
+    SecretFilter* kept_out = nullptr;
+    if (credentials == Credentials::dropped) {
+        filter = secret_filter();
+        kept_out = &filter;
+    }
+    // core::JsonReader reads as PostgreSQL's parser does in UTF-8 (test/fuzz/json_reader.cpp
+    // compares the two); what it leaves undecided, and every body in another encoding, is read
+    // by PostgreSQL's parser.
+    TreeBuilder builder = tree_builder(kept_out);
+    if (GetDatabaseEncoding() == PG_UTF8 && read_with_core(body, builder))
+        return JsonbValueToJsonb(&builder.result);
+    if (kept_out != nullptr) filter = secret_filter();
+    builder = tree_builder(kept_out);
+    if (!read_with_postgres(body, builder)) return nullptr;
+    return JsonbValueToJsonb(&builder.result);
 }
 
 Jsonb* redact_payload(Jsonb* payload) {

@@ -171,6 +171,41 @@ TEST(JsonReader, RefusesWhatPostgreSQLRefuses) {
     }
 }
 
+TEST(JsonReader, FindsWhereEachStringEndsAtAnyOffset) {
+    // strings are scanned eight bytes at a time: each kind of byte that ends a run, at every
+    // offset of a word, and bytes that do not (0x7F, 0x80, 0xFF, 0x21, 0x5B, 0x5D)
+    for (std::size_t at = 0; at < 24; ++at) {
+        std::string plain(30, 'a');
+        for (char kept : {'\x7F', '\x80', '\xFF', '!', '[', ']', '#'}) {
+            std::string text = plain;
+            text[at] = kept;
+            EXPECT_EQ(tokens_of("[\"" + text + "\"]")[1], "str:" + text) << at;
+        }
+        std::string quoted = plain;
+        quoted.insert(at, "\\\"");
+        EXPECT_EQ(tokens_of("[\"" + quoted + "\"]")[1],
+                  "str:" + plain.substr(0, at) + "\"" + plain.substr(at))
+            << at;
+        std::string ended = plain;
+        ended.insert(at, "\",\"");
+        EXPECT_EQ(tokens_of("[\"" + ended + "\"]").size(), 5u) << at;
+        for (char control : {'\x01', '\x1F', '\t'}) {
+            std::string text = plain;
+            text[at] = control;
+            EXPECT_EQ(verdict("[\"" + text + "\"]"), "INVALID") << at;
+        }
+    }
+}
+
+TEST(JsonReader, ReturnsANumberOnlyBeforeASeparatorOrTheEnd) {
+    EXPECT_EQ(tokens_of("[1 , 2 ]"), (Tokens{"[", "num:1", "num:2", "]", "END"}));
+    EXPECT_EQ(tokens_of("{\"a\":1}"), (Tokens{"{", "key:a", "num:1", "}", "END"}));
+    EXPECT_EQ(tokens_of("[1"), (Tokens{"[", "num:1", "INVALID"}));
+    EXPECT_EQ(tokens_of("[1}"), (Tokens{"[", "num:1", "INVALID"}));
+    EXPECT_EQ(tokens_of("[1 \"a\"]"), (Tokens{"[", "INVALID"}));
+    EXPECT_EQ(tokens_of("[1:2]"), (Tokens{"[", "INVALID"}));
+}
+
 TEST(JsonReader, AcceptsNumbersByTheGrammar) {
     for (const char* text :
          {"0", "-0", "10", "0.5", "-0.0e0", "1E9", "1e-9", "1e+009", "123.456e78", "1e999999"}) {
