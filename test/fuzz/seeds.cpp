@@ -103,8 +103,9 @@ void write_vector_seeds(const fs::path& root, const Json& vector) {
     write_seed(root, "plain_hmac", name + "-base64",
                secret + "\nsha256=" + core::base64_encode(mac) + "\n" + body);
 
-    // json_text: the body itself.
+    // json_text and json_reader: the body itself.
     write_seed(root, "json_text", name, body);
+    write_seed(root, "json_reader", name, body);
 
     const Json event = Json::parse(body, nullptr, false);
     if (event.is_discarded() || !event.is_object()) return;
@@ -166,6 +167,74 @@ void write_extra_seeds(const fs::path& root) {
     write_seed(root, "json_text", "extra-nul",
                R"({"participant":{"name":"a\u0000b","metadata":"\\u0000","\u0000":["\u0000"]}})");
     write_seed(root, "json_text", "extra-keys", "turnPassword\nurls\naccessKey\nsecretX");
+
+    // json_reader: escapes, surrogates, numbers, literals, whitespace, nesting at and past the
+    // reader's depth, and near misses of each (one document a seed, so each is read through).
+    const std::string documents[] = {
+        R"({"a\"b\\c\/d\be\ff\ng\rh\ti":"\u0041\u00e9\u20AC\uFFFF"})",
+        R"(["\ud83d\ude00","\uD800\uDC00","\udbff\udfff"])",
+        R"({"\u0000":"\u0000","\\u0000":"a\u0000b","\\\u0000":"\\\\u0000"})",
+        "[\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\x7F\"]",
+        "[0,-0,10,0.5,-0.0e0,1E9,1e-9,1e+009,123.456e78,1e999999,-1.5E-300]",
+        "[true,false,null]",
+        " \t\r\n{ \"a\" \n:\t[ 1 ,{ } , [ ] ] } \r\n",
+        "{\"a\":1,\"a\":2,\"\":{},\"b\":[{},[],\"\"]}",
+        "\"\"",
+        "0",
+        "null",
+        std::string(64, '[') + std::string(64, ']'),
+        std::string(65, '[') + std::string(65, ']'),
+        std::string(63, '[') + R"({"a":{"b":1}})" + std::string(63, ']'),
+        std::string(66, '[') + "1" + std::string(65, ']'),
+        R"("\ud800")",
+        R"("\udc00")",
+        R"("\ud800\u0041")",
+        R"("\ud800\ud800")",
+        R"("\ud800\u0000")",
+        R"("\ud800\n")",
+        R"("\ud800x")",
+        R"("\u00")",
+        R"("\u12g4")",
+        R"("\x")",
+        "\"a\tb\"",
+        "\"\x01\"",
+        "\"a",
+        "01",
+        "-01",
+        "-",
+        "--1",
+        "+1",
+        "1.",
+        ".5",
+        "1e",
+        "1e+",
+        "0x10",
+        "1x",
+        "1.5.3",
+        "1e5e5",
+        "NaN",
+        "-Infinity",
+        "tru",
+        "nulll",
+        "True",
+        "true1",
+        "[true]x",
+        "{\"a\":1,}",
+        "[1,]",
+        "{\"a\" 1}",
+        "{\"a\"}",
+        "{1:1}",
+        "[1 2]",
+        "\xEF\xBB\xBF{}",
+        "{}\v",
+        "\f1",
+        "",
+        " ",
+    };
+    i = 0;
+    for (const std::string& document : documents) {
+        write_seed(root, "json_reader", "extra-" + std::to_string(i++), document);
+    }
     write_seed(root, "livekit_event", "extra-free-text",
                "participant_left\n1767268988.9\ncall-_+14155550123_x\n\n3\n1767268801.1\n"
                "Busy Here\nRINGING\n\nEGRESS_ABORTED\n2.5 2.5 nan");
