@@ -106,22 +106,22 @@ SecretFilter secret_filter() {
             false};
 }
 
-// One open container while a body is built: where its members or elements start among the
-// values waiting, and whether it is an object.
+// One open container while a body is built, kept as pushJsonbValue keeps it: its elements or
+// members so far in an array of its own, which starts at 4 and doubles when full. So a container
+// too large for palloc (past 2^24 elements or 2^23 members, the doubling asks for more than
+// 1 GB) fails where jsonb_in's does, with the same request, and one container's values never
+// count against another's (JSONB_MAX_ELEMS and JSONB_MAX_PAIRS lie beyond those sizes).
 struct OpenBuild {
-    int first;
-    bool is_object;
+    JsonbValue container;  // jbvArray or jbvObject; an object's next pair may have its key only
+    int size;              // how many elements or pairs the array holds
 };
 CALLOUT_PLAIN_DATA(OpenBuild);
 
-// The body's value built bottom-up, as pushJsonbValue would build it for jsonb_in: the values of
-// the open containers wait in `pending` (an object's as key, value, key, value), and a container
-// is made, its members in jsonb's order, when it closes. Credential values are left out when
-// filter is set. Fed by core::JsonReader or by PostgreSQL's parser, token by token.
+// The body's value built bottom-up, as pushJsonbValue would build it for jsonb_in: each open
+// container holds its own values, and is finished, its members in jsonb's order, when it closes.
+// Credential values are left out when filter is set. Fed by core::JsonReader or by PostgreSQL's
+// parser, token by token.
 struct TreeBuilder {
-    JsonbValue* pending;
-    int pending_count;
-    int pending_capacity;
     OpenBuild* open;
     int depth;
     int open_capacity;
@@ -132,26 +132,44 @@ CALLOUT_PLAIN_DATA(TreeBuilder);
 
 TreeBuilder tree_builder(SecretFilter* filter) {
     TreeBuilder builder = {};
-    builder.pending_capacity = 64;
-    builder.pending = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * 64));
     builder.open_capacity = 16;
     builder.open = static_cast<OpenBuild*>(palloc(sizeof(OpenBuild) * 16));
     builder.filter = filter;
     return builder;
 }
 
-// A value waits for its container to close, or is the document's value.
+// A value joins its container (an array's next element, or the value of the object's pair whose
+// key came last: pushJsonbValue's appendElement and appendValue), or is the document's value.
 void add_value(TreeBuilder& builder, const JsonbValue& value) {
     if (builder.depth == 0) {
         builder.result = value;
         return;
     }
-    if (builder.pending_count == builder.pending_capacity) {
-        builder.pending_capacity *= 2;
-        builder.pending = static_cast<JsonbValue*>(
-            repalloc(builder.pending, sizeof(JsonbValue) * builder.pending_capacity));
+    OpenBuild& open = builder.open[builder.depth - 1];
+    if (open.container.type == jbvObject) {
+        open.container.val.object.pairs[open.container.val.object.nPairs++].value = value;
+        return;
     }
-    builder.pending[builder.pending_count++] = value;
+    auto& array = open.container.val.array;
+    if (array.nElems >= open.size) {
+        open.size *= 2;
+        array.elems = static_cast<JsonbValue*>(
+            repalloc(array.elems, sizeof(JsonbValue) * std::size_t(open.size)));
+    }
+    array.elems[array.nElems++] = value;
+}
+
+// A key starts the innermost object's next pair (pushJsonbValue's appendKey).
+void start_pair(TreeBuilder& builder, const JsonbValue& key) {
+    OpenBuild& open = builder.open[builder.depth - 1];
+    auto& object = open.container.val.object;
+    if (object.nPairs >= open.size) {
+        open.size *= 2;
+        object.pairs = static_cast<JsonbPair*>(
+            repalloc(object.pairs, sizeof(JsonbPair) * std::size_t(open.size)));
+    }
+    object.pairs[object.nPairs].key = key;
+    object.pairs[object.nPairs].order = uint32(object.nPairs);
 }
 
 // jsonb's order of keys: shorter first, then by bytes; of equal keys the one written last first,
@@ -171,33 +189,19 @@ bool same_key(const JsonbPair& a, const JsonbPair& b) {
                        std::size_t(a.key.val.string.len)) == 0;
 }
 
-// The innermost container made from its waiting values, and handed to its own container.
+// The innermost container finished (an object's pairs in jsonb's order, equal keys once) and
+// handed to its own container.
 void close_container(TreeBuilder& builder) {
-    OpenBuild container = builder.open[--builder.depth];
-    JsonbValue* values = builder.pending + container.first;
-    int count = builder.pending_count - container.first;
-    builder.pending_count = container.first;
-    JsonbValue made;
-    if (container.is_object) {
-        int pairs_count = count / 2;
-        auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * std::max(pairs_count, 1)));
-        for (int i = 0; i < pairs_count; ++i)
-            pairs[i] = {values[2 * i], values[2 * i + 1], uint32(i)};
+    JsonbValue made = builder.open[--builder.depth].container;
+    if (made.type == jbvObject) {
+        JsonbPair* pairs = made.val.object.pairs;
+        int pairs_count = made.val.object.nPairs;
         std::sort(pairs, pairs + pairs_count, precedes);
         int kept = 0;
         for (int i = 0; i < pairs_count; ++i) {
             if (kept == 0 || !same_key(pairs[kept - 1], pairs[i])) pairs[kept++] = pairs[i];
         }
-        made.type = jbvObject;
         made.val.object.nPairs = kept;
-        made.val.object.pairs = pairs;
-    } else {
-        auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * std::max(count, 1)));
-        std::memcpy(elements, values, sizeof(JsonbValue) * std::size_t(count));
-        made.type = jbvArray;
-        made.val.array.nElems = count;
-        made.val.array.elems = elements;
-        made.val.array.rawScalar = false;
     }
     add_value(builder, made);
 }
@@ -209,9 +213,20 @@ void begin_container(TreeBuilder& builder, bool is_object) {
     if (builder.depth == builder.open_capacity) {
         builder.open_capacity *= 2;
         builder.open = static_cast<OpenBuild*>(
-            repalloc(builder.open, sizeof(OpenBuild) * builder.open_capacity));
+            repalloc(builder.open, sizeof(OpenBuild) * std::size_t(builder.open_capacity)));
     }
-    builder.open[builder.depth++] = {builder.pending_count, is_object};
+    OpenBuild& open = builder.open[builder.depth++];
+    open.size = 4;
+    if (is_object) {
+        open.container.type = jbvObject;
+        open.container.val.object.nPairs = 0;
+        open.container.val.object.pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * 4));
+    } else {
+        open.container.type = jbvArray;
+        open.container.val.array.nElems = 0;
+        open.container.val.array.elems = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * 4));
+        open.container.val.array.rawScalar = false;
+    }
 }
 
 void end_container(TreeBuilder& builder, bool is_object) {
@@ -249,7 +264,7 @@ JsonbValue jsonb_number(std::string_view text) {
 
 void add_key(TreeBuilder& builder, std::string_view name) {
     if (builder.filter != nullptr && builder.filter->drops(WJB_KEY, name)) return;
-    add_value(builder, jsonb_string(name));
+    start_pair(builder, jsonb_string(name));
 }
 
 void add_scalar(TreeBuilder& builder, const JsonbValue& value) {
@@ -257,48 +272,66 @@ void add_scalar(TreeBuilder& builder, const JsonbValue& value) {
     add_value(builder, value);
 }
 
+// What a token of the reader makes of builder. A container's start is made at once; a key, a
+// scalar and a container's end wait for the token after them (read_with_core).
+void apply_token(TreeBuilder& builder, core::JsonToken token, std::string_view text) {
+    JsonbValue scalar;
+    switch (token) {
+        case core::JsonToken::begin_object:
+        case core::JsonToken::begin_array:
+            begin_container(builder, token == core::JsonToken::begin_object);
+            return;
+        case core::JsonToken::end_object:
+        case core::JsonToken::end_array:
+            end_container(builder, token == core::JsonToken::end_object);
+            return;
+        case core::JsonToken::key:
+            add_key(builder, text);
+            return;
+        case core::JsonToken::string:
+            scalar = jsonb_string(text);
+            break;
+        case core::JsonToken::number:
+            scalar = jsonb_number(text);
+            break;
+        case core::JsonToken::true_value:
+        case core::JsonToken::false_value:
+            scalar.type = jbvBool;
+            scalar.val.boolean = token == core::JsonToken::true_value;
+            break;
+        case core::JsonToken::null_value:
+            scalar.type = jbvNull;
+            break;
+        default:  // end: nothing
+            return;
+    }
+    add_scalar(builder, scalar);
+}
+
 // The body read by core::JsonReader into builder. False when the reader does not accept it (not
 // JSON, or nested deeper than it follows): PostgreSQL's parser then decides, from the start. What
-// was built until then is left, but it did what PostgreSQL's parser does before it gets as far:
-// the reader returns a number only once the token after it is read, where PostgreSQL converts it
-// (numeric_in can raise an ERROR).
+// was built until then is left, but it is no more than PostgreSQL's parser does before it gets as
+// far, so an ERROR raised while building (numeric_in's, palloc's) is one jsonb_in raises too:
+// PostgreSQL hands a scalar, a member's name and a container's end to jsonb_in only once it has
+// read the token after it, so each of those waits here until the reader has returned the next
+// token (the reader returns a token only once it has read what PostgreSQL reads before it).
 bool read_with_core(std::string_view body, TreeBuilder& builder) {
     char* unescaped = static_cast<char*>(palloc(body.size() + 1));
     core::JsonReader reader = core::json_reader(body, unescaped);
     std::string_view text;
-    core::JsonToken token;
-    while ((token = core::next_json_token(reader, text)) < core::JsonToken::end) {
-        JsonbValue scalar;
-        switch (token) {
-            case core::JsonToken::begin_object:
-            case core::JsonToken::begin_array:
-                begin_container(builder, token == core::JsonToken::begin_object);
-                continue;
-            case core::JsonToken::end_object:
-            case core::JsonToken::end_array:
-                end_container(builder, token == core::JsonToken::end_object);
-                continue;
-            case core::JsonToken::key:
-                add_key(builder, text);
-                continue;
-            case core::JsonToken::string:
-                scalar = jsonb_string(text);
-                break;
-            case core::JsonToken::number:
-                scalar = jsonb_number(text);
-                break;
-            case core::JsonToken::true_value:
-            case core::JsonToken::false_value:
-                scalar.type = jbvBool;
-                scalar.val.boolean = token == core::JsonToken::true_value;
-                break;
-            default:
-                scalar.type = jbvNull;
-                break;
-        }
-        add_scalar(builder, scalar);
+    core::JsonToken waiting = core::JsonToken::end;  // end: nothing waits
+    std::string_view waiting_text;
+    for (;;) {
+        core::JsonToken token = core::next_json_token(reader, text);
+        if (token > core::JsonToken::end) return false;
+        apply_token(builder, waiting, waiting_text);
+        if (token == core::JsonToken::end) return true;
+        bool opens =
+            token == core::JsonToken::begin_object || token == core::JsonToken::begin_array;
+        if (opens) apply_token(builder, token, text);
+        waiting = opens ? core::JsonToken::end : token;
+        waiting_text = text;
     }
-    return token == core::JsonToken::end;
 }
 
 // PostgreSQL's parser's semantic actions, feeding the builder as jsonb_in's feed pushJsonbValue.

@@ -1,5 +1,5 @@
-// The delivery's body as the jsonb that is stored: parsed once by PostgreSQL's own JSON parser
-// (DESIGN.md §2), and without the values of credential fields.
+// The delivery's body as the jsonb that is stored: read once, by core::JsonReader or by
+// PostgreSQL's own JSON parser (DESIGN.md §2), and without the values of credential fields.
 #pragma once
 
 extern "C" {
@@ -13,7 +13,7 @@ namespace callout::pg {
 enum class Credentials { kept, dropped };
 
 // The body as jsonb, or nullptr when it is not JSON (`\u0000` becomes U+FFFD: jsonb cannot hold
-// U+0000). PostgreSQL's own parser checks it first, so a bad body is an answer, not an error.
+// U+0000). A body that is not JSON is an answer, not an error.
 // With Credentials::dropped, the jsonb redact_payload would make of it, built in the same pass.
 Jsonb* parse_json_body(text* body, Credentials credentials = Credentials::kept);
 
