@@ -272,10 +272,28 @@ void add_scalar(TreeBuilder& builder, const JsonbValue& value) {
     add_value(builder, value);
 }
 
+// A scalar token of the reader as jsonb's value.
+JsonbValue jsonb_scalar(core::JsonToken token, std::string_view text) {
+    JsonbValue value;
+    switch (token) {
+        case core::JsonToken::string:
+            return jsonb_string(text);
+        case core::JsonToken::number:
+            return jsonb_number(text);
+        case core::JsonToken::true_value:
+        case core::JsonToken::false_value:
+            value.type = jbvBool;
+            value.val.boolean = token == core::JsonToken::true_value;
+            return value;
+        default:  // null_value
+            value.type = jbvNull;
+            return value;
+    }
+}
+
 // What a token of the reader makes of builder. A container's start is made at once; a key, a
 // scalar and a container's end wait for the token after them (read_with_core).
 void apply_token(TreeBuilder& builder, core::JsonToken token, std::string_view text) {
-    JsonbValue scalar;
     switch (token) {
         case core::JsonToken::begin_object:
         case core::JsonToken::begin_array:
@@ -288,24 +306,12 @@ void apply_token(TreeBuilder& builder, core::JsonToken token, std::string_view t
         case core::JsonToken::key:
             add_key(builder, text);
             return;
-        case core::JsonToken::string:
-            scalar = jsonb_string(text);
-            break;
-        case core::JsonToken::number:
-            scalar = jsonb_number(text);
-            break;
-        case core::JsonToken::true_value:
-        case core::JsonToken::false_value:
-            scalar.type = jbvBool;
-            scalar.val.boolean = token == core::JsonToken::true_value;
-            break;
-        case core::JsonToken::null_value:
-            scalar.type = jbvNull;
-            break;
-        default:  // end: nothing
+        case core::JsonToken::end:  // nothing waits
+            return;
+        default:
+            add_scalar(builder, jsonb_scalar(token, text));
             return;
     }
-    add_scalar(builder, scalar);
 }
 
 // The body read by core::JsonReader into builder. False when the reader does not accept it (not
@@ -351,24 +357,12 @@ void object_field_start(void* builder, char* name, bool) {
     add_key(*static_cast<TreeBuilder*>(builder), name);
 }
 void scalar(void* builder, char* token, JsonTokenType type) {
-    JsonbValue value;
-    switch (type) {
-        case JSON_TOKEN_STRING:
-            value = jsonb_string(token);
-            break;
-        case JSON_TOKEN_NUMBER:
-            value = jsonb_number(token);
-            break;
-        case JSON_TOKEN_TRUE:
-        case JSON_TOKEN_FALSE:
-            value.type = jbvBool;
-            value.val.boolean = type == JSON_TOKEN_TRUE;
-            break;
-        default:
-            value.type = jbvNull;
-            break;
-    }
-    add_scalar(*static_cast<TreeBuilder*>(builder), value);
+    core::JsonToken kind = type == JSON_TOKEN_STRING   ? core::JsonToken::string
+                           : type == JSON_TOKEN_NUMBER ? core::JsonToken::number
+                           : type == JSON_TOKEN_TRUE   ? core::JsonToken::true_value
+                           : type == JSON_TOKEN_FALSE  ? core::JsonToken::false_value
+                                                       : core::JsonToken::null_value;
+    add_scalar(*static_cast<TreeBuilder*>(builder), jsonb_scalar(kind, token));
 }
 
 // The body read by PostgreSQL's own parser into builder (`\u0000` rewritten first); false when
