@@ -65,6 +65,7 @@ bool ends_plain_bytes(std::uint64_t word) {
            0;
 }
 
+// Ends the reading with token (end, invalid or too_deep), which every later call returns.
 JsonToken finish(JsonReader& reader, JsonToken token) {
     reader.expecting = nothing;
     reader.final_token = token;
