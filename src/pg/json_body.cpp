@@ -12,6 +12,7 @@ extern "C" {
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 }
 
@@ -389,22 +390,36 @@ bool read_with_postgres(std::string_view body_text, TreeBuilder& builder) {
 
 Jsonb* parse_json_body(text* body_text, Credentials credentials) {
     std::string_view body(VARDATA_ANY(body_text), VARSIZE_ANY_EXHDR(body_text));
+    // The build (the decoded strings, the tree, the numbers) lives in a memory context of its
+    // own: a reading abandoned for PostgreSQL's parser is freed before it starts, and only the
+    // jsonb, a copy, outlives the call.
+    MemoryContext caller = CurrentMemoryContext;
+    MemoryContext build =
+        AllocSetContextCreate(caller, "callout JSON body", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextSwitchTo(build);
     SecretFilter filter = {};
     SecretFilter* kept_out = nullptr;
-    if (credentials == Credentials::dropped) {
-        filter = secret_filter();
-        kept_out = &filter;
-    }
+    if (credentials == Credentials::dropped) kept_out = &filter;
     // core::JsonReader reads as PostgreSQL's parser does in UTF-8 (test/fuzz/json_reader.cpp
     // compares the two); what it leaves undecided, and every body in another encoding, is read
     // by PostgreSQL's parser.
-    TreeBuilder builder = tree_builder(kept_out);
-    if (GetDatabaseEncoding() == PG_UTF8 && read_with_core(body, builder))
-        return JsonbValueToJsonb(&builder.result);
-    if (kept_out != nullptr) filter = secret_filter();
-    builder = tree_builder(kept_out);
-    if (!read_with_postgres(body, builder)) return nullptr;
-    return JsonbValueToJsonb(&builder.result);
+    bool read = false;
+    TreeBuilder builder = {};
+    if (GetDatabaseEncoding() == PG_UTF8) {
+        if (kept_out != nullptr) filter = secret_filter();
+        builder = tree_builder(kept_out);
+        read = read_with_core(body, builder);
+        if (!read) MemoryContextReset(build);
+    }
+    if (!read) {
+        if (kept_out != nullptr) filter = secret_filter();
+        builder = tree_builder(kept_out);
+        read = read_with_postgres(body, builder);
+    }
+    MemoryContextSwitchTo(caller);
+    Jsonb* payload = read ? JsonbValueToJsonb(&builder.result) : nullptr;
+    MemoryContextDelete(build);
+    return payload;
 }
 
 Jsonb* redact_payload(Jsonb* payload) {
