@@ -100,6 +100,7 @@ struct SecretFilter {
 };
 CALLOUT_PLAIN_DATA(SecretFilter);
 
+// A filter with no container open and nothing dropped yet.
 SecretFilter secret_filter() {
     return {{static_cast<OpenContainer*>(palloc(sizeof(OpenContainer) * 16)), 0, 16},
             {"", 0, false},
@@ -131,6 +132,7 @@ struct TreeBuilder {
 };
 CALLOUT_PLAIN_DATA(TreeBuilder);
 
+// A builder with nothing built yet (its open containers in palloc'd memory that doubles).
 TreeBuilder tree_builder(SecretFilter* filter) {
     TreeBuilder builder = {};
     builder.open_capacity = 16;
@@ -184,6 +186,7 @@ bool precedes(const JsonbPair& a, const JsonbPair& b) {
     return a.order > b.order;
 }
 
+// Whether two pairs have one key (sorted, equal keys are next to each other).
 bool same_key(const JsonbPair& a, const JsonbPair& b) {
     return a.key.val.string.len == b.key.val.string.len &&
            std::memcmp(a.key.val.string.val, b.key.val.string.val,
@@ -207,6 +210,7 @@ void close_container(TreeBuilder& builder) {
     add_value(builder, made);
 }
 
+// A container opens, unless it is a credential's value.
 void begin_container(TreeBuilder& builder, bool is_object) {
     if (builder.filter != nullptr &&
         builder.filter->drops(is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY))
@@ -230,6 +234,7 @@ void begin_container(TreeBuilder& builder, bool is_object) {
     }
 }
 
+// A container closes, unless it is (inside) a credential's value.
 void end_container(TreeBuilder& builder, bool is_object) {
     if (builder.filter != nullptr &&
         builder.filter->drops(is_object ? WJB_END_OBJECT : WJB_END_ARRAY))
@@ -263,11 +268,13 @@ JsonbValue jsonb_number(std::string_view text) {
     return value;
 }
 
+// A member's name, unless it names a credential.
 void add_key(TreeBuilder& builder, std::string_view name) {
     if (builder.filter != nullptr && builder.filter->drops(WJB_KEY, name)) return;
     start_pair(builder, jsonb_string(name));
 }
 
+// A scalar value, unless it is (inside) a credential's value.
 void add_scalar(TreeBuilder& builder, const JsonbValue& value) {
     if (builder.filter != nullptr && builder.filter->drops(WJB_VALUE)) return;
     add_value(builder, value);
