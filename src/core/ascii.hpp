@@ -11,6 +11,14 @@ constexpr bool is_ascii_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
+// The value of one hexadecimal digit (either case), or -1.
+constexpr int ascii_hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 // Spaces, tabs and line ends.
 constexpr bool is_ascii_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

@@ -2,6 +2,8 @@
 // spelling: a signature or token segment is either canonical or rejected.
 #include "base64.hpp"
 
+#include "ascii.hpp"
+
 #include <array>
 #include <cstdint>
 
@@ -96,14 +98,6 @@ std::optional<std::string> decode_unpadded(std::string_view text, const DecodeTa
     return out;
 }
 
-// Value of one hex digit, or -1.
-constexpr int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 }  // namespace
 
 // JWT segments are unpadded base64url; anything else (padding included) is not a segment.
@@ -151,8 +145,8 @@ std::optional<std::string> hex_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size() / 2);
     for (std::size_t i = 0; i < text.size(); i += 2) {
-        const int hi = hex_value(text[i]);
-        const int lo = hex_value(text[i + 1]);
+        const int hi = ascii_hex_value(text[i]);
+        const int lo = ascii_hex_value(text[i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out.push_back(static_cast<char>((hi << 4) | lo));
     }

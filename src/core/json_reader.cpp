@@ -1,6 +1,8 @@
 // JSON text read token by token, as PostgreSQL's parser reads it (json_reader.hpp).
 #include "json_reader.hpp"
 
+#include "ascii.hpp"
+
 #include <cstring>
 
 namespace callout::core {
@@ -18,20 +20,9 @@ enum Expecting : std::uint8_t {
     nothing,               // a final token was returned
 };
 
-bool is_whitespace(char c) {
+// JSON's four whitespace characters (not ascii.hpp's six: a form feed or vertical tab is no JSON).
+bool is_json_whitespace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-// The value of one hexadecimal digit, or -1.
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 // code_point (at most U+10FFFF, not a surrogate) written as UTF-8 at out; returns the end.
@@ -151,7 +142,7 @@ bool read_string(JsonReader& reader, std::string_view& text) {
         if (end - p < 4) return false;
         unsigned code_point = 0;
         for (int i = 0; i < 4; ++i) {
-            int digit = hex_value(p[i]);
+            int digit = ascii_hex_value(p[i]);
             if (digit < 0) return false;
             code_point = code_point * 16 + unsigned(digit);
         }
@@ -182,26 +173,26 @@ bool read_number(JsonReader& reader, std::string_view& text) {
     if (p < end && *p == '0') {
         ++p;
     } else if (p < end && *p >= '1' && *p <= '9') {
-        while (p < end && is_digit(*p)) ++p;
+        while (p < end && is_ascii_digit(*p)) ++p;
     } else {
         return false;
     }
     if (p < end && *p == '.') {
         ++p;
-        if (p >= end || !is_digit(*p)) return false;
-        while (p < end && is_digit(*p)) ++p;
+        if (p >= end || !is_ascii_digit(*p)) return false;
+        while (p < end && is_ascii_digit(*p)) ++p;
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
         ++p;
         if (p < end && (*p == '+' || *p == '-')) ++p;
-        if (p >= end || !is_digit(*p)) return false;
-        while (p < end && is_digit(*p)) ++p;
+        if (p >= end || !is_ascii_digit(*p)) return false;
+        while (p < end && is_ascii_digit(*p)) ++p;
     }
     // PostgreSQL converts a number once the token after it has been read; only a separator or
     // the end may follow one, so a number is returned with one of those after it and anything
     // else is not JSON here (PostgreSQL's parser then decides, numeric_in's ERRORs included).
     const char* next = p;
-    while (next < end && is_whitespace(*next)) ++next;
+    while (next < end && is_json_whitespace(*next)) ++next;
     if (next < end && *next != ',' && *next != ']' && *next != '}') return false;
     text = std::string_view(reader.at, std::size_t(p - reader.at));
     reader.at = p;
@@ -268,7 +259,7 @@ JsonToken read_value(JsonReader& reader, std::string_view& text) {
 // A member's key and the colon after it (PostgreSQL reads both before it names the member).
 JsonToken read_key(JsonReader& reader, std::string_view& text) {
     if (*reader.at != '"' || !read_string(reader, text)) return finish(reader, JsonToken::invalid);
-    while (reader.at < reader.end && is_whitespace(*reader.at)) ++reader.at;
+    while (reader.at < reader.end && is_json_whitespace(*reader.at)) ++reader.at;
     if (reader.at == reader.end || *reader.at != ':') return finish(reader, JsonToken::invalid);
     ++reader.at;
     reader.expecting = a_value;
@@ -292,7 +283,7 @@ JsonReader json_reader(std::string_view text, char* unescaped) {
 JsonToken next_json_token(JsonReader& reader, std::string_view& text) {
     if (reader.expecting == nothing) return reader.final_token;
     for (;;) {
-        while (reader.at < reader.end && is_whitespace(*reader.at)) ++reader.at;
+        while (reader.at < reader.end && is_json_whitespace(*reader.at)) ++reader.at;
         if (reader.at == reader.end) {
             return finish(reader,
                           reader.expecting == the_end ? JsonToken::end : JsonToken::invalid);
