@@ -40,6 +40,12 @@ void schema_changed(Datum, int, uint32) {
     callout::pg::forget_known_relation_names();
 }
 
+// A role changed (renamed, dropped): the tenant a token names for it is read again, as a token is
+// signed for a role's name.
+void role_changed(Datum, int, uint32) {
+    ++callout::pg::tenant_token_generation;
+}
+
 }  // namespace
 
 // Defines callout's settings, and what the delivery path keeps per transaction and per backend
@@ -51,4 +57,5 @@ extern "C" void _PG_init(void) {
     CacheRegisterRelcacheCallback(relation_changed, Datum(0));
     CacheRegisterSyscacheCallback(PROCOID, function_changed, Datum(0));
     CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, Datum(0));
+    CacheRegisterSyscacheCallback(AUTHOID, role_changed, Datum(0));
 }

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
+#include "core/tenant_token.hpp"
 #include "core/timestamps.hpp"
 #include "pg/pg_compat.hpp"
 #include "pg/settings.hpp"
@@ -13,6 +15,7 @@
 extern "C" {
 #include "postgres.h"
 #include "access/xact.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 }
 
@@ -32,6 +35,10 @@ int max_parked_deliveries = 1000;
 int max_parked_bytes = 64 * 1024 * 1024;
 bool notify_outcomes = true;
 char* acting_user_id = nullptr;
+char* tenant_secret = nullptr;
+char* tenant_token_text = nullptr;
+std::uint64_t tenant_token_generation = 0;
+bool loaded_at_server_start = false;
 
 namespace {
 
@@ -52,6 +59,22 @@ bool check_verify_at(char** new_value, void** extra, GucSource) {
     *parsed = *unix_ms;
     *extra = parsed;
     return true;
+}
+
+// A tenant token secret is empty (none: no token names a tenant) or long enough to sign with.
+bool check_tenant_secret(char** new_value, void**, GucSource) {
+    if (*new_value == nullptr || (*new_value)[0] == '\0' ||
+        std::strlen(*new_value) >= callout::core::kTenantSecretMinBytes)
+        return true;
+    GUC_check_errdetail("A tenant token secret holds at least %zu bytes.",
+                        callout::core::kTenantSecretMinBytes);
+    return false;
+}
+
+// Either tenant token setting changed (a SET, its end with the transaction, a reload): the
+// tenant a token names is read again.
+void assign_tenant_token_setting(const char*, void*) {
+    ++tenant_token_generation;
 }
 
 void assign_verify_at(const char*, void* extra) {
@@ -137,6 +160,21 @@ void define_settings() {
     DefineCustomStringVariable("callout.user_id", "The tenant a trusted gateway session acts for.",
                                "Ignored unless the session's login role is a trusted gateway.",
                                &acting_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    // The tenant tokens of a Citus cluster (DESIGN.md §7): the secret every node signs and checks
+    // them with, read only by superusers and only from the server's configuration (ALTER SYSTEM),
+    // and the token a statement acts with, which anyone may set and only its signature makes true.
+    loaded_at_server_start = process_shared_preload_libraries_in_progress;
+    DefineCustomStringVariable(
+        "callout.tenant_secret", "The secret tenant tokens are signed and checked with.",
+        "Empty: no token names a tenant. Set on every node of a Citus cluster by "
+        "callout.distribute(); callout must be in shared_preload_libraries.",
+        &tenant_secret, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE, check_tenant_secret,
+        assign_tenant_token_setting, nullptr);
+    DefineCustomStringVariable(
+        "callout.tenant_token", "The tenant token statements act with (callout.token_tenant()).",
+        "Names a tenant only when signed for the current role with callout.tenant_secret.",
+        &tenant_token_text, "", PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr,
+        assign_tenant_token_setting, nullptr);
     MarkGUCPrefixReserved("callout");
 }
 

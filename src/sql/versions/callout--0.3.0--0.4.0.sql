@@ -637,6 +637,18 @@ END
 $$;
 COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub inside a PostgREST request, else its callout.user_id; else the tenant the role is mapped to; NULL for none';
 
+-- Tenant tokens (DESIGN.md §7): on a Citus cluster a worker runs a shard's query for the
+-- coordinator's current role and knows nothing else of its session, and its policies read no
+-- table; the tenant reaches it as callout.tenant_token, signed with callout.tenant_secret (every
+-- node's) for that role. token_tenant() is what such a policy compares user_id with;
+-- _tenant_token signs, for callout's own code only.
+CREATE FUNCTION callout.token_tenant() RETURNS text
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
+COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current role (signed with callout.tenant_secret); NULL for none';
+CREATE FUNCTION callout._tenant_token(role name, user_id text) RETURNS text
+LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
+COMMENT ON FUNCTION callout._tenant_token(name, text) IS 'internal: the tenant token naming user_id for role, signed with callout.tenant_secret';
+
 -- Registers a role whose members (by login) are trusted to say which tenant they act for, and
 -- grants it what an application server needs: registering and reading calls, and delivering
 -- LiveKit's webhooks, so one call sets a gateway up.

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    64,
-    'the extension has 64 member functions');
+    66,
+    'the extension has 66 member functions');
 -- The types the install script creates: some servers also record the row types of tables and
 -- views and every array type as members, which are counted with their relations (below).
 SELECT is(
@@ -132,7 +132,9 @@ SELECT is((SELECT vartype || ' ' || min_val || '..' || max_val FROM pg_catalog.p
           'integer 0..3600', 'callout.clock_leeway is an integer from 0 to 3600');
 
 -- The module's settings: what decides acceptance and classification is for superusers only;
--- callout.user_id is for every session (read only from trusted gateways).
+-- callout.user_id is for every session (read only from trusted gateways), and so is
+-- callout.tenant_token (believed only when signed with callout.tenant_secret, which only the
+-- server's configuration sets).
 SELECT is(
     ARRAY(SELECT format('%s %s %s', name, context, boot_val) FROM pg_catalog.pg_settings
           WHERE name LIKE 'callout.%' ORDER BY name),
@@ -140,7 +142,8 @@ SELECT is(
           'callout.max_events_per_call superuser 1000', 'callout.max_key_bytes_per_minute superuser 67108864',
           'callout.max_parked_bytes superuser 67108864', 'callout.max_parked_deliveries superuser 1000',
           'callout.min_completed_seconds superuser 10', 'callout.min_connected_seconds superuser 3',
-          'callout.notify superuser on', 'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
+          'callout.notify superuser on', 'callout.tenant_secret sighup ', 'callout.tenant_token user ',
+          'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
     'the settings, who may set them, and their defaults');
 
 -- The setting is what a NULL leeway means. This vector's token expired 10 s before its

@@ -1,0 +1,33 @@
+// A tenant token: the tenant a statement acts for, said to a node that cannot find it out.
+//
+// On Citus a shard query runs on a worker in a connection of the coordinator's current role, which
+// knows nothing of the coordinator's session (its login role, a gateway's callout.user_id, the
+// JWT claims PostgREST set), and a policy there may read no table of callout's. So the
+// coordinator hands the tenant over as a setting (callout.tenant_token, which Citus replays on its
+// worker connections), signed with a secret every node holds and bound to the role it is for:
+// whoever can set a setting can only name a tenant some node's superuser-owned code signed for
+// their own role.
+#pragma once
+#include "no_postgres.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace callout::core {
+
+// The shortest secret tokens are signed with (bytes): as a LiveKit API secret.
+constexpr std::size_t kTenantSecretMinBytes = 32;
+
+// The token naming user_id for role under secret: the base64url HMAC-SHA256 (43 characters) of
+// role and user_id, a '.', then user_id as given. Both must be non-empty, without NUL; the
+// secret at least kTenantSecretMinBytes (the caller refuses otherwise).
+std::string tenant_token(std::string_view secret, std::string_view role, std::string_view user_id);
+
+// The tenant token names when it was signed under secret for role; nullopt for anything else
+// (a secret shorter than kTenantSecretMinBytes, an empty tenant, another role's or secret's
+// token, a token of another shape). The view is into token.
+std::optional<std::string_view> tenant_of_token(std::string_view secret, std::string_view role,
+                                                std::string_view token);
+
+}  // namespace callout::core

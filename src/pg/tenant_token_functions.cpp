@@ -1,0 +1,99 @@
+// SQL functions of the tenant tokens (DESIGN.md §7): which tenant callout.tenant_token names for
+// the current role, and signing one. The signing and checking are the core's.
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/tenant_token.hpp"
+#include "pg/args.hpp"
+#include "pg/boundary.hpp"
+#include "pg/settings.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+}
+
+namespace core = callout::core;
+using callout::pg::text_arg;
+
+namespace {
+
+// The last answer of token_tenant: for which role and settings, and the tenant (in
+// TopMemoryContext; nullptr: none). A policy asks once per row, and the settings change a few
+// times a transaction at most.
+struct TokenTenantCache {
+    bool valid;
+    Oid role;
+    std::uint64_t generation;
+    char* user_id;
+};
+TokenTenantCache token_tenant_cache = {false, InvalidOid, 0, nullptr};
+CALLOUT_PLAIN_DATA(TokenTenantCache);
+
+// The secret, refusing to use one the server's configuration may have shown to every session
+// before the library was loaded (a placeholder setting is anyone's to read).
+std::string_view usable_secret() {
+    if (!callout::pg::loaded_at_server_start)
+        ereport(
+            ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("tenant tokens need callout in shared_preload_libraries"),
+             errdetail("Until the library is loaded, any session can read callout.tenant_secret "
+                       "from the server's configuration.")));
+    return callout::pg::tenant_secret != nullptr ? callout::pg::tenant_secret : "";
+}
+
+}  // namespace
+
+// token_tenant() RETURNS text: the tenant callout.tenant_token names for the current role, or
+// NULL (no token, no secret, or a token not signed for this role with this secret). Reads no
+// table: a Citus worker's policy can ask it.
+CALLOUT_SQL_FUNCTION(callout_token_tenant) {
+    Oid role = GetUserId();
+    TokenTenantCache& cache = token_tenant_cache;
+    if (!cache.valid || cache.role != role ||
+        cache.generation != callout::pg::tenant_token_generation) {
+        std::string_view secret = usable_secret();
+        const char* role_name = GetUserNameFromId(role, false);
+        std::string_view token =
+            callout::pg::tenant_token_text != nullptr ? callout::pg::tenant_token_text : "";
+        std::optional<std::string_view> user_id = core::tenant_of_token(secret, role_name, token);
+        char* kept = nullptr;
+        if (user_id) {
+            kept = static_cast<char*>(MemoryContextAlloc(TopMemoryContext, user_id->size() + 1));
+            memcpy(kept, user_id->data(), user_id->size());
+            kept[user_id->size()] = '\0';
+        }
+        if (cache.user_id != nullptr) pfree(cache.user_id);
+        cache = {true, role, callout::pg::tenant_token_generation, kept};
+    }
+    if (cache.user_id == nullptr) PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(cache.user_id));
+}
+
+// _tenant_token(role name, user_id text) RETURNS text: the token naming user_id for role (a
+// role that exists), signed with callout.tenant_secret. Not granted to anyone: what may say a
+// session is a tenant is callout's own code, as its owner.
+CALLOUT_SQL_FUNCTION(callout_tenant_token) {
+    std::string_view secret = usable_secret();
+    if (secret.empty())
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("callout.tenant_secret is not set")));
+    const char* role_name = NameStr(*PG_GETARG_NAME(0));
+    (void)get_role_oid(role_name, false);
+    std::optional<std::string_view> user_id = text_arg(fcinfo, 1);
+    if (!user_id || user_id->empty())
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("a tenant token names a tenant: user_id must not be empty")));
+    std::string token = core::tenant_token(secret, role_name, *user_id);
+    text* result = nullptr;
+    callout::pg::pg_guard(
+        [&] { result = cstring_to_text_with_len(token.data(), static_cast<int>(token.size())); });
+    PG_RETURN_TEXT_P(result);
+}
