@@ -199,13 +199,23 @@ bool read_number(JsonReader& reader, std::string_view& text) {
     return true;
 }
 
-// true, false or null at reader.at (what follows is the next token's business, as above).
+// Whether c continues a word for PostgreSQL's lexer (JSON_ALPHANUMERIC_CHAR): a letter, a digit,
+// '_' or a byte above ASCII.
+bool continues_word(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_ascii_digit(c) || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+}
+
+// true, false or null at reader.at. PostgreSQL's lexer reads the whole word, so "truex" is no
+// token (and a member's name before it is never handed on); what follows a whole word is the
+// next token's business, as above.
 JsonToken read_literal(JsonReader& reader) {
     std::string_view rest(reader.at, std::size_t(reader.end - reader.at));
     for (auto [word, token] : {std::pair{std::string_view("true"), JsonToken::true_value},
                                std::pair{std::string_view("false"), JsonToken::false_value},
                                std::pair{std::string_view("null"), JsonToken::null_value}}) {
         if (rest.substr(0, word.size()) == word) {
+            if (rest.size() > word.size() && continues_word(rest[word.size()])) break;
             reader.at += word.size();
             return after_value(reader, token);
         }

@@ -28,6 +28,7 @@ struct OpenContainer {
     const char* name;
     int name_length;
     bool is_array;
+    int object_at;  // in a ContainerStack: where the innermost object at or below it is, or -1
 };
 CALLOUT_PLAIN_DATA(OpenContainer);
 
@@ -43,16 +44,17 @@ struct ContainerStack {
             capacity *= 2;
             items = static_cast<OpenContainer*>(repalloc(items, sizeof(OpenContainer) * capacity));
         }
+        item.object_at = !item.is_array ? depth : depth > 0 ? items[depth - 1].object_at : -1;
         items[depth++] = item;
     }
     // The name of the n-th enclosing object from the innermost (0: the innermost), arrays
-    // skipped: an object that is an array's element already carries the array's name.
+    // skipped: an object that is an array's element already carries the array's name. Each
+    // container knows its innermost object, so arrays around an object cost nothing per key.
     std::string_view object_name(int n) const {
-        for (int i = depth - 1; i >= 0; --i) {
-            if (items[i].is_array) continue;
-            if (n-- == 0) return {items[i].name, std::size_t(items[i].name_length)};
-        }
-        return {};
+        int at = depth > 0 ? items[depth - 1].object_at : -1;
+        for (; at >= 0 && n > 0; --n) at = at > 0 ? items[at - 1].object_at : -1;
+        if (at < 0) return {};
+        return {items[at].name, std::size_t(items[at].name_length)};
     }
 };
 CALLOUT_PLAIN_DATA(ContainerStack);
@@ -83,13 +85,13 @@ struct SecretFilter {
             // an array's element sits under the array's name; an object's value under its key
             bool in_array = open.depth > 0 && open.items[open.depth - 1].is_array;
             OpenContainer container = in_array ? open.items[open.depth - 1] : last_key;
-            if (open.depth == 0) container = {"", 0, false};
+            if (open.depth == 0) container = {"", 0, false, -1};
             container.is_array = token == WJB_BEGIN_ARRAY;
             open.push(container);
         } else if (closes) {
             --open.depth;
         } else if (token == WJB_KEY) {
-            last_key = {key.data(), int(key.size()), false};
+            last_key = {key.data(), int(key.size()), false, -1};
             if (core::is_secret_field(key, open.object_name(0), open.object_name(1))) {
                 skip_next_value = true;
                 return true;
@@ -103,7 +105,7 @@ CALLOUT_PLAIN_DATA(SecretFilter);
 // A filter with no container open and nothing dropped yet.
 SecretFilter secret_filter() {
     return {{static_cast<OpenContainer*>(palloc(sizeof(OpenContainer) * 16)), 0, 16},
-            {"", 0, false},
+            {"", 0, false, -1},
             0,
             false};
 }

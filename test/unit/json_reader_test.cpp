@@ -206,6 +206,23 @@ TEST(JsonReader, ReturnsANumberOnlyBeforeASeparatorOrTheEnd) {
     EXPECT_EQ(tokens_of("[1:2]"), (Tokens{"[", "INVALID"}));
 }
 
+TEST(JsonReader, ReadsALiteralAsAWordAsPostgreSQLsLexerDoes) {
+    // PostgreSQL's lexer reads letters, digits, '_' and bytes above ASCII after a literal as one
+    // word, which is no token: the literal is never returned, so a member's name before it is
+    // never built either (jsonb_in never gets it)
+    for (const char* word :
+         {"truex", "true1", "true_", "trueE", "null0", "falsee", "true\xC3\xA9"}) {
+        EXPECT_EQ(tokens_of("[" + std::string(word) + "]"), (Tokens{"[", "INVALID"})) << word;
+        EXPECT_EQ(tokens_of("{\"a\":" + std::string(word) + "}"), (Tokens{"{", "key:a", "INVALID"}))
+            << word;
+    }
+    // any other character ends the word: the literal is a token, what follows it decides
+    EXPECT_EQ(tokens_of("[true-1]"), (Tokens{"[", "true", "INVALID"}));
+    EXPECT_EQ(tokens_of("[null\"x\"]"), (Tokens{"[", "null", "INVALID"}));
+    EXPECT_EQ(tokens_of("[false\f]"), (Tokens{"[", "false", "INVALID"}));
+    EXPECT_EQ(tokens_of("{\"a\":true}"), (Tokens{"{", "key:a", "true", "}", "END"}));
+}
+
 TEST(JsonReader, AcceptsNumbersByTheGrammar) {
     for (const char* text :
          {"0", "-0", "10", "0.5", "-0.0e0", "1E9", "1e-9", "1e+009", "123.456e78", "1e999999"}) {

@@ -5,7 +5,7 @@
 -- members) the next doubling asks palloc for more than 1 GB. These bodies are 40 to 84 MB and
 -- jsonb_in needs about 1.5 GB for the largest: the file takes some 10 seconds.
 BEGIN;
-SELECT plan(4);
+SELECT plan(5);
 
 -- What a reading of body answers: md5 of the value's text, NULL where it is not JSON, or the
 -- ERROR raised (SQLSTATE and message).
@@ -50,6 +50,11 @@ SELECT pg_temp.same_answer(
 SELECT pg_temp.same_answer(
     '{' || repeat('"":null,', 8388608) || '"": x}',
     'a 2^23 + 1st name before a value that is no token: NULL, as jsonb_in');
+
+-- 2^23 members and a 2^23 + 1st name before a word that starts as a literal: no token either
+SELECT pg_temp.same_answer(
+    '{' || repeat('"":null,', 8388608) || '"": truex}',
+    'a 2^23 + 1st name before a word that is no literal: NULL, as jsonb_in');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- number numeric cannot hold. Compared on the LiveKit vectors, on edge cases written out, and on
 -- random token soups (repeatable: setseed).
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 -- jsonb_in's answer: the value, or NULL where the text is not JSON.
 CREATE FUNCTION pg_temp.jsonb_in_or_null(body text) RETURNS jsonb
@@ -79,6 +79,39 @@ SELECT throws_ok($$ SELECT callout._parse_json_body('{"a":1e1001000 "b"}') $$, '
 SELECT is(callout._parse_json_body('[1e1001000 x]'), NULL, 'not a token after it: NULL, no ERROR');
 SELECT throws_ok($$ SELECT '{"a":1e1001000 "b"}'::jsonb $$, '22003', 'value overflows numeric format',
                  'jsonb_in raises the same ERROR for the same text');
+
+-- a delivery's body is read with its credential values dropped in the same pass, at any depth,
+-- in time that grows with the body as jsonb_in's does: 9000 arrays (read by PostgreSQL's parser)
+-- around an object of 150000 members, each name looked up among the credentials' parents
+SELECT callout.add_signing_key('APIdeep', 'deep-secret-of-at-least-32-characters', NULL, true);
+CREATE TEMP TABLE deep AS
+SELECT '{"event":"room_started","id":"EV_deep","room":{"name":"deep","sid":"RM_deep"},"a":'
+       || repeat('[', 9000) || '{' || repeat('"k":0,', 150000) || '"secret":1}'
+       || repeat(']', 9000) || '}' AS body;
+-- Seconds a reading of the body takes: a delivery of it, or jsonb_in.
+CREATE FUNCTION pg_temp.seconds_to_read(by_delivery boolean) RETURNS float8
+LANGUAGE plpgsql AS $$
+DECLARE
+    started timestamptz := clock_timestamp();
+    body text := (SELECT d.body FROM deep AS d);
+    answer callout.webhook_result;
+    value jsonb;
+BEGIN
+    IF by_delivery THEN
+        answer := callout.process_livekit_webhook(
+            body, encode(hmac(body, 'deep-secret-of-at-least-32-characters', 'sha256'), 'hex'));
+        ASSERT answer.status = 'unmatched', answer::text;
+    ELSE
+        value := body::jsonb;
+    END IF;
+    RETURN extract(epoch FROM clock_timestamp() - started);
+END
+$$;
+SELECT cmp_ok(pg_temp.seconds_to_read(true), '<', 4 * pg_temp.seconds_to_read(false) + 0.1,
+              'a deep body with many members is read in a time like jsonb_in''s');
+SELECT is((SELECT payload FROM callout.pending_event WHERE event_id = 'EV_deep'),
+          (SELECT replace(body, ',"secret":1', '')::jsonb FROM deep),
+          'and stored as jsonb_in reads it, its credential dropped');
 
 -- random soups of JSON's tokens, a third of them JSON (3000 bodies, the same ones every run)
 SELECT setseed(0.4242);
