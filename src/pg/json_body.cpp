@@ -378,7 +378,10 @@ void scalar(void* builder, char* token, JsonTokenType type) {
 // The body read by PostgreSQL's own parser into builder (`\u0000` rewritten first); false when
 // it is not JSON.
 bool read_with_postgres(std::string_view body_text, TreeBuilder& builder) {
-    char* body = pnstrdup(body_text.data(), body_text.size());
+    // a copy of every byte (pnstrdup would stop at a NUL, short of the length read below)
+    char* body = static_cast<char*>(palloc(body_text.size() + 1));
+    memcpy(body, body_text.data(), body_text.size());
+    body[body_text.size()] = '\0';
     // same length, same validity: `\u0000` becomes `\uFFFD` before the parser sees it
     core::replace_nul_escapes(body, body_text.size());
     JsonSemAction actions = {&builder,
