@@ -1,6 +1,7 @@
 // Reading SQL arguments and making SQL results in the bridge: plain views and Datums only.
 #pragma once
 
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -9,6 +10,7 @@
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 }
 
@@ -19,6 +21,17 @@ inline std::optional<std::string_view> text_arg(FunctionCallInfo fcinfo, int n) 
     if (PG_ARGISNULL(n)) return std::nullopt;
     text* value = PG_GETARG_TEXT_PP(n);
     return std::string_view(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
+}
+
+// The bytes a webhook's sender signed: its body in UTF-8, as LiveKit signs it. A database in
+// another encoding received the body converted from the client's, so it is converted back (an
+// ERROR, 22P05, for a character UTF-8 lacks, which no encoding has); in UTF-8 and SQL_ASCII, whose
+// bytes are as sent, it is the body itself.
+inline std::string_view signed_bytes(std::string_view body) {
+    const int encoding = GetDatabaseEncoding();
+    if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII) return body;
+    const char* utf8 = pg_server_to_any(body.data(), static_cast<int>(body.size()), PG_UTF8);
+    return {utf8, std::strlen(utf8)};
 }
 
 // A view returned as text, or SQL NULL when it is empty.

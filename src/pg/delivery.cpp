@@ -23,6 +23,7 @@
 #include "core/livekit_token.hpp"
 #include "core/plain_hmac.hpp"
 #include "core/reason.hpp"
+#include "pg/args.hpp"
 #include "pg/boundary.hpp"
 #include "pg/call_row.hpp"
 #include "pg/delivery.hpp"
@@ -255,6 +256,7 @@ struct Delivery {
     text* body;  // nullptr: none
     Jsonb* payload;
     std::string_view body_text;
+    std::string_view signed_body;  // the bytes the sender signed (signed_bytes)
     std::string_view signature;
     bool has_signature;
     bytea* body_hash;      // nullptr until hashed
@@ -327,7 +329,7 @@ std::optional<SigningKey> plain_hmac_key(const Delivery& delivery) {
     Rows<KeyColumn> keys = run(plain_hmac_keys);
     for (std::uint64_t row = 0; row < keys.count; ++row) {
         SigningKey key = key_from(keys, row);
-        if (core::verify_plain_hmac(delivery.body_text, delivery.signature, key.api_secret))
+        if (core::verify_plain_hmac(delivery.signed_body, delivery.signature, key.api_secret))
             return key;
     }
     return std::nullopt;
@@ -352,7 +354,7 @@ SigningKey key_of_issuer(std::string_view issuer) {
 // strings, so every call into PostgreSQL while it lives runs under pg_guard (DESIGN.md §2).
 Reason verify_token(Delivery& delivery, SigningKey& key) {
     core::TokenCheck check;
-    check.body = delivery.body_text;
+    check.body = delivery.signed_body;
     check.body_sha256 = std::string_view(VARDATA(delivery.body_hash), 32);
     check.now_unix = unix_seconds(delivery.parked_at.value_or(verification_instant()));
     check.leeway_seconds = clock_leeway_seconds;
@@ -596,13 +598,15 @@ Answer apply_delivery(Delivery& delivery) {
     if (delivery.body == nullptr) return rejected(Reason::body_not_json);
     if (delivery.body_text.size() > std::size_t(max_body_bytes))
         return rejected(Reason::body_too_large);
+    // converted once the size is known to be bounded, for every answer that hashes the body
+    delivery.signed_body = signed_bytes(delivery.body_text);
     if (core::trim_ascii_space(delivery.signature).empty())
         return rejected(Reason::empty_authorization);
     if (delivery.signature.size() > core::max_authorization_bytes)
         return rejected(Reason::malformed_signature);
 
     // hashed once: the token's sha256 claim is checked against it, and it is stored
-    delivery.body_hash = body_sha256(delivery.body_text);
+    delivery.body_hash = body_sha256(delivery.signed_body);
     SigningKey key = {};
     if (core::looks_like_plain_hmac(delivery.signature)) {
         std::optional<SigningKey> verified = plain_hmac_key(delivery);
@@ -689,7 +693,7 @@ void record_answer(const Answer& answer, Delivery& delivery) {
     } else {
         sample.put_int4(P::body_bytes, std::int64_t(delivery.body_text.size()));
         if (answer.reason != Reason::body_too_large && delivery.body_hash == nullptr)
-            delivery.body_hash = body_sha256(delivery.body_text);
+            delivery.body_hash = body_sha256(delivery.signed_body);
         if (answer.reason == Reason::body_too_large)
             sample.put_null(P::body_sha256);
         else
@@ -731,7 +735,7 @@ void define_delivery_callbacks() {
 
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature, int* http_status,
              std::optional<TimestampTz> parked_at) {
-    Delivery delivery = {body,    payload, {},      {},        signature != nullptr,
+    Delivery delivery = {body,    payload, {},      {},        {},     signature != nullptr,
                          nullptr, false,   nullptr, parked_at, nullptr};
     if (body != nullptr) delivery.body_text = {VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)};
     if (signature != nullptr)

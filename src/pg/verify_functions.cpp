@@ -51,10 +51,11 @@ CALLOUT_PLAIN_DATA(core::TokenCheck);
 // verify_livekit_signature(body, authorization, api_key, api_secret, at, leeway_seconds)
 // RETURNS text: 'ok' or the reason the delivery is refused (DESIGN.md §3). A NULL body never
 // verifies (sha256_mismatch); a NULL authorization is empty_authorization; a NULL key or secret
-// matches nothing.
+// matches nothing. The body is checked as its sender signed it, in UTF-8 (signed_bytes).
 CALLOUT_SQL_FUNCTION(callout_verify_livekit_signature) {
     core::TokenCheck check;
     check.body = text_arg(fcinfo, 0);
+    if (check.body) check.body = callout::pg::signed_bytes(*check.body);
     check.authorization = text_arg(fcinfo, 1).value_or("");
     check.api_key = text_arg(fcinfo, 2).value_or("");
     check.api_secret = text_arg(fcinfo, 3).value_or("");
@@ -64,9 +65,10 @@ CALLOUT_SQL_FUNCTION(callout_verify_livekit_signature) {
 }
 
 // verify_hmac_signature(body, signature, secret) RETURNS boolean: the plain HMAC-SHA256
-// scheme (hex or base64, optionally `sha256=`). False for a missing body, signature or secret.
+// scheme (hex or base64, optionally `sha256=`) over the body in UTF-8 (signed_bytes). False for
+// a missing body, signature or secret.
 CALLOUT_SQL_FUNCTION(callout_verify_hmac_signature) {
     if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2)) PG_RETURN_BOOL(false);
-    PG_RETURN_BOOL(
-        core::verify_plain_hmac(*text_arg(fcinfo, 0), *text_arg(fcinfo, 1), *text_arg(fcinfo, 2)));
+    std::string_view body = callout::pg::signed_bytes(*text_arg(fcinfo, 0));
+    PG_RETURN_BOOL(core::verify_plain_hmac(body, *text_arg(fcinfo, 1), *text_arg(fcinfo, 2)));
 }

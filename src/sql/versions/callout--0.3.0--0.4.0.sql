@@ -637,6 +637,9 @@ END
 $$;
 COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub inside a PostgREST request, else its callout.user_id; else the tenant the role is mapped to; NULL for none';
 
+-- What a \u0000 escape becomes, said for every encoding.
+COMMENT ON FUNCTION callout._parse_json_body(text) IS 'internal: the body as jsonb, or NULL when it is not JSON (\u0000 stored as U+FFFD; ERROR 22P05 in a database whose encoding has no U+FFFD)';
+
 -- Tenant tokens (DESIGN.md §7): on a Citus cluster a worker runs a shard's query for the
 -- coordinator's current role and knows nothing else of its session, and its policies read no
 -- table; the tenant reaches it as callout.tenant_token, signed with callout.tenant_secret (every
