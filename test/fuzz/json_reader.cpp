@@ -4,10 +4,11 @@
 // replace_nul_escapes (it refuses `\u0000`, which the reader reads as U+FFFD). When the reader
 // reaches the end, PostgreSQL accepts the text and reports the same tokens with the same text
 // (keys and strings decoded, numbers as written); when the reader says invalid, PostgreSQL
-// refuses the text too; too_deep comes only at the opening bracket of nesting level
-// json_reader_max_depth + 1, after the tokens PostgreSQL reports first. The text of a key,
-// string or number is a view into the input or the reader's buffer and still reads the same
-// once the whole text is read.
+// refuses the text too, and handed its actions at least the tokens the build applies before the
+// reader refused (as many as PostgreSQL's parser hands jsonb_in, in order); too_deep comes only at
+// the opening bracket of nesting level json_reader_max_depth + 1, after the tokens PostgreSQL
+// reports first. The text of a key, string or number is a view into the input or the reader's
+// buffer and still reads the same once the whole text is read.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -164,13 +165,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(postgres == reading.tokens);
             FUZZ_CHECK(reading.final_depth == 0);
             break;
-        case core::JsonToken::invalid:
+        case core::JsonToken::invalid: {
             if (accepted) {
                 print_tokens("reader, before invalid", reading.tokens);
                 print_tokens("PostgreSQL", postgres);
             }
             FUZZ_CHECK(!accepted);
+            // what the build applies before the reader refuses (every token but the last, which
+            // waits for the one after it unless it opens a container) PostgreSQL hands its
+            // actions too, in the same order: nothing is built, nor an ERROR raised building it,
+            // that jsonb_in never reaches
+            std::vector<JsonTokenText> applied = reading.tokens;
+            if (!applied.empty() && applied.back().kind != '{' && applied.back().kind != '[')
+                applied.pop_back();
+            const std::vector<JsonTokenText> handed = callout::fuzz::postgres_actions(for_postgres);
+            const bool prefix = handed.size() >= applied.size() &&
+                                std::equal(applied.begin(), applied.end(), handed.begin());
+            if (!prefix) {
+                print_tokens("applied before invalid", applied);
+                print_tokens("PostgreSQL's actions before it refuses", handed);
+            }
+            FUZZ_CHECK(prefix);
             break;
+        }
         case core::JsonToken::too_deep:
             FUZZ_CHECK(reading.final_depth == core::json_reader_max_depth);
             if (accepted) {

@@ -27,6 +27,11 @@ struct JsonTokenText {
 // accepts it; when it does and tokens is given, the tokens it reported, in order.
 bool postgres_parses_json(std::string_view text, std::vector<JsonTokenText>* tokens);
 
+// The tokens pg_parse_json hands its actions for text before it refuses it (all of them when it
+// accepts): what jsonb_in builds from before the ERROR. A key, a scalar and a container's end
+// are handed over once the token after them is read; a container's start at once.
+std::vector<JsonTokenText> postgres_actions(std::string_view text);
+
 // How many leading bytes of text PostgreSQL's UTF-8 verifier accepts (what a UTF-8 database
 // checks every text value against: no NUL, no malformed or overlong sequence, no surrogate).
 std::size_t postgres_valid_utf8_prefix(std::string_view text);
