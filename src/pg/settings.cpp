@@ -71,6 +71,14 @@ bool check_tenant_secret(char** new_value, void**, GucSource) {
     return false;
 }
 
+// What SHOW, current_setting and the server's other readers of a setting see of the secret:
+// whether one is set, never its bytes. GUC_SUPERUSER_ONLY alone hides it only from those without
+// pg_read_all_settings, which pg_monitor (a monitoring login's usual role) holds, and the secret
+// signs a token for any role and tenant.
+const char* show_tenant_secret() {
+    return tenant_secret != nullptr && tenant_secret[0] != '\0' ? "********" : "";
+}
+
 // Either tenant token setting changed (a SET, its end with the transaction, a reload): the
 // tenant a token names is read again.
 void assign_tenant_token_setting(const char*, void*) {
@@ -161,15 +169,17 @@ void define_settings() {
                                "Ignored unless the session's login role is a trusted gateway.",
                                &acting_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
     // The tenant tokens of a Citus cluster (DESIGN.md §7): the secret every node signs and checks
-    // them with, read only by superusers and only from the server's configuration (ALTER SYSTEM),
-    // and the token a statement acts with, which anyone may set and only its signature makes true.
+    // them with, set only in the server's configuration (ALTER SYSTEM) and shown to no one (SHOW
+    // and current_setting say only whether it is set, superusers only; pg_settings has no row,
+    // whose reset_val would be the secret), and the token a statement acts with, which anyone may
+    // set and only its signature makes true.
     loaded_at_server_start = process_shared_preload_libraries_in_progress;
     DefineCustomStringVariable(
         "callout.tenant_secret", "The secret tenant tokens are signed and checked with.",
-        "Empty: no token names a tenant. Set on every node of a Citus cluster by "
-        "callout.distribute(); callout must be in shared_preload_libraries.",
-        &tenant_secret, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE, check_tenant_secret,
-        assign_tenant_token_setting, nullptr);
+        "Empty: no token names a tenant. Set in the configuration of every node of a Citus "
+        "cluster; callout must be in shared_preload_libraries.",
+        &tenant_secret, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+        check_tenant_secret, assign_tenant_token_setting, show_tenant_secret);
     DefineCustomStringVariable(
         "callout.tenant_token", "The tenant token statements act with (callout.token_tenant()).",
         "Names a tenant only when signed for the current role with callout.tenant_secret.",

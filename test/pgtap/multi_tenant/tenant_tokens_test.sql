@@ -4,7 +4,7 @@
 -- read by no one else; the token is anyone's to set, and only a tenant the secret signed for
 -- the role would make it name one.
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 \ir tenants.psql
 
 SELECT throws_ok('SELECT callout.token_tenant()', '55000',
@@ -17,6 +17,10 @@ SELECT throws_ok($$SET callout.tenant_secret = 'a secret of at least thirty-two 
                  NULL, 'the secret is set only in the server''s configuration, not by SET');
 SELECT throws_ok($$SELECT set_config('callout.tenant_secret', 'short', false)$$, '55P02',
                  NULL, 'nor by set_config');
+
+SELECT is((SELECT count(*) FROM pg_catalog.pg_settings WHERE name = 'callout.tenant_secret'), 0::bigint,
+          'pg_settings has no row for the secret (pg_read_all_settings would read its reset_val)');
+SELECT is(current_setting('callout.tenant_secret'), '', 'no secret is set here, and SHOW says so');
 
 SET SESSION AUTHORIZATION callout_tap_a;
 SELECT throws_ok('SHOW callout.tenant_secret', '42501', NULL, 'a tenant cannot read the secret');

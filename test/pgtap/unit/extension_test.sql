@@ -134,7 +134,7 @@ SELECT is((SELECT vartype || ' ' || min_val || '..' || max_val FROM pg_catalog.p
 -- The module's settings: what decides acceptance and classification is for superusers only;
 -- callout.user_id is for every session (read only from trusted gateways), and so is
 -- callout.tenant_token (believed only when signed with callout.tenant_secret, which only the
--- server's configuration sets).
+-- server's configuration sets, and which pg_settings does not list: its reset_val would show it).
 SELECT is(
     ARRAY(SELECT format('%s %s %s', name, context, boot_val) FROM pg_catalog.pg_settings
           WHERE name LIKE 'callout.%' ORDER BY name),
@@ -142,7 +142,7 @@ SELECT is(
           'callout.max_events_per_call superuser 1000', 'callout.max_key_bytes_per_minute superuser 67108864',
           'callout.max_parked_bytes superuser 67108864', 'callout.max_parked_deliveries superuser 1000',
           'callout.min_completed_seconds superuser 10', 'callout.min_connected_seconds superuser 3',
-          'callout.notify superuser on', 'callout.tenant_secret sighup ', 'callout.tenant_token user ',
+          'callout.notify superuser on', 'callout.tenant_token user ',
           'callout.unmatched_window superuser 600', 'callout.user_id user ', 'callout.verify_at superuser '],
     'the settings, who may set them, and their defaults');
 
