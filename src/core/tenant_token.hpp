@@ -4,9 +4,9 @@
 // knows nothing of the coordinator's session (its login role, a gateway's callout.user_id, the
 // JWT claims PostgREST set), and a policy there may read no table of callout's. So the
 // coordinator hands the tenant over as a setting (callout.tenant_token, which Citus replays on its
-// worker connections), signed with a secret every node holds and bound to the role it is for:
-// whoever can set a setting can only name a tenant some node's superuser-owned code signed for
-// their own role.
+// worker connections), signed with a secret every node holds and bound to the database and the
+// role it is for: whoever can set a setting can only name a tenant some node's superuser-owned
+// code signed for their own role in that database.
 #pragma once
 #include "no_postgres.hpp"
 
@@ -19,15 +19,18 @@ namespace callout::core {
 // The shortest secret tokens are signed with (bytes): as a LiveKit API secret.
 constexpr std::size_t kTenantSecretMinBytes = 32;
 
-// The token naming user_id for role under secret: the base64url HMAC-SHA256 (43 characters) of
-// role and user_id, a '.', then user_id as given. Both must be non-empty, without NUL; the
-// secret at least kTenantSecretMinBytes (the caller refuses otherwise).
-std::string tenant_token(std::string_view secret, std::string_view role, std::string_view user_id);
+// The token naming user_id for role in database under secret: the base64url HMAC-SHA256 (43
+// characters) of database, role and user_id, a '.', then user_id as given. All must be
+// non-empty, without NUL; the secret at least kTenantSecretMinBytes (the caller refuses
+// otherwise). The database is in it as the secret and the roles are the server's, shared by its
+// databases, while a tenant is one database's (a Citus cluster's nodes share its name).
+std::string tenant_token(std::string_view secret, std::string_view database, std::string_view role,
+                         std::string_view user_id);
 
-// The tenant token names when it was signed under secret for role; nullopt for anything else
-// (a secret shorter than kTenantSecretMinBytes, an empty tenant, another role's or secret's
-// token, a token of another shape). The view is into token.
-std::optional<std::string_view> tenant_of_token(std::string_view secret, std::string_view role,
-                                                std::string_view token);
+// The tenant token names when it was signed under secret for role in database; nullopt for
+// anything else (a secret shorter than kTenantSecretMinBytes, an empty tenant, another
+// database's, role's or secret's token, a token of another shape). The view is into token.
+std::optional<std::string_view> tenant_of_token(std::string_view secret, std::string_view database,
+                                                std::string_view role, std::string_view token);
 
 }  // namespace callout::core

@@ -182,7 +182,8 @@ void define_settings() {
         check_tenant_secret, assign_tenant_token_setting, show_tenant_secret);
     DefineCustomStringVariable(
         "callout.tenant_token", "The tenant token statements act with (callout.token_tenant()).",
-        "Names a tenant only when signed for the current role with callout.tenant_secret.",
+        "Names a tenant only when signed for the current database and role with "
+        "callout.tenant_secret.",
         &tenant_token_text, "", PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr,
         assign_tenant_token_setting, nullptr);
     MarkGUCPrefixReserved("callout");

@@ -13,6 +13,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -49,6 +50,15 @@ std::string_view usable_secret() {
     return callout::pg::tenant_secret != nullptr ? callout::pg::tenant_secret : "";
 }
 
+// The name of the database this backend is in, which a token is signed for (palloc'd).
+const char* database_name() {
+    const char* name = get_database_name(MyDatabaseId);
+    if (name == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_DATABASE),
+                        errmsg("the current database has no name (dropped)")));
+    return name;
+}
+
 }  // namespace
 
 // token_tenant() RETURNS text: the tenant callout.tenant_token names for the current role, or
@@ -60,10 +70,12 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
     if (!cache.valid || cache.role != role ||
         cache.generation != callout::pg::tenant_token_generation) {
         std::string_view secret = usable_secret();
+        const char* database = database_name();
         const char* role_name = GetUserNameFromId(role, false);
         std::string_view token =
             callout::pg::tenant_token_text != nullptr ? callout::pg::tenant_token_text : "";
-        std::optional<std::string_view> user_id = core::tenant_of_token(secret, role_name, token);
+        std::optional<std::string_view> user_id =
+            core::tenant_of_token(secret, database, role_name, token);
         char* kept = nullptr;
         if (user_id) {
             kept = static_cast<char*>(MemoryContextAlloc(TopMemoryContext, user_id->size() + 1));
@@ -78,8 +90,8 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
 }
 
 // _tenant_token(role name, user_id text) RETURNS text: the token naming user_id for role (a
-// role that exists), signed with callout.tenant_secret. Not granted to anyone: what may say a
-// session is a tenant is callout's own code, as its owner.
+// role that exists) in the current database, signed with callout.tenant_secret. Not granted to
+// anyone: what may say a session is a tenant is callout's own code, as its owner.
 CALLOUT_SQL_FUNCTION(callout_tenant_token) {
     std::string_view secret = usable_secret();
     if (secret.empty())
@@ -91,7 +103,8 @@ CALLOUT_SQL_FUNCTION(callout_tenant_token) {
     if (!user_id || user_id->empty())
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("a tenant token names a tenant: user_id must not be empty")));
-    std::string token = core::tenant_token(secret, role_name, *user_id);
+    const char* database = database_name();
+    std::string token = core::tenant_token(secret, database, role_name, *user_id);
     text* result = nullptr;
     callout::pg::pg_guard(
         [&] { result = cstring_to_text_with_len(token.data(), static_cast<int>(token.size())); });
