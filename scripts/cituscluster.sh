@@ -5,8 +5,8 @@
 # run as the `postgres` user when invoked as root, fast and not crash-safe, as cluster_start's.
 # Callers arm an EXIT trap that calls citus_cluster_stop (before citus_cluster_start), so every
 # node is stopped and the folder removed however they end.
-#   citus_cluster_start          starts the three servers with Citus and callout preloaded: sets
-#                                CITUS_DIR (the folder, and the host name every node has: the socket folder),
+#   citus_cluster_start          starts the three servers with Citus loaded: sets CITUS_DIR (the
+#                                folder, and the host name every node has: the socket folder),
 #                                CITUS_COORDINATOR_PORT and CITUS_WORKER_PORTS (an array)
 #   citus_cluster_database NAME  a database NAME (postgres: the existing one) on every node, with
 #                                CREATE EXTENSION citus on each, then on the coordinator
@@ -44,9 +44,8 @@ citus_cluster_start() {
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CITUS_DIR"
     # Citus's two-phase commit needs prepared transactions; wal_level=logical is what its shard
     # moves (the rebalancer) need; citus.local_hostname is how a node reaches itself, the socket
-    # folder, as the other nodes reach it; callout is preloaded after Citus, as its tenant tokens
-    # need (a secret in the configuration is otherwise readable until the library loads)
-    settings="-c shared_preload_libraries=citus,callout -c max_prepared_transactions=40 -c wal_level=logical"
+    # folder, as the other nodes reach it
+    settings="-c shared_preload_libraries=citus -c max_prepared_transactions=40 -c wal_level=logical"
     settings="$settings -c citus.local_hostname='$CITUS_DIR' -c timezone=UTC -c max_connections=40"
     settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     for node in "${CITUS_NODES[@]}"; do

@@ -11,6 +11,7 @@ const char* const callout::pg::library_version = CALLOUT_VERSION;
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
+#include "access/xact.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
 
@@ -46,6 +47,13 @@ void role_changed(Datum, int, uint32) {
     ++callout::pg::tenant_token_generation;
 }
 
+// A transaction ended: the next one reads the tenant tokens' secret again.
+void transaction_ended(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+        ++callout::pg::tenant_token_generation;
+}
+
 }  // namespace
 
 // Defines callout's settings, and what the delivery path keeps per transaction and per backend
@@ -58,4 +66,5 @@ extern "C" void _PG_init(void) {
     CacheRegisterSyscacheCallback(PROCOID, function_changed, Datum(0));
     CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, Datum(0));
     CacheRegisterSyscacheCallback(AUTHOID, role_changed, Datum(0));
+    RegisterXactCallback(transaction_ended, nullptr);
 }

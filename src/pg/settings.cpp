@@ -3,10 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
-#include "core/tenant_token.hpp"
 #include "core/timestamps.hpp"
 #include "pg/pg_compat.hpp"
 #include "pg/settings.hpp"
@@ -15,7 +13,6 @@
 extern "C" {
 #include "postgres.h"
 #include "access/xact.h"
-#include "miscadmin.h"
 #include "utils/guc.h"
 }
 
@@ -35,10 +32,8 @@ int max_parked_deliveries = 1000;
 int max_parked_bytes = 64 * 1024 * 1024;
 bool notify_outcomes = true;
 char* acting_user_id = nullptr;
-char* tenant_secret = nullptr;
 char* tenant_token_text = nullptr;
 std::uint64_t tenant_token_generation = 0;
-bool loaded_at_server_start = false;
 
 namespace {
 
@@ -61,27 +56,9 @@ bool check_verify_at(char** new_value, void** extra, GucSource) {
     return true;
 }
 
-// A tenant token secret is empty (none: no token names a tenant) or long enough to sign with.
-bool check_tenant_secret(char** new_value, void**, GucSource) {
-    if (*new_value == nullptr || (*new_value)[0] == '\0' ||
-        std::strlen(*new_value) >= callout::core::kTenantSecretMinBytes)
-        return true;
-    GUC_check_errdetail("A tenant token secret holds at least %zu bytes.",
-                        callout::core::kTenantSecretMinBytes);
-    return false;
-}
-
-// What SHOW, current_setting and the server's other readers of a setting see of the secret:
-// whether one is set, never its bytes. GUC_SUPERUSER_ONLY alone hides it only from those without
-// pg_read_all_settings, which pg_monitor (a monitoring login's usual role) holds, and the secret
-// signs a token for any role and tenant.
-const char* show_tenant_secret() {
-    return tenant_secret != nullptr && tenant_secret[0] != '\0' ? "********" : "";
-}
-
-// Either tenant token setting changed (a SET, its end with the transaction, a reload): the
-// tenant a token names is read again.
-void assign_tenant_token_setting(const char*, void*) {
+// callout.tenant_token changed (a SET, its end with the transaction or a savepoint): the tenant
+// it names is read again.
+void assign_tenant_token(const char*, void*) {
     ++tenant_token_generation;
 }
 
@@ -168,24 +145,14 @@ void define_settings() {
     DefineCustomStringVariable("callout.user_id", "The tenant a trusted gateway session acts for.",
                                "Ignored unless the session's login role is a trusted gateway.",
                                &acting_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
-    // The tenant tokens of a Citus cluster (DESIGN.md §7): the secret every node signs and checks
-    // them with, set only in the server's configuration (ALTER SYSTEM) and shown to no one (SHOW
-    // and current_setting say only whether it is set, superusers only; pg_settings has no row,
-    // whose reset_val would be the secret), and the token a statement acts with, which anyone may
-    // set and only its signature makes true.
-    loaded_at_server_start = process_shared_preload_libraries_in_progress;
-    DefineCustomStringVariable(
-        "callout.tenant_secret", "The secret tenant tokens are signed and checked with.",
-        "Empty: no token names a tenant. Set in the configuration of every node of a Citus "
-        "cluster; callout must be in shared_preload_libraries.",
-        &tenant_secret, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
-        check_tenant_secret, assign_tenant_token_setting, show_tenant_secret);
+    // The tenant token a statement acts with (DESIGN.md §7): anyone may set it, and only its
+    // signature makes it name a tenant.
     DefineCustomStringVariable(
         "callout.tenant_token", "The tenant token statements act with (callout.token_tenant()).",
-        "Names a tenant only when signed for the current database and role with "
-        "callout.tenant_secret.",
-        &tenant_token_text, "", PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr,
-        assign_tenant_token_setting, nullptr);
+        "Names a tenant only when signed for the current database and role with the secret in "
+        "callout.tenant_token_secret.",
+        &tenant_token_text, "", PGC_USERSET, GUC_NOT_IN_SAMPLE, nullptr, assign_tenant_token,
+        nullptr);
     MarkGUCPrefixReserved("callout");
 }
 

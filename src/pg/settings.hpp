@@ -35,15 +35,11 @@ extern int max_parked_bytes;
 extern bool notify_outcomes;
 // callout.user_id: the tenant a trusted gateway session acts for (ignored for anyone else).
 extern char* acting_user_id;
-// callout.tenant_secret: the secret tenant tokens are signed and checked with (empty: none), and
-// callout.tenant_token: the token statements act with. Each change of either (a SET, the end of a
-// SET LOCAL, a reload) adds one to tenant_token_generation.
-extern char* tenant_secret;
+// callout.tenant_token: the token statements act with. What token_tenant() answered is kept
+// until tenant_token_generation moves: each change of the setting, each end of a transaction (the
+// secret is read once a transaction) and each change of a role add one.
 extern char* tenant_token_text;
 extern std::uint64_t tenant_token_generation;
-// Whether the library was loaded by shared_preload_libraries: a secret in the server's
-// configuration is otherwise a placeholder any session can read until the library loads.
-extern bool loaded_at_server_start;
 
 // The version this library was built as (callout.control's default_version).
 extern const char* const library_version;

@@ -9,15 +9,21 @@
 #include "core/tenant_token.hpp"
 #include "pg/args.hpp"
 #include "pg/boundary.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
 #include "postgres.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "commands/dbcommands.h"
+#include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 }
 
 namespace core = callout::core;
@@ -25,9 +31,8 @@ using callout::pg::text_arg;
 
 namespace {
 
-// The last answer of token_tenant: for which role and settings, and the tenant (in
-// TopMemoryContext; nullptr: none). A policy asks once per row, and the settings change a few
-// times a transaction at most.
+// The last answer of token_tenant: for which role and generation (the setting, the transaction),
+// and the tenant (in TopMemoryContext; nullptr: none). A policy asks once per row.
 struct TokenTenantCache {
     bool valid;
     Oid role;
@@ -37,17 +42,28 @@ struct TokenTenantCache {
 TokenTenantCache token_tenant_cache = {false, InvalidOid, 0, nullptr};
 CALLOUT_PLAIN_DATA(TokenTenantCache);
 
-// The secret, refusing to use one the server's configuration may have shown to every session
-// before the library was loaded (a placeholder setting is anyone's to read).
-std::string_view usable_secret() {
-    if (!callout::pg::loaded_at_server_start)
-        ereport(
-            ERROR,
-            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-             errmsg("tenant tokens need callout in shared_preload_libraries"),
-             errdetail("Until the library is loaded, any session can read callout.tenant_secret "
-                       "from the server's configuration.")));
-    return callout::pg::tenant_secret != nullptr ? callout::pg::tenant_secret : "";
+// The secret tokens are signed with, as the calling statement sees callout.tenant_token_secret
+// (empty: none), copied into the current memory context. Read directly, as by its owner: the
+// table is no one else's, and a policy's function reads no table through a statement (on a
+// Citus worker, no distributed one either: this one is every node's own).
+std::string_view tenant_secret() {
+    Relation heap =
+        table_open(callout::pg::callout_relation("tenant_token_secret"), AccessShareLock);
+    Relation index = callout::pg::open_callout_index("tenant_token_secret_pkey");
+    const AttrNumber secret_column = callout::pg::column_of(heap, "secret");
+    Snapshot snapshot =
+        RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
+    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    std::string_view secret;
+    callout::pg::for_each_equal(heap, index, F_BOOLEQ, BoolGetDatum(true), snapshot, slot, [&] {
+        if (const text* value = callout::pg::text_column(slot, secret_column))
+            secret = callout::pg::text_view(value);
+    });
+    ExecDropSingleTupleTableSlot(slot);
+    UnregisterSnapshot(snapshot);
+    index_close(index, NoLock);
+    table_close(heap, NoLock);
+    return secret;
 }
 
 // The name of the database this backend is in, which a token is signed for (palloc'd).
@@ -62,14 +78,14 @@ const char* database_name() {
 }  // namespace
 
 // token_tenant() RETURNS text: the tenant callout.tenant_token names for the current role, or
-// NULL (no token, no secret, or a token not signed for this role with this secret). Reads no
-// table: a Citus worker's policy can ask it.
+// NULL (no token, no secret, or a token not signed for this database and role with this secret).
+// The secret is read once a transaction; a Citus worker's policy can ask it.
 CALLOUT_SQL_FUNCTION(callout_token_tenant) {
     Oid role = GetUserId();
     TokenTenantCache& cache = token_tenant_cache;
     if (!cache.valid || cache.role != role ||
         cache.generation != callout::pg::tenant_token_generation) {
-        std::string_view secret = usable_secret();
+        std::string_view secret = tenant_secret();
         const char* database = database_name();
         const char* role_name = GetUserNameFromId(role, false);
         std::string_view token =
@@ -90,13 +106,13 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
 }
 
 // _tenant_token(role name, user_id text) RETURNS text: the token naming user_id for role (a
-// role that exists) in the current database, signed with callout.tenant_secret. Not granted to
+// role that exists) in the current database, signed with the secret. Not granted to
 // anyone: what may say a session is a tenant is callout's own code, as its owner.
 CALLOUT_SQL_FUNCTION(callout_tenant_token) {
-    std::string_view secret = usable_secret();
+    std::string_view secret = tenant_secret();
     if (secret.empty())
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("callout.tenant_secret is not set")));
+                        errmsg("no tenant token secret: callout.tenant_token_secret is empty")));
     const char* role_name = NameStr(*PG_GETARG_NAME(0));
     (void)get_role_oid(role_name, false);
     std::optional<std::string_view> user_id = text_arg(fcinfo, 1);

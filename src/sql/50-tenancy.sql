@@ -88,15 +88,24 @@ COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts
 
 -- Tenant tokens (DESIGN.md §7): on a Citus cluster a worker runs a shard's query for the
 -- coordinator's current role and knows nothing else of its session, and its policies read no
--- table; the tenant reaches it as callout.tenant_token, signed with callout.tenant_secret (every
--- node's) for that role. token_tenant() is what such a policy compares user_id with;
+-- distributed table; the tenant reaches it as callout.tenant_token, signed for the database and
+-- that role with the secret every node holds in tenant_token_secret (one row, the owner's alone:
+-- no policy, no grant; a setting would be shown to pg_read_all_settings and written to the
+-- server's log when it changes). token_tenant() is what such a policy compares user_id with;
 -- _tenant_token signs, for callout's own code only.
+CREATE TABLE callout.tenant_token_secret (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    secret bytea NOT NULL CHECK (pg_catalog.octet_length(secret) >= 32));
+COMMENT ON TABLE callout.tenant_token_secret IS 'the secret tenant tokens are signed with (at most one row; none: no token names a tenant); the same on every node of a Citus cluster';
+COMMENT ON COLUMN callout.tenant_token_secret.one IS 'true: the table holds one row at most';
+COMMENT ON COLUMN callout.tenant_token_secret.secret IS 'the HMAC-SHA256 key, at least 32 bytes';
+SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_secret', '');
 CREATE FUNCTION callout.token_tenant() RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
-COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current role (signed with callout.tenant_secret); NULL for none';
+COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current database and role (signed with the secret of tenant_token_secret); NULL for none';
 CREATE FUNCTION callout._tenant_token(role name, user_id text) RETURNS text
 LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
-COMMENT ON FUNCTION callout._tenant_token(name, text) IS 'internal: the tenant token naming user_id for role, signed with callout.tenant_secret';
+COMMENT ON FUNCTION callout._tenant_token(name, text) IS 'internal: the tenant token naming user_id for role in the current database, signed with the secret of tenant_token_secret';
 
 -- A role mapped to NULL reads every tenant's rows (and writes none).
 CREATE FUNCTION callout.is_auditor() RETURNS boolean

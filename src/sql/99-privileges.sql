@@ -32,3 +32,5 @@ ALTER TABLE callout.feed_consumer ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.feed_consumer FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.parked_delivery ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.parked_delivery FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_token_secret ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_token_secret FORCE ROW LEVEL SECURITY;

@@ -1,36 +1,65 @@
--- Tenant tokens on a single node (DESIGN.md §7; the Citus suite reads them across nodes): they
--- need callout in shared_preload_libraries, which this server does not have, so neither reading
--- nor signing one works, whatever the settings say; the secret is the server configuration's,
--- read by no one else; the token is anyone's to set, and only a tenant the secret signed for
--- the role would make it name one.
+-- Tenant tokens on a single node (DESIGN.md §7; the Citus suite reads them across nodes): a
+-- token names its tenant only when signed with the secret of callout.tenant_token_secret for the
+-- database and the current role; the secret is the owner's alone; the token is anyone's to set;
+-- only callout's own code signs one.
 BEGIN;
-SELECT plan(11);
+SELECT plan(16);
 \ir tenants.psql
 
-SELECT throws_ok('SELECT callout.token_tenant()', '55000',
-                 'tenant tokens need callout in shared_preload_libraries',
-                 'without callout in shared_preload_libraries no token names a tenant');
+-- A role granted token_tenant(), as a policy asking it needs (on a single node no policy does).
+GRANT EXECUTE ON FUNCTION callout.token_tenant() TO callout_tap_a, callout_tap_b;
+CREATE ROLE callout_tap_monitor LOGIN IN ROLE pg_monitor;
+
+-- ---- no secret (2)
+SELECT is(callout.token_tenant(), NULL, 'no secret: no token names a tenant');
 SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-a')$$, '55000',
-                 'tenant tokens need callout in shared_preload_libraries',
-                 'without callout in shared_preload_libraries no token is signed');
-SELECT throws_ok($$SET callout.tenant_secret = 'a secret of at least thirty-two bytes, here'$$, '55P02',
-                 NULL, 'the secret is set only in the server''s configuration, not by SET');
-SELECT throws_ok($$SELECT set_config('callout.tenant_secret', 'short', false)$$, '55P02',
-                 NULL, 'nor by set_config');
+                 'no tenant token secret: callout.tenant_token_secret is empty', 'no secret: no token is signed');
 
-SELECT is((SELECT count(*) FROM pg_catalog.pg_settings WHERE name = 'callout.tenant_secret'), 0::bigint,
-          'pg_settings has no row for the secret (pg_read_all_settings would read its reset_val)');
-SELECT is(current_setting('callout.tenant_secret'), '', 'no secret is set here, and SHOW says so');
+-- ---- the secret: one row of at least 32 bytes (3)
+INSERT INTO callout.tenant_token_secret (secret) VALUES (gen_random_bytes(48));
+SELECT throws_ok($$INSERT INTO callout.tenant_token_secret (secret) VALUES (gen_random_bytes(48))$$, '23505',
+                 NULL, 'the table holds one secret');
+SELECT throws_ok($$UPDATE callout.tenant_token_secret SET secret = gen_random_bytes(31)$$, '23514',
+                 NULL, 'a secret holds at least 32 bytes');
+SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', '')$$, '22023', NULL,
+                 'a token names a tenant: not the empty one');
 
+SELECT callout._tenant_token('callout_tap_a', 'tenant-a') AS a_token,
+       callout._tenant_token('callout_tap_b', 'tenant-b') AS b_token \gset
+SELECT left(:'a_token', 43) || '.tenant-b' AS forged_token \gset
+
+-- ---- a token for its role (7)
 SET SESSION AUTHORIZATION callout_tap_a;
-SELECT throws_ok('SHOW callout.tenant_secret', '42501', NULL, 'a tenant cannot read the secret');
-SELECT throws_ok($$SELECT current_setting('callout.tenant_secret', true)$$, '42501', NULL,
-                 'nor through current_setting, even missing_ok');
-SELECT lives_ok($$SET LOCAL callout.tenant_token = 'anything'$$, 'a tenant may set a token (only a signed one names a tenant)');
-SELECT throws_ok('SELECT callout.token_tenant()', '42501', 'permission denied for function token_tenant',
-                 'token_tenant is granted to no one on a single node (no policy asks it)');
+SELECT is(callout.token_tenant(), NULL, 'a role without a token is no tenant');
+SET LOCAL callout.tenant_token = :'a_token';
+SELECT is(callout.token_tenant(), 'tenant-a', 'a token signed for the role names its tenant');
+SET LOCAL callout.tenant_token = :'forged_token';
+SELECT is(callout.token_tenant(), NULL, 'its MAC with another tenant names nothing (read again once changed)');
+SET LOCAL callout.tenant_token = :'b_token';
+SELECT is(callout.token_tenant(), NULL, 'another role''s token names nothing');
+SET LOCAL callout.tenant_token = :'a_token';
+SELECT is(callout.token_tenant(), 'tenant-a', 'its own token again: its tenant again');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_b;
+SELECT is(callout.token_tenant(), NULL, 'the same setting in another role''s hands names nothing');
+RESET SESSION AUTHORIZATION;
+SET ROLE callout_tap_a;
+SELECT is(callout.token_tenant(), 'tenant-a', 'after SET ROLE the token is the role''s again');
+RESET ROLE;
+
+-- ---- no one else reads the secret or signs (4)
+SET SESSION AUTHORIZATION callout_tap_a;
+SELECT throws_ok('SELECT secret FROM callout.tenant_token_secret', '42501', NULL, 'a tenant cannot read the secret');
 SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-b')$$, '42501',
                  'permission denied for function _tenant_token', 'a tenant cannot sign a token');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_monitor;
+SELECT throws_ok('SELECT secret FROM callout.tenant_token_secret', '42501', NULL,
+                 'a pg_monitor member cannot read the secret');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_webhook;
+SELECT throws_ok('SELECT callout.token_tenant()', '42501', 'permission denied for function token_tenant',
+                 'token_tenant is granted to no one by callout on a single node (no policy asks it)');
 RESET SESSION AUTHORIZATION;
 
 SELECT * FROM finish();

@@ -83,7 +83,8 @@ SELECT is(
           'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event',
           'callout.livekit_call_event_id_seq', 'callout.parked_delivery', 'callout.parked_delivery_id_seq',
           'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
-          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
+          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role',
+          'callout.tenant_token_secret'],
     'the extension''s member relations are its tables, sequences and the calls view');
 SELECT is(
     ARRAY(SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c
@@ -108,7 +109,8 @@ SELECT is(
           'callout.feed_consumer', 'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq',
           'callout.parked_delivery', 'callout.parked_delivery_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
-          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role'],
+          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role',
+          'callout.tenant_token_secret'],
     'pg_extension_config_dump covers every table and sequence');
 SELECT is(
     (SELECT array_agg(DISTINCT c) FROM pg_catalog.pg_extension AS e, unnest(e.extcondition) AS c
@@ -133,8 +135,7 @@ SELECT is((SELECT vartype || ' ' || min_val || '..' || max_val FROM pg_catalog.p
 
 -- The module's settings: what decides acceptance and classification is for superusers only;
 -- callout.user_id is for every session (read only from trusted gateways), and so is
--- callout.tenant_token (believed only when signed with callout.tenant_secret, which only the
--- server's configuration sets, and which pg_settings does not list: its reset_val would show it).
+-- callout.tenant_token (believed only when signed with the secret of tenant_token_secret).
 SELECT is(
     ARRAY(SELECT format('%s %s %s', name, context, boot_val) FROM pg_catalog.pg_settings
           WHERE name LIKE 'callout.%' ORDER BY name),

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(552);
+SELECT plan(556);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -128,6 +128,7 @@ INSERT INTO expected_tables VALUES
                         'body_bytes bigint NOT NULL'], true),
     ('gateway_role', ARRAY['role regrole NOT NULL'], true),
     ('tenant_role', ARRAY['user_id text', 'role regrole NOT NULL'], true),
+    ('tenant_token_secret', ARRAY['one boolean NOT NULL', 'secret bytea NOT NULL'], true),
     ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
                        'room_name text NOT NULL', 'room_sid text', 'direction text NOT NULL', 'phone_number text',
                        'registered_phone_number text', 'campaign_id text',
@@ -242,6 +243,7 @@ CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']:
                                        WHEN 'key_usage' THEN ARRAY['api_key', 'minute']::name[]
                                        WHEN 'feed_consumer' THEN ARRAY['tenant', 'reader', 'name']::name[]
                                        WHEN 'tenant_role' THEN ARRAY['role']::name[]
+                                       WHEN 'tenant_token_secret' THEN ARRAY['one']::name[]
                                        WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
                                        WHEN 'livekit_call_event' THEN ARRAY['user_id', 'event_id']::name[]
