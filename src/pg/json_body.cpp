@@ -376,7 +376,8 @@ void scalar(void* builder, char* token, JsonTokenType type) {
 }
 
 // The body read by PostgreSQL's own parser into builder (`\u0000` rewritten first); false when
-// it is not JSON.
+// it is not JSON. An escape the database's encoding cannot hold is jsonb_in's ERROR (22P05) on
+// every major.
 bool read_with_postgres(std::string_view body_text, TreeBuilder& builder) {
     // a copy of every byte (pnstrdup would stop at a NUL, short of the length read below)
     char* body = static_cast<char*>(palloc(body_text.size() + 1));
@@ -395,7 +396,9 @@ bool read_with_postgres(std::string_view body_text, TreeBuilder& builder) {
                              nullptr,
                              compat::JsonAction<scalar>::call};
     JsonLexContext* lexer = compat::json_lexer(body, body_text.size(), GetDatabaseEncoding(), true);
-    return pg_parse_json(lexer, &actions) == JSON_SUCCESS;
+    const JsonParseErrorType result = pg_parse_json(lexer, &actions);
+    compat::raise_unrepresentable_escape(result, lexer);
+    return result == JSON_SUCCESS;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ extern "C" {
 #include "executor/executor.h"
 #include "nodes/parsenodes.h"
 #include "utils/guc.h"
+#include "utils/jsonfuncs.h"
 #if PG_VERSION_NUM >= 160000
 #include "parser/parse_relation.h"
 #endif
@@ -72,6 +73,17 @@ inline JsonLexContext* json_lexer(char* json, std::size_t length, int encoding, 
     return makeJsonLexContextCstringLen(nullptr, json, length, encoding, need_escapes);
 #else
     return makeJsonLexContextCstringLen(json, int(length), encoding, need_escapes);
+#endif
+}
+
+// Raises the ERROR jsonb_in raises (22P05) when PostgreSQL's parser stopped at a `\u` escape the
+// database's encoding cannot hold, which is no syntax error. 15's lexer raises it itself; from 16
+// the parser returns it as its result, and jsonb_in raises it from there.
+inline void raise_unrepresentable_escape([[maybe_unused]] JsonParseErrorType result,
+                                         [[maybe_unused]] JsonLexContext* lexer) {
+#if PG_VERSION_NUM >= 160000
+    if (result == JSON_UNICODE_UNTRANSLATABLE || result == JSON_UNICODE_HIGH_ESCAPE)
+        json_errsave_error(result, lexer, nullptr);
 #endif
 }
 
