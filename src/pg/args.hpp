@@ -24,9 +24,9 @@ inline std::optional<std::string_view> text_arg(FunctionCallInfo fcinfo, int n) 
 }
 
 // The bytes a webhook's sender signed: its body in UTF-8, as LiveKit signs it. A database in
-// another encoding received the body converted from the client's, so it is converted back (an
-// ERROR, 22P05, for a character UTF-8 lacks, which no encoding has); in UTF-8 and SQL_ASCII, whose
-// bytes are as sent, it is the body itself.
+// another encoding received the body converted from the client's, so it is converted back (every
+// character a server encoding holds has a UTF-8 form); in UTF-8 and SQL_ASCII, whose bytes are as
+// sent, it is the body itself.
 inline std::string_view signed_bytes(std::string_view body) {
     const int encoding = GetDatabaseEncoding();
     if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII) return body;
