@@ -21,9 +21,10 @@ constexpr std::size_t kTenantSecretMinBytes = 32;
 
 // The token naming user_id for role in database under secret: the base64url HMAC-SHA256 (43
 // characters) of database, role and user_id, a '.', then user_id as given. All must be
-// non-empty, without NUL; the secret at least kTenantSecretMinBytes (the caller refuses
-// otherwise). The database is in it as the secret and the roles are the server's, shared by its
-// databases, while a tenant is one database's (a Citus cluster's nodes share its name).
+// non-empty, without NUL; the secret at least kTenantSecretMinBytes (the table that holds it has
+// no shorter one, and tenant_of_token refuses it). The database is in it as the roles are the
+// server's, shared by its databases, and a secret may be too, while a tenant is one database's
+// (a Citus cluster's nodes share its name).
 std::string tenant_token(std::string_view secret, std::string_view database, std::string_view role,
                          std::string_view user_id);
 

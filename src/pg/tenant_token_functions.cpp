@@ -31,15 +31,15 @@ using callout::pg::text_arg;
 
 namespace {
 
-// The last answer of token_tenant: for which role and generation (the setting, the transaction),
-// and the tenant (in TopMemoryContext; nullptr: none). A policy asks once per row.
+// The last answer of token_tenant: for which role (InvalidOid: none yet) and generation (the
+// setting, the transaction), and the tenant (in TopMemoryContext; nullptr: none). A policy asks
+// once per row.
 struct TokenTenantCache {
-    bool valid;
     Oid role;
     std::uint64_t generation;
     char* user_id;
 };
-TokenTenantCache token_tenant_cache = {false, InvalidOid, 0, nullptr};
+TokenTenantCache token_tenant_cache = {InvalidOid, 0, nullptr};
 CALLOUT_PLAIN_DATA(TokenTenantCache);
 
 // The secret tokens are signed with, as the calling statement sees callout.tenant_token_secret
@@ -83,8 +83,7 @@ const char* database_name() {
 CALLOUT_SQL_FUNCTION(callout_token_tenant) {
     Oid role = GetUserId();
     TokenTenantCache& cache = token_tenant_cache;
-    if (!cache.valid || cache.role != role ||
-        cache.generation != callout::pg::tenant_token_generation) {
+    if (cache.role != role || cache.generation != callout::pg::tenant_token_generation) {
         std::string_view secret = tenant_secret();
         const char* database = database_name();
         const char* role_name = GetUserNameFromId(role, false);
@@ -99,7 +98,7 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
             kept[user_id->size()] = '\0';
         }
         if (cache.user_id != nullptr) pfree(cache.user_id);
-        cache = {true, role, callout::pg::tenant_token_generation, kept};
+        cache = {role, callout::pg::tenant_token_generation, kept};
     }
     if (cache.user_id == nullptr) PG_RETURN_NULL();
     PG_RETURN_TEXT_P(cstring_to_text(cache.user_id));
