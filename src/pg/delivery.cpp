@@ -744,6 +744,7 @@ Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signatur
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
     check_schema_version();
+    refuse_distributed_call_tables();
     Answer answer = apply_delivery(delivery);
     if (answer.status != Status::processed && answer.status != Status::unmatched)
         record_answer(answer, delivery);

@@ -5,8 +5,12 @@
 #include "pg/direct_read.hpp"
 
 extern "C" {
+#include "access/genam.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "catalog/pg_index.h"
 #include "utils/snapmgr.h"
@@ -42,6 +46,34 @@ int known_relation_count = 0;
 KnownColumn known_columns[max_known_columns];
 int known_column_count = 0;
 
+// callout reads and writes its tables' rows on this node directly: a table Citus distributed
+// holds none here (they are in its shards, on the workers), so reading it would find nothing and
+// writing it would store rows no query finds. Such a table is refused (0A000). Whether Citus
+// distributed it is in its catalog, pg_dist_partition (in pg_catalog, where Citus is installed);
+// create_distributed_table invalidates the table, so a backend that kept its name asks again.
+void refuse_if_distributed(Oid relid, const char* name) {
+    const Oid partitions = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+    if (!OidIsValid(partitions)) return;
+    const Oid by_table =
+        get_relname_relid("pg_dist_partition_logical_relid_index", PG_CATALOG_NAMESPACE);
+    Relation catalog = table_open(partitions, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+    SysScanDesc scan =
+        systable_beginscan(catalog, by_table, OidIsValid(by_table), nullptr, 1, &key);
+    const bool distributed = HeapTupleIsValid(systable_getnext(scan));
+    systable_endscan(scan);
+    table_close(catalog, AccessShareLock);
+    if (distributed)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("callout.%s is distributed by Citus: callout's registrations and "
+                               "deliveries do not reach its shards yet",
+                               name),
+                        errdetail("callout reads and writes the table's rows on this node, and a "
+                                  "distributed table's rows are in its shards."),
+                        errhint("See README, Scaling out on Citus.")));
+}
+
 }  // namespace
 
 void forget_known_names(Oid relid) {
@@ -68,12 +100,18 @@ Oid callout_relation(const char* name) {
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
+    refuse_if_distributed(relid, name);
     if (known_relation_count < max_known_relations && std::strlen(name) < NAMEDATALEN) {
         KnownRelation& known = known_relations[known_relation_count++];
         std::strcpy(known.name, name);
         known.relid = relid;
     }
     return relid;
+}
+
+void refuse_distributed_call_tables() {
+    callout_relation("call_log");
+    callout_relation("livekit_call_event");
 }
 
 Relation open_callout_index(const char* name) {

@@ -25,6 +25,11 @@ namespace callout::pg {
 // A relation of callout's schema, by name (ERROR 42P01 when it has none).
 Oid callout_relation(const char* name);
 
+// An ERROR (0A000) once Citus has distributed call_log or livekit_call_event: registering,
+// delivering and recomputing a call read and write their rows on this node (callout_relation
+// refuses such a table; the names are kept, so this costs nothing after the first).
+void refuse_distributed_call_tables();
+
 // An index of callout's schema, by name, opened with AccessShareLock (close it with NoLock): an
 // ERROR (55000) when it is not valid (an interrupted CREATE INDEX CONCURRENTLY or REINDEX), which
 // no plan would read either.

@@ -11,6 +11,7 @@
 #include "core/livekit_token.hpp"
 #include "pg/args.hpp"
 #include "pg/boundary.hpp"
+#include "pg/direct_read.hpp"
 #include "pg/call_row.hpp"
 #include "pg/delivery.hpp"
 #include "pg/json_body.hpp"
@@ -145,8 +146,10 @@ CALLOUT_SQL_FUNCTION(callout_invoking_role) {
     PG_RETURN_OID(GetOuterUserId());
 }
 
-// _lock_room(room_name text) RETURNS void: the room lock registration takes (lock_room).
+// _lock_room(room_name text) RETURNS void: the room lock registration takes (lock_room), after
+// refusing a callout Citus distributed, whose registrations do not reach the shards yet.
 CALLOUT_SQL_FUNCTION(callout_lock_room) {
+    callout::pg::refuse_distributed_call_tables();
     callout::pg::lock_room(PG_GETARG_TEXT_PP(0));
     PG_RETURN_VOID();
 }

@@ -2,7 +2,7 @@
 -- changes it.
 
 CREATE TABLE callout.call_log (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id bigint GENERATED ALWAYS AS IDENTITY,
     user_id text NOT NULL,
     agent_config_id text,
     room_name text NOT NULL,
@@ -27,7 +27,10 @@ CREATE TABLE callout.call_log (
     feed_xact xid8,
     sip_call_id text,
     sip_call_id_full text,
-    answered_on_join boolean NOT NULL DEFAULT false);
+    answered_on_join boolean NOT NULL DEFAULT false,
+    -- with the tenant, which the id alone identifies already: Citus distributes the table by
+    -- user_id and accepts no unique key without it (callout.distribute); lookups by id lead
+    PRIMARY KEY (id, user_id));
 COMMENT ON TABLE callout.call_log IS 'one row per call; webhook-owned columns are recomputed from the call''s events';
 COMMENT ON COLUMN callout.call_log.id IS 'the call''s id, as register_call returned it and notifications carry it';
 COMMENT ON COLUMN callout.call_log.user_id IS 'the tenant the call belongs to (row-level security reads by it)';

@@ -3,7 +3,7 @@
 -- database and the current role; the secret is the owner's alone; the token is anyone's to set;
 -- only callout's own code signs one.
 BEGIN;
-SELECT plan(16);
+SELECT plan(19);
 \ir tenants.psql
 
 -- A role granted token_tenant(), as a policy asking it needs (on a single node no policy does).
@@ -60,7 +60,18 @@ RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION callout_tap_webhook;
 SELECT throws_ok('SELECT callout.token_tenant()', '42501', 'permission denied for function token_tenant',
                  'token_tenant is granted to no one by callout on a single node (no policy asks it)');
+SELECT throws_ok('SELECT callout.distribute()', '42501', 'permission denied for function distribute',
+                 'only a superuser distributes callout');
 RESET SESSION AUTHORIZATION;
+
+-- Without Citus, callout.distribute() is a clear error and changes nothing (README, Scaling out
+-- on Citus): the policies still ask current_user_id().
+SELECT throws_ok('SELECT callout.distribute()', '55000',
+                 'callout.distribute() needs Citus, which this database does not have',
+                 'distribute() without Citus is refused (55000)');
+SELECT is((SELECT count(*) FROM pg_policy
+           WHERE polrelid = 'callout.call_log'::regclass AND pg_get_expr(polqual, polrelid) LIKE '%current_user_id()%'),
+          2::bigint, 'and call_log''s policies are as they were');
 
 SELECT * FROM finish();
 ROLLBACK;
