@@ -11,11 +11,13 @@
 #include "pg/boundary.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/settings.hpp"
+#include "pg/unix_time.hpp"
 
 extern "C" {
 #include "postgres.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/xact.h"
 #include "commands/dbcommands.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -24,6 +26,7 @@ extern "C" {
 #include "utils/fmgroids.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 }
 
 namespace core = callout::core;
@@ -78,8 +81,9 @@ const char* database_name() {
 }  // namespace
 
 // token_tenant() RETURNS text: the tenant callout.tenant_token names for the current role, or
-// NULL (no token, no secret, or a token not signed for this database and role with this secret).
-// The secret is read once a transaction; a Citus worker's policy can ask it.
+// NULL (no token, no secret, a token not signed for this database and role with this secret, or
+// one that ended before the transaction began). The secret is read once a transaction; a Citus
+// worker's policy can ask it.
 CALLOUT_SQL_FUNCTION(callout_token_tenant) {
     Oid role = GetUserId();
     TokenTenantCache& cache = token_tenant_cache;
@@ -90,7 +94,8 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
         std::string_view token =
             callout::pg::tenant_token_text != nullptr ? callout::pg::tenant_token_text : "";
         std::optional<std::string_view> user_id =
-            core::tenant_of_token(secret, database, role_name, token);
+            core::tenant_of_token(secret, database, role_name, token,
+                                  callout::pg::unix_seconds(GetCurrentTransactionStartTimestamp()));
         char* kept = nullptr;
         if (user_id) {
             kept = static_cast<char*>(MemoryContextAlloc(TopMemoryContext, user_id->size() + 1));
@@ -104,10 +109,12 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
     PG_RETURN_TEXT_P(cstring_to_text(cache.user_id));
 }
 
-// _tenant_token(role name, user_id text) RETURNS text: the token naming user_id for role (a
-// role that exists) in the current database, signed with the secret. Not granted to
+// _tenant_token(role name, user_id text, valid_until timestamptz) RETURNS text: the token naming
+// user_id for role (a role that exists) in the current database until valid_until (NULL: as long
+// as the secret lasts), signed with the secret; NULL for a NULL role or tenant. Not granted to
 // anyone: what may say a session is a tenant is callout's own code, as its owner.
 CALLOUT_SQL_FUNCTION(callout_tenant_token) {
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();
     std::string_view secret = tenant_secret();
     if (secret.empty())
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -118,8 +125,18 @@ CALLOUT_SQL_FUNCTION(callout_tenant_token) {
     if (!user_id || user_id->empty())
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("a tenant token names a tenant: user_id must not be empty")));
+    std::optional<std::int64_t> until;
+    if (!PG_ARGISNULL(2)) {
+        const TimestampTz valid_until = PG_GETARG_TIMESTAMPTZ(2);
+        if (TIMESTAMP_NOT_FINITE(valid_until) || callout::pg::unix_seconds(valid_until) < 0)
+            ereport(ERROR,
+                    (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                     errmsg("a tenant token ends at a finite instant after 1970: valid_until "
+                            "must be one, or NULL for none")));
+        until = callout::pg::unix_seconds(valid_until);
+    }
     const char* database = database_name();
-    std::string token = core::tenant_token(secret, database, role_name, *user_id);
+    std::string token = core::tenant_token(secret, database, role_name, *user_id, until);
     text* result = nullptr;
     callout::pg::pg_guard(
         [&] { result = cstring_to_text_with_len(token.data(), static_cast<int>(token.size())); });

@@ -103,9 +103,10 @@ SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_secret', '');
 CREATE FUNCTION callout.token_tenant() RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
 COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current database and role (signed with the secret of tenant_token_secret); NULL for none';
-CREATE FUNCTION callout._tenant_token(role name, user_id text) RETURNS text
-LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
-COMMENT ON FUNCTION callout._tenant_token(name, text) IS 'internal: the tenant token naming user_id for role in the current database, signed with the secret of tenant_token_secret';
+CREATE FUNCTION callout._tenant_token(role name, user_id text, valid_until timestamptz DEFAULT NULL)
+RETURNS text
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
+COMMENT ON FUNCTION callout._tenant_token(name, text, timestamptz) IS 'internal: the tenant token naming user_id for role in the current database until valid_until (NULL: no end), signed with the secret of tenant_token_secret';
 
 -- A role mapped to NULL reads every tenant's rows (and writes none).
 CREATE FUNCTION callout.is_auditor() RETURNS boolean
@@ -136,8 +137,10 @@ END
 $$;
 
 -- Grants what reading calls needs beyond the tables: the calls view, call_stats (and the SQL
--- functions it calls, which the planner inlines only for a role that may execute them) and the
--- outcome feed.
+-- functions it calls, which the planner inlines only for a role that may execute them), the
+-- outcome feed, and set_tenant_token (a request's tenant for a Citus cluster's workers, which
+-- the role reads through: USAGE on the schema there too, as grants on callout's schema stay on
+-- the node they are made on).
 CREATE FUNCTION callout._grant_reading(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -147,7 +150,8 @@ BEGIN
         'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text), '
         'callout._is_open(callout.call_status), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
-        'callout.acknowledge_outcomes(text, xid8, bigint) TO %I', role);
+        'callout.acknowledge_outcomes(text, xid8, bigint), callout.set_tenant_token() TO %I', role);
+    PERFORM callout._on_workers(pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role));
 END
 $$;
 
@@ -194,6 +198,19 @@ BEGIN
     IF map_tenant_role.user_id IS NOT NULL THEN
         EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
+    END IF;
+    -- where tenant tokens are signed (a distributed callout: README, Scaling out on Citus), the
+    -- role's own tenant token in its settings for this database, which Citus propagates and
+    -- each worker connection applies as it logs in; an auditor gets none (none names one yet)
+    IF EXISTS (SELECT FROM callout.tenant_token_secret) THEN
+        IF map_tenant_role.user_id IS NULL THEN
+            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I RESET callout.tenant_token',
+                                      role, pg_catalog.current_database());
+        ELSE
+            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET callout.tenant_token = %L',
+                                      role, pg_catalog.current_database(),
+                                      callout._tenant_token(role, map_tenant_role.user_id));
+        END IF;
     END IF;
 END
 $$;

@@ -1,5 +1,29 @@
 -- ---- Scaling out on Citus (README: Scaling out on Citus; DESIGN.md §7, tenant tokens)
 
+-- Runs command on every Citus worker (run_command_on_workers: each in a connection of its own,
+-- committed there whatever this transaction does); nothing without Citus. An ERROR (55000) for
+-- the first worker it failed on.
+CREATE FUNCTION callout._on_workers(command text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    refused record;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RETURN;
+    END IF;
+    FOR refused IN
+        SELECT w.nodename, w.nodeport, w.result FROM pg_catalog.run_command_on_workers(command) AS w
+        WHERE NOT w.success
+    LOOP
+        RAISE EXCEPTION 'callout could not set the Citus worker %:% up', refused.nodename, refused.nodeport
+            USING ERRCODE = '55000', DETAIL = refused.result,
+                  HINT = 'CREATE EXTENSION callout on the coordinator makes callout on every node.';
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
+
 -- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
 -- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
@@ -19,7 +43,6 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     secret bytea;
-    refused record;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'callout.distribute() needs Citus, which this database does not have'
@@ -38,23 +61,10 @@ BEGIN
     SELECT s.secret INTO STRICT secret FROM callout.tenant_token_secret AS s;
     -- every role's policies ask token_tenant(), which answers only for the caller's own token
     GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC;
-    FOR refused IN
-        SELECT w.nodename, w.nodeport, w.result
-        FROM pg_catalog.run_command_on_workers(pg_catalog.format(
-            'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
-            'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret)) AS w
-        WHERE NOT w.success
-        UNION ALL
-        SELECT w.nodename, w.nodeport, w.result
-        FROM pg_catalog.run_command_on_workers(
-            'GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC') AS w
-        WHERE NOT w.success
-    LOOP
-        RAISE EXCEPTION 'callout.distribute() could not give the worker %:% the token secret or grant',
-                        refused.nodename, refused.nodeport
-            USING ERRCODE = '55000', DETAIL = refused.result,
-                  HINT = 'CREATE EXTENSION callout must have made callout on every node.';
-    END LOOP;
+    PERFORM callout._on_workers(pg_catalog.format(
+        'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
+        'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
+    PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC');
     IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
                WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
         RETURN;
@@ -79,3 +89,38 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret (again after adding a node)';
+
+-- The tenant this session acts for (current_user_id(): a gateway's JWT sub or callout.user_id,
+-- a mapped role's tenant) handed to a Citus cluster's workers for the rest of the transaction:
+-- SET LOCAL callout.tenant_token to a token for the current role (after SET ROLE: PostgREST's
+-- request role) that ends ten minutes after the transaction began, with
+-- citus.propagate_set_commands = 'local', so Citus replays it on each worker connection (where
+-- pg_stat_activity shows it: hence the end). PostgREST's pre-request (db-pre-request =
+-- "callout.set_tenant_token"), or a gateway's first statement of a transaction. A session that
+-- acts for no tenant gets an empty token (it reads nothing). Where no secret signs tokens (one
+-- node, where the policies ask current_user_id() themselves) it does nothing. Run with the
+-- owner's rights, which sign; it signs only what current_user_id() already says of the session.
+CREATE FUNCTION callout.set_tenant_token() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    acting_for text;
+    token text := '';
+BEGIN
+    IF NOT EXISTS (SELECT FROM callout.tenant_token_secret) THEN
+        RETURN;
+    END IF;
+    acting_for := callout.current_user_id();
+    IF acting_for IS NOT NULL THEN
+        token := coalesce(callout._tenant_token((SELECT r.rolname FROM pg_catalog.pg_roles AS r
+                                                 WHERE r.oid = callout._invoking_role()),
+                                                acting_for,
+                                                pg_catalog.transaction_timestamp()
+                                                    OPERATOR(pg_catalog.+) interval '10 minutes'), '');
+    END IF;
+    -- as commands, not set_config(): Citus replays SET LOCAL commands, not a function's settings
+    SET LOCAL citus.propagate_set_commands = 'local';
+    EXECUTE pg_catalog.format('SET LOCAL callout.tenant_token = %L', token);
+END
+$$;
+COMMENT ON FUNCTION callout.set_tenant_token() IS 'hands the tenant this session acts for to a Citus cluster''s workers for the transaction (a tenant token for the current role, SET LOCAL and replayed); PostgREST''s pre-request; nothing where no secret signs tokens';

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,82 +14,127 @@ namespace {
 
 const std::string kSecret(32, 's');
 const std::string kDatabase("app");
+constexpr std::int64_t kNow = 1765000000;
+
+// A token of a role's settings: no end.
+std::string role_token(std::string_view secret, std::string_view database, std::string_view role,
+                       std::string_view user_id) {
+    return tenant_token(secret, database, role, user_id, std::nullopt);
+}
+
+// What a token names now.
+std::optional<std::string_view> named(std::string_view secret, std::string_view database,
+                                      std::string_view role, std::string_view token) {
+    return tenant_of_token(secret, database, role, token, kNow);
+}
 
 TEST(TenantToken, NamesItsTenantForItsRole) {
-    std::string token = tenant_token(kSecret, kDatabase, "web_anon", "tenant-a");
-    EXPECT_EQ(token.size(), 43U + 1 + 8);
-    EXPECT_EQ(token.substr(43), ".tenant-a");
-    EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web_anon", token),
+    std::string token = role_token(kSecret, kDatabase, "web_anon", "tenant-a");
+    EXPECT_EQ(token.size(), 43U + 2 + 8);
+    EXPECT_EQ(token.substr(43), "..tenant-a");
+    EXPECT_EQ(named(kSecret, kDatabase, "web_anon", token),
               std::optional<std::string_view>("tenant-a"));
 }
 
-// The MAC is HMAC-SHA256 over the scheme's label, the database, the role and the tenant, each
-// NUL-ended, as computed independently (Python: hmac.new(secret,
-// b"callout tenant token 1\0app\0web_anon\0tenant-a\0", "sha256"), base64url without padding).
+// The MAC is HMAC-SHA256 over the scheme's label, the database, the role, the end and the
+// tenant, each NUL-ended, as computed independently (Python: hmac.new(secret,
+// b"callout tenant token 2\0app\0web_anon\0\0tenant-a\0", "sha256"), base64url without
+// padding; with the end, b"...web_anon\01765000000\0tenant-a\0").
 TEST(TenantToken, MacIsTheDocumentedOne) {
-    EXPECT_EQ(tenant_token(kSecret, kDatabase, "web_anon", "tenant-a"),
-              "G5SKy98UtyAwsatEVG6_Lfi-rvMvpjxEKo0qzKkBKso.tenant-a");
+    EXPECT_EQ(role_token(kSecret, kDatabase, "web_anon", "tenant-a"),
+              "FyRrmMSJSEzaKpiT4SQ6_dacHCF6dOtjt4ek86QERAE..tenant-a");
+    EXPECT_EQ(tenant_token(kSecret, kDatabase, "web_anon", "tenant-a", kNow),
+              "U0wCqqtjHGv2nrwZx8AacV3Ov3Z86y30LLwn5rTNDdI.1765000000.tenant-a");
 }
 
 TEST(TenantToken, AnotherRoleOrSecretNamesNothing) {
-    std::string token = tenant_token(kSecret, kDatabase, "web_anon", "tenant-a");
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "tenant_b_role", token));
-    EXPECT_FALSE(tenant_of_token(std::string(32, 't'), kDatabase, "web_anon", token));
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "", token));
+    std::string token = role_token(kSecret, kDatabase, "web_anon", "tenant-a");
+    EXPECT_FALSE(named(kSecret, kDatabase, "tenant_b_role", token));
+    EXPECT_FALSE(named(std::string(32, 't'), kDatabase, "web_anon", token));
+    EXPECT_FALSE(named(kSecret, kDatabase, "", token));
 }
 
 // The secret and the roles are the server's, shared by its databases; a tenant is one
 // database's: a token of another database names nothing, not even for the same role.
 TEST(TenantToken, AnotherDatabaseNamesNothing) {
-    std::string token = tenant_token(kSecret, kDatabase, "web_anon", "tenant-a");
-    EXPECT_FALSE(tenant_of_token(kSecret, "other", "web_anon", token));
-    EXPECT_FALSE(tenant_of_token(kSecret, "", "web_anon", token));
+    std::string token = role_token(kSecret, kDatabase, "web_anon", "tenant-a");
+    EXPECT_FALSE(named(kSecret, "other", "web_anon", token));
+    EXPECT_FALSE(named(kSecret, "", "web_anon", token));
     // bytes moved between the database and the role sign other bytes (each part is NUL-ended)
-    EXPECT_NE(tenant_token(kSecret, "ap", "pweb_anon", "tenant-a").substr(0, 43),
+    EXPECT_NE(role_token(kSecret, "ap", "pweb_anon", "tenant-a").substr(0, 43),
               token.substr(0, 43));
 }
 
 // The tenant cannot be changed without the MAC: not another tenant, not one that moves bytes
 // between the role and the tenant.
 TEST(TenantToken, TenantIsBound) {
-    std::string token = tenant_token(kSecret, kDatabase, "web", "anon.x");
-    std::string other = token.substr(0, 44) + "tenant-b";
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", other));
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token + "x"));
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token.substr(0, token.size() - 1)));
+    std::string token = role_token(kSecret, kDatabase, "web", "anon.x");
+    std::string other = token.substr(0, 45) + "tenant-b";
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", other));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", token + "x"));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", token.substr(0, token.size() - 1)));
     // role "web_anon" tenant "x" against role "web" tenant "anon.x": different signed bytes
-    EXPECT_NE(tenant_token(kSecret, kDatabase, "web_anon", "x").substr(0, 43), token.substr(0, 43));
-    EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", token),
-              std::optional<std::string_view>("anon.x"));
+    EXPECT_NE(role_token(kSecret, kDatabase, "web_anon", "x").substr(0, 43), token.substr(0, 43));
+    EXPECT_EQ(named(kSecret, kDatabase, "web", token), std::optional<std::string_view>("anon.x"));
 }
 
 TEST(TenantToken, EveryByteOfTheMacCounts) {
-    std::string token = tenant_token(kSecret, kDatabase, "web", "tenant-a");
+    std::string token = role_token(kSecret, kDatabase, "web", "tenant-a");
     for (std::size_t i = 0; i < 43; ++i) {
         std::string forged = token;
         forged[i] = forged[i] == 'A' ? 'B' : 'A';
-        EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", forged)) << i;
+        EXPECT_FALSE(named(kSecret, kDatabase, "web", forged)) << i;
     }
 }
 
 TEST(TenantToken, OtherShapesNameNothing) {
-    std::string token = tenant_token(kSecret, kDatabase, "web", "tenant-a");
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", ""));
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", "tenant-a"));
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token.substr(0, 44)));  // no tenant
+    std::string token = role_token(kSecret, kDatabase, "web", "tenant-a");
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", ""));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", "tenant-a"));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", token.substr(0, 45)));               // no tenant
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", token.substr(0, 44) + "tenant-a"));  // no end
     std::string no_dot = token;
     no_dot[43] = '_';
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", no_dot));
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", "." + token));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", no_dot));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", "." + token));
 }
 
 // A secret shorter than the minimum never verifies, even a token signed with it.
 TEST(TenantToken, ShortSecretNamesNothing) {
     std::string short_secret(31, 's');
-    EXPECT_FALSE(tenant_of_token(short_secret, kDatabase, "web",
-                                 tenant_token(short_secret, kDatabase, "web", "tenant-a")));
+    EXPECT_FALSE(named(short_secret, kDatabase, "web",
+                       role_token(short_secret, kDatabase, "web", "tenant-a")));
+    EXPECT_FALSE(named("", kDatabase, "web", role_token("", kDatabase, "web", "tenant-a")));
+}
+
+// A token with an end names its tenant until that second and nothing after it; the end is
+// signed, so it cannot be moved, dropped or written another way.
+TEST(TenantToken, EndsWhenItSays) {
+    std::string token = tenant_token(kSecret, kDatabase, "web", "tenant-a", kNow + 300);
+    EXPECT_EQ(token.substr(43), ".1765000300.tenant-a");
+    for (std::int64_t now : {std::int64_t{0}, kNow, kNow + 300})
+        EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", token, now),
+                  std::optional<std::string_view>("tenant-a"))
+            << now;
+    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token, kNow + 301));
+    const std::string mac = token.substr(0, 44);
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", mac + "1765000301.tenant-a"));   // moved
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", mac + "01765000300.tenant-a"));  // written anew
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", mac + ".tenant-a"));             // dropped
+    // and a token without an end cannot be given one
+    std::string lasting = role_token(kSecret, kDatabase, "web", "tenant-a");
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", lasting.substr(0, 44) + "1765000300.tenant-a"));
+}
+
+// An end of more digits than any Unix second of an int64 is refused before it is read whole, a
+// negative one is no end at all, and a tenant may hold dots and digits.
+TEST(TenantToken, EndsAreDecimalSeconds) {
+    EXPECT_FALSE(named(kSecret, kDatabase, "web",
+                       tenant_token(kSecret, kDatabase, "web", "a", 9223372036854775807)));
     EXPECT_FALSE(
-        tenant_of_token("", kDatabase, "web", tenant_token("", kDatabase, "web", "tenant-a")));
+        named(kSecret, kDatabase, "web", tenant_token(kSecret, kDatabase, "web", "a", -1)));
+    std::string token = tenant_token(kSecret, kDatabase, "web", "12.34", kNow);
+    EXPECT_EQ(named(kSecret, kDatabase, "web", token), std::optional<std::string_view>("12.34"));
 }
 
 }  // namespace

@@ -657,9 +657,10 @@ SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_secret', '');
 CREATE FUNCTION callout.token_tenant() RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
 COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current database and role (signed with the secret of tenant_token_secret); NULL for none';
-CREATE FUNCTION callout._tenant_token(role name, user_id text) RETURNS text
-LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
-COMMENT ON FUNCTION callout._tenant_token(name, text) IS 'internal: the tenant token naming user_id for role in the current database, signed with the secret of tenant_token_secret';
+CREATE FUNCTION callout._tenant_token(role name, user_id text, valid_until timestamptz DEFAULT NULL)
+RETURNS text
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
+COMMENT ON FUNCTION callout._tenant_token(name, text, timestamptz) IS 'internal: the tenant token naming user_id for role in the current database until valid_until (NULL: no end), signed with the secret of tenant_token_secret';
 
 -- Registers a role whose members (by login) are trusted to say which tenant they act for, and
 -- grants it what an application server needs: registering and reading calls, and delivering
@@ -704,6 +705,19 @@ BEGIN
     IF map_tenant_role.user_id IS NOT NULL THEN
         EXECUTE pg_catalog.format('GRANT UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
+    END IF;
+    -- where tenant tokens are signed (a distributed callout: README, Scaling out on Citus), the
+    -- role's own tenant token in its settings for this database, which Citus propagates and
+    -- each worker connection applies as it logs in; an auditor gets none (none names one yet)
+    IF EXISTS (SELECT FROM callout.tenant_token_secret) THEN
+        IF map_tenant_role.user_id IS NULL THEN
+            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I RESET callout.tenant_token',
+                                      role, pg_catalog.current_database());
+        ELSE
+            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET callout.tenant_token = %L',
+                                      role, pg_catalog.current_database(),
+                                      callout._tenant_token(role, map_tenant_role.user_id));
+        END IF;
     END IF;
 END
 $$;
@@ -1180,13 +1194,141 @@ BEGIN
         'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text), '
         'callout._is_open(callout.call_status), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
-        'callout.acknowledge_outcomes(text, xid8, bigint) TO %I', role);
+        'callout.acknowledge_outcomes(text, xid8, bigint), callout.set_tenant_token() TO %I', role);
+    PERFORM callout._on_workers(pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role));
 END
 $$;
 
+-- ---- Scaling out on Citus (README: Scaling out on Citus; DESIGN.md §7, tenant tokens)
+
+-- Runs command on every Citus worker (run_command_on_workers: each in a connection of its own,
+-- committed there whatever this transaction does); nothing without Citus. An ERROR (55000) for
+-- the first worker it failed on.
+CREATE FUNCTION callout._on_workers(command text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    refused record;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RETURN;
+    END IF;
+    FOR refused IN
+        SELECT w.nodename, w.nodeport, w.result FROM pg_catalog.run_command_on_workers(command) AS w
+        WHERE NOT w.success
+    LOOP
+        RAISE EXCEPTION 'callout could not set the Citus worker %:% up', refused.nodename, refused.nodeport
+            USING ERRCODE = '55000', DETAIL = refused.result,
+                  HINT = 'CREATE EXTENSION callout on the coordinator makes callout on every node.';
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
+
+-- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
+-- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
+-- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
+-- pending events stay the coordinator's own. Their read and update policies then compare user_id
+-- with token_tenant(): a worker knows nothing of the coordinator's session, and Citus accepts in
+-- a policy neither a sub-SELECT nor a function that reads a table of the cluster, so the tenant
+-- reaches the workers as a signed token; the auditors' read nothing there (no token names an
+-- auditor yet). Every role's policies call token_tenant(), which answers only for the caller's
+-- own token: EXECUTE to PUBLIC on every node (grants on callout's functions stay on the node
+-- they are made on). The secret is made once, if the coordinator has none, and written to every
+-- worker at each run: run it again after adding a node (one without the secret reads nothing
+-- for anyone). It reaches a worker as a constant of one statement (run_command_on_workers): a
+-- server that logs every statement writes it to its log. Registrations and deliveries refuse
+-- the distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
+CREATE FUNCTION callout.distribute() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    secret bytea;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'callout.distribute() needs Citus, which this database does not have'
+            USING ERRCODE = '55000',
+                  HINT = 'CREATE EXTENSION citus on every node of the cluster first (README: Scaling out on Citus).';
+    END IF;
+    IF NOT pg_catalog.citus_is_coordinator() THEN
+        RAISE EXCEPTION 'callout.distribute() runs on the Citus coordinator'
+            USING ERRCODE = '55000';
+    END IF;
+    -- 32 bytes of the server's strong random source (two version 4 UUIDs: 244 random bits)
+    INSERT INTO callout.tenant_token_secret (secret)
+    VALUES (pg_catalog.uuid_send(pg_catalog.gen_random_uuid()) OPERATOR(pg_catalog.||)
+            pg_catalog.uuid_send(pg_catalog.gen_random_uuid()))
+    ON CONFLICT DO NOTHING;
+    SELECT s.secret INTO STRICT secret FROM callout.tenant_token_secret AS s;
+    -- every role's policies ask token_tenant(), which answers only for the caller's own token
+    GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC;
+    PERFORM callout._on_workers(pg_catalog.format(
+        'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
+        'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
+    PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC');
+    IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+               WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
+        RETURN;
+    END IF;
+    ALTER POLICY call_log_read ON callout.call_log
+        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+    ALTER POLICY call_log_update ON callout.call_log
+        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
+        WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+    ALTER POLICY call_log_audit ON callout.call_log USING (false);
+    ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
+        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+    ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (false);
+    -- callout's triggers go to the shards: the identity check reads the row alone; those that
+    -- read the other table (a call deleted or its id changed while it has events, an event
+    -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
+    -- are refused there (nothing is lost: the change is what is refused)
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
+    PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
+                                                colocate_with => 'callout.call_log');
+END
+$$;
+COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret (again after adding a node)';
+
+-- The tenant this session acts for (current_user_id(): a gateway's JWT sub or callout.user_id,
+-- a mapped role's tenant) handed to a Citus cluster's workers for the rest of the transaction:
+-- SET LOCAL callout.tenant_token to a token for the current role (after SET ROLE: PostgREST's
+-- request role) that ends ten minutes after the transaction began, with
+-- citus.propagate_set_commands = 'local', so Citus replays it on each worker connection (where
+-- pg_stat_activity shows it: hence the end). PostgREST's pre-request (db-pre-request =
+-- "callout.set_tenant_token"), or a gateway's first statement of a transaction. A session that
+-- acts for no tenant gets an empty token (it reads nothing). Where no secret signs tokens (one
+-- node, where the policies ask current_user_id() themselves) it does nothing. Run with the
+-- owner's rights, which sign; it signs only what current_user_id() already says of the session.
+CREATE FUNCTION callout.set_tenant_token() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    acting_for text;
+    token text := '';
+BEGIN
+    IF NOT EXISTS (SELECT FROM callout.tenant_token_secret) THEN
+        RETURN;
+    END IF;
+    acting_for := callout.current_user_id();
+    IF acting_for IS NOT NULL THEN
+        token := coalesce(callout._tenant_token((SELECT r.rolname FROM pg_catalog.pg_roles AS r
+                                                 WHERE r.oid = callout._invoking_role()),
+                                                acting_for,
+                                                pg_catalog.transaction_timestamp()
+                                                    OPERATOR(pg_catalog.+) interval '10 minutes'), '');
+    END IF;
+    -- as commands, not set_config(): Citus replays SET LOCAL commands, not a function's settings
+    SET LOCAL citus.propagate_set_commands = 'local';
+    EXECUTE pg_catalog.format('SET LOCAL callout.tenant_token = %L', token);
+END
+$$;
+COMMENT ON FUNCTION callout.set_tenant_token() IS 'hands the tenant this session acts for to a Citus cluster''s workers for the transaction (a tenant token for the current role, SET LOCAL and replayed); PostgREST''s pre-request; nothing where no secret signs tokens';
+
 -- The roles granted reading before (tenants, auditors, gateways, PostgREST's readers: each may
 -- execute get_call_outcome) read as they would now: call_stats made again, the functions it
--- inlines and the outcome feed.
+-- inlines, the outcome feed and set_tenant_token.
 DO $$
 DECLARE
     reader record;
@@ -1459,88 +1601,6 @@ COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked de
 
 -- call_log's primary key includes the tenant (Citus accepts no unique key without it)
 ALTER TABLE callout.call_log DROP CONSTRAINT call_log_pkey, ADD PRIMARY KEY (id, user_id);
-
--- ---- Scaling out on Citus (README: Scaling out on Citus; DESIGN.md §7, tenant tokens)
-
--- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
--- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
--- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
--- pending events stay the coordinator's own. Their read and update policies then compare user_id
--- with token_tenant(): a worker knows nothing of the coordinator's session, and Citus accepts in
--- a policy neither a sub-SELECT nor a function that reads a table of the cluster, so the tenant
--- reaches the workers as a signed token; the auditors' read nothing there (no token names an
--- auditor yet). Every role's policies call token_tenant(), which answers only for the caller's
--- own token: EXECUTE to PUBLIC on every node (grants on callout's functions stay on the node
--- they are made on). The secret is made once, if the coordinator has none, and written to every
--- worker at each run: run it again after adding a node (one without the secret reads nothing
--- for anyone). It reaches a worker as a constant of one statement (run_command_on_workers): a
--- server that logs every statement writes it to its log. Registrations and deliveries refuse
--- the distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
-CREATE FUNCTION callout.distribute() RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    secret bytea;
-    refused record;
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
-        RAISE EXCEPTION 'callout.distribute() needs Citus, which this database does not have'
-            USING ERRCODE = '55000',
-                  HINT = 'CREATE EXTENSION citus on every node of the cluster first (README: Scaling out on Citus).';
-    END IF;
-    IF NOT pg_catalog.citus_is_coordinator() THEN
-        RAISE EXCEPTION 'callout.distribute() runs on the Citus coordinator'
-            USING ERRCODE = '55000';
-    END IF;
-    -- 32 bytes of the server's strong random source (two version 4 UUIDs: 244 random bits)
-    INSERT INTO callout.tenant_token_secret (secret)
-    VALUES (pg_catalog.uuid_send(pg_catalog.gen_random_uuid()) OPERATOR(pg_catalog.||)
-            pg_catalog.uuid_send(pg_catalog.gen_random_uuid()))
-    ON CONFLICT DO NOTHING;
-    SELECT s.secret INTO STRICT secret FROM callout.tenant_token_secret AS s;
-    -- every role's policies ask token_tenant(), which answers only for the caller's own token
-    GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC;
-    FOR refused IN
-        SELECT w.nodename, w.nodeport, w.result
-        FROM pg_catalog.run_command_on_workers(pg_catalog.format(
-            'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
-            'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret)) AS w
-        WHERE NOT w.success
-        UNION ALL
-        SELECT w.nodename, w.nodeport, w.result
-        FROM pg_catalog.run_command_on_workers(
-            'GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC') AS w
-        WHERE NOT w.success
-    LOOP
-        RAISE EXCEPTION 'callout.distribute() could not give the worker %:% the token secret or grant',
-                        refused.nodename, refused.nodeport
-            USING ERRCODE = '55000', DETAIL = refused.result,
-                  HINT = 'CREATE EXTENSION callout must have made callout on every node.';
-    END LOOP;
-    IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
-               WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
-        RETURN;
-    END IF;
-    ALTER POLICY call_log_read ON callout.call_log
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_update ON callout.call_log
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
-        WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_audit ON callout.call_log USING (false);
-    ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (false);
-    -- callout's triggers go to the shards: the identity check reads the row alone; those that
-    -- read the other table (a call deleted or its id changed while it has events, an event
-    -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
-    -- are refused there (nothing is lost: the change is what is refused)
-    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
-    PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
-    PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
-                                                colocate_with => 'callout.call_log');
-END
-$$;
-COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret (again after adding a node)';
 
 -- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
 -- map_tenant_role and grant_api_roles grant what each kind of role needs).

@@ -4,7 +4,7 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(416);
+SELECT plan(426);
 \ir tenants.psql
 
 -- The roles and what each may execute.
@@ -15,7 +15,7 @@ INSERT INTO tap_role VALUES
            'call_stats(timestamp with time zone,timestamp with time zone,text)',
            '_call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
            '_is_open(callout.call_status)', 'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
-           'acknowledge_outcomes(text,xid8,bigint)']),
+           'acknowledge_outcomes(text,xid8,bigint)', 'set_tenant_token()']),
     ('callout_tap_gateway', 'the gateway',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)', 'update_call_log(bigint,jsonb)',
            'register_call(text,text,text,text,text,text,jsonb)', 'process_livekit_webhook(text,text)',
@@ -23,13 +23,13 @@ INSERT INTO tap_role VALUES
            'call_stats(timestamp with time zone,timestamp with time zone,text)',
            '_call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
            '_is_open(callout.call_status)', 'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
-           'acknowledge_outcomes(text,xid8,bigint)']),
+           'acknowledge_outcomes(text,xid8,bigint)', 'set_tenant_token()']),
     ('callout_tap_auditor', 'the auditor',
      ARRAY['current_user_id()', 'is_auditor()', 'get_call_outcome(bigint,text)',
            'call_stats(timestamp with time zone,timestamp with time zone,text)',
            '_call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
            '_is_open(callout.call_status)', 'outcome_changes(xid8,bigint,integer)', 'consume_outcomes(text,integer)',
-           'acknowledge_outcomes(text,xid8,bigint)']),
+           'acknowledge_outcomes(text,xid8,bigint)', 'set_tenant_token()']),
     ('callout_tap_webhook', 'the webhook role', ARRAY['process_livekit_webhook(text,text)']),
     ('callout_tap_nobody', 'the no-grants role', ARRAY[]::text[]);
 

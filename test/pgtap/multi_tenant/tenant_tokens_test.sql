@@ -3,11 +3,11 @@
 -- database and the current role; the secret is the owner's alone; the token is anyone's to set;
 -- only callout's own code signs one.
 BEGIN;
-SELECT plan(19);
+SELECT plan(29);
 \ir tenants.psql
 
 -- A role granted token_tenant(), as a policy asking it needs (on a single node no policy does).
-GRANT EXECUTE ON FUNCTION callout.token_tenant() TO callout_tap_a, callout_tap_b;
+GRANT EXECUTE ON FUNCTION callout.token_tenant() TO callout_tap_a, callout_tap_b, callout_tap_gateway;
 CREATE ROLE callout_tap_monitor LOGIN IN ROLE pg_monitor;
 
 -- ---- no secret (2)
@@ -26,7 +26,7 @@ SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', '')$$, '22023',
 
 SELECT callout._tenant_token('callout_tap_a', 'tenant-a') AS a_token,
        callout._tenant_token('callout_tap_b', 'tenant-b') AS b_token \gset
-SELECT left(:'a_token', 43) || '.tenant-b' AS forged_token \gset
+SELECT left(:'a_token', 44) || '.tenant-b' AS forged_token \gset
 
 -- ---- a token for its role (7)
 SET SESSION AUTHORIZATION callout_tap_a;
@@ -46,6 +46,51 @@ RESET SESSION AUTHORIZATION;
 SET ROLE callout_tap_a;
 SELECT is(callout.token_tenant(), 'tenant-a', 'after SET ROLE the token is the role''s again');
 RESET ROLE;
+
+-- ---- a token with an end, as a request's (3)
+SELECT callout._tenant_token('callout_tap_a', 'tenant-a', now() - interval '1 second') AS ended_token,
+       callout._tenant_token('callout_tap_a', 'tenant-a', now() + interval '1 minute') AS current_token \gset
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'ended_token';
+SELECT is(callout.token_tenant(), NULL, 'a token that ended before the transaction began names nothing');
+SET LOCAL callout.tenant_token = :'current_token';
+SELECT is(callout.token_tenant(), 'tenant-a', 'one that ends later names its tenant');
+RESET SESSION AUTHORIZATION;
+SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-a', 'infinity')$$, '22023', NULL,
+                 'a token ends at a finite instant, or not at all');
+
+-- ---- set_tenant_token: what the session acts for, handed on for the transaction (5)
+SET SESSION AUTHORIZATION callout_tap_gateway;
+SET LOCAL callout.user_id = 'tenant-g';
+SELECT callout.set_tenant_token();
+SELECT is(callout.token_tenant(), 'tenant-g', 'a gateway acting for a tenant gets a token naming it');
+SELECT ok(current_setting('callout.tenant_token') ~ '^[A-Za-z0-9_-]{43}\.[0-9]+\.tenant-g$'
+          AND split_part(current_setting('callout.tenant_token'), '.', 2)::bigint
+              - floor(extract(epoch FROM transaction_timestamp()))::bigint = 600,
+          'which ends ten minutes after the transaction began');
+SELECT is(current_setting('citus.propagate_set_commands'), 'local',
+          'and Citus is told to replay SET LOCAL on its workers');
+SET LOCAL callout.user_id = '';
+SELECT callout.set_tenant_token();
+SELECT is(current_setting('callout.tenant_token'), '', 'a session acting for no tenant gets no token');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'b_token';
+SELECT callout.set_tenant_token();
+SELECT is(callout.token_tenant(), 'tenant-a', 'a mapped tenant gets its own tenant''s, whatever it set before');
+SET LOCAL callout.tenant_token = '';
+RESET SESSION AUTHORIZATION;
+
+-- ---- map_tenant_role, once tokens are signed, writes the role's own token in its settings for
+-- this database (which Citus propagates), and takes it away from an auditor (2)
+SELECT callout.map_tenant_role('callout_tap_b', 'tenant-b');
+SELECT is((SELECT s.setconfig FROM pg_db_role_setting AS s JOIN pg_database AS d ON d.oid = s.setdatabase
+           WHERE s.setrole = 'callout_tap_b'::regrole AND d.datname = current_database()),
+          ARRAY['callout.tenant_token=' || callout._tenant_token('callout_tap_b', 'tenant-b')],
+          'map_tenant_role sets the role''s token for this database');
+SELECT callout.map_tenant_role('callout_tap_b', NULL);
+SELECT is((SELECT count(*) FROM pg_db_role_setting AS s WHERE s.setrole = 'callout_tap_b'::regrole),
+          0::bigint, 'mapped as an auditor, the role has no token');
 
 -- ---- no one else reads the secret or signs (4)
 SET SESSION AUTHORIZATION callout_tap_a;

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(563);
+SELECT plan(577);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -43,7 +43,7 @@ INSERT INTO expected_functions VALUES
     ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'r', 'plpgsql', true),
     ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'plpgsql', true),
     ('token_tenant', ARRAY[]::name[], 'text', 'STABLE', false, 's', 'c', false),
-    ('_tenant_token', ARRAY['name', 'text'], 'text', 'STABLE', true, 's', 'c', false),
+    ('_tenant_token', ARRAY['name', 'text', 'timestamp with time zone'], 'text', 'STABLE', false, 's', 'c', false),
     ('_check_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('trust_gateway_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('map_tenant_role', ARRAY['name', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -95,6 +95,8 @@ INSERT INTO expected_functions VALUES
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     -- scaling out on Citus
     ('distribute', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_on_workers', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('set_tenant_token', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
     -- consumers kept as the owner
     ('outcome_changes', ARRAY['xid8', 'bigint', 'integer'], 'setof record', 'STABLE', true, 'u', 'sql', false),
@@ -318,24 +320,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 67 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 69 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (67).
+-- Each function with its exact argument types (69).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (67).
+-- Return types (69).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (67): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (69): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (67): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (69): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -344,7 +346,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (67): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (69): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -354,12 +356,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (67).
+-- Language (69).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (67): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (69): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -387,7 +389,7 @@ SELECT is(
           'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
           'callout.process_livekit_webhook(jsonb,text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)', 'callout.resolve_call_context(text)',
-          'callout.update_call_log(bigint,jsonb)'],
+          'callout.set_tenant_token()', 'callout.update_call_log(bigint,jsonb)'],
     'the SECURITY DEFINER functions are exactly ingestion''s, tenancy''s and the checks that run as the owner');
 SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
