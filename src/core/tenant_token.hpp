@@ -23,18 +23,19 @@ constexpr std::size_t kTenantSecretMinBytes = 32;
 // The token naming user_id for role in database under secret, until the Unix second until
 // (nullopt: for as long as the secret lasts): the base64url HMAC-SHA256 (43 characters) of
 // database, role, until and user_id, a '.', until in decimal (empty for none), a '.', then
-// user_id as given. All must be non-empty, without NUL; the secret at least kTenantSecretMinBytes
-// (the table that holds it has no shorter one, and tenant_of_token refuses it). The database is
-// in it as the roles are the server's, shared by its databases, and a secret may be too, while a
-// tenant is one database's (a Citus cluster's nodes share its name). A token with an end is for
-// one request (Citus shows it on the workers in its replayed SET LOCAL), one without for a role's
-// own settings.
+// user_id as given. All but user_id must be non-empty and none hold a NUL; the secret at least
+// kTenantSecretMinBytes (the table that holds it has no shorter one, and tenant_of_token refuses
+// it). An empty user_id is an auditor's token (it names every tenant: no tenant is empty). The
+// database is in it as the roles are the server's, shared by its databases, and a secret may be
+// too, while a tenant is one database's (a Citus cluster's nodes share its name). A token with an
+// end is for one request (Citus shows it on the workers in its replayed SET LOCAL), one without
+// for a role's own settings.
 std::string tenant_token(std::string_view secret, std::string_view database, std::string_view role,
                          std::string_view user_id, std::optional<std::int64_t> until);
 
 // The tenant token names at the Unix second now when it was signed under secret for role in
-// database and has not ended; nullopt for anything else (a secret shorter than
-// kTenantSecretMinBytes, an empty tenant, another database's, role's or secret's token, one that
+// database and has not ended (empty: an auditor's token); nullopt for anything else (a secret
+// shorter than kTenantSecretMinBytes, another database's, role's or secret's token, one that
 // ended before now, a token of another shape). The view is into token.
 std::optional<std::string_view> tenant_of_token(std::string_view secret, std::string_view database,
                                                 std::string_view role, std::string_view token,

@@ -78,13 +78,11 @@ const char* database_name() {
     return name;
 }
 
-}  // namespace
-
-// token_tenant() RETURNS text: the tenant callout.tenant_token names for the current role, or
-// NULL (no token, no secret, a token not signed for this database and role with this secret, or
-// one that ended before the transaction began). The secret is read once a transaction; a Citus
-// worker's policy can ask it.
-CALLOUT_SQL_FUNCTION(callout_token_tenant) {
+// What callout.tenant_token says for the current role now (read once per role, token setting and
+// transaction): nullptr for nothing (no token, no secret, a token not signed for this database
+// and role with this secret, or one that ended before the transaction began), "" for an
+// auditor's token, else the tenant.
+const char* token_reading() {
     Oid role = GetUserId();
     TokenTenantCache& cache = token_tenant_cache;
     if (cache.role != role || cache.generation != callout::pg::tenant_token_generation) {
@@ -105,29 +103,22 @@ CALLOUT_SQL_FUNCTION(callout_token_tenant) {
         if (cache.user_id != nullptr) pfree(cache.user_id);
         cache = {role, callout::pg::tenant_token_generation, kept};
     }
-    if (cache.user_id == nullptr) PG_RETURN_NULL();
-    PG_RETURN_TEXT_P(cstring_to_text(cache.user_id));
+    return cache.user_id;
 }
 
-// _tenant_token(role name, user_id text, valid_until timestamptz) RETURNS text: the token naming
-// user_id for role (a role that exists) in the current database until valid_until (NULL: as long
-// as the secret lasts), signed with the secret; NULL for a NULL role or tenant. Not granted to
-// anyone: what may say a session is a tenant is callout's own code, as its owner.
-CALLOUT_SQL_FUNCTION(callout_tenant_token) {
-    if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();
+// The token naming user_id (empty: an auditor's) for the role named by argument 0 (a role that
+// exists) in the current database, until the timestamptz argument until_argument (NULL: as long
+// as the secret lasts), signed with the secret.
+text* signed_token(FunctionCallInfo fcinfo, std::string_view user_id, int until_argument) {
     std::string_view secret = tenant_secret();
     if (secret.empty())
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                         errmsg("no tenant token secret: callout.tenant_token_secret is empty")));
     const char* role_name = NameStr(*PG_GETARG_NAME(0));
     (void)get_role_oid(role_name, false);
-    std::optional<std::string_view> user_id = text_arg(fcinfo, 1);
-    if (!user_id || user_id->empty())
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("a tenant token names a tenant: user_id must not be empty")));
     std::optional<std::int64_t> until;
-    if (!PG_ARGISNULL(2)) {
-        const TimestampTz valid_until = PG_GETARG_TIMESTAMPTZ(2);
+    if (!PG_ARGISNULL(until_argument)) {
+        const TimestampTz valid_until = PG_GETARG_TIMESTAMPTZ(until_argument);
         if (TIMESTAMP_NOT_FINITE(valid_until) || callout::pg::unix_seconds(valid_until) < 0)
             ereport(ERROR,
                     (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -136,9 +127,49 @@ CALLOUT_SQL_FUNCTION(callout_tenant_token) {
         until = callout::pg::unix_seconds(valid_until);
     }
     const char* database = database_name();
-    std::string token = core::tenant_token(secret, database, role_name, *user_id, until);
+    std::string token = core::tenant_token(secret, database, role_name, user_id, until);
     text* result = nullptr;
     callout::pg::pg_guard(
         [&] { result = cstring_to_text_with_len(token.data(), static_cast<int>(token.size())); });
-    PG_RETURN_TEXT_P(result);
+    return result;
+}
+
+}  // namespace
+
+// token_tenant() RETURNS text: the tenant callout.tenant_token names for the current role, or
+// NULL (nothing, or an auditor's token: token_reading). The secret is read once a transaction; a
+// Citus worker's policy can ask it.
+CALLOUT_SQL_FUNCTION(callout_token_tenant) {
+    (void)fcinfo;
+    const char* user_id = token_reading();
+    if (user_id == nullptr || *user_id == '\0') PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(user_id));
+}
+
+// token_audits() RETURNS boolean: whether callout.tenant_token is an auditor's token for the
+// current role (token_reading), which a Citus worker's auditors' policies ask.
+CALLOUT_SQL_FUNCTION(callout_token_audits) {
+    (void)fcinfo;
+    const char* user_id = token_reading();
+    PG_RETURN_BOOL(user_id != nullptr && *user_id == '\0');
+}
+
+// _tenant_token(role name, user_id text, valid_until timestamptz) RETURNS text: the token naming
+// user_id for role (a role that exists) in the current database until valid_until (NULL: as long
+// as the secret lasts), signed with the secret; NULL for a NULL role or tenant. Not granted to
+// anyone: what may say a session is a tenant is callout's own code, as its owner.
+CALLOUT_SQL_FUNCTION(callout_tenant_token) {
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();
+    std::optional<std::string_view> user_id = text_arg(fcinfo, 1);
+    if (!user_id || user_id->empty())
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("a tenant token names a tenant: user_id must not be empty")));
+    PG_RETURN_TEXT_P(signed_token(fcinfo, *user_id, 2));
+}
+
+// _auditor_token(role name, valid_until timestamptz) RETURNS text: an auditor's token for role,
+// as _tenant_token's; NULL for a NULL role. Granted to no one either.
+CALLOUT_SQL_FUNCTION(callout_auditor_token) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(signed_token(fcinfo, "", 1));
 }

@@ -92,7 +92,8 @@ COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts
 -- that role with the secret every node holds in tenant_token_secret (one row, the owner's alone:
 -- no policy, no grant; a setting would be shown to pg_read_all_settings and written to the
 -- server's log when it changes). token_tenant() is what such a policy compares user_id with;
--- _tenant_token signs, for callout's own code only.
+-- token_audits() whether it is an auditor's; _tenant_token and _auditor_token sign, for callout's
+-- own code only.
 CREATE TABLE callout.tenant_token_secret (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
     secret bytea NOT NULL CHECK (pg_catalog.octet_length(secret) >= 32));
@@ -103,6 +104,12 @@ SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_secret', '');
 CREATE FUNCTION callout.token_tenant() RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
 COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current database and role (signed with the secret of tenant_token_secret); NULL for none';
+CREATE FUNCTION callout.token_audits() RETURNS boolean
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_audits';
+COMMENT ON FUNCTION callout.token_audits() IS 'whether callout.tenant_token is an auditor''s token for the current database and role (signed with the secret of tenant_token_secret)';
+CREATE FUNCTION callout._auditor_token(role name, valid_until timestamptz DEFAULT NULL) RETURNS text
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_auditor_token';
+COMMENT ON FUNCTION callout._auditor_token(name, timestamptz) IS 'internal: an auditor''s token for role in the current database until valid_until (NULL: no end), signed with the secret of tenant_token_secret';
 CREATE FUNCTION callout._tenant_token(role name, user_id text, valid_until timestamptz DEFAULT NULL)
 RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_tenant_token';
@@ -200,17 +207,13 @@ BEGIN
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.update_call_log(bigint, jsonb) TO %I', role);
     END IF;
     -- where tenant tokens are signed (a distributed callout: README, Scaling out on Citus), the
-    -- role's own tenant token in its settings for this database, which Citus propagates and
-    -- each worker connection applies as it logs in; an auditor gets none (none names one yet)
+    -- role's own token (its tenant's, or an auditor's) in its settings for this database, which
+    -- Citus propagates and each worker connection applies as it logs in
     IF EXISTS (SELECT FROM callout.tenant_token_secret) THEN
-        IF map_tenant_role.user_id IS NULL THEN
-            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I RESET callout.tenant_token',
-                                      role, pg_catalog.current_database());
-        ELSE
-            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET callout.tenant_token = %L',
-                                      role, pg_catalog.current_database(),
-                                      callout._tenant_token(role, map_tenant_role.user_id));
-        END IF;
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET callout.tenant_token = %L',
+                                  role, pg_catalog.current_database(),
+                                  CASE WHEN map_tenant_role.user_id IS NULL THEN callout._auditor_token(role)
+                                       ELSE callout._tenant_token(role, map_tenant_role.user_id) END);
     END IF;
 END
 $$;

@@ -28,12 +28,11 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
 -- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
 -- pending events stay the coordinator's own. Their read and update policies then compare user_id
--- with token_tenant(): a worker knows nothing of the coordinator's session, and Citus accepts in
--- a policy neither a sub-SELECT nor a function that reads a table of the cluster, so the tenant
--- reaches the workers as a signed token; the auditors' read nothing there (no token names an
--- auditor yet). Every role's policies call token_tenant(), which answers only for the caller's
--- own token: EXECUTE to PUBLIC on every node (grants on callout's functions stay on the node
--- they are made on). The secret is made once, if the coordinator has none, and written to every
+-- with token_tenant(), the auditors' ask token_audits(): a worker knows nothing of the
+-- coordinator's session, and Citus accepts in a policy neither a sub-SELECT nor a function that
+-- reads a table of the cluster, so the tenant reaches the workers as a signed token. Every role's
+-- policies call those two, which answer only for the caller's own token: EXECUTE to PUBLIC on
+-- every node (grants on callout's functions stay on the node they are made on). The secret is made once, if the coordinator has none, and written to every
 -- worker at each run: run it again after adding a node (one without the secret reads nothing
 -- for anyone). It reaches a worker as a constant of one statement (run_command_on_workers): a
 -- server that logs every statement writes it to its log. Registrations and deliveries refuse
@@ -59,12 +58,13 @@ BEGIN
             pg_catalog.uuid_send(pg_catalog.gen_random_uuid()))
     ON CONFLICT DO NOTHING;
     SELECT s.secret INTO STRICT secret FROM callout.tenant_token_secret AS s;
-    -- every role's policies ask token_tenant(), which answers only for the caller's own token
-    GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC;
+    -- every role's policies ask token_tenant() and token_audits(), which answer only for the
+    -- caller's own token
+    GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits() TO PUBLIC;
     PERFORM callout._on_workers(pg_catalog.format(
         'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
         'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
-    PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant() TO PUBLIC');
+    PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits() TO PUBLIC');
     IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
                WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
         RETURN;
@@ -74,10 +74,10 @@ BEGIN
     ALTER POLICY call_log_update ON callout.call_log
         USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
         WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_audit ON callout.call_log USING (false);
+    ALTER POLICY call_log_audit ON callout.call_log USING (callout.token_audits());
     ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
         USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (false);
+    ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (callout.token_audits());
     -- callout's triggers go to the shards: the identity check reads the row alone; those that
     -- read the other table (a call deleted or its id changed while it has events, an event
     -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
@@ -96,28 +96,31 @@ COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes
 -- request role) that ends ten minutes after the transaction began, with
 -- citus.propagate_set_commands = 'local', so Citus replays it on each worker connection (where
 -- pg_stat_activity shows it: hence the end). PostgREST's pre-request (db-pre-request =
--- "callout.set_tenant_token"), or a gateway's first statement of a transaction. A session that
--- acts for no tenant gets an empty token (it reads nothing). Where no secret signs tokens (one
--- node, where the policies ask current_user_id() themselves) it does nothing. Run with the
--- owner's rights, which sign; it signs only what current_user_id() already says of the session.
+-- "callout.set_tenant_token"), or a gateway's first statement of a transaction. An auditor gets
+-- an auditor's token; a session that acts for no tenant an empty one (it reads nothing). Where
+-- no secret signs tokens (one node, where the policies ask current_user_id() themselves) it does
+-- nothing. Run with the owner's rights, which sign; it signs only what current_user_id() and
+-- is_auditor() already say of the session.
 CREATE FUNCTION callout.set_tenant_token() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     acting_for text;
-    token text := '';
+    acting_as name;
+    ends timestamptz := pg_catalog.transaction_timestamp() OPERATOR(pg_catalog.+) interval '10 minutes';
+    token text;
 BEGIN
     IF NOT EXISTS (SELECT FROM callout.tenant_token_secret) THEN
         RETURN;
     END IF;
-    acting_for := callout.current_user_id();
-    IF acting_for IS NOT NULL THEN
-        token := coalesce(callout._tenant_token((SELECT r.rolname FROM pg_catalog.pg_roles AS r
-                                                 WHERE r.oid = callout._invoking_role()),
-                                                acting_for,
-                                                pg_catalog.transaction_timestamp()
-                                                    OPERATOR(pg_catalog.+) interval '10 minutes'), '');
+    acting_as := (SELECT r.rolname FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role());
+    IF callout.is_auditor() THEN
+        token := callout._auditor_token(acting_as, ends);
+    ELSE
+        acting_for := callout.current_user_id();
+        token := callout._tenant_token(acting_as, acting_for, ends);
     END IF;
+    token := coalesce(token, '');
     -- as commands, not set_config(): Citus replays SET LOCAL commands, not a function's settings
     SET LOCAL citus.propagate_set_commands = 'local';
     EXECUTE pg_catalog.format('SET LOCAL callout.tenant_token = %L', token);

@@ -91,7 +91,8 @@ TEST(TenantToken, OtherShapesNameNothing) {
     std::string token = role_token(kSecret, kDatabase, "web", "tenant-a");
     EXPECT_FALSE(named(kSecret, kDatabase, "web", ""));
     EXPECT_FALSE(named(kSecret, kDatabase, "web", "tenant-a"));
-    EXPECT_FALSE(named(kSecret, kDatabase, "web", token.substr(0, 45)));               // no tenant
+    // without its tenant: no auditor's token either (the MAC signs the tenant)
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", token.substr(0, 45)));
     EXPECT_FALSE(named(kSecret, kDatabase, "web", token.substr(0, 44) + "tenant-a"));  // no end
     std::string no_dot = token;
     no_dot[43] = '_';
@@ -135,6 +136,18 @@ TEST(TenantToken, EndsAreDecimalSeconds) {
         named(kSecret, kDatabase, "web", tenant_token(kSecret, kDatabase, "web", "a", -1)));
     std::string token = tenant_token(kSecret, kDatabase, "web", "12.34", kNow);
     EXPECT_EQ(named(kSecret, kDatabase, "web", token), std::optional<std::string_view>("12.34"));
+}
+
+// An auditor's token names the empty tenant, which no tenant is; it cannot be made from a
+// tenant's token, nor turned into one.
+TEST(TenantToken, AnAuditorsTokenNamesTheEmptyTenant) {
+    std::string token = role_token(kSecret, kDatabase, "audit", "");
+    EXPECT_EQ(token.substr(43), "..");
+    EXPECT_EQ(named(kSecret, kDatabase, "audit", token), std::optional<std::string_view>(""));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", token));
+    EXPECT_FALSE(named(kSecret, kDatabase, "audit", token + "tenant-a"));
+    std::string tenant = role_token(kSecret, kDatabase, "audit", "tenant-a");
+    EXPECT_FALSE(named(kSecret, kDatabase, "audit", tenant.substr(0, 45)));
 }
 
 }  // namespace

@@ -3,11 +3,12 @@
 -- database and the current role; the secret is the owner's alone; the token is anyone's to set;
 -- only callout's own code signs one.
 BEGIN;
-SELECT plan(29);
+SELECT plan(33);
 \ir tenants.psql
 
 -- A role granted token_tenant(), as a policy asking it needs (on a single node no policy does).
-GRANT EXECUTE ON FUNCTION callout.token_tenant() TO callout_tap_a, callout_tap_b, callout_tap_gateway;
+GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits()
+    TO callout_tap_a, callout_tap_b, callout_tap_gateway, callout_tap_auditor;
 CREATE ROLE callout_tap_monitor LOGIN IN ROLE pg_monitor;
 
 -- ---- no secret (2)
@@ -59,7 +60,22 @@ RESET SESSION AUTHORIZATION;
 SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-a', 'infinity')$$, '22023', NULL,
                  'a token ends at a finite instant, or not at all');
 
--- ---- set_tenant_token: what the session acts for, handed on for the transaction (5)
+-- ---- an auditor's token: no tenant, but it audits, for its role only (3)
+SELECT callout._auditor_token('callout_tap_auditor') AS auditor_token \gset
+SET SESSION AUTHORIZATION callout_tap_auditor;
+SET LOCAL callout.tenant_token = :'auditor_token';
+SELECT ok(callout.token_audits() AND callout.token_tenant() IS NULL,
+          'an auditor''s token audits and names no tenant');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'auditor_token';
+SELECT ok(NOT callout.token_audits(), 'another role''s auditor token does not audit');
+SET LOCAL callout.tenant_token = :'a_token';
+SELECT ok(NOT callout.token_audits(), 'a tenant''s token does not audit');
+SET LOCAL callout.tenant_token = '';
+RESET SESSION AUTHORIZATION;
+
+-- ---- set_tenant_token: what the session acts for, handed on for the transaction (6)
 SET SESSION AUTHORIZATION callout_tap_gateway;
 SET LOCAL callout.user_id = 'tenant-g';
 SELECT callout.set_tenant_token();
@@ -80,17 +96,24 @@ SELECT callout.set_tenant_token();
 SELECT is(callout.token_tenant(), 'tenant-a', 'a mapped tenant gets its own tenant''s, whatever it set before');
 SET LOCAL callout.tenant_token = '';
 RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_auditor;
+SELECT callout.set_tenant_token();
+SELECT ok(callout.token_audits(), 'an auditor gets an auditor''s token');
+SET LOCAL callout.tenant_token = '';
+RESET SESSION AUTHORIZATION;
 
 -- ---- map_tenant_role, once tokens are signed, writes the role's own token in its settings for
--- this database (which Citus propagates), and takes it away from an auditor (2)
+-- this database (which Citus propagates): its tenant's, or an auditor's (2)
 SELECT callout.map_tenant_role('callout_tap_b', 'tenant-b');
 SELECT is((SELECT s.setconfig FROM pg_db_role_setting AS s JOIN pg_database AS d ON d.oid = s.setdatabase
            WHERE s.setrole = 'callout_tap_b'::regrole AND d.datname = current_database()),
           ARRAY['callout.tenant_token=' || callout._tenant_token('callout_tap_b', 'tenant-b')],
           'map_tenant_role sets the role''s token for this database');
 SELECT callout.map_tenant_role('callout_tap_b', NULL);
-SELECT is((SELECT count(*) FROM pg_db_role_setting AS s WHERE s.setrole = 'callout_tap_b'::regrole),
-          0::bigint, 'mapped as an auditor, the role has no token');
+SELECT is((SELECT s.setconfig FROM pg_db_role_setting AS s JOIN pg_database AS d ON d.oid = s.setdatabase
+           WHERE s.setrole = 'callout_tap_b'::regrole AND d.datname = current_database()),
+          ARRAY['callout.tenant_token=' || callout._auditor_token('callout_tap_b')],
+          'mapped as an auditor, the role has an auditor''s token');
 
 -- ---- no one else reads the secret or signs (4)
 SET SESSION AUTHORIZATION callout_tap_a;

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(577);
+SELECT plan(591);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -43,6 +43,8 @@ INSERT INTO expected_functions VALUES
     ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'r', 'plpgsql', true),
     ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'plpgsql', true),
     ('token_tenant', ARRAY[]::name[], 'text', 'STABLE', false, 's', 'c', false),
+    ('token_audits', ARRAY[]::name[], 'boolean', 'STABLE', false, 's', 'c', false),
+    ('_auditor_token', ARRAY['name', 'timestamp with time zone'], 'text', 'STABLE', false, 's', 'c', false),
     ('_tenant_token', ARRAY['name', 'text', 'timestamp with time zone'], 'text', 'STABLE', false, 's', 'c', false),
     ('_check_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('trust_gateway_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -320,24 +322,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 69 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 71 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (69).
+-- Each function with its exact argument types (71).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (69).
+-- Return types (71).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (69): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (71): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (69): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (71): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -346,7 +348,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (69): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (71): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -356,12 +358,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (69).
+-- Language (71).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (69): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (71): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
