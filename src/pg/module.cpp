@@ -47,9 +47,11 @@ void role_changed(Datum, int, uint32) {
     ++callout::pg::tenant_token_generation;
 }
 
-// A transaction ended: the next one reads the tenant tokens' secret again.
+// A transaction ended (committed, aborted, or prepared: PREPARE TRANSACTION ends it here, and
+// the session's next one begins without a commit): the next one reads the tenant tokens' secret
+// again, and checks a token's end against its own start.
 void transaction_ended(XactEvent event, void*) {
-    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
         event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
         ++callout::pg::tenant_token_generation;
 }
