@@ -21,9 +21,12 @@ namespace callout::core {
 constexpr std::size_t kTenantSecretMinBytes = 32;
 
 // The token naming user_id for role in database under secret, until the Unix second until
-// (nullopt: for as long as the secret lasts): the base64url HMAC-SHA256 (43 characters) of
-// database, role, until and user_id, a '.', until in decimal (empty for none), a '.', then
-// user_id as given. All but user_id must be non-empty and none hold a NUL; the secret at least
+// (nullopt: for as long as the secret lasts and epoch is the role's): the base64url HMAC-SHA256
+// (43 characters) of database, role, until, epoch and user_id, a '.', until in decimal (empty for
+// none), a '.', then user_id as given. The epoch is signed, not written: for a token without an
+// end, the role's token epoch (callout.tenant_token_epoch, which a new mapping or unmapping
+// replaces, revoking the role's tokens); empty for one with an end, which its end bounds. All but
+// user_id and epoch must be non-empty and none hold a NUL; the secret at least
 // kTenantSecretMinBytes (the table that holds it has no shorter one, and tenant_of_token refuses
 // it). An empty user_id is an auditor's token (it names every tenant: no tenant is empty). The
 // database is in it as the roles are the server's, shared by its databases, and a secret may be
@@ -31,14 +34,17 @@ constexpr std::size_t kTenantSecretMinBytes = 32;
 // end is for one request (Citus shows it on the workers in its replayed SET LOCAL), one without
 // for a role's own settings.
 std::string tenant_token(std::string_view secret, std::string_view database, std::string_view role,
-                         std::string_view user_id, std::optional<std::int64_t> until);
+                         std::string_view user_id, std::optional<std::int64_t> until,
+                         std::string_view epoch);
 
 // The tenant token names at the Unix second now when it was signed under secret for role in
-// database and has not ended (empty: an auditor's token); nullopt for anything else (a secret
-// shorter than kTenantSecretMinBytes, another database's, role's or secret's token, one that
-// ended before now, a token of another shape). The view is into token.
+// database and has not ended (empty: an auditor's token); a token without an end only under the
+// role's epoch (role_epoch; none: no such token names anything). nullopt for anything else (a
+// secret shorter than kTenantSecretMinBytes, another database's, role's, secret's or epoch's
+// token, one that ended before now, a token of another shape). The view is into token.
 std::optional<std::string_view> tenant_of_token(std::string_view secret, std::string_view database,
                                                 std::string_view role, std::string_view token,
-                                                std::int64_t now);
+                                                std::int64_t now,
+                                                std::optional<std::string_view> role_epoch);
 
 }  // namespace callout::core

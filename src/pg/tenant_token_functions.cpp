@@ -45,28 +45,45 @@ struct TokenTenantCache {
 TokenTenantCache token_tenant_cache = {InvalidOid, 0, nullptr};
 CALLOUT_PLAIN_DATA(TokenTenantCache);
 
-// The secret tokens are signed with, as the calling statement sees callout.tenant_token_secret
-// (empty: none), copied into the current memory context. Read directly, as by its owner: the
-// table is no one else's, and a policy's function reads no table through a statement (on a
-// Citus worker, no distributed one either: this one is every node's own).
-std::string_view tenant_secret() {
-    Relation heap =
-        table_open(callout::pg::callout_relation("tenant_token_secret"), AccessShareLock);
-    Relation index = callout::pg::open_callout_index("tenant_token_secret_pkey");
-    const AttrNumber secret_column = callout::pg::column_of(heap, "secret");
+// The value of column (bytea or text) in the row of callout's table whose index's first column
+// equals key by equality, as the calling statement sees it, copied into the current memory
+// context; none without the row. Read directly, as by its owner: the tables are no one else's,
+// and a policy's function reads no table through a statement (on a Citus worker, no distributed
+// one either: these are every node's own). The names are string literals (column_of keeps them).
+std::optional<std::string_view> owner_value(const char* table, const char* index_name,
+                                            const char* column, RegProcedure equality, Datum key) {
+    Relation heap = table_open(callout::pg::callout_relation(table), AccessShareLock);
+    Relation index = callout::pg::open_callout_index(index_name);
+    const AttrNumber value_column = callout::pg::column_of(heap, column);
     Snapshot snapshot =
         RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
     TupleTableSlot* slot = table_slot_create(heap, nullptr);
-    std::string_view secret;
-    callout::pg::for_each_equal(heap, index, F_BOOLEQ, BoolGetDatum(true), snapshot, slot, [&] {
-        if (const text* value = callout::pg::text_column(slot, secret_column))
-            secret = callout::pg::text_view(value);
+    std::optional<std::string_view> found;
+    callout::pg::for_each_equal(heap, index, equality, key, snapshot, slot, [&] {
+        if (const text* value = callout::pg::text_column(slot, value_column))
+            found = callout::pg::text_view(value);
     });
     ExecDropSingleTupleTableSlot(slot);
     UnregisterSnapshot(snapshot);
     index_close(index, NoLock);
     table_close(heap, NoLock);
-    return secret;
+    return found;
+}
+
+// The secret tokens are signed with (callout.tenant_token_secret; empty: none).
+std::string_view tenant_secret() {
+    return owner_value("tenant_token_secret", "tenant_token_secret_pkey", "secret", F_BOOLEQ,
+                       BoolGetDatum(true))
+        .value_or(std::string_view());
+}
+
+// The token epoch of the role named role_name (callout.tenant_token_epoch), which its tokens
+// without an end are signed under; none: no such token is the role's.
+std::optional<std::string_view> role_epoch(const char* role_name) {
+    NameData name;
+    namestrcpy(&name, role_name);
+    return owner_value("tenant_token_epoch", "tenant_token_epoch_pkey", "epoch", F_NAMEEQ,
+                       NameGetDatum(&name));
 }
 
 // The name of the database this backend is in, which a token is signed for (palloc'd).
@@ -93,7 +110,8 @@ const char* token_reading() {
             callout::pg::tenant_token_text != nullptr ? callout::pg::tenant_token_text : "";
         std::optional<std::string_view> user_id =
             core::tenant_of_token(secret, database, role_name, token,
-                                  callout::pg::unix_seconds(GetCurrentTransactionStartTimestamp()));
+                                  callout::pg::unix_seconds(GetCurrentTransactionStartTimestamp()),
+                                  role_epoch(role_name));
         char* kept = nullptr;
         if (user_id) {
             kept = static_cast<char*>(MemoryContextAlloc(TopMemoryContext, user_id->size() + 1));
@@ -126,8 +144,21 @@ text* signed_token(FunctionCallInfo fcinfo, std::string_view user_id, int until_
                             "must be one, or NULL for none")));
         until = callout::pg::unix_seconds(valid_until);
     }
+    // a token without an end is signed under the role's epoch, which its mapping made
+    std::string_view epoch;
+    if (!until) {
+        std::optional<std::string_view> current = role_epoch(role_name);
+        if (!current)
+            ereport(ERROR,
+                    (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                     errmsg("role %s has no token epoch: only a mapped role has a token without "
+                            "an end",
+                            role_name),
+                     errhint("callout.map_tenant_role signs a mapped role's token.")));
+        epoch = *current;
+    }
     const char* database = database_name();
-    std::string token = core::tenant_token(secret, database, role_name, user_id, until);
+    std::string token = core::tenant_token(secret, database, role_name, user_id, until, epoch);
     text* result = nullptr;
     callout::pg::pg_guard(
         [&] { result = cstring_to_text_with_len(token.data(), static_cast<int>(token.size())); });

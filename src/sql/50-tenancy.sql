@@ -101,6 +101,17 @@ COMMENT ON TABLE callout.tenant_token_secret IS 'the secret tenant tokens are si
 COMMENT ON COLUMN callout.tenant_token_secret.one IS 'true: the table holds one row at most';
 COMMENT ON COLUMN callout.tenant_token_secret.secret IS 'the HMAC-SHA256 key, at least 32 bytes';
 SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_secret', '');
+-- The token epoch of each mapped role, which its tokens without an end are signed under: a new
+-- mapping, or none (_revoke_role_tokens), replaces or drops it, so the tokens signed before name
+-- nothing (a role may write its own settings, an old token among them). Every node holds the
+-- same rows, written on the workers as mappings change; the owner's alone, as the secret.
+CREATE TABLE callout.tenant_token_epoch (
+    role name PRIMARY KEY,
+    epoch text NOT NULL CHECK (epoch <> ''));
+COMMENT ON TABLE callout.tenant_token_epoch IS 'the token epoch of each role mapped while tenant tokens are signed: its tokens without an end name something only under it; the same on every node of a Citus cluster';
+COMMENT ON COLUMN callout.tenant_token_epoch.role IS 'the mapped role''s name (Citus shares roles by name)';
+COMMENT ON COLUMN callout.tenant_token_epoch.epoch IS 'a random value of its latest mapping';
+SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_epoch', '');
 CREATE FUNCTION callout.token_tenant() RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
 COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current database and role (signed with the secret of tenant_token_secret); NULL for none';
@@ -189,6 +200,8 @@ COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged i
 CREATE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    new_epoch text;
 BEGIN
     PERFORM callout._check_role(role);
     IF map_tenant_role.user_id = '' THEN
@@ -208,8 +221,15 @@ BEGIN
     END IF;
     -- where tenant tokens are signed (a distributed callout: README, Scaling out on Citus), the
     -- role's own token (its tenant's, or an auditor's) in its settings for this database, which
-    -- Citus propagates and each worker connection applies as it logs in
+    -- Citus propagates and each worker connection applies as it logs in, signed under a new
+    -- epoch of the role on every node (the mapping's change dropped the one before)
     IF EXISTS (SELECT FROM callout.tenant_token_secret) THEN
+        new_epoch := pg_catalog.gen_random_uuid()::text;
+        INSERT INTO callout.tenant_token_epoch (role, epoch) VALUES (role, new_epoch)
+        ON CONFLICT ON CONSTRAINT tenant_token_epoch_pkey DO UPDATE SET epoch = excluded.epoch;
+        PERFORM callout._on_workers(pg_catalog.format(
+            'INSERT INTO callout.tenant_token_epoch (role, epoch) VALUES (%L, %L) '
+            'ON CONFLICT (role) DO UPDATE SET epoch = excluded.epoch', role, new_epoch));
         EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET callout.tenant_token = %L',
                                   role, pg_catalog.current_database(),
                                   CASE WHEN map_tenant_role.user_id IS NULL THEN callout._auditor_token(role)
@@ -296,3 +316,40 @@ $$;
 COMMENT ON FUNCTION callout._sync_audit_policies() IS 'internal: the auditors'' policies apply to the roles mapped as auditors';
 CREATE TRIGGER tenant_role_audit_policies AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON callout.tenant_role
     FOR EACH STATEMENT EXECUTE FUNCTION callout._sync_audit_policies();
+
+-- A mapping changed or gone takes the role's tokens without an end with it (DESIGN.md §7), as a
+-- mapping does on one node: the role's epoch is dropped on every node (and those of roles no
+-- longer there, whose names a new role could take) and its token setting reset, so the token it
+-- held, which it may write back itself, names nothing; map_tenant_role signs anew. A trigger, so
+-- a row deleted or changed by hand, and a TRUNCATE, revoke too.
+CREATE FUNCTION callout._revoke_role_tokens() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    unmapped name;
+    revoked name[];
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        unmapped := (SELECT r.rolname FROM pg_catalog.pg_roles AS r WHERE r.oid = OLD.role);
+    END IF;
+    revoked := ARRAY(SELECT e.role FROM callout.tenant_token_epoch AS e
+                     WHERE TG_LEVEL = 'STATEMENT' OR e.role = unmapped
+                        OR NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = e.role));
+    IF pg_catalog.cardinality(revoked) = 0 THEN
+        RETURN NULL;
+    END IF;
+    DELETE FROM callout.tenant_token_epoch AS e WHERE e.role = ANY (revoked);
+    PERFORM callout._on_workers(pg_catalog.format(
+        'DELETE FROM callout.tenant_token_epoch WHERE role = ANY (%L::name[])', revoked));
+    FOR unmapped IN SELECT r.rolname FROM pg_catalog.pg_roles AS r WHERE r.rolname = ANY (revoked) LOOP
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I RESET callout.tenant_token',
+                                  unmapped, pg_catalog.current_database());
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._revoke_role_tokens() IS 'internal: a mapping changed or gone drops the role''s token epoch on every node and resets its token';
+CREATE TRIGGER tenant_role_revokes_tokens AFTER UPDATE OR DELETE ON callout.tenant_role
+    FOR EACH ROW EXECUTE FUNCTION callout._revoke_role_tokens();
+CREATE TRIGGER tenant_role_truncate_revokes_tokens AFTER TRUNCATE ON callout.tenant_role
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._revoke_role_tokens();

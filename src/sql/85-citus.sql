@@ -32,11 +32,13 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- coordinator's session, and Citus accepts in a policy neither a sub-SELECT nor a function that
 -- reads a table of the cluster, so the tenant reaches the workers as a signed token. Every role's
 -- policies call those two, which answer only for the caller's own token: EXECUTE to PUBLIC on
--- every node (grants on callout's functions stay on the node they are made on). The secret is made once, if the coordinator has none, and written to every
--- worker at each run: run it again after adding a node (one without the secret reads nothing
--- for anyone). It reaches a worker as a constant of one statement (run_command_on_workers): a
--- server that logs every statement writes it to its log. Registrations and deliveries refuse
--- the distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
+-- every node (grants on callout's functions stay on the node they are made on). The secret is
+-- made once, if the coordinator has none, and written to every worker at each run, with the
+-- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
+-- for anyone); the roles mapped before get their tokens. The secret reaches a worker as a
+-- constant of one statement (run_command_on_workers): a server that logs every statement writes
+-- it to its log. Registrations and deliveries refuse the distributed tables until they reach the
+-- shards (callout_relation, src/pg/direct_read.cpp).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -65,6 +67,17 @@ BEGIN
         'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
         'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
     PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits() TO PUBLIC');
+    -- the mapped roles' epochs on every worker (a node added since has none), and a token for
+    -- each role mapped before tokens were signed
+    PERFORM callout._on_workers(pg_catalog.format(
+        'INSERT INTO callout.tenant_token_epoch (role, epoch) '
+        'SELECT * FROM ROWS FROM (pg_catalog.unnest(%L::name[]), pg_catalog.unnest(%L::text[])) '
+        'ON CONFLICT (role) DO UPDATE SET epoch = excluded.epoch',
+        ARRAY(SELECT e.role FROM callout.tenant_token_epoch AS e ORDER BY e.role),
+        ARRAY(SELECT e.epoch FROM callout.tenant_token_epoch AS e ORDER BY e.role)));
+    PERFORM callout.map_tenant_role(r.rolname, t.user_id)
+    FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
+    WHERE NOT EXISTS (SELECT FROM callout.tenant_token_epoch AS e WHERE e.role = r.rolname);
     IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
                WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
         RETURN;

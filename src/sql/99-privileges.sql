@@ -34,3 +34,5 @@ ALTER TABLE callout.parked_delivery ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.parked_delivery FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_secret ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_secret FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_token_epoch ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_token_epoch FORCE ROW LEVEL SECURITY;

@@ -15,17 +15,24 @@ namespace {
 const std::string kSecret(32, 's');
 const std::string kDatabase("app");
 constexpr std::int64_t kNow = 1765000000;
+// The role's token epoch.
+constexpr std::string_view kEpoch = "e1";
 
-// A token of a role's settings: no end.
+// A token of a role's settings: no end, under the role's epoch.
 std::string role_token(std::string_view secret, std::string_view database, std::string_view role,
                        std::string_view user_id) {
-    return tenant_token(secret, database, role, user_id, std::nullopt);
+    return tenant_token(secret, database, role, user_id, std::nullopt, kEpoch);
 }
 
-// What a token names now.
+// A request's token: an end, no epoch.
+std::string request_token(std::string_view role, std::string_view user_id, std::int64_t until) {
+    return tenant_token(kSecret, kDatabase, role, user_id, until, "");
+}
+
+// What a token names now, the role's epoch kEpoch.
 std::optional<std::string_view> named(std::string_view secret, std::string_view database,
                                       std::string_view role, std::string_view token) {
-    return tenant_of_token(secret, database, role, token, kNow);
+    return tenant_of_token(secret, database, role, token, kNow, kEpoch);
 }
 
 TEST(TenantToken, NamesItsTenantForItsRole) {
@@ -36,15 +43,15 @@ TEST(TenantToken, NamesItsTenantForItsRole) {
               std::optional<std::string_view>("tenant-a"));
 }
 
-// The MAC is HMAC-SHA256 over the scheme's label, the database, the role, the end and the
-// tenant, each NUL-ended, as computed independently (Python: hmac.new(secret,
-// b"callout tenant token 2\0app\0web_anon\0\0tenant-a\0", "sha256"), base64url without
-// padding; with the end, b"...web_anon\01765000000\0tenant-a\0").
+// The MAC is HMAC-SHA256 over the scheme's label, the database, the role, the end, the epoch and
+// the tenant, each NUL-ended, as computed independently (Python: hmac.new(secret,
+// b"callout tenant token 2\0app\0web_anon\0\0e1\0tenant-a\0", "sha256"), base64url without
+// padding; with an end and no epoch, b"...web_anon\01765000000\0\0tenant-a\0").
 TEST(TenantToken, MacIsTheDocumentedOne) {
     EXPECT_EQ(role_token(kSecret, kDatabase, "web_anon", "tenant-a"),
-              "FyRrmMSJSEzaKpiT4SQ6_dacHCF6dOtjt4ek86QERAE..tenant-a");
-    EXPECT_EQ(tenant_token(kSecret, kDatabase, "web_anon", "tenant-a", kNow),
-              "U0wCqqtjHGv2nrwZx8AacV3Ov3Z86y30LLwn5rTNDdI.1765000000.tenant-a");
+              "C8h3PqCpDQECb44aE41xM_lwu87C7Zuj3IXy5fUzKGE..tenant-a");
+    EXPECT_EQ(request_token("web_anon", "tenant-a", kNow),
+              "3PzM2-wvJals5LXWt_56gcXWX5TJge8XSicYmBTffxk.1765000000.tenant-a");
 }
 
 TEST(TenantToken, AnotherRoleOrSecretNamesNothing) {
@@ -111,13 +118,13 @@ TEST(TenantToken, ShortSecretNamesNothing) {
 // A token with an end names its tenant until that second and nothing after it; the end is
 // signed, so it cannot be moved, dropped or written another way.
 TEST(TenantToken, EndsWhenItSays) {
-    std::string token = tenant_token(kSecret, kDatabase, "web", "tenant-a", kNow + 300);
+    std::string token = request_token("web", "tenant-a", kNow + 300);
     EXPECT_EQ(token.substr(43), ".1765000300.tenant-a");
     for (std::int64_t now : {std::int64_t{0}, kNow, kNow + 300})
-        EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", token, now),
+        EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", token, now, std::nullopt),
                   std::optional<std::string_view>("tenant-a"))
             << now;
-    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token, kNow + 301));
+    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token, kNow + 301, std::nullopt));
     const std::string mac = token.substr(0, 44);
     EXPECT_FALSE(named(kSecret, kDatabase, "web", mac + "1765000301.tenant-a"));   // moved
     EXPECT_FALSE(named(kSecret, kDatabase, "web", mac + "01765000300.tenant-a"));  // written anew
@@ -130,11 +137,9 @@ TEST(TenantToken, EndsWhenItSays) {
 // An end of more digits than any Unix second of an int64 is refused before it is read whole, a
 // negative one is no end at all, and a tenant may hold dots and digits.
 TEST(TenantToken, EndsAreDecimalSeconds) {
-    EXPECT_FALSE(named(kSecret, kDatabase, "web",
-                       tenant_token(kSecret, kDatabase, "web", "a", 9223372036854775807)));
-    EXPECT_FALSE(
-        named(kSecret, kDatabase, "web", tenant_token(kSecret, kDatabase, "web", "a", -1)));
-    std::string token = tenant_token(kSecret, kDatabase, "web", "12.34", kNow);
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", request_token("web", "a", 9223372036854775807)));
+    EXPECT_FALSE(named(kSecret, kDatabase, "web", request_token("web", "a", -1)));
+    std::string token = request_token("web", "12.34", kNow);
     EXPECT_EQ(named(kSecret, kDatabase, "web", token), std::optional<std::string_view>("12.34"));
 }
 
@@ -148,6 +153,25 @@ TEST(TenantToken, AnAuditorsTokenNamesTheEmptyTenant) {
     EXPECT_FALSE(named(kSecret, kDatabase, "audit", token + "tenant-a"));
     std::string tenant = role_token(kSecret, kDatabase, "audit", "tenant-a");
     EXPECT_FALSE(named(kSecret, kDatabase, "audit", tenant.substr(0, 45)));
+}
+
+// A token without an end is its role's only under the epoch it was signed with: a new epoch (a new
+// mapping, or none) revokes it; a token with an end carries no epoch and needs none.
+TEST(TenantToken, ARolesTokenNeedsItsEpoch) {
+    std::string token = role_token(kSecret, kDatabase, "web", "tenant-a");
+    EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", token, kNow, kEpoch),
+              std::optional<std::string_view>("tenant-a"));
+    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token, kNow, "e2"));
+    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token, kNow, std::nullopt));
+    EXPECT_FALSE(tenant_of_token(kSecret, kDatabase, "web", token, kNow, ""));
+    std::string request = request_token("web", "tenant-a", kNow + 60);
+    EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", request, kNow, std::nullopt),
+              std::optional<std::string_view>("tenant-a"));
+    EXPECT_EQ(tenant_of_token(kSecret, kDatabase, "web", request, kNow, "e2"),
+              std::optional<std::string_view>("tenant-a"));
+    // an epoch signed into a token with an end is no request token
+    EXPECT_FALSE(named(kSecret, kDatabase, "web",
+                       tenant_token(kSecret, kDatabase, "web", "tenant-a", kNow + 60, kEpoch)));
 }
 
 }  // namespace

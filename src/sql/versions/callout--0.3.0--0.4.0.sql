@@ -655,6 +655,17 @@ COMMENT ON TABLE callout.tenant_token_secret IS 'the secret tenant tokens are si
 COMMENT ON COLUMN callout.tenant_token_secret.one IS 'true: the table holds one row at most';
 COMMENT ON COLUMN callout.tenant_token_secret.secret IS 'the HMAC-SHA256 key, at least 32 bytes';
 SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_secret', '');
+-- The token epoch of each mapped role, which its tokens without an end are signed under: a new
+-- mapping, or none (_revoke_role_tokens), replaces or drops it, so the tokens signed before name
+-- nothing (a role may write its own settings, an old token among them). Every node holds the
+-- same rows, written on the workers as mappings change; the owner's alone, as the secret.
+CREATE TABLE callout.tenant_token_epoch (
+    role name PRIMARY KEY,
+    epoch text NOT NULL CHECK (epoch <> ''));
+COMMENT ON TABLE callout.tenant_token_epoch IS 'the token epoch of each role mapped while tenant tokens are signed: its tokens without an end name something only under it; the same on every node of a Citus cluster';
+COMMENT ON COLUMN callout.tenant_token_epoch.role IS 'the mapped role''s name (Citus shares roles by name)';
+COMMENT ON COLUMN callout.tenant_token_epoch.epoch IS 'a random value of its latest mapping';
+SELECT pg_catalog.pg_extension_config_dump('callout.tenant_token_epoch', '');
 CREATE FUNCTION callout.token_tenant() RETURNS text
 LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_token_tenant';
 COMMENT ON FUNCTION callout.token_tenant() IS 'the tenant callout.tenant_token names for the current database and role (signed with the secret of tenant_token_secret); NULL for none';
@@ -696,6 +707,8 @@ COMMENT ON FUNCTION callout.trust_gateway_role(name) IS 'trust sessions logged i
 CREATE OR REPLACE FUNCTION callout.map_tenant_role(role name, user_id text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    new_epoch text;
 BEGIN
     PERFORM callout._check_role(role);
     IF map_tenant_role.user_id = '' THEN
@@ -715,8 +728,15 @@ BEGIN
     END IF;
     -- where tenant tokens are signed (a distributed callout: README, Scaling out on Citus), the
     -- role's own token (its tenant's, or an auditor's) in its settings for this database, which
-    -- Citus propagates and each worker connection applies as it logs in
+    -- Citus propagates and each worker connection applies as it logs in, signed under a new
+    -- epoch of the role on every node (the mapping's change dropped the one before)
     IF EXISTS (SELECT FROM callout.tenant_token_secret) THEN
+        new_epoch := pg_catalog.gen_random_uuid()::text;
+        INSERT INTO callout.tenant_token_epoch (role, epoch) VALUES (role, new_epoch)
+        ON CONFLICT ON CONSTRAINT tenant_token_epoch_pkey DO UPDATE SET epoch = excluded.epoch;
+        PERFORM callout._on_workers(pg_catalog.format(
+            'INSERT INTO callout.tenant_token_epoch (role, epoch) VALUES (%L, %L) '
+            'ON CONFLICT (role) DO UPDATE SET epoch = excluded.epoch', role, new_epoch));
         EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET callout.tenant_token = %L',
                                   role, pg_catalog.current_database(),
                                   CASE WHEN map_tenant_role.user_id IS NULL THEN callout._auditor_token(role)
@@ -1236,11 +1256,13 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- coordinator's session, and Citus accepts in a policy neither a sub-SELECT nor a function that
 -- reads a table of the cluster, so the tenant reaches the workers as a signed token. Every role's
 -- policies call those two, which answer only for the caller's own token: EXECUTE to PUBLIC on
--- every node (grants on callout's functions stay on the node they are made on). The secret is made once, if the coordinator has none, and written to every
--- worker at each run: run it again after adding a node (one without the secret reads nothing
--- for anyone). It reaches a worker as a constant of one statement (run_command_on_workers): a
--- server that logs every statement writes it to its log. Registrations and deliveries refuse
--- the distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
+-- every node (grants on callout's functions stay on the node they are made on). The secret is
+-- made once, if the coordinator has none, and written to every worker at each run, with the
+-- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
+-- for anyone); the roles mapped before get their tokens. The secret reaches a worker as a
+-- constant of one statement (run_command_on_workers): a server that logs every statement writes
+-- it to its log. Registrations and deliveries refuse the distributed tables until they reach the
+-- shards (callout_relation, src/pg/direct_read.cpp).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1269,6 +1291,17 @@ BEGIN
         'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
         'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
     PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits() TO PUBLIC');
+    -- the mapped roles' epochs on every worker (a node added since has none), and a token for
+    -- each role mapped before tokens were signed
+    PERFORM callout._on_workers(pg_catalog.format(
+        'INSERT INTO callout.tenant_token_epoch (role, epoch) '
+        'SELECT * FROM ROWS FROM (pg_catalog.unnest(%L::name[]), pg_catalog.unnest(%L::text[])) '
+        'ON CONFLICT (role) DO UPDATE SET epoch = excluded.epoch',
+        ARRAY(SELECT e.role FROM callout.tenant_token_epoch AS e ORDER BY e.role),
+        ARRAY(SELECT e.epoch FROM callout.tenant_token_epoch AS e ORDER BY e.role)));
+    PERFORM callout.map_tenant_role(r.rolname, t.user_id)
+    FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
+    WHERE NOT EXISTS (SELECT FROM callout.tenant_token_epoch AS e WHERE e.role = r.rolname);
     IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
                WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
         RETURN;
@@ -1608,6 +1641,43 @@ COMMENT ON FUNCTION callout.replay_parked_deliveries(text) IS 'run the parked de
 -- call_log's primary key includes the tenant (Citus accepts no unique key without it)
 ALTER TABLE callout.call_log DROP CONSTRAINT call_log_pkey, ADD PRIMARY KEY (id, user_id);
 
+-- A mapping changed or gone takes the role's tokens without an end with it (DESIGN.md §7), as a
+-- mapping does on one node: the role's epoch is dropped on every node (and those of roles no
+-- longer there, whose names a new role could take) and its token setting reset, so the token it
+-- held, which it may write back itself, names nothing; map_tenant_role signs anew. A trigger, so
+-- a row deleted or changed by hand, and a TRUNCATE, revoke too.
+CREATE FUNCTION callout._revoke_role_tokens() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    unmapped name;
+    revoked name[];
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        unmapped := (SELECT r.rolname FROM pg_catalog.pg_roles AS r WHERE r.oid = OLD.role);
+    END IF;
+    revoked := ARRAY(SELECT e.role FROM callout.tenant_token_epoch AS e
+                     WHERE TG_LEVEL = 'STATEMENT' OR e.role = unmapped
+                        OR NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = e.role));
+    IF pg_catalog.cardinality(revoked) = 0 THEN
+        RETURN NULL;
+    END IF;
+    DELETE FROM callout.tenant_token_epoch AS e WHERE e.role = ANY (revoked);
+    PERFORM callout._on_workers(pg_catalog.format(
+        'DELETE FROM callout.tenant_token_epoch WHERE role = ANY (%L::name[])', revoked));
+    FOR unmapped IN SELECT r.rolname FROM pg_catalog.pg_roles AS r WHERE r.rolname = ANY (revoked) LOOP
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I RESET callout.tenant_token',
+                                  unmapped, pg_catalog.current_database());
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._revoke_role_tokens() IS 'internal: a mapping changed or gone drops the role''s token epoch on every node and resets its token';
+CREATE TRIGGER tenant_role_revokes_tokens AFTER UPDATE OR DELETE ON callout.tenant_role
+    FOR EACH ROW EXECUTE FUNCTION callout._revoke_role_tokens();
+CREATE TRIGGER tenant_role_truncate_revokes_tokens AFTER TRUNCATE ON callout.tenant_role
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._revoke_role_tokens();
+
 -- Nothing is callable or readable by PUBLIC: deployments grant on purpose (trust_gateway_role,
 -- map_tenant_role and grant_api_roles grant what each kind of role needs).
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA callout FROM PUBLIC;
@@ -1644,6 +1714,8 @@ ALTER TABLE callout.parked_delivery ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.parked_delivery FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_secret ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_secret FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_token_epoch ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.tenant_token_epoch FORCE ROW LEVEL SECURITY;
 
 -- ---- Call detail: the SIP call ids of each event and call, answered_at for every answered call,
 -- and the calls' ring and talk time (DESIGN.md §4).

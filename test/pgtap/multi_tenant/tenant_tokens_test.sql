@@ -3,7 +3,7 @@
 -- database and the current role; the secret is the owner's alone; the token is anyone's to set;
 -- only callout's own code signs one.
 BEGIN;
-SELECT plan(33);
+SELECT plan(40);
 \ir tenants.psql
 
 -- A role granted token_tenant(), as a policy asking it needs (on a single node no policy does).
@@ -24,6 +24,12 @@ SELECT throws_ok($$UPDATE callout.tenant_token_secret SET secret = gen_random_by
                  NULL, 'a secret holds at least 32 bytes');
 SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', '')$$, '22023', NULL,
                  'a token names a tenant: not the empty one');
+SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-a')$$, '55000', NULL,
+                 'a role has no token without an end until it is mapped while tokens are signed');
+-- the roles mapped before a secret signed tokens get theirs by being mapped again (as
+-- callout.distribute() maps them)
+SELECT callout.map_tenant_role('callout_tap_a', 'tenant-a'), callout.map_tenant_role('callout_tap_b', 'tenant-b'),
+       callout.map_tenant_role('callout_tap_auditor', NULL);
 
 SELECT callout._tenant_token('callout_tap_a', 'tenant-a') AS a_token,
        callout._tenant_token('callout_tap_b', 'tenant-b') AS b_token \gset
@@ -115,9 +121,10 @@ SELECT is((SELECT s.setconfig FROM pg_db_role_setting AS s JOIN pg_database AS d
           ARRAY['callout.tenant_token=' || callout._auditor_token('callout_tap_b')],
           'mapped as an auditor, the role has an auditor''s token');
 
--- ---- no one else reads the secret or signs (4)
+-- ---- no one else reads the secret or the epochs, or signs (5)
 SET SESSION AUTHORIZATION callout_tap_a;
 SELECT throws_ok('SELECT secret FROM callout.tenant_token_secret', '42501', NULL, 'a tenant cannot read the secret');
+SELECT throws_ok('SELECT epoch FROM callout.tenant_token_epoch', '42501', NULL, 'nor the roles'' epochs');
 SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-b')$$, '42501',
                  'permission denied for function _tenant_token', 'a tenant cannot sign a token');
 RESET SESSION AUTHORIZATION;
@@ -140,6 +147,29 @@ SELECT throws_ok('SELECT callout.distribute()', '55000',
 SELECT is((SELECT count(*) FROM pg_policy
            WHERE polrelid = 'callout.call_log'::regclass AND pg_get_expr(polqual, polrelid) LIKE '%current_user_id()%'),
           2::bigint, 'and call_log''s policies are as they were');
+
+-- ---- a mapping changed or gone revokes the role's tokens without an end, as on one node the
+-- mapping alone says who is which tenant (5)
+SELECT callout._tenant_token('callout_tap_a', 'tenant-a') AS a_before \gset
+SELECT callout.map_tenant_role('callout_tap_a', 'tenant-x');
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'a_before';
+SELECT is(callout.token_tenant(), NULL,
+          'remapped, the role''s token from before names nothing (it may write that token back itself)');
+RESET SESSION AUTHORIZATION;
+SELECT callout._tenant_token('callout_tap_a', 'tenant-x') AS a_now \gset
+DELETE FROM callout.tenant_role WHERE role = 'callout_tap_a'::regrole;
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'a_now';
+SELECT is(callout.token_tenant(), NULL, 'unmapped by hand, its token names nothing');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT count(*) FROM pg_db_role_setting WHERE setrole = 'callout_tap_a'::regrole), 0::bigint,
+          'and its token setting is reset');
+SELECT throws_ok($$SELECT callout._tenant_token('callout_tap_a', 'tenant-x')$$, '55000', NULL,
+                 'an unmapped role gets no token without an end');
+TRUNCATE callout.tenant_role;
+SELECT is((SELECT count(*) FROM callout.tenant_token_epoch), 0::bigint,
+          'a TRUNCATE of the mappings revokes every role''s tokens');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    71,
-    'the extension has 71 member functions');
+    72,
+    'the extension has 72 member functions');
 -- The types the install script creates: some servers also record the row types of tables and
 -- views and every array type as members, which are counted with their relations (below).
 SELECT is(
@@ -84,7 +84,7 @@ SELECT is(
           'callout.livekit_call_event_id_seq', 'callout.parked_delivery', 'callout.parked_delivery_id_seq',
           'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role',
-          'callout.tenant_token_secret'],
+          'callout.tenant_token_epoch', 'callout.tenant_token_secret'],
     'the extension''s member relations are its tables, sequences and the calls view');
 SELECT is(
     ARRAY(SELECT c.oid::regclass::text FROM pg_catalog.pg_class AS c
@@ -110,7 +110,7 @@ SELECT is(
           'callout.parked_delivery', 'callout.parked_delivery_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
           'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role',
-          'callout.tenant_token_secret'],
+          'callout.tenant_token_epoch', 'callout.tenant_token_secret'],
     'pg_extension_config_dump covers every table and sequence');
 SELECT is(
     (SELECT array_agg(DISTINCT c) FROM pg_catalog.pg_extension AS e, unnest(e.extcondition) AS c

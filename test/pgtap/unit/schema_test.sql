@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(591);
+SELECT plan(602);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -46,6 +46,7 @@ INSERT INTO expected_functions VALUES
     ('token_audits', ARRAY[]::name[], 'boolean', 'STABLE', false, 's', 'c', false),
     ('_auditor_token', ARRAY['name', 'timestamp with time zone'], 'text', 'STABLE', false, 's', 'c', false),
     ('_tenant_token', ARRAY['name', 'text', 'timestamp with time zone'], 'text', 'STABLE', false, 's', 'c', false),
+    ('_revoke_role_tokens', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_check_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('trust_gateway_role', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('map_tenant_role', ARRAY['name', 'text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -135,6 +136,7 @@ INSERT INTO expected_tables VALUES
     ('gateway_role', ARRAY['role regrole NOT NULL'], true),
     ('tenant_role', ARRAY['user_id text', 'role regrole NOT NULL'], true),
     ('tenant_token_secret', ARRAY['one boolean NOT NULL', 'secret bytea NOT NULL'], true),
+    ('tenant_token_epoch', ARRAY['role name NOT NULL', 'epoch text NOT NULL'], true),
     ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
                        'room_name text NOT NULL', 'room_sid text', 'direction text NOT NULL', 'phone_number text',
                        'registered_phone_number text', 'campaign_id text',
@@ -232,10 +234,11 @@ SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), attributes,
           format('callout.%s has its attributes in order', name))
 FROM expected_composites ORDER BY name;
 
--- The tables (1), each with its columns in order (11), its primary key (11), and its row-level
+-- The tables (1), each with its columns in order (14), its primary key (14), and its row-level
 -- security, enabled and forced on every table: policies let tenants read their own calls,
--- events and routes; the administration tables (the feed's consumers among them) have none, so
--- no role but a superuser reads them, whatever is granted (22).
+-- events and routes; the administration tables (the feed's consumers and the tenant tokens'
+-- secret and epochs among them) have none, so no role but a superuser reads them, whatever is
+-- granted (28).
 SELECT tables_are('callout', ARRAY(SELECT name FROM expected_tables),
                   'callout holds exactly the tables of the install script');
 SELECT is(pg_temp.columns_of(format('callout.%I', name)::regclass), columns,
@@ -250,6 +253,7 @@ CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']:
                                        WHEN 'feed_consumer' THEN ARRAY['tenant', 'reader', 'name']::name[]
                                        WHEN 'tenant_role' THEN ARRAY['role']::name[]
                                        WHEN 'tenant_token_secret' THEN ARRAY['one']::name[]
+                                       WHEN 'tenant_token_epoch' THEN ARRAY['role']::name[]
                                        WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
                                        WHEN 'livekit_call_event' THEN ARRAY['user_id', 'event_id']::name[]
@@ -322,24 +326,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 71 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 72 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (71).
+-- Each function with its exact argument types (72).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (71).
+-- Return types (72).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (71): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (72): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (71): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (72): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -348,7 +352,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (71): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (72): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -358,12 +362,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (71).
+-- Language (72).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (71): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (72): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
