@@ -101,7 +101,7 @@ BEGIN
                                                 colocate_with => 'callout.call_log');
 END
 $$;
-COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret (again after adding a node)';
+COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret and the mapped roles'' token epochs (again after adding a node)';
 
 -- The tenant this session acts for (current_user_id(): a gateway's JWT sub or callout.user_id,
 -- a mapped role's tenant) handed to a Citus cluster's workers for the rest of the transaction:
