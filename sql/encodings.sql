@@ -66,6 +66,17 @@ SELECT r.status, r.reason FROM delivery AS d,
 SELECT r.status, r.reason FROM delivery AS d,
        callout.process_livekit_webhook(replace(d.body, 'müller', 'muller'), d.token) AS r;
 
+-- an empty body, in a stored row whose next column follows it (no NUL after it): PostgreSQL's
+-- conversion hands it back as it was, and the signed bytes are none
+CREATE TEMP TABLE empty_body AS SELECT ''::text AS body, repeat('x', 40) AS next_column;
+SELECT callout.verify_hmac_signature(e.body, encode(hmac(''::bytea, 'plain-secret', 'sha256'), 'hex'), 'plain-secret')
+           AS empty_body_hmac
+FROM empty_body AS e;
+SELECT r.status, r.reason
+FROM empty_body AS e,
+     callout.process_livekit_webhook(
+         e.body, encode(hmac(''::bytea, 'latin-secret-of-at-least-32-characters-long', 'sha256'), 'hex')) AS r;
+
 -- escapes: one LATIN1 holds is read; \u0000 (U+FFFD) and one LATIN1 lacks are 22P05, as jsonb_in
 SELECT callout._parse_json_body('{"a":"\u00e9"}') = '{"a":"é"}'::jsonb AS latin1_escape;
 SELECT pg_temp.sqlstate_of($$ SELECT callout._parse_json_body('{"a":"x\u0000y"}') $$) AS nul_escape,

@@ -26,11 +26,13 @@ inline std::optional<std::string_view> text_arg(FunctionCallInfo fcinfo, int n) 
 // The bytes a webhook's sender signed: its body in UTF-8, as LiveKit signs it. A database in
 // another encoding received the body converted from the client's, so it is converted back (every
 // character a server encoding holds has a UTF-8 form); in UTF-8 and SQL_ASCII, whose bytes are as
-// sent, it is the body itself.
+// sent, it is the body itself. A conversion's result is a new NUL-ended string, but PostgreSQL
+// hands back what it did not convert (an empty body) as it was, with no NUL after it.
 inline std::string_view signed_bytes(std::string_view body) {
     const int encoding = GetDatabaseEncoding();
     if (encoding == PG_UTF8 || encoding == PG_SQL_ASCII) return body;
     const char* utf8 = pg_server_to_any(body.data(), static_cast<int>(body.size()), PG_UTF8);
+    if (utf8 == body.data()) return body;
     return {utf8, std::strlen(utf8)};
 }
 
