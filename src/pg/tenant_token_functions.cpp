@@ -103,15 +103,17 @@ const char* token_reading() {
     Oid role = GetUserId();
     TokenTenantCache& cache = token_tenant_cache;
     if (cache.role != role || cache.generation != callout::pg::tenant_token_generation) {
-        std::string_view secret = tenant_secret();
-        const char* database = database_name();
-        const char* role_name = GetUserNameFromId(role, false);
         std::string_view token =
             callout::pg::tenant_token_text != nullptr ? callout::pg::tenant_token_text : "";
-        std::optional<std::string_view> user_id =
-            core::tenant_of_token(secret, database, role_name, token,
-                                  callout::pg::unix_seconds(GetCurrentTransactionStartTimestamp()),
-                                  role_epoch(role_name));
+        // no token names nothing: the secret and the role's epoch are read only for one
+        std::optional<std::string_view> user_id;
+        if (!token.empty()) {
+            const char* role_name = GetUserNameFromId(role, false);
+            user_id = core::tenant_of_token(
+                tenant_secret(), database_name(), role_name, token,
+                callout::pg::unix_seconds(GetCurrentTransactionStartTimestamp()),
+                role_epoch(role_name));
+        }
         char* kept = nullptr;
         if (user_id) {
             kept = static_cast<char*>(MemoryContextAlloc(TopMemoryContext, user_id->size() + 1));
