@@ -22,7 +22,8 @@ extern "C" {
 
 namespace callout::pg {
 
-// A relation of callout's schema, by name (ERROR 42P01 when it has none).
+// A relation of callout's schema, by name (ERROR 42P01 when it has none; 0A000 for a table Citus
+// distributed, whose rows are not on this node).
 Oid callout_relation(const char* name);
 
 // An ERROR (0A000) once Citus has distributed call_log or livekit_call_event: registering,
