@@ -35,9 +35,9 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- every node (grants on callout's functions stay on the node they are made on). The secret is
 -- made once, if the coordinator has none, and written to every worker at each run, with the
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
--- for anyone); the roles mapped before get their tokens. The secret reaches a worker as a
--- constant of one statement (run_command_on_workers): a server that logs every statement writes
--- it to its log. Registrations and deliveries refuse the distributed tables until they reach the
+-- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
+-- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
+-- that logs every statement writes it to its log. Registrations and deliveries refuse the distributed tables until they reach the
 -- shards (callout_relation, src/pg/direct_read.cpp).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -78,6 +78,19 @@ BEGIN
     PERFORM callout.map_tenant_role(r.rolname, t.user_id)
     FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
     WHERE NOT EXISTS (SELECT FROM callout.tenant_token_epoch AS e WHERE e.role = r.rolname);
+    -- every node's own range of call and event ids, or each node's sequence would hand out the
+    -- same ids from 1: Citus's group g (a node and its replicas) takes them from g * 2^44 + 1,
+    -- the coordinator's (group 0) from 1. A node's sequence is moved only forward, to its range's
+    -- start: a node added later gets its range, one that handed out ids keeps them. 2^44 ids a
+    -- node; the ids of groups up to 511 stay below 2^53, which a JSON number holds exactly. (One
+    -- row: a worker's answer to run_command_on_workers is one value.)
+    PERFORM callout._on_workers(
+        'SELECT count(pg_catalog.setval(s.seq, r.first, false)) '
+        'FROM (VALUES (pg_catalog.pg_get_serial_sequence(''callout.call_log'', ''id'')::pg_catalog.regclass), '
+        '             (pg_catalog.pg_get_serial_sequence(''callout.livekit_call_event'', ''id'')::pg_catalog.regclass)) AS s (seq), '
+        '     (SELECT g.groupid::bigint OPERATOR(pg_catalog.*) 17592186044416 OPERATOR(pg_catalog.+) 1 '
+        '      FROM pg_catalog.pg_dist_local_group AS g) AS r (first) '
+        'WHERE coalesce(pg_catalog.pg_sequence_last_value(s.seq), 0) OPERATOR(pg_catalog.<) r.first');
     IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
                WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
         RETURN;
