@@ -8,8 +8,13 @@ extern "C" {
 #include "access/genam.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "catalog/pg_index.h"
@@ -23,12 +28,14 @@ namespace {
 // The relations and columns found by name, kept by the backend: a delivery opens a dozen
 // relations and reads two dozen columns, and each relation's lookup by name is two catalog cache
 // searches, each column's a walk of its table's columns. An entry goes with its relation's
-// invalidation (a drop, a rename, a move to another schema, a column added, dropped or renamed)
+// invalidation (a drop, a rename, a move to another schema, a column added, dropped or renamed),
+// an index's also with its table's (Citus distributing the table invalidates the table alone),
 // and every relation's with the schema's, so a name is found again exactly when the catalogs
 // would answer anew.
 struct KnownRelation {
     char name[NAMEDATALEN];
     Oid relid;
+    Oid table;  // the relation itself, or an index's table
 };
 CALLOUT_PLAIN_DATA(KnownRelation);
 
@@ -46,40 +53,112 @@ int known_relation_count = 0;
 KnownColumn known_columns[max_known_columns];
 int known_column_count = 0;
 
-// callout reads and writes its tables' rows on this node directly: a table Citus distributed
-// holds none here (they are in its shards, on the workers), so reading it would find nothing and
-// writing it would store rows no query finds. Such a table is refused (0A000). Whether Citus
-// distributed it is in its catalog, pg_dist_partition (in pg_catalog, where Citus is installed);
-// create_distributed_table invalidates the table, so a backend that kept its name asks again.
-void refuse_if_distributed(Oid relid, const char* name) {
+// The shards of one tenant that a distributed table's name stands for on this node
+// (use_tenant_shards): the table's, and the shard's id.
+struct TenantShard {
+    Oid table;
+    std::int64_t shard;
+};
+CALLOUT_PLAIN_DATA(TenantShard);
+
+constexpr int max_tenant_shards = 4;
+TenantShard tenant_shards[max_tenant_shards];
+int tenant_shard_count = 0;
+
+// Whether Citus distributed the table: its catalog, pg_dist_partition (in pg_catalog, where
+// Citus is installed), says so. create_distributed_table invalidates the table, so a backend
+// that kept its name asks again.
+bool is_distributed(Oid table) {
     const Oid partitions = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
-    if (!OidIsValid(partitions)) return;
+    if (!OidIsValid(partitions)) return false;
     const Oid by_table =
         get_relname_relid("pg_dist_partition_logical_relid_index", PG_CATALOG_NAMESPACE);
     Relation catalog = table_open(partitions, AccessShareLock);
     ScanKeyData key;
-    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(table));
     SysScanDesc scan =
         systable_beginscan(catalog, by_table, OidIsValid(by_table), nullptr, 1, &key);
     const bool distributed = HeapTupleIsValid(systable_getnext(scan));
     systable_endscan(scan);
     table_close(catalog, AccessShareLock);
-    if (distributed)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("callout.%s is distributed by Citus: callout's registrations and "
-                               "deliveries do not reach its shards yet",
-                               name),
-                        errdetail("callout reads and writes the table's rows on this node, and a "
-                                  "distributed table's rows are in its shards."),
-                        errhint("See README, Scaling out on Citus.")));
+    return distributed;
+}
+
+// The id of the shard of a distributed table that holds a tenant's rows, as Citus hashes it
+// (get_shard_id_for_distribution_column, which reads its value's type from the call's
+// expression).
+std::int64_t shard_of(Oid table, text* user_id) {
+    Oid argument_types[2] = {REGCLASSOID, ANYOID};
+    const Oid function =
+        LookupFuncName(list_make2(makeString(pstrdup("pg_catalog")),
+                                  makeString(pstrdup("get_shard_id_for_distribution_column"))),
+                       2, argument_types, false);
+    List* arguments = list_make2(
+        makeConst(REGCLASSOID, -1, InvalidOid, sizeof(Oid), ObjectIdGetDatum(table), false, true),
+        makeConst(TEXTOID, -1, DEFAULT_COLLATION_OID, -1, PointerGetDatum(user_id), false, false));
+    FmgrInfo call;
+    fmgr_info(function, &call);
+    fmgr_info_set_expr(
+        reinterpret_cast<Node*>(makeFuncExpr(function, INT8OID, arguments, InvalidOid,
+                                             DEFAULT_COLLATION_OID, COERCE_EXPLICIT_CALL)),
+        &call);
+    return DatumGetInt64(FunctionCall2Coll(&call, DEFAULT_COLLATION_OID, ObjectIdGetDatum(table),
+                                           PointerGetDatum(user_id)));
+}
+
+// What a name of callout's schema stands for when its table (the relation itself, or an
+// index's) is distributed: the tenant's shard of it on this node (Citus names a shard's table and
+// indexes by the shell's and the shard's id), with use_tenant_shards; without it, an ERROR
+// (0A000): callout reads and writes rows on this node directly, and the shell here holds none
+// (reading it would find nothing, writing it store rows no query finds).
+Oid shard_relation(const char* name, Oid table) {
+    for (int i = 0; i < tenant_shard_count; ++i) {
+        if (tenant_shards[i].table != table) continue;
+        char shard_name[NAMEDATALEN];
+        const int length = snprintf(shard_name, sizeof shard_name, "%s_%lld", name,
+                                    static_cast<long long>(tenant_shards[i].shard));
+        const Oid relid = length < NAMEDATALEN
+                              ? get_relname_relid(shard_name, get_namespace_oid("callout", false))
+                              : InvalidOid;
+        if (!OidIsValid(relid))
+            ereport(ERROR,
+                    (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                     errmsg("the tenant's shard of callout.%s is not on this node", name),
+                     errdetail("Shard %lld.", static_cast<long long>(tenant_shards[i].shard)),
+                     errhint("callout runs a tenant's work on the node of its shards; "
+                             "see README, Scaling out on Citus.")));
+        return relid;
+    }
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("callout.%s is distributed by Citus: callout's deliveries do not "
+                           "reach its shards yet",
+                           get_rel_name(table)),
+                    errdetail("callout reads and writes the table's rows on this node, and a "
+                              "distributed table's rows are in its shards."),
+                    errhint("See README, Scaling out on Citus.")));
+    return InvalidOid;
 }
 
 }  // namespace
 
+void use_tenant_shards(text* user_id) {
+    tenant_shard_count = 0;
+    for (const char* name : {"call_log", "livekit_call_event"}) {
+        const Oid table = get_relname_relid(name, get_namespace_oid("callout", false));
+        if (OidIsValid(table) && is_distributed(table))
+            tenant_shards[tenant_shard_count++] = {table, shard_of(table, user_id)};
+    }
+}
+
+void forget_tenant_shards() {
+    tenant_shard_count = 0;
+}
+
 void forget_known_names(Oid relid) {
     int kept = 0;
     for (int i = 0; i < known_relation_count; ++i)
-        if (relid != InvalidOid && known_relations[i].relid != relid)
+        if (relid != InvalidOid && known_relations[i].relid != relid &&
+            known_relations[i].table != relid)
             known_relations[kept++] = known_relations[i];
     known_relation_count = kept;
     kept = 0;
@@ -100,11 +179,15 @@ Oid callout_relation(const char* name) {
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
-    refuse_if_distributed(relid, name);
+    const Oid table =
+        get_rel_relkind(relid) == RELKIND_INDEX ? IndexGetRelation(relid, false) : relid;
+    // a distributed table's names stand for a tenant's shards, never kept
+    if (is_distributed(table)) return shard_relation(name, table);
     if (known_relation_count < max_known_relations && std::strlen(name) < NAMEDATALEN) {
         KnownRelation& known = known_relations[known_relation_count++];
         std::strcpy(known.name, name);
         known.relid = relid;
+        known.table = table;
     }
     return relid;
 }

@@ -22,13 +22,23 @@ extern "C" {
 
 namespace callout::pg {
 
-// A relation of callout's schema, by name (ERROR 42P01 when it has none; 0A000 for a table Citus
-// distributed, whose rows are not on this node).
+// A relation of callout's schema, by name (ERROR 42P01 when it has none). Where Citus distributed
+// its table (call_log, livekit_call_event, or an index of theirs), the shard of it
+// use_tenant_shards chose on this node; without one an ERROR (0A000): the rows are not in this
+// node's shell.
 Oid callout_relation(const char* name);
 
-// An ERROR (0A000) once Citus has distributed call_log or livekit_call_event: registering,
-// delivering and recomputing a call read and write their rows on this node (callout_relation
-// refuses such a table; the names are kept, so this costs nothing after the first).
+// On a Citus node, the tenant whose shards the distributed call tables' names stand for
+// (callout_relation), for the work of one function run on the node of its shards (Citus
+// delegates a function distributed by user_id there); forget_tenant_shards ends it, as does the
+// transaction's end. Without Citus, or where nothing is distributed, nothing changes.
+void use_tenant_shards(text* user_id);
+void forget_tenant_shards();
+
+// An ERROR (0A000) once Citus has distributed call_log or livekit_call_event: a delivery reads
+// and writes their rows on this node, for a tenant it has not chosen yet (callout_relation
+// refuses such a table; the names are kept where nothing is distributed, so this costs nothing
+// after the first).
 void refuse_distributed_call_tables();
 
 // An index of callout's schema, by name, opened with AccessShareLock (close it with NoLock): an

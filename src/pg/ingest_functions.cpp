@@ -146,33 +146,48 @@ CALLOUT_SQL_FUNCTION(callout_invoking_role) {
     PG_RETURN_OID(GetOuterUserId());
 }
 
-// _lock_room(room_name text) RETURNS void: the room lock registration takes (lock_room), after
-// refusing a callout Citus distributed, whose registrations do not reach the shards yet.
+// _lock_room(room_name text) RETURNS void: the room lock registration takes (lock_room). On a
+// distributed callout it is the coordinator's, which every registration goes through.
 CALLOUT_SQL_FUNCTION(callout_lock_room) {
-    callout::pg::refuse_distributed_call_tables();
     callout::pg::lock_room(PG_GETARG_TEXT_PP(0));
     PG_RETURN_VOID();
 }
 
 // _matching_call_id(room_sid text, room_name text, key_user_id text) RETURNS bigint: the call an
 // event of this room sid and name belongs to, for a key of this tenant (NULL: unbound), as the
-// calling statement sees call_log (matching_call); NULL for none.
+// calling statement sees call_log (matching_call); NULL for none. A tenant's key matches only its
+// tenant's calls: on a distributed callout, in its shards on this node.
 CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
+    if (!PG_ARGISNULL(2)) callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2));
     std::optional<callout::pg::MatchedCall> call = callout::pg::matching_call(
         PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1),
         PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2), GetActiveSnapshot());
+    callout::pg::forget_tenant_shards();
     if (!call) PG_RETURN_NULL();
     PG_RETURN_INT64(call->id);
 }
 
-// _recompute_call(call_id bigint) RETURNS callout.call_outcome: the call's webhook-owned columns
-// recomputed from the set of its events; its outcome (NULL while it has not ended, or for no
-// such call). A new or changed outcome sends NOTIFY callout_outcome (callout.notify).
+// _tenant_relation(name text, user_id text) RETURNS regclass: the relation of callout's schema a
+// name stands for with a tenant's rows (callout_relation): the table, or on a distributed callout
+// the tenant's shard of it on this node.
+CALLOUT_SQL_FUNCTION(callout_tenant_relation) {
+    callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
+    const Oid relid = callout::pg::callout_relation(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+    callout::pg::forget_tenant_shards();
+    PG_RETURN_OID(relid);
+}
+
+// _recompute_call(call_id bigint, user_id text) RETURNS callout.call_outcome: the call's
+// webhook-owned columns recomputed from the set of its events; its outcome (NULL while it has not
+// ended, or for no such call). A new or changed outcome sends NOTIFY callout_outcome
+// (callout.notify). On a distributed callout, in the shards of the call's tenant, user_id.
 CALLOUT_SQL_FUNCTION(callout_recompute_call) {
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
+    callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
     std::optional<Datum> outcome = callout::pg::recompute_call(PG_GETARG_INT64(0));
+    callout::pg::forget_tenant_shards();
     SPI_finish();
     if (!outcome) PG_RETURN_NULL();
     PG_RETURN_DATUM(*outcome);

@@ -49,11 +49,20 @@ void role_changed(Datum, int, uint32) {
 
 // A transaction ended (committed, aborted, or prepared: PREPARE TRANSACTION ends it here, and
 // the session's next one begins without a commit): the next one reads the tenant tokens' secret
-// again, and checks a token's end against its own start.
+// again, and checks a token's end against its own start; no tenant's shards are in use (an
+// ERROR may have left a function's before it forgot them).
 void transaction_ended(XactEvent event, void*) {
     if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
-        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT)
+        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
         ++callout::pg::tenant_token_generation;
+        callout::pg::forget_tenant_shards();
+    }
+}
+
+// A subtransaction aborted (an ERROR a PL/pgSQL EXCEPTION block caught): a function that chose
+// a tenant's shards ended without forgetting them.
+void subtransaction_ended(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+    if (event == SUBXACT_EVENT_ABORT_SUB) callout::pg::forget_tenant_shards();
 }
 
 }  // namespace
@@ -69,4 +78,5 @@ extern "C" void _PG_init(void) {
     CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, Datum(0));
     CacheRegisterSyscacheCallback(AUTHOID, role_changed, Datum(0));
     RegisterXactCallback(transaction_ended, nullptr);
+    RegisterSubXactCallback(subtransaction_ended, nullptr);
 }

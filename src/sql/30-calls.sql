@@ -162,13 +162,15 @@ LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 -- so the row is a function of the set, never of the arrival order. When the outcome is recorded
 -- or changes, NOTIFY callout_outcome carries the call id (sent at commit; callout.notify turns
 -- it off). The thresholds are the session's callout.min_connected_seconds and
--- min_completed_seconds.
-CREATE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
+-- min_completed_seconds. user_id is the call's tenant: on a distributed callout the call's rows
+-- are read and written in that tenant's shards on this node (the node a function distributed
+-- by user_id runs on; callout.distribute).
+CREATE FUNCTION callout._recompute_call(call_id bigint, user_id text) RETURNS callout.call_outcome
 LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
 COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
-COMMENT ON FUNCTION callout._recompute_call(bigint) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
+COMMENT ON FUNCTION callout._recompute_call(bigint, text) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
 
 -- Creates a call row (no checks: callers check who may) and attaches the room's waiting events;
 -- the caller recomputes the row.
@@ -192,6 +194,32 @@ $$;
 
 COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
 
+-- A registered call, created and made from the room's waiting events; its outcome, which was
+-- notified when notify (set for the rest of the transaction). On a distributed callout Citus
+-- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
+-- delegated), which must not notify (register_call does, from the coordinator): Citus commits a
+-- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+CREATE FUNCTION callout._create_registered_call(user_id text, room_name text, direction text,
+                                                phone_number text, campaign_id text,
+                                                agent_config_id text, metadata jsonb,
+                                                window_seconds integer, notify boolean,
+                                                OUT call_id bigint, OUT outcome callout.call_outcome)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    created record;
+BEGIN
+    PERFORM pg_catalog.set_config('callout.notify', notify::text, true);
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered', window_seconds);
+    call_id := created.call_id;
+    IF created.attached THEN
+        outcome := callout._recompute_call(call_id, user_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
+
 -- ---- what applications call
 
 CREATE FUNCTION callout.register_call(user_id text, room_name text, direction text,
@@ -206,6 +234,7 @@ DECLARE
     open_call record;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
+    distributed boolean := callout._distributed();
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -247,11 +276,13 @@ BEGIN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
-    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
-                                    agent_config_id, metadata, 'registered',
-                                    settings.unmatched_window_seconds);
-    IF created.attached THEN
-        PERFORM callout._recompute_call(created.call_id);
+    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
+    SELECT r.call_id, r.outcome INTO created
+    FROM callout._create_registered_call(user_id, room_name, direction, phone_number, campaign_id,
+                                         agent_config_id, metadata, settings.unmatched_window_seconds,
+                                         settings.notify AND NOT distributed) AS r;
+    IF settings.notify AND distributed AND created.outcome IS NOT NULL THEN
+        PERFORM pg_catalog.pg_notify('callout_outcome', created.call_id::text);
     END IF;
     RETURN created.call_id;
 END

@@ -90,9 +90,19 @@ COMMENT ON FUNCTION callout._require_read_committed(text) IS 'internal: refuses 
 -- key's do (what the changing role may read does not matter), and only under READ COMMITTED: a
 -- snapshot taken earlier could miss an event committed since, as deliveries and registrations
 -- refuse the other levels for the same reason.
+-- The relation a name of callout's schema stands for when reading or writing a tenant's rows
+-- (src/pg/direct_read.cpp, callout_relation): the table itself, or on a distributed callout the
+-- tenant's shard of it on this node, where a shard's trigger reads the other table's co-located
+-- shard (Citus runs no distributed query from a query on a shard).
+CREATE FUNCTION callout._tenant_relation(name text, user_id text) RETURNS regclass
+LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'callout_tenant_relation';
+COMMENT ON FUNCTION callout._tenant_relation(text, text) IS 'internal: the table a name of callout''s schema stands for with a tenant''s rows (its shard on a distributed callout)';
+
 CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    holds boolean;
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
         RETURN NULL;
@@ -104,7 +114,13 @@ BEGIN
             RAISE EXCEPTION 'cannot truncate callout.call_log while events hold its calls'
                 USING ERRCODE = '23503', HINT = 'Truncate callout.livekit_call_event with it.';
         END IF;
-    ELSIF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id) THEN
+        RETURN NULL;
+    END IF;
+    -- the call's tenant's events: on a distributed callout, the co-located shard on this node
+    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s AS e WHERE e.call_log_id = $1)',
+                              callout._tenant_relation('livekit_call_event', OLD.user_id))
+        INTO holds USING OLD.id;
+    IF holds THEN
         RAISE EXCEPTION 'a call that holds events cannot be deleted or given another id'
             USING ERRCODE = '23503',
                   DETAIL = pg_catalog.format('Call %s holds events in callout.livekit_call_event.', OLD.id);
@@ -123,10 +139,16 @@ CREATE TRIGGER call_log_truncate_keeps_events AFTER TRUNCATE ON callout.call_log
 CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    found_calls integer;
 BEGIN
     PERFORM callout._require_read_committed('moving events');
-    PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
-    IF NOT FOUND THEN
+    -- the event's tenant's calls: on a distributed callout, the co-located shard on this node
+    EXECUTE pg_catalog.format('SELECT FROM %s AS c WHERE c.id = $1 FOR KEY SHARE',
+                              callout._tenant_relation('call_log', NEW.user_id))
+        USING NEW.call_log_id;
+    GET DIAGNOSTICS found_calls = ROW_COUNT;
+    IF found_calls = 0 THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'
             USING ERRCODE = '23503',
                   DETAIL = pg_catalog.format('Event %s names call %s.', NEW.event_id, NEW.call_log_id);
@@ -190,30 +212,47 @@ AS $$
 DECLARE
     since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
                                   '-infinity');
+    first_own record;
+    first_pending record;
     first_sid text;
+    attachable text[];
     attached integer;
     moved integer;
 BEGIN
     -- the room the call is of: the sid of the first of these events to arrive that has one, as a
     -- delivery of each in turn would bind the call to it; a later room of the same name (LiveKit
-    -- reuses names) keeps its events waiting for a call of its own
-    SELECT w.room_sid INTO first_sid
-    FROM (SELECT e.room_sid, e.received_at, e.event_id FROM callout.livekit_call_event AS e
-          WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-            AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
-            AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
-          UNION ALL
-          SELECT p.room_sid, p.received_at, p.event_id FROM callout.pending_event AS p
-          WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-            AND p.room_sid IS NOT NULL
-            AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id) AS w
-    ORDER BY w.received_at, w.event_id
-    LIMIT 1;
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    -- reuses names) keeps its events waiting for a call of its own. The tenant's events and the
+    -- pending ones are read by a statement each, and the tenant's to attach chosen before they
+    -- are moved: on a distributed callout the first are in the tenant's shards, the pending store
+    -- is this node's own table, and Citus moves no row chosen by a function of its columns.
+    SELECT e.room_sid, e.received_at, e.event_id INTO first_own
+    FROM callout.livekit_call_event AS e
     WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-      AND e.call_log_id IS NULL AND e.received_at >= since
-      AND (e.room_sid IS NULL OR e.room_sid = first_sid)
-      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
+      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
+      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
+    ORDER BY e.received_at, e.event_id
+    LIMIT 1;
+    SELECT p.room_sid, p.received_at, p.event_id INTO first_pending
+    FROM callout.pending_event AS p
+    WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+      AND p.room_sid IS NOT NULL
+      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+    ORDER BY p.received_at, p.event_id
+    LIMIT 1;
+    first_sid := CASE WHEN first_pending.event_id IS NULL
+                           OR (first_own.event_id IS NOT NULL
+                               AND (first_own.received_at, first_own.event_id)
+                                   <= (first_pending.received_at, first_pending.event_id))
+                      THEN first_own.room_sid ELSE first_pending.room_sid END;
+    attachable := ARRAY(
+        SELECT e.event_id FROM callout.livekit_call_event AS e
+        WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+          AND e.call_log_id IS NULL AND e.received_at >= since
+          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
+          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_unmatched.user_id AND e.event_id = ANY (attachable)
+      AND e.call_log_id IS NULL;
     GET DIAGNOSTICS attached = ROW_COUNT;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p
@@ -292,7 +331,7 @@ BEGIN
     IF callout._attach_unmatched(call_id, call.user_id, call.room_name, NULL) = 0 THEN
         RETURN false;
     END IF;
-    PERFORM callout._recompute_call(call_id);
+    PERFORM callout._recompute_call(call_id, call.user_id);
     RETURN true;
 END
 $$;

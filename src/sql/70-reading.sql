@@ -14,14 +14,21 @@ COMMENT ON FUNCTION callout.get_call_outcome(bigint, text) IS 'the outcome of a 
 CREATE FUNCTION callout.resolve_call_context(room_name text,
                                              OUT call_id bigint, OUT user_id text,
                                              OUT agent_config_id text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT c.id, c.user_id, c.agent_config_id FROM callout.call_log AS c
-    WHERE c.room_name = resolve_call_context.room_name
-      AND (c.user_id = callout.current_user_id() OR callout.is_auditor()
-           OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role()))
+DECLARE
+    -- who asks, decided here (on a distributed callout the query runs on the workers, which know
+    -- nothing of this session)
+    acting_for text := callout.current_user_id();
+    sees_all boolean := callout.is_auditor()
+        OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role());
+BEGIN
+    SELECT c.id, c.user_id, c.agent_config_id INTO call_id, user_id, agent_config_id
+    FROM callout.call_log AS c
+    WHERE c.room_name = resolve_call_context.room_name AND (sees_all OR c.user_id = acting_for)
     ORDER BY callout._is_open(c.status) DESC, c.created_at DESC, c.id DESC
-    LIMIT 1
+    LIMIT 1;
+END
 $$;
 COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
 

@@ -24,6 +24,20 @@ END
 $$;
 COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
 
+-- Whether callout's call tables are distributed by Citus (callout.distribute).
+CREATE FUNCTION callout._distributed() RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+                   WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass);
+END
+$$;
+COMMENT ON FUNCTION callout._distributed() IS 'internal: whether callout''s call tables are distributed by Citus';
+
 -- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
 -- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
@@ -37,8 +51,9 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
 -- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
--- that logs every statement writes it to its log. Registrations and deliveries refuse the distributed tables until they reach the
--- shards (callout_relation, src/pg/direct_read.cpp).
+-- that logs every statement writes it to its log. A tenant's registrations and reclassification
+-- run on the node of its shards (functions distributed by user_id); deliveries refuse the
+-- distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -91,8 +106,7 @@ BEGIN
         '     (SELECT g.groupid::bigint OPERATOR(pg_catalog.*) 17592186044416 OPERATOR(pg_catalog.+) 1 '
         '      FROM pg_catalog.pg_dist_local_group AS g) AS r (first) '
         'WHERE coalesce(pg_catalog.pg_sequence_last_value(s.seq), 0) OPERATOR(pg_catalog.<) r.first');
-    IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
-               WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
+    IF callout._distributed() THEN
         RETURN;
     END IF;
     ALTER POLICY call_log_read ON callout.call_log
@@ -112,6 +126,14 @@ BEGIN
     PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
     PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
                                                 colocate_with => 'callout.call_log');
+    -- the work of one tenant, run by Citus on the node of its shards, also when called inside
+    -- another function or a transaction (force_delegation)
+    PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
+                                                   force_delegation => true)
+    FROM pg_catalog.unnest(ARRAY[
+        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean)',
+        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
+    ]::pg_catalog.regprocedure[]) AS f;
 END
 $$;
 COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret and the mapped roles'' token epochs (again after adding a node)';

@@ -17,6 +17,8 @@ COMMENT ON FUNCTION callout._cutoff(interval) IS 'internal: now() - older_than, 
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
 -- room name. An end that arrives afterwards still ends it. Choose older_than longer than your
 -- longest call: nothing arrives between a phone leg's join and its leave. Returns how many.
+-- A call's events are found with its tenant too, which Citus needs to run the UPDATE on the
+-- shards of a distributed callout (a join of co-located tables on user_id).
 CREATE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -26,30 +28,78 @@ BEGIN
     UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
     WHERE callout._is_open(c.status)
       AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
-                                  WHERE e.call_log_id = c.id)) < callout._cutoff(older_than);
+                                  WHERE e.user_id = c.user_id AND e.call_log_id = c.id))
+          < callout._cutoff(older_than);
     GET DIAGNOSTICS expired = ROW_COUNT;
     RETURN expired;
 END
 $$;
 COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls with no activity for older_than as expired; returns how many';
 
--- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
--- under the current settings, after the thresholds changed. Returns how many outcomes changed.
-CREATE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
+-- Recomputes one tenant's ended calls (those that ended since `since`, or all) from their stored
+-- events under these thresholds, notifying a changed outcome when notify (each set for the rest
+-- of the transaction: reclassify_calls passes its own); the ids of those whose outcome changed.
+-- On a distributed callout Citus runs it on the node of the tenant's shards (callout.distribute:
+-- distributed by user_id, delegated), where _recompute_call reads and writes them, and which has
+-- settings of its own and no listeners; there it must not notify, as Citus commits a transaction
+-- that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+CREATE FUNCTION callout._reclassify_tenant_calls(user_id text, since timestamptz,
+                                                 min_connected_seconds double precision,
+                                                 min_completed_seconds double precision,
+                                                 notify boolean)
+RETURNS bigint[]
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     call record;
-    changed integer := 0;
+    changed bigint[] := '{}';
 BEGIN
+    PERFORM pg_catalog.set_config('callout.min_connected_seconds', min_connected_seconds::text, true),
+            pg_catalog.set_config('callout.min_completed_seconds', min_completed_seconds::text, true),
+            pg_catalog.set_config('callout.notify', notify::text, true);
     FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
-                WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
+                WHERE c.user_id = _reclassify_tenant_calls.user_id AND c.status = 'ended'
+                  AND (since IS NULL OR c.ended_at >= since)
                 ORDER BY c.id FOR UPDATE LOOP
-        IF callout._recompute_call(call.id) IS DISTINCT FROM call.outcome THEN
-            changed := changed + 1;
+        IF callout._recompute_call(call.id, _reclassify_tenant_calls.user_id)
+           IS DISTINCT FROM call.outcome THEN
+            changed := changed OPERATOR(pg_catalog.||) call.id;
         END IF;
     END LOOP;
     RETURN changed;
+END
+$$;
+COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
+
+-- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
+-- under the current settings, after the thresholds changed, tenant by tenant. Returns how many
+-- outcomes changed. On a distributed callout each tenant's calls are recomputed on the node of
+-- its shards, which does not notify: the changed outcomes are notified from here
+-- (callout.notify), as one node notifies them. (The tenant's call is in FROM: Citus delegates a
+-- call it plans there, not one PL/pgSQL evaluates as an expression.)
+CREATE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    settings callout.ingest_settings := callout._ingest_settings();
+    distributed boolean := callout._distributed();
+    tenant record;
+    changed bigint[];
+    count integer := 0;
+BEGIN
+    FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
+                  WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
+                  ORDER BY c.user_id LOOP
+        SELECT r INTO changed
+        FROM callout._reclassify_tenant_calls(tenant.user_id, since, settings.min_connected_seconds,
+                                              settings.min_completed_seconds,
+                                              settings.notify AND NOT distributed) AS r;
+        count := count + pg_catalog.cardinality(changed);
+        IF settings.notify AND distributed THEN
+            PERFORM pg_catalog.pg_notify('callout_outcome', id::text) FROM pg_catalog.unnest(changed) AS id;
+        END IF;
+    END LOOP;
+    RETURN count;
 END
 $$;
 COMMENT ON FUNCTION callout.reclassify_calls(timestamptz) IS 'recompute ended calls from their events under the current thresholds; returns how many outcomes changed';

@@ -102,30 +102,47 @@ AS $$
 DECLARE
     since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
                                   '-infinity');
+    first_own record;
+    first_pending record;
     first_sid text;
+    attachable text[];
     attached integer;
     moved integer;
 BEGIN
     -- the room the call is of: the sid of the first of these events to arrive that has one, as a
     -- delivery of each in turn would bind the call to it; a later room of the same name (LiveKit
-    -- reuses names) keeps its events waiting for a call of its own
-    SELECT w.room_sid INTO first_sid
-    FROM (SELECT e.room_sid, e.received_at, e.event_id FROM callout.livekit_call_event AS e
-          WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-            AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
-            AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
-          UNION ALL
-          SELECT p.room_sid, p.received_at, p.event_id FROM callout.pending_event AS p
-          WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-            AND p.room_sid IS NOT NULL
-            AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id) AS w
-    ORDER BY w.received_at, w.event_id
-    LIMIT 1;
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    -- reuses names) keeps its events waiting for a call of its own. The tenant's events and the
+    -- pending ones are read by a statement each, and the tenant's to attach chosen before they
+    -- are moved: on a distributed callout the first are in the tenant's shards, the pending store
+    -- is this node's own table, and Citus moves no row chosen by a function of its columns.
+    SELECT e.room_sid, e.received_at, e.event_id INTO first_own
+    FROM callout.livekit_call_event AS e
     WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-      AND e.call_log_id IS NULL AND e.received_at >= since
-      AND (e.room_sid IS NULL OR e.room_sid = first_sid)
-      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id;
+      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
+      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
+    ORDER BY e.received_at, e.event_id
+    LIMIT 1;
+    SELECT p.room_sid, p.received_at, p.event_id INTO first_pending
+    FROM callout.pending_event AS p
+    WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
+      AND p.room_sid IS NOT NULL
+      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+    ORDER BY p.received_at, p.event_id
+    LIMIT 1;
+    first_sid := CASE WHEN first_pending.event_id IS NULL
+                           OR (first_own.event_id IS NOT NULL
+                               AND (first_own.received_at, first_own.event_id)
+                                   <= (first_pending.received_at, first_pending.event_id))
+                      THEN first_own.room_sid ELSE first_pending.room_sid END;
+    attachable := ARRAY(
+        SELECT e.event_id FROM callout.livekit_call_event AS e
+        WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+          AND e.call_log_id IS NULL AND e.received_at >= since
+          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
+          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_unmatched.user_id AND e.event_id = ANY (attachable)
+      AND e.call_log_id IS NULL;
     GET DIAGNOSTICS attached = ROW_COUNT;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p
@@ -204,7 +221,7 @@ BEGIN
     IF callout._attach_unmatched(call_id, call.user_id, call.room_name, NULL) = 0 THEN
         RETURN false;
     END IF;
-    PERFORM callout._recompute_call(call_id);
+    PERFORM callout._recompute_call(call_id, call.user_id);
     RETURN true;
 END
 $$;
@@ -230,6 +247,32 @@ BEGIN
 END
 $$;
 
+-- A registered call, created and made from the room's waiting events; its outcome, which was
+-- notified when notify (set for the rest of the transaction). On a distributed callout Citus
+-- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
+-- delegated), which must not notify (register_call does, from the coordinator): Citus commits a
+-- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+CREATE FUNCTION callout._create_registered_call(user_id text, room_name text, direction text,
+                                                phone_number text, campaign_id text,
+                                                agent_config_id text, metadata jsonb,
+                                                window_seconds integer, notify boolean,
+                                                OUT call_id bigint, OUT outcome callout.call_outcome)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    created record;
+BEGIN
+    PERFORM pg_catalog.set_config('callout.notify', notify::text, true);
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered', window_seconds);
+    call_id := created.call_id;
+    IF created.attached THEN
+        outcome := callout._recompute_call(call_id, user_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
+
 CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, direction text,
                                       phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
                                       agent_config_id text DEFAULT NULL, metadata jsonb DEFAULT NULL)
@@ -242,6 +285,7 @@ DECLARE
     open_call record;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
+    distributed boolean := callout._distributed();
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -283,11 +327,13 @@ BEGIN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
-    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
-                                    agent_config_id, metadata, 'registered',
-                                    settings.unmatched_window_seconds);
-    IF created.attached THEN
-        PERFORM callout._recompute_call(created.call_id);
+    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
+    SELECT r.call_id, r.outcome INTO created
+    FROM callout._create_registered_call(user_id, room_name, direction, phone_number, campaign_id,
+                                         agent_config_id, metadata, settings.unmatched_window_seconds,
+                                         settings.notify AND NOT distributed) AS r;
+    IF settings.notify AND distributed AND created.outcome IS NOT NULL THEN
+        PERFORM pg_catalog.pg_notify('callout_outcome', created.call_id::text);
     END IF;
     RETURN created.call_id;
 END
@@ -331,14 +377,21 @@ $$;
 CREATE OR REPLACE FUNCTION callout.resolve_call_context(room_name text,
                                              OUT call_id bigint, OUT user_id text,
                                              OUT agent_config_id text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT c.id, c.user_id, c.agent_config_id FROM callout.call_log AS c
-    WHERE c.room_name = resolve_call_context.room_name
-      AND (c.user_id = callout.current_user_id() OR callout.is_auditor()
-           OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role()))
+DECLARE
+    -- who asks, decided here (on a distributed callout the query runs on the workers, which know
+    -- nothing of this session)
+    acting_for text := callout.current_user_id();
+    sees_all boolean := callout.is_auditor()
+        OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role());
+BEGIN
+    SELECT c.id, c.user_id, c.agent_config_id INTO call_id, user_id, agent_config_id
+    FROM callout.call_log AS c
+    WHERE c.room_name = resolve_call_context.room_name AND (sees_all OR c.user_id = acting_for)
     ORDER BY callout._is_open(c.status) DESC, c.created_at DESC, c.id DESC
-    LIMIT 1
+    LIMIT 1;
+END
 $$;
 COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belongs to (open first, then latest), of the caller''s tenant (all for an auditor or a superuser; none without a tenant): granted explicitly';
 
@@ -430,6 +483,8 @@ COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attem
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
 -- room name. An end that arrives afterwards still ends it. Choose older_than longer than your
 -- longest call: nothing arrives between a phone leg's join and its leave. Returns how many.
+-- A call's events are found with its tenant too, which Citus needs to run the UPDATE on the
+-- shards of a distributed callout (a join of co-located tables on user_id).
 CREATE OR REPLACE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -439,13 +494,80 @@ BEGIN
     UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
     WHERE callout._is_open(c.status)
       AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
-                                  WHERE e.call_log_id = c.id)) < callout._cutoff(older_than);
+                                  WHERE e.user_id = c.user_id AND e.call_log_id = c.id))
+          < callout._cutoff(older_than);
     GET DIAGNOSTICS expired = ROW_COUNT;
     RETURN expired;
 END
 $$;
 COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls with no activity for older_than as expired; returns how many';
 
+-- Recomputes one tenant's ended calls (those that ended since `since`, or all) from their stored
+-- events under these thresholds, notifying a changed outcome when notify (each set for the rest
+-- of the transaction: reclassify_calls passes its own); the ids of those whose outcome changed.
+-- On a distributed callout Citus runs it on the node of the tenant's shards (callout.distribute:
+-- distributed by user_id, delegated), where _recompute_call reads and writes them, and which has
+-- settings of its own and no listeners; there it must not notify, as Citus commits a transaction
+-- that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+CREATE FUNCTION callout._reclassify_tenant_calls(user_id text, since timestamptz,
+                                                 min_connected_seconds double precision,
+                                                 min_completed_seconds double precision,
+                                                 notify boolean)
+RETURNS bigint[]
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    call record;
+    changed bigint[] := '{}';
+BEGIN
+    PERFORM pg_catalog.set_config('callout.min_connected_seconds', min_connected_seconds::text, true),
+            pg_catalog.set_config('callout.min_completed_seconds', min_completed_seconds::text, true),
+            pg_catalog.set_config('callout.notify', notify::text, true);
+    FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
+                WHERE c.user_id = _reclassify_tenant_calls.user_id AND c.status = 'ended'
+                  AND (since IS NULL OR c.ended_at >= since)
+                ORDER BY c.id FOR UPDATE LOOP
+        IF callout._recompute_call(call.id, _reclassify_tenant_calls.user_id)
+           IS DISTINCT FROM call.outcome THEN
+            changed := changed OPERATOR(pg_catalog.||) call.id;
+        END IF;
+    END LOOP;
+    RETURN changed;
+END
+$$;
+COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
+
+-- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
+-- under the current settings, after the thresholds changed, tenant by tenant. Returns how many
+-- outcomes changed. On a distributed callout each tenant's calls are recomputed on the node of
+-- its shards, which does not notify: the changed outcomes are notified from here
+-- (callout.notify), as one node notifies them. (The tenant's call is in FROM: Citus delegates a
+-- call it plans there, not one PL/pgSQL evaluates as an expression.)
+CREATE OR REPLACE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    settings callout.ingest_settings := callout._ingest_settings();
+    distributed boolean := callout._distributed();
+    tenant record;
+    changed bigint[];
+    count integer := 0;
+BEGIN
+    FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
+                  WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
+                  ORDER BY c.user_id LOOP
+        SELECT r INTO changed
+        FROM callout._reclassify_tenant_calls(tenant.user_id, since, settings.min_connected_seconds,
+                                              settings.min_completed_seconds,
+                                              settings.notify AND NOT distributed) AS r;
+        count := count + pg_catalog.cardinality(changed);
+        IF settings.notify AND distributed THEN
+            PERFORM pg_catalog.pg_notify('callout_outcome', id::text) FROM pg_catalog.unnest(changed) AS id;
+        END IF;
+    END LOOP;
+    RETURN count;
+END
+$$;
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
 -- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
 -- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
@@ -548,15 +670,20 @@ LANGUAGE c SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seq
 AS 'MODULE_PATHNAME', 'callout_process_livekit_webhook';
 COMMENT ON FUNCTION callout.process_livekit_webhook(text, text) IS 'verify one LiveKit delivery (raw body and Authorization header), store its event exactly once and update its call';
 
+-- _recompute_call takes the call's tenant too (its shards on a distributed callout).
+DROP FUNCTION callout._recompute_call(bigint);
 -- Recomputes a call's webhook-owned columns from the set of its events (DESIGN.md §4), in C++
 -- (src/core/call_row.cpp): each field takes its value from the event that ranks first for it,
 -- so the row is a function of the set, never of the arrival order. When the outcome is recorded
 -- or changes, NOTIFY callout_outcome carries the call id (sent at commit; callout.notify turns
 -- it off). The thresholds are the session's callout.min_connected_seconds and
--- min_completed_seconds.
-CREATE OR REPLACE FUNCTION callout._recompute_call(call_id bigint) RETURNS callout.call_outcome
+-- min_completed_seconds. user_id is the call's tenant: on a distributed callout the call's rows
+-- are read and written in that tenant's shards on this node (the node a function distributed
+-- by user_id runs on; callout.distribute).
+CREATE FUNCTION callout._recompute_call(call_id bigint, user_id text) RETURNS callout.call_outcome
 LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS 'MODULE_PATHNAME', 'callout_recompute_call';
+COMMENT ON FUNCTION callout._recompute_call(bigint, text) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
 
 -- Trust and mappings by role OID: a role dropped and created again under its name is another
 -- role. Rows of roles that no longer exist are dropped (they could not be trusted before either).
@@ -888,9 +1015,19 @@ COMMENT ON FUNCTION callout.purge_delivery_counts(interval) IS 'delete the deliv
 -- An event holds its call by triggers on the rare paths rather than a foreign key's check on
 -- every delivery.
 ALTER TABLE callout.livekit_call_event DROP CONSTRAINT livekit_call_event_call_log_id_fkey;
+-- The relation a name of callout's schema stands for when reading or writing a tenant's rows
+-- (src/pg/direct_read.cpp, callout_relation): the table itself, or on a distributed callout the
+-- tenant's shard of it on this node, where a shard's trigger reads the other table's co-located
+-- shard (Citus runs no distributed query from a query on a shard).
+CREATE FUNCTION callout._tenant_relation(name text, user_id text) RETURNS regclass
+LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'callout_tenant_relation';
+COMMENT ON FUNCTION callout._tenant_relation(text, text) IS 'internal: the table a name of callout''s schema stands for with a tenant''s rows (its shard on a distributed callout)';
+
 CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    holds boolean;
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
         RETURN NULL;
@@ -902,7 +1039,13 @@ BEGIN
             RAISE EXCEPTION 'cannot truncate callout.call_log while events hold its calls'
                 USING ERRCODE = '23503', HINT = 'Truncate callout.livekit_call_event with it.';
         END IF;
-    ELSIF EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id) THEN
+        RETURN NULL;
+    END IF;
+    -- the call's tenant's events: on a distributed callout, the co-located shard on this node
+    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s AS e WHERE e.call_log_id = $1)',
+                              callout._tenant_relation('livekit_call_event', OLD.user_id))
+        INTO holds USING OLD.id;
+    IF holds THEN
         RAISE EXCEPTION 'a call that holds events cannot be deleted or given another id'
             USING ERRCODE = '23503',
                   DETAIL = pg_catalog.format('Call %s holds events in callout.livekit_call_event.', OLD.id);
@@ -915,13 +1058,22 @@ CREATE TRIGGER call_log_keeps_events AFTER DELETE OR UPDATE OF id ON callout.cal
     FOR EACH ROW EXECUTE FUNCTION callout._call_keeps_its_events();
 CREATE TRIGGER call_log_truncate_keeps_events AFTER TRUNCATE ON callout.call_log
     FOR EACH STATEMENT EXECUTE FUNCTION callout._call_keeps_its_events();
+
+-- An event moved to a call (callout._attach_unmatched, or by hand) names one that exists, which
+-- stays while the moving transaction runs (READ COMMITTED, as above).
 CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    found_calls integer;
 BEGIN
     PERFORM callout._require_read_committed('moving events');
-    PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
-    IF NOT FOUND THEN
+    -- the event's tenant's calls: on a distributed callout, the co-located shard on this node
+    EXECUTE pg_catalog.format('SELECT FROM %s AS c WHERE c.id = $1 FOR KEY SHARE',
+                              callout._tenant_relation('call_log', NEW.user_id))
+        USING NEW.call_log_id;
+    GET DIAGNOSTICS found_calls = ROW_COUNT;
+    IF found_calls = 0 THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'
             USING ERRCODE = '23503',
                   DETAIL = pg_catalog.format('Event %s names call %s.', NEW.event_id, NEW.call_log_id);
@@ -1248,6 +1400,20 @@ END
 $$;
 COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
 
+-- Whether callout's call tables are distributed by Citus (callout.distribute).
+CREATE FUNCTION callout._distributed() RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT FROM pg_catalog.pg_dist_partition
+                   WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass);
+END
+$$;
+COMMENT ON FUNCTION callout._distributed() IS 'internal: whether callout''s call tables are distributed by Citus';
+
 -- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
 -- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
@@ -1261,8 +1427,9 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
 -- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
--- that logs every statement writes it to its log. Registrations and deliveries refuse the distributed tables until they reach the
--- shards (callout_relation, src/pg/direct_read.cpp).
+-- that logs every statement writes it to its log. A tenant's registrations and reclassification
+-- run on the node of its shards (functions distributed by user_id); deliveries refuse the
+-- distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1315,8 +1482,7 @@ BEGIN
         '     (SELECT g.groupid::bigint OPERATOR(pg_catalog.*) 17592186044416 OPERATOR(pg_catalog.+) 1 '
         '      FROM pg_catalog.pg_dist_local_group AS g) AS r (first) '
         'WHERE coalesce(pg_catalog.pg_sequence_last_value(s.seq), 0) OPERATOR(pg_catalog.<) r.first');
-    IF EXISTS (SELECT FROM pg_catalog.pg_dist_partition
-               WHERE logicalrelid = 'callout.call_log'::pg_catalog.regclass) THEN
+    IF callout._distributed() THEN
         RETURN;
     END IF;
     ALTER POLICY call_log_read ON callout.call_log
@@ -1336,6 +1502,14 @@ BEGIN
     PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
     PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
                                                 colocate_with => 'callout.call_log');
+    -- the work of one tenant, run by Citus on the node of its shards, also when called inside
+    -- another function or a transaction (force_delegation)
+    PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
+                                                   force_delegation => true)
+    FROM pg_catalog.unnest(ARRAY[
+        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean)',
+        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
+    ]::pg_catalog.regprocedure[]) AS f;
 END
 $$;
 COMMENT ON FUNCTION callout.distribute() IS 'on a Citus coordinator: distributes call_log and livekit_call_event by user_id, their policies read the tenant token, and every worker gets the token secret and the mapped roles'' token epochs (again after adding a node)';
@@ -1803,6 +1977,6 @@ $$;
 -- The calls that hold events of a phone leg are made again from their events, as
 -- reclassify_calls makes them (under the session's thresholds; an outcome that changes is
 -- notified and enters the outcome feed): their SIP call ids, answered_at and answered_on_join.
-SELECT callout._recompute_call(c.id) FROM callout.call_log AS c
+SELECT callout._recompute_call(c.id, c.user_id) FROM callout.call_log AS c
 WHERE EXISTS (SELECT FROM callout.livekit_call_event AS e WHERE e.call_log_id = c.id AND e.is_sip)
 ORDER BY c.id;

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(602);
+SELECT plan(630);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -58,7 +58,9 @@ INSERT INTO expected_functions VALUES
     ('add_phone_route', ARRAY['text', 'text', 'text'], 'void', 'VOLATILE', false, 'u', 'sql', false),
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
-    ('_recompute_call', ARRAY['bigint'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
+    ('_tenant_relation', ARRAY['text', 'text'], 'regclass', 'STABLE', true, 'u', 'c', false),
+    ('_create_registered_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'integer', 'boolean'], 'record', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_recompute_call', ARRAY['bigint', 'text'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
     ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'integer', 'VOLATILE', false, 'u',
      'plpgsql', false),
     -- late events: listed for the admin, attached by the admin or the call's tenant's gateway
@@ -86,7 +88,7 @@ INSERT INTO expected_functions VALUES
     ('update_call_log', ARRAY['bigint', 'jsonb'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('get_call_outcome', ARRAY['bigint', 'text'], 'callout.call_outcome_info', 'STABLE', false, 'u', 'sql',
      false),
-    ('resolve_call_context', ARRAY['text'], 'record', 'STABLE', false, 'u', 'sql', true),
+    ('resolve_call_context', ARRAY['text'], 'record', 'STABLE', false, 'u', 'plpgsql', true),
     -- ingestion
     ('_grant_reading', ARRAY['name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('call_stats', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record', 'STABLE',
@@ -96,9 +98,11 @@ INSERT INTO expected_functions VALUES
     ('_cutoff', ARRAY['interval'], 'timestamp with time zone', 'STABLE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_reclassify_tenant_calls', ARRAY['text', 'timestamp with time zone', 'double precision', 'double precision', 'boolean'], 'bigint[]', 'VOLATILE', false, 'u', 'plpgsql', false),
     -- scaling out on Citus
     ('distribute', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_on_workers', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_distributed', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'plpgsql', false),
     ('set_tenant_token', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
     -- consumers kept as the owner
@@ -326,24 +330,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 72 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 76 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (72).
+-- Each function with its exact argument types (76).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (72).
+-- Return types (76).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (72): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (76): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (72): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (76): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -352,7 +356,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (72): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (76): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -362,12 +366,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (72).
+-- Language (76).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (72): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (76): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
@@ -429,7 +433,7 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
-    ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint)',
+    ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint,text)',
           'callout._replay_delivery(text,text,timestamp with time zone)', 'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)'],
     'ingestion and registration plan their lookups by key without sequential scans (enable_seqscan off)');
