@@ -1,4 +1,5 @@
 // Direct reads (direct_read.hpp).
+#include <cstdint>
 #include <cstring>
 
 #include "pg/boundary.hpp"

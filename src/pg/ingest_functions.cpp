@@ -155,8 +155,9 @@ CALLOUT_SQL_FUNCTION(callout_lock_room) {
 
 // _matching_call_id(room_sid text, room_name text, key_user_id text) RETURNS bigint: the call an
 // event of this room sid and name belongs to, for a key of this tenant (NULL: unbound), as the
-// calling statement sees call_log (matching_call); NULL for none. A tenant's key matches only its
-// tenant's calls: on a distributed callout, in its shards on this node.
+// calling statement sees call_log (matching_call); NULL for none. On a distributed callout a
+// tenant's key is matched in the tenant's shards on this node, which hold other tenants' calls
+// only where they hash alike (README, Scaling out on Citus).
 CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
     if (!PG_ARGISNULL(2)) callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2));

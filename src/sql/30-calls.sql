@@ -194,31 +194,40 @@ $$;
 
 COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
 
--- A registered call, created and made from the room's waiting events; its outcome, which was
--- notified when notify (set for the rest of the transaction). On a distributed callout Citus
--- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
--- delegated), which must not notify (register_call does, from the coordinator): Citus commits a
--- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+-- A registered call, created and made from the room's waiting events under these thresholds;
+-- its outcome, which was notified when notify (each set for the rest of the transaction:
+-- register_call passes its own). On a distributed callout Citus runs it on the node of the
+-- tenant's shards (callout.distribute: distributed by user_id, delegated), which has settings of
+-- its own and must not notify (register_call does, from the coordinator): Citus commits a
+-- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses. There
+-- the call's id must be of the node's own range (callout.distribute gives it): a node added
+-- since would hand out ids other nodes did, which callout looks calls and events up by.
 CREATE FUNCTION callout._create_registered_call(user_id text, room_name text, direction text,
                                                 phone_number text, campaign_id text,
                                                 agent_config_id text, metadata jsonb,
-                                                window_seconds integer, notify boolean,
+                                                window_seconds integer,
+                                                min_connected_seconds double precision,
+                                                min_completed_seconds double precision,
+                                                notify boolean,
                                                 OUT call_id bigint, OUT outcome callout.call_outcome)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     created record;
 BEGIN
-    PERFORM pg_catalog.set_config('callout.notify', notify::text, true);
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
     created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
                                     agent_config_id, metadata, 'registered', window_seconds);
     call_id := created.call_id;
+    IF callout._distributed() THEN
+        PERFORM callout._require_node_range(call_id);
+    END IF;
     IF created.attached THEN
         outcome := callout._recompute_call(call_id, user_id);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
+COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
 
 -- ---- what applications call
 
@@ -280,6 +289,7 @@ BEGIN
     SELECT r.call_id, r.outcome INTO created
     FROM callout._create_registered_call(user_id, room_name, direction, phone_number, campaign_id,
                                          agent_config_id, metadata, settings.unmatched_window_seconds,
+                                         settings.min_connected_seconds, settings.min_completed_seconds,
                                          settings.notify AND NOT distributed) AS r;
     IF settings.notify AND distributed AND created.outcome IS NOT NULL THEN
         PERFORM pg_catalog.pg_notify('callout_outcome', created.call_id::text);

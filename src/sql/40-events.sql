@@ -102,6 +102,7 @@ CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    events regclass;
     holds boolean;
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
@@ -117,9 +118,14 @@ BEGIN
         RETURN NULL;
     END IF;
     -- the call's tenant's events: on a distributed callout, the co-located shard on this node
-    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s AS e WHERE e.call_log_id = $1)',
-                              callout._tenant_relation('livekit_call_event', OLD.user_id))
-        INTO holds USING OLD.id;
+    -- (a statement made for it; on one node the kept one, as a delivery may move an event)
+    events := callout._tenant_relation('livekit_call_event', OLD.user_id);
+    IF events = 'callout.livekit_call_event'::regclass THEN
+        holds := EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id);
+    ELSE
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s AS e WHERE e.call_log_id = $1)', events)
+            INTO holds USING OLD.id;
+    END IF;
     IF holds THEN
         RAISE EXCEPTION 'a call that holds events cannot be deleted or given another id'
             USING ERRCODE = '23503',
@@ -140,13 +146,19 @@ CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    calls regclass;
     found_calls integer;
 BEGIN
     PERFORM callout._require_read_committed('moving events');
-    -- the event's tenant's calls: on a distributed callout, the co-located shard on this node
-    EXECUTE pg_catalog.format('SELECT FROM %s AS c WHERE c.id = $1 FOR KEY SHARE',
-                              callout._tenant_relation('call_log', NEW.user_id))
-        USING NEW.call_log_id;
+    -- the event's tenant's calls: on a distributed callout, the co-located shard on this node (a
+    -- statement made for it; on one node the kept one, as a delivery may move an event)
+    calls := callout._tenant_relation('call_log', NEW.user_id);
+    IF calls = 'callout.call_log'::regclass THEN
+        PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
+    ELSE
+        EXECUTE pg_catalog.format('SELECT FROM %s AS c WHERE c.id = $1 FOR KEY SHARE', calls)
+            USING NEW.call_log_id;
+    END IF;
     GET DIAGNOSTICS found_calls = ROW_COUNT;
     IF found_calls = 0 THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'
@@ -252,7 +264,8 @@ BEGIN
           AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
     WHERE e.user_id = _attach_unmatched.user_id AND e.event_id = ANY (attachable)
-      AND e.call_log_id IS NULL;
+      AND e.room_name = _attach_unmatched.room_name AND e.call_log_id IS NULL
+      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
     GET DIAGNOSTICS attached = ROW_COUNT;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p

@@ -38,6 +38,39 @@ END
 $$;
 COMMENT ON FUNCTION callout._distributed() IS 'internal: whether callout''s call tables are distributed by Citus';
 
+-- The thresholds a call is classified with and whether a recorded or changed outcome is
+-- notified, for the rest of the transaction: what a function run on another node (a tenant's,
+-- on a distributed callout) is handed by its caller, whose settings they are. As numeric text,
+-- exact whatever extra_float_digits says.
+CREATE FUNCTION callout._use_thresholds(min_connected_seconds double precision,
+                                        min_completed_seconds double precision, notify boolean)
+RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.set_config('callout.min_connected_seconds', $1::numeric::text, true),
+           pg_catalog.set_config('callout.min_completed_seconds', $2::numeric::text, true),
+           pg_catalog.set_config('callout.notify', $3::text, true)
+$$;
+COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: sets the classification thresholds and callout.notify for the rest of the transaction';
+
+-- An ERROR (55000) unless a call or event id made on this Citus node is of the node's own range
+-- (callout.distribute gives each node, Citus's group g, the ids from g * 2^44 + 1): a node added
+-- after distribute() ran starts at 1, and its ids would be other nodes' too.
+CREATE FUNCTION callout._require_node_range(id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF id OPERATOR(pg_catalog./) 17592186044416
+       IS DISTINCT FROM (SELECT g.groupid FROM pg_catalog.pg_dist_local_group AS g) THEN
+        RAISE EXCEPTION 'this Citus node has no range of ids of its own yet'
+            USING ERRCODE = '55000',
+                  DETAIL = pg_catalog.format('It made id %s.', id),
+                  HINT = 'Run SELECT callout.distribute() on the coordinator after adding a node.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._require_node_range(bigint) IS 'internal: refuses an id made on a Citus node outside the node''s own range';
+
 -- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
 -- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
@@ -131,7 +164,7 @@ BEGIN
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[
-        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean)',
+        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean)',
         'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
     ]::pg_catalog.regprocedure[]) AS f;
 END

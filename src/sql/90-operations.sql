@@ -54,9 +54,7 @@ DECLARE
     call record;
     changed bigint[] := '{}';
 BEGIN
-    PERFORM pg_catalog.set_config('callout.min_connected_seconds', min_connected_seconds::text, true),
-            pg_catalog.set_config('callout.min_completed_seconds', min_completed_seconds::text, true),
-            pg_catalog.set_config('callout.notify', notify::text, true);
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
     FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
                 WHERE c.user_id = _reclassify_tenant_calls.user_id AND c.status = 'ended'
                   AND (since IS NULL OR c.ended_at >= since)

@@ -142,7 +142,8 @@ BEGIN
           AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
     UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
     WHERE e.user_id = _attach_unmatched.user_id AND e.event_id = ANY (attachable)
-      AND e.call_log_id IS NULL;
+      AND e.room_name = _attach_unmatched.room_name AND e.call_log_id IS NULL
+      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
     GET DIAGNOSTICS attached = ROW_COUNT;
     WITH moved AS (
         DELETE FROM callout.pending_event AS p
@@ -247,31 +248,40 @@ BEGIN
 END
 $$;
 
--- A registered call, created and made from the room's waiting events; its outcome, which was
--- notified when notify (set for the rest of the transaction). On a distributed callout Citus
--- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
--- delegated), which must not notify (register_call does, from the coordinator): Citus commits a
--- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+-- A registered call, created and made from the room's waiting events under these thresholds;
+-- its outcome, which was notified when notify (each set for the rest of the transaction:
+-- register_call passes its own). On a distributed callout Citus runs it on the node of the
+-- tenant's shards (callout.distribute: distributed by user_id, delegated), which has settings of
+-- its own and must not notify (register_call does, from the coordinator): Citus commits a
+-- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses. There
+-- the call's id must be of the node's own range (callout.distribute gives it): a node added
+-- since would hand out ids other nodes did, which callout looks calls and events up by.
 CREATE FUNCTION callout._create_registered_call(user_id text, room_name text, direction text,
                                                 phone_number text, campaign_id text,
                                                 agent_config_id text, metadata jsonb,
-                                                window_seconds integer, notify boolean,
+                                                window_seconds integer,
+                                                min_connected_seconds double precision,
+                                                min_completed_seconds double precision,
+                                                notify boolean,
                                                 OUT call_id bigint, OUT outcome callout.call_outcome)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     created record;
 BEGIN
-    PERFORM pg_catalog.set_config('callout.notify', notify::text, true);
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
     created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
                                     agent_config_id, metadata, 'registered', window_seconds);
     call_id := created.call_id;
+    IF callout._distributed() THEN
+        PERFORM callout._require_node_range(call_id);
+    END IF;
     IF created.attached THEN
         outcome := callout._recompute_call(call_id, user_id);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
+COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
 
 CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, direction text,
                                       phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
@@ -331,6 +341,7 @@ BEGIN
     SELECT r.call_id, r.outcome INTO created
     FROM callout._create_registered_call(user_id, room_name, direction, phone_number, campaign_id,
                                          agent_config_id, metadata, settings.unmatched_window_seconds,
+                                         settings.min_connected_seconds, settings.min_completed_seconds,
                                          settings.notify AND NOT distributed) AS r;
     IF settings.notify AND distributed AND created.outcome IS NOT NULL THEN
         PERFORM pg_catalog.pg_notify('callout_outcome', created.call_id::text);
@@ -520,9 +531,7 @@ DECLARE
     call record;
     changed bigint[] := '{}';
 BEGIN
-    PERFORM pg_catalog.set_config('callout.min_connected_seconds', min_connected_seconds::text, true),
-            pg_catalog.set_config('callout.min_completed_seconds', min_completed_seconds::text, true),
-            pg_catalog.set_config('callout.notify', notify::text, true);
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
     FOR call IN SELECT c.id, c.outcome FROM callout.call_log AS c
                 WHERE c.user_id = _reclassify_tenant_calls.user_id AND c.status = 'ended'
                   AND (since IS NULL OR c.ended_at >= since)
@@ -1027,6 +1036,7 @@ CREATE FUNCTION callout._call_keeps_its_events() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    events regclass;
     holds boolean;
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN
@@ -1042,9 +1052,14 @@ BEGIN
         RETURN NULL;
     END IF;
     -- the call's tenant's events: on a distributed callout, the co-located shard on this node
-    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s AS e WHERE e.call_log_id = $1)',
-                              callout._tenant_relation('livekit_call_event', OLD.user_id))
-        INTO holds USING OLD.id;
+    -- (a statement made for it; on one node the kept one, as a delivery may move an event)
+    events := callout._tenant_relation('livekit_call_event', OLD.user_id);
+    IF events = 'callout.livekit_call_event'::regclass THEN
+        holds := EXISTS (SELECT 1 FROM callout.livekit_call_event AS e WHERE e.call_log_id = OLD.id);
+    ELSE
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s AS e WHERE e.call_log_id = $1)', events)
+            INTO holds USING OLD.id;
+    END IF;
     IF holds THEN
         RAISE EXCEPTION 'a call that holds events cannot be deleted or given another id'
             USING ERRCODE = '23503',
@@ -1065,13 +1080,19 @@ CREATE FUNCTION callout._event_names_a_call() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    calls regclass;
     found_calls integer;
 BEGIN
     PERFORM callout._require_read_committed('moving events');
-    -- the event's tenant's calls: on a distributed callout, the co-located shard on this node
-    EXECUTE pg_catalog.format('SELECT FROM %s AS c WHERE c.id = $1 FOR KEY SHARE',
-                              callout._tenant_relation('call_log', NEW.user_id))
-        USING NEW.call_log_id;
+    -- the event's tenant's calls: on a distributed callout, the co-located shard on this node (a
+    -- statement made for it; on one node the kept one, as a delivery may move an event)
+    calls := callout._tenant_relation('call_log', NEW.user_id);
+    IF calls = 'callout.call_log'::regclass THEN
+        PERFORM FROM callout.call_log AS c WHERE c.id = NEW.call_log_id FOR KEY SHARE;
+    ELSE
+        EXECUTE pg_catalog.format('SELECT FROM %s AS c WHERE c.id = $1 FOR KEY SHARE', calls)
+            USING NEW.call_log_id;
+    END IF;
     GET DIAGNOSTICS found_calls = ROW_COUNT;
     IF found_calls = 0 THEN
         RAISE EXCEPTION 'an event cannot name a call that does not exist'
@@ -1414,6 +1435,39 @@ END
 $$;
 COMMENT ON FUNCTION callout._distributed() IS 'internal: whether callout''s call tables are distributed by Citus';
 
+-- The thresholds a call is classified with and whether a recorded or changed outcome is
+-- notified, for the rest of the transaction: what a function run on another node (a tenant's,
+-- on a distributed callout) is handed by its caller, whose settings they are. As numeric text,
+-- exact whatever extra_float_digits says.
+CREATE FUNCTION callout._use_thresholds(min_connected_seconds double precision,
+                                        min_completed_seconds double precision, notify boolean)
+RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.set_config('callout.min_connected_seconds', $1::numeric::text, true),
+           pg_catalog.set_config('callout.min_completed_seconds', $2::numeric::text, true),
+           pg_catalog.set_config('callout.notify', $3::text, true)
+$$;
+COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: sets the classification thresholds and callout.notify for the rest of the transaction';
+
+-- An ERROR (55000) unless a call or event id made on this Citus node is of the node's own range
+-- (callout.distribute gives each node, Citus's group g, the ids from g * 2^44 + 1): a node added
+-- after distribute() ran starts at 1, and its ids would be other nodes' too.
+CREATE FUNCTION callout._require_node_range(id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF id OPERATOR(pg_catalog./) 17592186044416
+       IS DISTINCT FROM (SELECT g.groupid FROM pg_catalog.pg_dist_local_group AS g) THEN
+        RAISE EXCEPTION 'this Citus node has no range of ids of its own yet'
+            USING ERRCODE = '55000',
+                  DETAIL = pg_catalog.format('It made id %s.', id),
+                  HINT = 'Run SELECT callout.distribute() on the coordinator after adding a node.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._require_node_range(bigint) IS 'internal: refuses an id made on a Citus node outside the node''s own range';
+
 -- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
 -- unique key of theirs includes user_id, as Citus requires); keys, roles, routes, counts and
@@ -1507,7 +1561,7 @@ BEGIN
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[
-        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, boolean)',
+        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean)',
         'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
     ]::pg_catalog.regprocedure[]) AS f;
 END
