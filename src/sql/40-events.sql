@@ -298,22 +298,29 @@ COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'i
 CREATE FUNCTION callout.late_events(older_than interval DEFAULT NULL)
 RETURNS TABLE (event_id text, user_id text, api_key text, event_type text, room_name text,
                room_sid text, event_created_at timestamptz, received_at timestamptz, waits_for bigint)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    cutoff timestamptz := pg_catalog.now()
+        - coalesce(older_than, pg_catalog.make_interval(secs => (SELECT s.unmatched_window_seconds
+                                                                 FROM callout._ingest_settings() AS s)));
+BEGIN
+    -- each event's call found beside it: on a distributed callout a tenant's events are matched
+    -- on the node of its shards, where Citus runs that part of the query (PL/pgSQL: Citus plans
+    -- no SQL function with parameters)
+    RETURN QUERY
     SELECT w.event_id, w.user_id, w.api_key, w.event_type, w.room_name, w.room_sid, w.event_created_at,
-           w.received_at, callout._matching_call_id(w.room_sid, w.room_name, w.user_id)
+           w.received_at, w.waits_for
     FROM (SELECT e.event_id, e.user_id, e.api_key, e.event_type, e.room_name, e.room_sid,
-                 e.event_created_at, e.received_at
-          FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NULL
+                 e.event_created_at, e.received_at,
+                 callout._matching_call_id(e.room_sid, e.room_name, e.user_id) AS waits_for
+          FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NULL AND e.received_at < cutoff
           UNION ALL
           SELECT p.event_id, NULL, p.api_key, p.event_type, p.room_name, p.room_sid, p.event_created_at,
-                 p.received_at
-          FROM callout.pending_event AS p) AS w
-    WHERE w.received_at < pg_catalog.now()
-                          - coalesce(late_events.older_than,
-                                     pg_catalog.make_interval(secs => (SELECT s.unmatched_window_seconds
-                                                                       FROM callout._ingest_settings() AS s)))
-    ORDER BY w.received_at, w.event_id
+                 p.received_at, callout._matching_call_id(p.room_sid, p.room_name, NULL)
+          FROM callout.pending_event AS p WHERE p.received_at < cutoff) AS w
+    ORDER BY w.received_at, w.event_id;
+END
 $$;
 COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for a call longer than older_than (callout.unmatched_window), each with the call a delivery would find now; for the admin';
 
@@ -322,11 +329,41 @@ COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for
 -- callout.unmatched_window), and makes the call again from its events. The admin's, or a
 -- gateway's acting for the call's tenant (anyone else: 42501, whether the call exists or not; the
 -- admin, for a call that does not exist: 22023). True when any were attached.
+-- A call's room's waiting events attached to it, however long they waited, and the call made
+-- again from its events under these thresholds; whether any were attached, and whether the
+-- outcome changed, which was notified when notify (each set for the rest of the transaction:
+-- attach_late_events passes its own). On a distributed callout Citus runs it on the node of the
+-- tenant's shards (callout.distribute), which must not notify, as _create_registered_call.
+CREATE FUNCTION callout._attach_late_events(user_id text, call_id bigint, room_name text,
+                                            min_connected_seconds double precision,
+                                            min_completed_seconds double precision,
+                                            notify boolean,
+                                            OUT attached boolean, OUT changed boolean)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    previous callout.call_outcome := (SELECT c.outcome FROM callout.call_log AS c
+                                      WHERE c.user_id = _attach_late_events.user_id
+                                        AND c.id = _attach_late_events.call_id);
+BEGIN
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
+    attached := callout._attach_unmatched(call_id, user_id, room_name, NULL) > 0;
+    changed := false;
+    IF attached THEN
+        changed := callout._recompute_call(call_id, user_id) IS DISTINCT FROM previous;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._attach_late_events(text, bigint, text, double precision, double precision, boolean) IS 'internal: attaches a call''s waiting events however long they waited and makes the call again; whether any were attached, whether its outcome changed';
+
 CREATE FUNCTION callout.attach_late_events(call_id bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s'
 AS $$
 DECLARE
     call record;
+    settings callout.ingest_settings := callout._ingest_settings();
+    distributed boolean := callout._distributed();
+    made record;
 BEGIN
     IF call_id IS NULL THEN
         RAISE EXCEPTION 'call_id is required' USING ERRCODE = '22004';
@@ -341,11 +378,15 @@ BEGIN
         RAISE EXCEPTION 'call % does not exist', call_id USING ERRCODE = '22023';
     END IF;
     PERFORM callout._lock_room(call.room_name);
-    IF callout._attach_unmatched(call_id, call.user_id, call.room_name, NULL) = 0 THEN
-        RETURN false;
+    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
+    SELECT r.attached, r.changed INTO made
+    FROM callout._attach_late_events(call.user_id, call_id, call.room_name,
+                                     settings.min_connected_seconds, settings.min_completed_seconds,
+                                     settings.notify AND NOT distributed) AS r;
+    IF settings.notify AND distributed AND made.changed THEN
+        PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
     END IF;
-    PERFORM callout._recompute_call(call_id, call.user_id);
-    RETURN true;
+    RETURN made.attached;
 END
 $$;
 COMMENT ON FUNCTION callout.attach_late_events(bigint) IS 'attach to a call the events that waited for it past callout.unmatched_window, as a delivery would, and recompute it (the admin, or a gateway acting for its tenant)';

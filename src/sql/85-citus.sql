@@ -165,6 +165,7 @@ BEGIN
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[
         'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean)',
+        'callout._attach_late_events(text, bigint, text, double precision, double precision, boolean)',
         'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
     ]::pg_catalog.regprocedure[]) AS f;
 END

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(644);
+SELECT plan(651);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -59,12 +59,13 @@ INSERT INTO expected_functions VALUES
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
     ('_tenant_relation', ARRAY['text', 'text'], 'regclass', 'STABLE', true, 'u', 'c', false),
+    ('_attach_late_events', ARRAY['text', 'bigint', 'text', 'double precision', 'double precision', 'boolean'], 'record', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_create_registered_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'integer', 'double precision', 'double precision', 'boolean'], 'record', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_recompute_call', ARRAY['bigint', 'text'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
     ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'integer', 'VOLATILE', false, 'u',
      'plpgsql', false),
     -- late events: listed for the admin, attached by the admin or the call's tenant's gateway
-    ('late_events', ARRAY['interval'], 'setof record', 'STABLE', false, 'u', 'sql', false),
+    ('late_events', ARRAY['interval'], 'setof record', 'STABLE', false, 'u', 'plpgsql', false),
     ('attach_late_events', ARRAY['bigint'], 'boolean', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- a call's identity is valid, and an event holds its call (triggers, in place of CHECK
     -- constraints and a foreign key)
@@ -332,24 +333,24 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 78 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds 79 functions: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (78).
+-- Each function with its exact argument types (79).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
 
--- Return types (78).
+-- Return types (79).
 SELECT function_returns('callout', name, args, returns,
                         format('callout.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
 FROM expected_functions ORDER BY name, args;
 
--- Volatility (78): verification and tenancy read settings (STABLE), writers are VOLATILE.
+-- Volatility (79): verification and tenancy read settings (STABLE), writers are VOLATILE.
 SELECT volatility_is('callout', name, args, volatility,
                      format('callout.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
 FROM expected_functions ORDER BY name, args;
 
--- Strictness (78): the functions whose NULL handling is documented are not STRICT.
+-- Strictness (79): the functions whose NULL handling is documented are not STRICT.
 SELECT CASE WHEN strict
             THEN is_strict('callout', name, args,
                            format('callout.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -358,7 +359,7 @@ SELECT CASE WHEN strict
        END
 FROM expected_functions ORDER BY name, args;
 
--- Parallel safety (78): the C functions but the selftest are PARALLEL SAFE.
+-- Parallel safety (79): the C functions but the selftest are PARALLEL SAFE.
 SELECT is(p.proparallel, e.parallel,
           format('callout.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                  CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -368,12 +369,12 @@ LEFT JOIN pg_catalog.pg_proc AS p
                       format('callout.%I(%s)', e.name, array_to_string(e.args, ', ')))
 ORDER BY e.name, e.args;
 
--- Language (78).
+-- Language (79).
 SELECT function_lang_is('callout', name, args, language,
                         format('callout.%s(%s) is LANGUAGE %s', name, array_to_string(args, ', '), language))
 FROM expected_functions ORDER BY name, args;
 
--- Security (78): ingestion and the tenancy functions run with the owner's rights on purpose;
+-- Security (79): ingestion and the tenancy functions run with the owner's rights on purpose;
 -- every other function runs with the caller's.
 SELECT CASE WHEN definer
             THEN is_definer('callout', name, args,
