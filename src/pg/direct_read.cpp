@@ -54,17 +54,9 @@ int known_relation_count = 0;
 KnownColumn known_columns[max_known_columns];
 int known_column_count = 0;
 
-// The shards of one tenant that a distributed table's name stands for on this node
-// (use_tenant_shards): the table's, and the shard's id.
-struct TenantShard {
-    Oid table;
-    std::int64_t shard;
-};
-CALLOUT_PLAIN_DATA(TenantShard);
-
-constexpr int max_tenant_shards = 4;
-TenantShard tenant_shards[max_tenant_shards];
-int tenant_shard_count = 0;
+// The tenant's shards the distributed tables' names stand for on this node now
+// (use_tenant_shards).
+TenantShards chosen_shards = {};
 
 // Whether Citus distributed the table: its catalog, pg_dist_partition (in pg_catalog, where
 // Citus is installed), says so. create_distributed_table invalidates the table, so a backend
@@ -113,21 +105,21 @@ std::int64_t shard_of(Oid table, text* user_id) {
 // (0A000): callout reads and writes rows on this node directly, and the shell here holds none
 // (reading it would find nothing, writing it store rows no query finds).
 Oid shard_relation(const char* name, Oid table) {
-    for (int i = 0; i < tenant_shard_count; ++i) {
-        if (tenant_shards[i].table != table) continue;
+    for (int i = 0; i < chosen_shards.count; ++i) {
+        const TenantShards::Shard& chosen = chosen_shards.shards[i];
+        if (chosen.table != table) continue;
         char shard_name[NAMEDATALEN];
         const int length = snprintf(shard_name, sizeof shard_name, "%s_%lld", name,
-                                    static_cast<long long>(tenant_shards[i].shard));
+                                    static_cast<long long>(chosen.shard));
         const Oid relid = length < NAMEDATALEN
                               ? get_relname_relid(shard_name, get_namespace_oid("callout", false))
                               : InvalidOid;
         if (!OidIsValid(relid))
-            ereport(ERROR,
-                    (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                     errmsg("the tenant's shard of callout.%s is not on this node", name),
-                     errdetail("Shard %lld.", static_cast<long long>(tenant_shards[i].shard)),
-                     errhint("callout runs a tenant's work on the node of its shards; "
-                             "see README, Scaling out on Citus.")));
+            ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                            errmsg("the tenant's shard of callout.%s is not on this node", name),
+                            errdetail("Shard %lld.", static_cast<long long>(chosen.shard)),
+                            errhint("callout runs a tenant's work on the node of its shards; "
+                                    "see README, Scaling out on Citus.")));
         return relid;
     }
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -142,17 +134,24 @@ Oid shard_relation(const char* name, Oid table) {
 
 }  // namespace
 
-void use_tenant_shards(text* user_id) {
-    tenant_shard_count = 0;
+TenantShards use_tenant_shards(text* user_id) {
+    TenantShards chosen = {};
     for (const char* name : {"call_log", "livekit_call_event"}) {
         const Oid table = get_relname_relid(name, get_namespace_oid("callout", false));
         if (OidIsValid(table) && is_distributed(table))
-            tenant_shards[tenant_shard_count++] = {table, shard_of(table, user_id)};
+            chosen.shards[chosen.count++] = {table, shard_of(table, user_id)};
     }
+    const TenantShards before = chosen_shards;
+    chosen_shards = chosen;
+    return before;
+}
+
+void restore_tenant_shards(const TenantShards& before) {
+    chosen_shards = before;
 }
 
 void forget_tenant_shards() {
-    tenant_shard_count = 0;
+    chosen_shards = {};
 }
 
 void forget_known_names(Oid relid) {

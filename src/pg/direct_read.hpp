@@ -4,9 +4,11 @@
 // statement's, and AccessShareLock on what it opens, as a statement's plan would.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "pg/boundary.hpp"
 #include "pg/pg_compat.hpp"
 
 extern "C" {
@@ -28,11 +30,25 @@ namespace callout::pg {
 // node's shell.
 Oid callout_relation(const char* name);
 
-// On a Citus node, the tenant whose shards the distributed call tables' names stand for
-// (callout_relation), for the work of one function run on the node of its shards (Citus
-// delegates a function distributed by user_id there); forget_tenant_shards ends it, as does the
-// transaction's end. Without Citus, or where nothing is distributed, nothing changes.
-void use_tenant_shards(text* user_id);
+// The shards of one tenant that the distributed call tables' names stand for on this node
+// (callout_relation): each table's, and its shard's id.
+struct TenantShards {
+    struct Shard {
+        Oid table;
+        std::int64_t shard;
+    };
+    Shard shards[2];
+    int count;
+};
+CALLOUT_PLAIN_DATA(TenantShards);
+
+// On a Citus node, the tenant whose shards the distributed call tables' names stand for, for the
+// work of one function run on the node of its shards (Citus delegates a function distributed by
+// user_id there); what was chosen before, which the function restores when it returns
+// (restore_tenant_shards). An abort forgets every choice (forget_tenant_shards: a subtransaction's
+// abort, the transaction's end). Without Citus, or where nothing is distributed, nothing changes.
+TenantShards use_tenant_shards(text* user_id);
+void restore_tenant_shards(const TenantShards& before);
 void forget_tenant_shards();
 
 // An ERROR (0A000) once Citus has distributed call_log or livekit_call_event: a delivery reads

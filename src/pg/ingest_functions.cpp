@@ -160,11 +160,13 @@ CALLOUT_SQL_FUNCTION(callout_lock_room) {
 // only where they hash alike (README, Scaling out on Citus).
 CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
-    if (!PG_ARGISNULL(2)) callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2));
+    const callout::pg::TenantShards before =
+        PG_ARGISNULL(2) ? callout::pg::TenantShards{}
+                        : callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2));
     std::optional<callout::pg::MatchedCall> call = callout::pg::matching_call(
         PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1),
         PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2), GetActiveSnapshot());
-    callout::pg::forget_tenant_shards();
+    if (!PG_ARGISNULL(2)) callout::pg::restore_tenant_shards(before);
     if (!call) PG_RETURN_NULL();
     PG_RETURN_INT64(call->id);
 }
@@ -173,9 +175,9 @@ CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
 // name stands for with a tenant's rows (callout_relation): the table, or on a distributed callout
 // the tenant's shard of it on this node.
 CALLOUT_SQL_FUNCTION(callout_tenant_relation) {
-    callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
+    const callout::pg::TenantShards before = callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
     const Oid relid = callout::pg::callout_relation(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-    callout::pg::forget_tenant_shards();
+    callout::pg::restore_tenant_shards(before);
     PG_RETURN_OID(relid);
 }
 
@@ -186,9 +188,9 @@ CALLOUT_SQL_FUNCTION(callout_tenant_relation) {
 CALLOUT_SQL_FUNCTION(callout_recompute_call) {
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
-    callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
+    const callout::pg::TenantShards before = callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
     std::optional<Datum> outcome = callout::pg::recompute_call(PG_GETARG_INT64(0));
-    callout::pg::forget_tenant_shards();
+    callout::pg::restore_tenant_shards(before);
     SPI_finish();
     if (!outcome) PG_RETURN_NULL();
     PG_RETURN_DATUM(*outcome);
