@@ -214,13 +214,20 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     created record;
+    node_ids record;
 BEGIN
     PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
     created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
                                     agent_config_id, metadata, 'registered', window_seconds);
     call_id := created.call_id;
     IF callout._distributed() THEN
-        PERFORM callout._require_node_range(call_id);
+        node_ids := callout._node_id_range();
+        IF call_id NOT BETWEEN node_ids.first AND node_ids.last THEN
+            RAISE EXCEPTION 'this Citus node has no range of ids of its own yet'
+                USING ERRCODE = '55000',
+                      DETAIL = pg_catalog.format('It made id %s.', call_id),
+                      HINT = 'Run SELECT callout.distribute() on the coordinator after adding a node.';
+        END IF;
     END IF;
     IF created.attached THEN
         outcome := callout._recompute_call(call_id, user_id);

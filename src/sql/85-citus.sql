@@ -53,23 +53,22 @@ AS $$
 $$;
 COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: sets the classification thresholds and callout.notify for the rest of the transaction';
 
--- An ERROR (55000) unless a call or event id made on this Citus node is of the node's own range
--- (callout.distribute gives each node, Citus's group g, the ids from g * 2^44 + 1): a node added
--- after distribute() ran starts at 1, and its ids would be other nodes' too.
-CREATE FUNCTION callout._require_node_range(id bigint) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+-- This Citus node's own range of call and event ids: Citus's group g (a node and its replicas)
+-- makes them from g * 2^44 + 1 to (g + 1) * 2^44, the coordinator's (group 0) from 1. Every
+-- node's sequences would start at 1 and hand out the same ids (callout.distribute moves them to
+-- the range's start). 2^44 ids a node; the ids of groups up to 511 stay below 2^53, which a JSON
+-- number holds exactly. PL/pgSQL: it reads Citus's catalog, which a database without Citus has
+-- not.
+CREATE FUNCTION callout._node_id_range(OUT first bigint, OUT last bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF id OPERATOR(pg_catalog./) 17592186044416
-       IS DISTINCT FROM (SELECT g.groupid FROM pg_catalog.pg_dist_local_group AS g) THEN
-        RAISE EXCEPTION 'this Citus node has no range of ids of its own yet'
-            USING ERRCODE = '55000',
-                  DETAIL = pg_catalog.format('It made id %s.', id),
-                  HINT = 'Run SELECT callout.distribute() on the coordinator after adding a node.';
-    END IF;
+    SELECT g.groupid::bigint * 17592186044416 + 1, (g.groupid::bigint + 1) * 17592186044416
+    INTO first, last
+    FROM pg_catalog.pg_dist_local_group AS g;
 END
 $$;
-COMMENT ON FUNCTION callout._require_node_range(bigint) IS 'internal: refuses an id made on a Citus node outside the node''s own range';
+COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s own range of call and event ids';
 
 -- Distributes callout on a Citus coordinator, in one step (a superuser's): call_log and
 -- livekit_call_event by user_id, co-located (a tenant's calls and events on one worker; each
@@ -126,18 +125,14 @@ BEGIN
     PERFORM callout.map_tenant_role(r.rolname, t.user_id)
     FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
     WHERE NOT EXISTS (SELECT FROM callout.tenant_token_epoch AS e WHERE e.role = r.rolname);
-    -- every node's own range of call and event ids, or each node's sequence would hand out the
-    -- same ids from 1: Citus's group g (a node and its replicas) takes them from g * 2^44 + 1,
-    -- the coordinator's (group 0) from 1. A node's sequence is moved only forward, to its range's
-    -- start: a node added later gets its range, one that handed out ids keeps them. 2^44 ids a
-    -- node; the ids of groups up to 511 stay below 2^53, which a JSON number holds exactly. (One
-    -- row: a worker's answer to run_command_on_workers is one value.)
+    -- every worker's own range of call and event ids (_node_id_range). A node's sequence is moved
+    -- only forward, to its range's start: a node added later gets its range, one that handed out
+    -- ids keeps them. (One row: a worker's answer to run_command_on_workers is one value.)
     PERFORM callout._on_workers(
         'SELECT count(pg_catalog.setval(s.seq, r.first, false)) '
         'FROM (VALUES (pg_catalog.pg_get_serial_sequence(''callout.call_log'', ''id'')::pg_catalog.regclass), '
         '             (pg_catalog.pg_get_serial_sequence(''callout.livekit_call_event'', ''id'')::pg_catalog.regclass)) AS s (seq), '
-        '     (SELECT g.groupid::bigint OPERATOR(pg_catalog.*) 17592186044416 OPERATOR(pg_catalog.+) 1 '
-        '      FROM pg_catalog.pg_dist_local_group AS g) AS r (first) '
+        '     callout._node_id_range() AS r '
         'WHERE coalesce(pg_catalog.pg_sequence_last_value(s.seq), 0) OPERATOR(pg_catalog.<) r.first');
     IF callout._distributed() THEN
         RETURN;

@@ -105,7 +105,7 @@ INSERT INTO expected_functions VALUES
     ('_on_workers', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_distributed', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'plpgsql', false),
     ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'sql', false),
-    ('_require_node_range', ARRAY['bigint'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_node_id_range', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'plpgsql', false),
     ('set_tenant_token', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
     -- consumers kept as the owner
