@@ -89,4 +89,18 @@ int http_status(Status status, Reason reason) {
     }
 }
 
+// Reasons and statuses are read back by the names they are written with (a Citus node's answer
+// to its coordinator): each enumerator's name, tried in turn.
+std::optional<Reason> reason_named(std::string_view name) {
+    for (int i = 0; i <= static_cast<int>(Reason::conflicting_duplicate); ++i)
+        if (name == reason_name(static_cast<Reason>(i))) return static_cast<Reason>(i);
+    return std::nullopt;
+}
+
+std::optional<Status> status_named(std::string_view name) {
+    for (int i = 0; i <= static_cast<int>(Status::rejected); ++i)
+        if (name == status_name(static_cast<Status>(i))) return static_cast<Status>(i);
+    return std::nullopt;
+}
+
 }  // namespace callout::core

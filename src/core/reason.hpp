@@ -4,6 +4,9 @@
 #pragma once
 #include "no_postgres.hpp"
 
+#include <optional>
+#include <string_view>
+
 namespace callout::core {
 
 // Why a delivery is refused or answered as a duplicate; `ok` for neither. Token verification
@@ -36,11 +39,17 @@ enum class Reason {
 // The reason as SQL sees it ("ok", "malformed_jwt", ..., "already processed"): a static string.
 const char* reason_name(Reason reason);
 
+// The reason a name of reason_name's stands for; none for another string.
+std::optional<Reason> reason_named(std::string_view name);
+
 // What became of a delivery.
 enum class Status { processed, duplicate, unmatched, ignored, rejected };
 
 // The status as SQL sees it ("processed", ...): a static string.
 const char* status_name(Status status);
+
+// The status a name of status_name's stands for; none for another string.
+std::optional<Status> status_named(std::string_view name);
 
 // The HTTP status a webhook endpoint answers with: 200 for every delivery LiveKit must not send
 // again (processed, duplicate, unmatched, ignored), 413 for a body too large, 400 for a body

@@ -23,6 +23,11 @@ inline std::optional<std::string_view> text_arg(FunctionCallInfo fcinfo, int n) 
     return std::string_view(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
 }
 
+// A text argument as PostgreSQL holds it (detoasted); nullptr for SQL NULL.
+inline text* optional_text_arg(FunctionCallInfo fcinfo, int n) {
+    return PG_ARGISNULL(n) ? nullptr : PG_GETARG_TEXT_PP(n);
+}
+
 // The bytes a webhook's sender signed: its body in UTF-8, as LiveKit signs it. A database in
 // another encoding received the body converted from the client's, so it is converted back (every
 // character a server encoding holds has a UTF-8 form); in UTF-8 and SQL_ASCII, whose bytes are as

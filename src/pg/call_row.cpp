@@ -125,13 +125,36 @@ void feed_as_written(TableWriter& writer) {
                   feed_position(writer, written_value(writer, int(C::outcome))));
 }
 
-// NOTIFY callout_outcome with the call id (callout.notify), at commit.
+// Whether outcome notices are held (hold_outcome_notices), and the call of the last one.
+bool holding_notices = false;
+std::optional<std::int64_t> held_notice;
+
+}  // namespace
+
+void hold_outcome_notices() {
+    holding_notices = true;
+    held_notice.reset();
+}
+
+std::optional<std::int64_t> release_outcome_notices() {
+    holding_notices = false;
+    std::optional<std::int64_t> held = held_notice;
+    held_notice.reset();
+    return held;
+}
+
 void notify_outcome(std::int64_t call_id) {
+    if (holding_notices) {
+        held_notice = call_id;
+        return;
+    }
     if (!notify_outcomes) return;
     char payload[24];
     snprintf(payload, sizeof payload, "%lld", static_cast<long long>(call_id));
     Async_Notify("callout_outcome", payload);
 }
+
+namespace {
 
 // What the call row is made from, of an event row.
 struct EventColumns {

@@ -54,6 +54,16 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot);
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
                                     Snapshot snapshot);
 
+// On a Citus node doing a tenant's part of a coordinator's work: a new or changed outcome is
+// held, not notified (a listener is connected to the coordinator, which notifies it), until
+// release_outcome_notices hands back the call whose outcome was to be notified. An abort releases
+// them (module.cpp).
+void hold_outcome_notices();
+std::optional<std::int64_t> release_outcome_notices();
+
+// NOTIFY callout_outcome with the call id (callout.notify), at commit (or held).
+void notify_outcome(std::int64_t call_id);
+
 // Reads a call's events and writes its row (SPI is connected); its outcome, none while it has
 // not ended or for no such call.
 std::optional<Datum> recompute_call(std::int64_t call_id);

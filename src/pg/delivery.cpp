@@ -47,6 +47,7 @@ extern "C" {
 #include "catalog/pg_type_d.h"
 #include "executor/spi.h"
 #include "utils/fmgrprotos.h"
+#include "utils/guc.h"
 }
 
 namespace core = callout::core;
@@ -116,22 +117,38 @@ Statement<PendEventParameter, InsertedColumn> pend_event = {
 CALLOUT_FIELDS(StoredEventParameter, STORED_EVENT_PARAMETERS);
 #define STORED_EVENT_COLUMNS(X) \
     X(body_sha256, BYTEAOID)    \
-    X(call_id, INT8OID)         \
-    X(outcome, InvalidOid)
+    X(call_id, INT8OID)
 CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
 
-// What a duplicate is answered from: the stored event where the delivery would have stored it
-// (its tenant's, or the pending store when it has no tenant), its body hash and its call (by a
-// subquery, not a join: no plan may walk an index for its order). Another tenant's event of the
-// same id is never read.
+// What a duplicate is answered from: the stored event where the delivery would have stored it,
+// its tenant's (another tenant's event of the same id is never read), its body hash and its call.
+// Each statement reads one table by its tenant: on a Citus node, where a tenant's part of a
+// delivery runs, Citus runs no other in a function it delegated there.
 Statement<StoredEventParameter, StoredEventColumn> stored_event = {
-    "SELECT e.body_sha256, e.call_log_id AS call_id,"
-    " (SELECT c.outcome FROM callout.call_log AS c WHERE c.id = e.call_log_id) AS outcome "
-    "FROM callout.livekit_call_event AS e WHERE e.user_id = $user_id AND e.event_id = $event_id "
-    "UNION ALL "
-    "SELECT p.body_sha256, NULL, NULL FROM callout.pending_event AS p"
-    " WHERE $user_id IS NULL AND p.event_id = $event_id",
+    "SELECT e.body_sha256, e.call_log_id AS call_id FROM callout.livekit_call_event AS e"
+    " WHERE e.user_id = $user_id AND e.event_id = $event_id",
     nullptr};
+
+#define CALL_OUTCOME_PARAMETERS(X) \
+    X(call_id, INT8OID)            \
+    X(user_id, TEXTOID)
+CALLOUT_FIELDS(CallOutcomeParameter, CALL_OUTCOME_PARAMETERS);
+#define CALL_OUTCOME_COLUMN(X) X(outcome, InvalidOid)
+CALLOUT_FIELDS(CallOutcomeColumn, CALL_OUTCOME_COLUMN);
+
+// ... the outcome of its call ...
+Statement<CallOutcomeParameter, CallOutcomeColumn> call_outcome = {
+    "SELECT c.outcome FROM callout.call_log AS c WHERE c.user_id = $user_id AND c.id = $call_id",
+    nullptr};
+
+#define PENDING_EVENT_PARAMETER(X) X(event_id, TEXTOID)
+CALLOUT_FIELDS(PendingEventParameter, PENDING_EVENT_PARAMETER);
+#define PENDING_EVENT_COLUMN(X) X(body_sha256, BYTEAOID)
+CALLOUT_FIELDS(PendingEventColumn, PENDING_EVENT_COLUMN);
+
+// ... or the pending store's, for an event with no tenant.
+Statement<PendingEventParameter, PendingEventColumn> stored_pending_event = {
+    "SELECT p.body_sha256 FROM callout.pending_event AS p WHERE p.event_id = $event_id", nullptr};
 
 #define INBOUND_CALL_PARAMETERS(X) \
     X(room_sid, TEXTOID)           \
@@ -139,11 +156,13 @@ Statement<StoredEventParameter, StoredEventColumn> stored_event = {
     X(trunk_phone_number, TEXTOID) \
     X(key_user_id, TEXTOID)
 CALLOUT_FIELDS(InboundCallParameter, INBOUND_CALL_PARAMETERS);
-#define CALL_ID_COLUMN(X) X(call_id, INT8OID)
-CALLOUT_FIELDS(CallIdColumn, CALL_ID_COLUMN);
+#define INBOUND_CALL_COLUMNS(X) \
+    X(call_id, INT8OID)         \
+    X(outcome, InvalidOid)
+CALLOUT_FIELDS(InboundCallColumn, INBOUND_CALL_COLUMNS);
 
-Statement<InboundCallParameter, CallIdColumn> create_inbound_call = {
-    "SELECT c.call_id FROM callout._create_inbound_call($room_sid, $room_name,"
+Statement<InboundCallParameter, InboundCallColumn> create_inbound_call = {
+    "SELECT c.call_id, c.outcome FROM callout._create_inbound_call($room_sid, $room_name,"
     " $trunk_phone_number, $key_user_id) AS c",
     nullptr};
 
@@ -201,43 +220,64 @@ CALLOUT_FIELDS(ExtensionVersionColumn, EXTENSION_VERSION_COLUMN);
 Statement<NoFields, ExtensionVersionColumn> installed_version = {
     "SELECT e.extversion FROM pg_catalog.pg_extension AS e WHERE e.extname = 'callout'", nullptr};
 
-#define KEY_BOUNDS_PARAMETERS(X) \
-    X(api_key, TEXTOID)          \
-    X(body_bytes, INT8OID)       \
-    X(event_id, TEXTOID)         \
-    X(key_user_id, TEXTOID)      \
-    X(call_id, INT8OID)          \
-    X(room_name, TEXTOID)
-CALLOUT_FIELDS(KeyBoundsParameter, KEY_BOUNDS_PARAMETERS);
-#define KEY_BOUNDS_COLUMNS(X)     \
-    X(stored_already, BOOLOID)    \
-    X(bytes_this_minute, INT8OID) \
-    X(call_events, INT8OID)
-CALLOUT_FIELDS(KeyBoundsColumn, KEY_BOUNDS_COLUMNS);
+#define KEY_BYTES_PARAMETERS(X) \
+    X(api_key, TEXTOID)         \
+    X(body_bytes, INT8OID)
+CALLOUT_FIELDS(KeyBytesParameter, KEY_BYTES_PARAMETERS);
+#define KEY_BYTES_COLUMN(X) X(bytes_this_minute, INT8OID)
+CALLOUT_FIELDS(KeyBytesColumn, KEY_BYTES_COLUMN);
 
-// For a key bound to a tenant: whether the tenant holds the event already (a retry: its bytes are
-// not counted again, and it is answered as a duplicate whatever the bounds), what the key has
-// delivered this minute (this delivery counted), and how many events the call its event would
-// join holds (event_target's); with no call yet, how many of the tenant's events wait in the
-// room, which a call made or registered for it would attach.
-Statement<KeyBoundsParameter, KeyBoundsColumn> key_bounds = {
-    "WITH stored AS ("
-    " SELECT EXISTS (SELECT 1 FROM callout.livekit_call_event AS e"
-    "                WHERE e.user_id = $key_user_id AND e.event_id = $event_id) AS already"
-    "), used AS ("
-    " INSERT INTO callout.key_usage AS u (api_key, minute, body_bytes)"
-    " SELECT $api_key, pg_catalog.date_trunc('minute', pg_catalog.now()), $body_bytes"
-    " WHERE NOT (SELECT s.already FROM stored AS s)"
+// What a key bound to a tenant has delivered this minute, this delivery counted (the row stays
+// locked: its key's deliveries are counted one at a time).
+Statement<KeyBytesParameter, KeyBytesColumn> count_key_bytes = {
+    "INSERT INTO callout.key_usage AS u (api_key, minute, body_bytes)"
+    " VALUES ($api_key, pg_catalog.date_trunc('minute', pg_catalog.now()), $body_bytes)"
     " ON CONFLICT (api_key, minute) DO UPDATE SET body_bytes = u.body_bytes + excluded.body_bytes"
-    " RETURNING u.body_bytes) "
-    "SELECT (SELECT s.already FROM stored AS s) AS stored_already,"
-    " (SELECT used.body_bytes FROM used) AS bytes_this_minute,"
-    " CASE WHEN $call_id IS NOT NULL"
-    "  THEN (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
-    "        WHERE e.call_log_id = $call_id)"
-    "  ELSE (SELECT pg_catalog.count(*) FROM callout.livekit_call_event AS e"
-    "        WHERE e.call_log_id IS NULL AND e.room_name = $room_name"
-    "          AND e.user_id = $key_user_id) END AS call_events",
+    " RETURNING u.body_bytes AS bytes_this_minute",
+    nullptr};
+
+// The delivery's bytes taken back: a retry of an event its tenant holds is not counted again.
+Statement<KeyBytesParameter, NoFields> uncount_key_bytes = {
+    "UPDATE callout.key_usage AS u SET body_bytes = u.body_bytes - $body_bytes"
+    " WHERE u.api_key = $api_key AND u.minute = pg_catalog.date_trunc('minute', pg_catalog.now())",
+    nullptr};
+
+#define HELD_EVENT_PARAMETERS(X) \
+    X(event_id, TEXTOID)         \
+    X(key_user_id, TEXTOID)
+CALLOUT_FIELDS(HeldEventParameter, HELD_EVENT_PARAMETERS);
+#define HELD_EVENT_COLUMN(X) X(stored_already, BOOLOID)
+CALLOUT_FIELDS(HeldEventColumn, HELD_EVENT_COLUMN);
+
+// For a key bound to a tenant: whether the tenant holds the event already (a retry: answered as
+// a duplicate whatever the bounds). Each statement of a tenant's part of a delivery reads one
+// table by its tenant (stored_event).
+Statement<HeldEventParameter, HeldEventColumn> tenant_holds_event = {
+    "SELECT pg_catalog.count(*) > 0 AS stored_already FROM callout.livekit_call_event AS e"
+    " WHERE e.user_id = $key_user_id AND e.event_id = $event_id",
+    nullptr};
+
+#define CALL_EVENTS_PARAMETERS(X) \
+    X(key_user_id, TEXTOID)       \
+    X(call_id, INT8OID)
+CALLOUT_FIELDS(CallEventsParameter, CALL_EVENTS_PARAMETERS);
+#define ROOM_EVENTS_PARAMETERS(X) \
+    X(key_user_id, TEXTOID)       \
+    X(room_name, TEXTOID)
+CALLOUT_FIELDS(RoomEventsParameter, ROOM_EVENTS_PARAMETERS);
+#define EVENT_COUNT_COLUMN(X) X(events, INT8OID)
+CALLOUT_FIELDS(EventCountColumn, EVENT_COUNT_COLUMN);
+
+// ... and how many events the call its event would join holds (event_target's), or with no call
+// yet, how many of the tenant's events wait in the room, which a call made or registered for it
+// would attach.
+Statement<CallEventsParameter, EventCountColumn> call_events = {
+    "SELECT pg_catalog.count(*) AS events FROM callout.livekit_call_event AS e"
+    " WHERE e.user_id = $key_user_id AND e.call_log_id = $call_id",
+    nullptr};
+Statement<RoomEventsParameter, EventCountColumn> room_waiting_events = {
+    "SELECT pg_catalog.count(*) AS events FROM callout.livekit_call_event AS e"
+    " WHERE e.user_id = $key_user_id AND e.call_log_id IS NULL AND e.room_name = $room_name",
     nullptr};
 
 #define WEBHOOK_RESULT_COLUMNS(X) \
@@ -401,52 +441,53 @@ bool same_hash(bytea* a, bytea* b) {
 
 // Where a delivery's event goes, decided once under the room lock: its call (matching_call, for
 // the key's tenant) and its tenant, the call's, else the key's; none (an unbound key's event no
-// call claims) is the pending store. An unbound key's event that waits in the pending store
-// already, for the same room, goes there again (a duplicate of it), even once a call claims the
-// room (past callout.unmatched_window it was never attached): it is never stored a second time.
+// call claims) is the pending store.
 struct EventTarget {
     std::optional<MatchedCall> call;
     text* user_id;  // nullptr: the pending store
 };
 CALLOUT_PLAIN_DATA(EventTarget);
 
-// The event's target (room room_name), as snapshot sees the calls and the pending store.
-EventTarget event_target(const core::LivekitEvent& event, const SigningKey& key, text* room_name,
-                         Snapshot snapshot) {
-    text* key_user = key.user_id.empty() ? nullptr : as_text(key.user_id);
-    EventTarget target = {std::nullopt, key_user};
-    if (key_user == nullptr && waits_in_pending(as_text(event.event_id), room_name, snapshot)) {
-        target.user_id = nullptr;
-    } else {
-        target.call = matching_call(event.room_sid.empty() ? nullptr : as_text(event.room_sid),
-                                    room_name, key_user, snapshot);
-        if (target.call) target.user_id = target.call->user_id;
-    }
-    return target;
-}
-
 // The answer to a delivery whose event id is stored where it goes (target): already processed
 // for the same body, conflicting_duplicate for another, with the event's call and outcome (a
 // tenant's key only ever finds its own tenant's events).
 Answer duplicate_answer(const core::LivekitEvent& event, bytea* hash, const EventTarget& target) {
-    using C = StoredEventColumn;
-    using P = StoredEventParameter;
-    Values<P> parameters;
-    parameters.put_text(P::event_id, event.event_id);
-    if (target.user_id == nullptr)
-        parameters.put_null(P::user_id);
-    else
+    bytea* stored_hash = nullptr;
+    std::optional<std::int64_t> call_id;
+    std::optional<Datum> outcome;
+    if (target.user_id == nullptr) {
+        Values<PendingEventParameter> parameters;
+        parameters.put_text(PendingEventParameter::event_id, event.event_id);
+        Rows<PendingEventColumn> stored = run(stored_pending_event, parameters);
+        if (stored.count > 0)
+            stored_hash = DatumGetByteaPP(*stored.optional(0, PendingEventColumn::body_sha256));
+    } else {
+        using C = StoredEventColumn;
+        using P = StoredEventParameter;
+        Values<P> parameters;
+        parameters.put_text(P::event_id, event.event_id);
         parameters.put(P::user_id, PointerGetDatum(target.user_id));
-    Rows<C> stored = run(stored_event, parameters);
-    if (stored.count == 0)
+        Rows<C> stored = run(stored_event, parameters);
+        if (stored.count > 0) {
+            stored_hash = DatumGetByteaPCopy(*stored.optional(0, C::body_sha256));
+            call_id = stored.int8(0, C::call_id);
+        }
+        if (call_id) {
+            Values<CallOutcomeParameter> call;
+            call.put_int8(CallOutcomeParameter::call_id, call_id);
+            call.put(CallOutcomeParameter::user_id, PointerGetDatum(target.user_id));
+            Rows<CallOutcomeColumn> found = run(call_outcome, call);
+            if (found.count > 0) outcome = found.optional(0, CallOutcomeColumn::outcome);
+        }
+    }
+    if (stored_hash == nullptr)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                         errmsg("event %s was neither stored nor found",
                                text_to_cstring(as_text(event.event_id)))));
-    bytea* stored_hash = DatumGetByteaPP(*stored.optional(0, C::body_sha256));
     return {
         Status::duplicate,
         same_hash(stored_hash, hash) ? Reason::already_processed : Reason::conflicting_duplicate,
-        event.event_id, stored.int8(0, C::call_id), stored.optional(0, C::outcome)};
+        event.event_id, call_id, outcome};
 }
 
 // Whether a leg may create its call: an inbound SIP leg that a dispatch rule routed (outbound
@@ -459,17 +500,26 @@ bool may_create_inbound_call(const core::LivekitEvent& event) {
 }
 
 // The call _create_inbound_call made for an inbound leg (for its number's route, else the
-// key's tenant), which attached the leg's event; none when no call may be made.
-std::optional<std::int64_t> created_inbound_call(const core::LivekitEvent& event,
-                                                 std::string_view key_user) {
+// key's tenant), which attached the leg's event, and its outcome.
+struct InboundCall {
+    std::int64_t call_id;
+    std::optional<Datum> outcome;
+};
+CALLOUT_PLAIN_DATA(InboundCall);
+
+// The inbound call made for the leg; none when no call may be made.
+std::optional<InboundCall> created_inbound_call(const core::LivekitEvent& event,
+                                                std::string_view key_user) {
     using P = InboundCallParameter;
     Values<P> parameters;
     parameters.put_text(P::room_sid, event.room_sid);
     parameters.put_text(P::room_name, event.room_name);
     parameters.put_text(P::trunk_phone_number, event.sip_trunk_phone_number);
     parameters.put_text(P::key_user_id, key_user);
-    Rows<CallIdColumn> created = run(create_inbound_call, parameters);
-    return created.int8(0, CallIdColumn::call_id);
+    Rows<InboundCallColumn> created = run(create_inbound_call, parameters);
+    std::optional<std::int64_t> call_id = created.int8(0, InboundCallColumn::call_id);
+    if (!call_id) return std::nullopt;
+    return InboundCall{*call_id, created.optional(0, InboundCallColumn::outcome)};
 }
 
 // Puts what every row of a stored event holds (PEND_EVENT_PARAMETERS): its facts, the key it was
@@ -537,58 +587,234 @@ void check_indexed_length(std::string_view value, std::size_t limit, const char*
                  errdetail("It has %zu bytes; callout stores at most %zu.", value.size(), limit)));
 }
 
+// What the node of a tenant's shards does with a delivery's event (tenant_part; on one node,
+// this node): the event, its key (its secret unused) and what the delivery worked out before.
+struct TenantPart {
+    const core::LivekitEvent* event;
+    SigningKey key;
+    bytea* hash;
+    Jsonb* payload;  // as stored (redacted)
+    text* room_name;
+    std::int64_t body_bytes;
+    std::optional<std::int64_t> bytes_this_minute;  // a bound key's, this delivery counted
+    bool match;                                     // find the call here; else call
+    std::optional<MatchedCall> call;
+};
+CALLOUT_PLAIN_DATA(TenantPart);
+
+// What it did: its answer, or none (unclaimed) for an unbound key's event no call claims, which
+// goes to the pending store; stored_already: a bound key's event its tenant holds (a retry,
+// whose bytes are not counted).
+struct TenantResult {
+    Answer answer;
+    bool unclaimed;
+    bool stored_already;
+};
+CALLOUT_PLAIN_DATA(TenantResult);
+
 // Why a key bound to a tenant may not store this event: over its bytes this minute, or the call
 // (with none yet, the room's waiting events of the tenant) holds as many events as a tenant's key
-// may store; ok when neither (the bytes are counted), or
-// when the tenant holds the event already (a retry is a duplicate, whatever the bounds).
-Reason over_key_bounds(const core::LivekitEvent& event, const SigningKey& key,
-                       std::size_t body_bytes, const EventTarget& target) {
-    using P = KeyBoundsParameter;
-    Values<P> parameters;
-    parameters.put_text(P::api_key, key.api_key);
-    parameters.put_int8(P::body_bytes, std::int64_t(body_bytes));
-    parameters.put_text(P::event_id, event.event_id);
-    parameters.put_text(P::key_user_id, key.user_id);
-    parameters.put_int8(P::call_id,
-                        target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
-    parameters.put_text(P::room_name, event.room_name);
-    Rows<KeyBoundsColumn> used = run(key_bounds, parameters);
-    if (used.boolean(0, KeyBoundsColumn::stored_already)) return Reason::ok;
+// may store; ok when neither, or when the tenant holds the event already (stored_already: a retry
+// is a duplicate, whatever the bounds).
+Reason over_key_bounds(const TenantPart& part, const EventTarget& target, bool& stored_already) {
+    Values<HeldEventParameter> held;
+    held.put_text(HeldEventParameter::event_id, part.event->event_id);
+    held.put_text(HeldEventParameter::key_user_id, part.key.user_id);
+    stored_already = run(tenant_holds_event, held).boolean(0, HeldEventColumn::stored_already);
+    if (stored_already) return Reason::ok;
     if (max_key_bytes_per_minute > 0 &&
-        used.int8(0, KeyBoundsColumn::bytes_this_minute).value_or(0) > max_key_bytes_per_minute)
+        part.bytes_this_minute.value_or(0) > max_key_bytes_per_minute)
         return Reason::key_rate_limit;
-    if (max_events_per_call > 0 &&
-        used.int8(0, KeyBoundsColumn::call_events).value_or(0) >= max_events_per_call)
-        return Reason::too_many_events;
-    return Reason::ok;
+    if (max_events_per_call == 0) return Reason::ok;
+    std::int64_t events = 0;
+    if (target.call) {
+        Values<CallEventsParameter> counted;
+        counted.put_text(CallEventsParameter::key_user_id, part.key.user_id);
+        counted.put_int8(CallEventsParameter::call_id, target.call->id);
+        events = run(call_events, counted).int8(0, EventCountColumn::events).value_or(0);
+    } else {
+        Values<RoomEventsParameter> counted;
+        counted.put_text(RoomEventsParameter::key_user_id, part.key.user_id);
+        counted.put(RoomEventsParameter::room_name, PointerGetDatum(part.room_name));
+        events = run(room_waiting_events, counted).int8(0, EventCountColumn::events).value_or(0);
+    }
+    return events >= max_events_per_call ? Reason::too_many_events : Reason::ok;
 }
 
-// A delivery once its room is locked: where its event goes, the bounds of a tenant's key, the
-// event stored (or pended) with its call, or an inbound call made for it.
+// A tenant's part of a delivery, in its tables (or its shards chosen on this node): the event's
+// call (matching_call, or the one given), the bounds of a bound key, the event stored with its
+// call's row, or its duplicate's answer.
+TenantResult tenant_part(const TenantPart& part, Snapshot snapshot) {
+    const core::LivekitEvent& event = *part.event;
+    text* key_user = part.key.user_id.empty() ? nullptr : as_text(part.key.user_id);
+    EventTarget target = {part.call, key_user};
+    if (part.match)
+        target.call = matching_call(event.room_sid.empty() ? nullptr : as_text(event.room_sid),
+                                    part.room_name, key_user, snapshot);
+    if (target.call) target.user_id = target.call->user_id;
+    TenantResult result = {
+        {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt},
+        target.user_id == nullptr,
+        false};
+    if (result.unclaimed) return result;
+    // a tenant's own key is bounded (the platform's unbound keys are trusted)
+    if (key_user != nullptr) {
+        Reason over = over_key_bounds(part, target, result.stored_already);
+        if (over != Reason::ok) {
+            result.answer = rejected(over, event.event_id);
+            return result;
+        }
+    }
+    std::optional<Answer> stored =
+        store(event, part.key, part.hash, part.payload, target, snapshot);
+    result.answer = stored ? *stored : duplicate_answer(event, part.hash, target);
+    return result;
+}
+
+#define TENANT_DELIVERY_PARAMETERS(X)   \
+    X(user_id, TEXTOID)                 \
+    X(payload, JSONBOID)                \
+    X(api_key, TEXTOID)                 \
+    X(key_user_id, TEXTOID)             \
+    X(body_sha256, BYTEAOID)            \
+    X(body_bytes, INT8OID)              \
+    X(bytes_this_minute, INT8OID)       \
+    X(match, BOOLOID)                   \
+    X(call_id, INT8OID)                 \
+    X(registered_phone_number, TEXTOID) \
+    X(min_connected_seconds, FLOAT8OID) \
+    X(min_completed_seconds, FLOAT8OID) \
+    X(max_events_per_call, INT4OID)     \
+    X(max_key_bytes_per_minute, INT4OID)
+CALLOUT_FIELDS(TenantDeliveryParameter, TENANT_DELIVERY_PARAMETERS);
+#define TENANT_DELIVERY_COLUMNS(X) \
+    X(status, TEXTOID)             \
+    X(reason, TEXTOID)             \
+    X(call_id, INT8OID)            \
+    X(outcome, InvalidOid)         \
+    X(unclaimed, BOOLOID)          \
+    X(stored_already, BOOLOID)     \
+    X(notify_call_id, INT8OID)
+CALLOUT_FIELDS(TenantDeliveryColumn, TENANT_DELIVERY_COLUMNS);
+
+// A tenant's part of a delivery, run by Citus on the node of its shards (callout.distribute:
+// _deliver_to_tenant is distributed by user_id, delegated), with this session's settings.
+Statement<TenantDeliveryParameter, TenantDeliveryColumn> deliver_on_tenant_node = {
+    "SELECT d.status, d.reason, d.call_id, d.outcome, d.unclaimed, d.stored_already,"
+    " d.notify_call_id FROM callout._deliver_to_tenant($user_id, $payload, $api_key,"
+    " $key_user_id, $body_sha256, $body_bytes, $bytes_this_minute, $match, $call_id,"
+    " $registered_phone_number, $min_connected_seconds, $min_completed_seconds,"
+    " $max_events_per_call, $max_key_bytes_per_minute) AS d",
+    nullptr};
+
+// On a Citus coordinator: the tenant's part of a delivery, on the node of the tenant's shards.
+// The tenant is the bound key's, else the call's: where the room's name was used by the calls
+// of that tenant alone (or none), its node finds the call among what it holds; else the call is
+// found here, from every such tenant's candidates. An unbound key's event of a room no tenant's
+// call used is unclaimed without asking any node.
+TenantResult tenant_part_on_its_node(TenantPart part, Snapshot snapshot) {
+    const core::LivekitEvent& event = *part.event;
+    text* key_user = part.key.user_id.empty() ? nullptr : as_text(part.key.user_id);
+    const RoomTenants room = tenants_of_room(part.room_name);
+    bool others = false;
+    for (std::size_t i = 0; i < room.count; ++i)
+        others =
+            others || key_user == nullptr || text_view(room.user_ids[i]) != text_view(key_user);
+    text* tenant = key_user;
+    if (key_user == nullptr && room.count == 1) {
+        tenant = room.user_ids[0];
+    } else if (others) {
+        part.match = false;
+        part.call = matching_call(event.room_sid.empty() ? nullptr : as_text(event.room_sid),
+                                  part.room_name, key_user, snapshot);
+        if (part.call) tenant = part.call->user_id;
+    }
+    if (tenant == nullptr)
+        return {{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt},
+                true,
+                false};
+
+    using P = TenantDeliveryParameter;
+    using C = TenantDeliveryColumn;
+    Values<P> asked;
+    asked.put(P::user_id, PointerGetDatum(tenant));
+    asked.put(P::payload, JsonbPGetDatum(part.payload));
+    asked.put_text(P::api_key, part.key.api_key);
+    asked.put_text(P::key_user_id, part.key.user_id);
+    asked.put(P::body_sha256, PointerGetDatum(part.hash));
+    asked.put_int8(P::body_bytes, part.body_bytes);
+    asked.put_int8(P::bytes_this_minute, part.bytes_this_minute);
+    asked.put_bool(P::match, part.match);
+    asked.put_int8(P::call_id,
+                   part.call ? std::optional<std::int64_t>(part.call->id) : std::nullopt);
+    if (part.call && part.call->registered_phone_number != nullptr)
+        asked.put(P::registered_phone_number, PointerGetDatum(part.call->registered_phone_number));
+    else
+        asked.put_null(P::registered_phone_number);
+    asked.put(P::min_connected_seconds, Float8GetDatum(min_connected_seconds));
+    asked.put(P::min_completed_seconds, Float8GetDatum(min_completed_seconds));
+    asked.put_int4(P::max_events_per_call, max_events_per_call);
+    asked.put_int4(P::max_key_bytes_per_minute, max_key_bytes_per_minute);
+    Rows<C> done = run(deliver_on_tenant_node, asked);
+    if (std::optional<std::int64_t> notified = done.int8(0, C::notify_call_id))
+        notify_outcome(*notified);
+    const std::optional<Status> status = core::status_named(done.text(0, C::status));
+    const std::optional<Reason> reason =
+        core::reason_named(done.optional_text(0, C::reason).value_or("ok"));
+    if (!status || !reason)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                        errmsg("a Citus node answered a delivery with no answer callout knows")));
+    return {
+        {*status, *reason, event.event_id, done.int8(0, C::call_id), done.optional(0, C::outcome)},
+        done.boolean(0, C::unclaimed),
+        done.boolean(0, C::stored_already)};
+}
+
+// A bound key's bytes this minute, this delivery's counted (count_key_bytes); or taken back
+// (uncount: a retry of an event its tenant holds).
+std::int64_t count_bytes(const SigningKey& key, std::int64_t body_bytes, bool uncount = false) {
+    Values<KeyBytesParameter> counted;
+    counted.put_text(KeyBytesParameter::api_key, key.api_key);
+    counted.put_int8(KeyBytesParameter::body_bytes, body_bytes);
+    if (uncount) {
+        run(uncount_key_bytes, counted);
+        return 0;
+    }
+    return run(count_key_bytes, counted).int8(0, KeyBytesColumn::bytes_this_minute).value_or(0);
+}
+
+// A delivery once its room is locked: an unbound key's event that waits in the pending store
+// already, for the same room, goes there again (a duplicate of it), even once a call claims the
+// room (past callout.unmatched_window it was never attached): it is never stored a second time.
+// Else the tenant's part (tenant_part, on a Citus coordinator on the tenant's node), a bound
+// key's bytes counted first; an event it leaves unclaimed goes to the pending store; an inbound
+// call is made for an event no call claims.
 Answer deliver_locked(const Delivery& delivery, const core::LivekitEvent& event,
                       const SigningKey& key, Jsonb* stored_payload, text* room_name,
                       Snapshot snapshot) {
-    const EventTarget target = event_target(event, key, room_name, snapshot);
-    // a tenant's own key is bounded (the platform's unbound keys are trusted)
-    if (!key.user_id.empty()) {
-        Reason over = over_key_bounds(event, key, delivery.body_text.size(), target);
-        if (over != Reason::ok) return rejected(over, event.event_id);
+    const bool bound = !key.user_id.empty();
+    const auto body_bytes = std::int64_t(delivery.body_text.size());
+    TenantResult result = {
+        {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt}, true, false};
+    if (bound || !waits_in_pending(as_text(event.event_id), room_name, snapshot)) {
+        TenantPart part = {&event, key,  delivery.body_hash, stored_payload, room_name, body_bytes,
+                           {},     true, std::nullopt};
+        if (bound) part.bytes_this_minute = count_bytes(key, body_bytes);
+        result = call_tables_beyond_reach() ? tenant_part_on_its_node(part, snapshot)
+                                            : tenant_part(part, snapshot);
+        if (result.stored_already) count_bytes(key, body_bytes, true);
     }
-
-    if (target.user_id == nullptr) {
+    if (result.unclaimed) {
         // no tenant yet: the pending store
         if (!pend(event, key, delivery.body_hash, stored_payload))
-            return duplicate_answer(event, delivery.body_hash, target);
-    } else {
-        std::optional<Answer> stored =
-            store(event, key, delivery.body_hash, stored_payload, target, snapshot);
-        if (!stored) return duplicate_answer(event, delivery.body_hash, target);
-        if (stored->status == Status::processed) return *stored;
+            return duplicate_answer(event, delivery.body_hash, EventTarget{std::nullopt, nullptr});
+    } else if (result.answer.status != Status::unmatched) {
+        return result.answer;
     }
     if (may_create_inbound_call(event)) {
-        if (std::optional<std::int64_t> created = created_inbound_call(event, key.user_id))
-            return {Status::processed, Reason::ok, event.event_id, created,
-                    recompute_call(*created)};
+        if (std::optional<InboundCall> created = created_inbound_call(event, key.user_id))
+            return {Status::processed, Reason::ok, event.event_id, created->call_id,
+                    created->outcome};
     }
     return {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
 }
@@ -727,7 +953,83 @@ void park(Delivery& delivery) {
     run(park_delivery, row);
 }
 
+// Sets a setting of callout's for the rest of the transaction, to the value a coordinator's
+// session holds (SET LOCAL).
+void use_setting(const char* name, const char* value) {
+    (void)set_config_option(name, value, PGC_SUSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0,
+                            false);
+}
+
 }  // namespace
+
+Datum deliver_to_tenant(FunctionCallInfo fcinfo) {
+    for (int argument : {0, 1, 2, 4, 5, 7})
+        if (PG_ARGISNULL(argument))
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                            errmsg("callout._deliver_to_tenant needs its tenant, event, key and "
+                                   "body")));
+    MemoryContext caller_context = CurrentMemoryContext;
+    if (SPI_connect() != SPI_OK_CONNECT)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
+    check_schema_version();
+    char value[32];
+    snprintf(value, sizeof value, "%.17g", PG_GETARG_FLOAT8(10));
+    use_setting("callout.min_connected_seconds", value);
+    snprintf(value, sizeof value, "%.17g", PG_GETARG_FLOAT8(11));
+    use_setting("callout.min_completed_seconds", value);
+    snprintf(value, sizeof value, "%d", PG_GETARG_INT32(12));
+    use_setting("callout.max_events_per_call", value);
+    snprintf(value, sizeof value, "%d", PG_GETARG_INT32(13));
+    use_setting("callout.max_key_bytes_per_minute", value);
+
+    text* user_id = PG_GETARG_TEXT_PP(0);
+    Jsonb* payload = PG_GETARG_JSONB_P(1);
+    core::LivekitEvent event;
+    if (!JB_ROOT_IS_OBJECT(payload) ||
+        read_livekit_event(&payload->root, event) != EventReading::processable)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("callout._deliver_to_tenant was given no event to store")));
+    text* key_user = optional_text_arg(fcinfo, 3);
+    TenantPart part = {
+        &event,
+        {text_view(PG_GETARG_TEXT_PP(2)), {}, text_view(key_user)},
+        PG_GETARG_BYTEA_PP(4),
+        payload,
+        as_text(event.room_name),
+        PG_GETARG_INT64(5),
+        PG_ARGISNULL(6) ? std::nullopt : std::optional<std::int64_t>(PG_GETARG_INT64(6)),
+        PG_GETARG_BOOL(7),
+        std::nullopt};
+    if (!part.match && !PG_ARGISNULL(8))
+        part.call = MatchedCall{PG_GETARG_INT64(8), user_id, optional_text_arg(fcinfo, 9)};
+
+    const TenantShards before = use_tenant_shards(user_id);
+    hold_outcome_notices();
+    Snapshot snapshot = statement_snapshot();
+    const TenantResult result = tenant_part(part, snapshot);
+    UnregisterSnapshot(snapshot);
+    const std::optional<std::int64_t> notify_call = release_outcome_notices();
+    restore_tenant_shards(before);
+
+    MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
+    using C = TenantDeliveryColumn;
+    Values<C> row;
+    row.put_text(C::status, core::status_name(result.answer.status));
+    row.put_text(C::reason,
+                 result.answer.reason == Reason::ok ? "" : core::reason_name(result.answer.reason));
+    row.put_int8(C::call_id, result.answer.call_id);
+    if (result.answer.outcome)
+        row.put(C::outcome, *result.answer.outcome);
+    else
+        row.put_null(C::outcome);
+    row.put_bool(C::unclaimed, result.unclaimed);
+    row.put_bool(C::stored_already, result.stored_already);
+    row.put_int8(C::notify_call_id, notify_call);
+    Datum answer = result_row(fcinfo, row);
+    MemoryContextSwitchTo(spi_context);
+    SPI_finish();
+    return answer;
+}
 
 void define_delivery_callbacks() {
     RegisterXactCallback(forget_schema_version_on_abort, nullptr);
@@ -744,7 +1046,6 @@ Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signatur
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
     check_schema_version();
-    refuse_distributed_call_tables();
     Answer answer = apply_delivery(delivery);
     if (answer.status != Status::processed && answer.status != Status::unmatched)
         record_answer(answer, delivery);

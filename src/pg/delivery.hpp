@@ -21,6 +21,10 @@ namespace callout::pg {
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature,
              int* http_status = nullptr, std::optional<TimestampTz> parked_at = std::nullopt);
 
+// _deliver_to_tenant's body: a tenant's part of a delivery its Citus coordinator verified, on the
+// node of the tenant's shards (the arguments and answer are the SQL function's, DESIGN.md §7).
+Datum deliver_to_tenant(FunctionCallInfo fcinfo);
+
 // Registers with the server what the delivery path needs told of transactions (called once, from
 // _PG_init).
 void define_delivery_callbacks();

@@ -7,6 +7,7 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/index.h"
@@ -77,6 +78,24 @@ bool is_distributed(Oid table) {
     return distributed;
 }
 
+// Whether this Citus node is the coordinator (Citus's group 0, as its one-row catalog
+// pg_dist_local_group says): the node whose room_tenant lists the tenants of every room name.
+bool on_coordinator() {
+    const Oid local_group = get_relname_relid("pg_dist_local_group", PG_CATALOG_NAMESPACE);
+    if (!OidIsValid(local_group)) return false;
+    Relation catalog = table_open(local_group, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple row = systable_getnext(scan);
+    bool is_null = true;
+    const Datum group = HeapTupleIsValid(row)
+                            ? heap_getattr(row, 1, RelationGetDescr(catalog), &is_null)
+                            : Datum(0);
+    const bool coordinator = !is_null && DatumGetInt32(group) == 0;
+    systable_endscan(scan);
+    table_close(catalog, AccessShareLock);
+    return coordinator;
+}
+
 // The id of the shard of a distributed table that holds a tenant's rows, as Citus hashes it
 // (get_shard_id_for_distribution_column, which reads its value's type from the call's
 // expression).
@@ -123,8 +142,8 @@ Oid shard_relation(const char* name, Oid table) {
         return relid;
     }
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("callout.%s is distributed by Citus: callout's deliveries do not "
-                           "reach its shards yet",
+                    errmsg("callout.%s is distributed by Citus: its rows are read on the node "
+                           "of a tenant's shards",
                            get_rel_name(table)),
                     errdetail("callout reads and writes the table's rows on this node, and a "
                               "distributed table's rows are in its shards."),
@@ -172,13 +191,18 @@ void forget_known_relation_names() {
     known_relation_count = 0;
 }
 
-Oid callout_relation(const char* name) {
-    for (int i = 0; i < known_relation_count; ++i)
-        if (std::strcmp(known_relations[i].name, name) == 0) return known_relations[i].relid;
-    Oid relid = get_relname_relid(name, get_namespace_oid("callout", false));
+Oid callout_table(const char* name) {
+    const Oid relid = get_relname_relid(name, get_namespace_oid("callout", false));
     if (!OidIsValid(relid))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
                         errmsg("relation callout.%s does not exist", name)));
+    return relid;
+}
+
+Oid callout_relation(const char* name) {
+    for (int i = 0; i < known_relation_count; ++i)
+        if (std::strcmp(known_relations[i].name, name) == 0) return known_relations[i].relid;
+    const Oid relid = callout_table(name);
     const Oid table =
         get_rel_relkind(relid) == RELKIND_INDEX ? IndexGetRelation(relid, false) : relid;
     // a distributed table's names stand for a tenant's shards, never kept
@@ -192,9 +216,13 @@ Oid callout_relation(const char* name) {
     return relid;
 }
 
-void refuse_distributed_call_tables() {
-    callout_relation("call_log");
-    callout_relation("livekit_call_event");
+bool call_tables_beyond_reach() {
+    if (chosen_shards.count > 0) return false;
+    // a name kept is of a table not distributed (callout_relation keeps no other)
+    for (int i = 0; i < known_relation_count; ++i)
+        if (std::strcmp(known_relations[i].name, "call_log") == 0) return false;
+    const Oid table = get_relname_relid("call_log", get_namespace_oid("callout", false));
+    return OidIsValid(table) && is_distributed(table) && on_coordinator();
 }
 
 Relation open_callout_index(const char* name) {

@@ -30,6 +30,10 @@ namespace callout::pg {
 // node's shell.
 Oid callout_relation(const char* name);
 
+// The table of callout's schema by name itself (ERROR 42P01 when it has none): on a Citus node,
+// the table a distributed table's shards are of, not a shard.
+Oid callout_table(const char* name);
+
 // The shards of one tenant that the distributed call tables' names stand for on this node
 // (callout_relation): each table's, and its shard's id.
 struct TenantShards {
@@ -51,11 +55,10 @@ TenantShards use_tenant_shards(text* user_id);
 void restore_tenant_shards(const TenantShards& before);
 void forget_tenant_shards();
 
-// An ERROR (0A000) once Citus has distributed call_log or livekit_call_event: a delivery reads
-// and writes their rows on this node, for a tenant it has not chosen yet (callout_relation
-// refuses such a table; the names are kept where nothing is distributed, so this costs nothing
-// after the first).
-void refuse_distributed_call_tables();
+// Whether this is a Citus coordinator where callout's call tables are distributed, and no
+// tenant's shards are chosen: a read of a call must then ask the node of each tenant's shards (the
+// coordinator's matching). Elsewhere (a worker, where no tenant is chosen) such a read is refused.
+bool call_tables_beyond_reach();
 
 // An index of callout's schema, by name, opened with AccessShareLock (close it with NoLock): an
 // ERROR (55000) when it is not valid (an interrupted CREATE INDEX CONCURRENTLY or REINDEX), which

@@ -55,9 +55,25 @@ constexpr int max_declared_columns = 64;
 Layout layouts[max_layouts];
 int layout_count = 0;
 
-// The layout of fields on relation, kept in TopMemoryContext: an ERROR (XX000) when a field
-// names no column of it or one of another type.
-const Layout& layout_of(Relation relation, const Field* fields, int field_count) {
+// The default of a column of relation (attnum), as defaults_from (the relation itself, or on a
+// Citus node the table a shard is of) defines it for the column of the same name: a shard's
+// columns have no defaults (an identity column's sequence is the table's).
+Node* column_default(Relation relation, Relation defaults_from, AttrNumber attnum) {
+    if (defaults_from == relation) return build_column_default(relation, attnum);
+    const char* name = NameStr(TupleDescAttr(RelationGetDescr(relation), attnum - 1)->attname);
+    TupleDesc source = RelationGetDescr(defaults_from);
+    for (int i = 0; i < source->natts; ++i) {
+        Form_pg_attribute attribute = TupleDescAttr(source, i);
+        if (!attribute->attisdropped && std::strcmp(NameStr(attribute->attname), name) == 0)
+            return build_column_default(defaults_from, attribute->attnum);
+    }
+    return nullptr;
+}
+
+// The layout of fields on relation (its defaults as defaults_from defines them), kept in
+// TopMemoryContext: an ERROR (XX000) when a field names no column of it or one of another type.
+const Layout& layout_of(Relation relation, Relation defaults_from, const Field* fields,
+                        int field_count) {
     Oid relid = RelationGetRelid(relation);
     Layout* layout = nullptr;
     for (int i = 0; i < layout_count && layout == nullptr; ++i)
@@ -104,7 +120,7 @@ const Layout& layout_of(Relation relation, const Field* fields, int field_count)
         bool declared = false;
         for (int i = 0; i < field_count; ++i) declared = declared || columns[i] == attnum;
         if (declared) continue;
-        Node* expression = build_column_default(relation, attnum);
+        Node* expression = column_default(relation, defaults_from, attnum);
         // no default: a NULL, checked against the column's domain (if it is of one), as an
         // INSERT that leaves the column out checks it
         if (expression == nullptr && get_typtype(attribute->atttypid) == TYPTYPE_DOMAIN) {
@@ -209,7 +225,12 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
     Relation relation = table_open(callout_relation(table), RowExclusiveLock);
     // as for an INSERT or UPDATE: a table that publishes its updates needs a replica identity
     CheckCmdReplicaIdentity(relation, for_update ? CMD_UPDATE : CMD_INSERT);
-    const Layout& layout = layout_of(relation, fields, field_count);
+    // a tenant's shard (on a Citus node) takes its defaults from its table, as Citus's INSERT does
+    Relation defaults_from = std::strcmp(RelationGetRelationName(relation), table) == 0
+                                 ? relation
+                                 : table_open(callout_table(table), AccessShareLock);
+    const Layout& layout = layout_of(relation, defaults_from, fields, field_count);
+    if (defaults_from != relation) table_close(defaults_from, AccessShareLock);
 
     EState* estate = CreateExecutorState();
     MemoryContext caller = MemoryContextSwitchTo(estate->es_query_cxt);

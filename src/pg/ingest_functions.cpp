@@ -163,12 +163,37 @@ CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     const callout::pg::TenantShards before =
         PG_ARGISNULL(2) ? callout::pg::TenantShards{}
                         : callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2));
+    // an unbound key on a Citus coordinator: the candidates are read on the tenants' nodes
+    const bool asks_nodes = callout::pg::call_tables_beyond_reach();
+    if (asks_nodes && SPI_connect() != SPI_OK_CONNECT)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
     std::optional<callout::pg::MatchedCall> call = callout::pg::matching_call(
         PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1),
         PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2), GetActiveSnapshot());
+    if (asks_nodes) SPI_finish();
     if (!PG_ARGISNULL(2)) callout::pg::restore_tenant_shards(before);
     if (!call) PG_RETURN_NULL();
     PG_RETURN_INT64(call->id);
+}
+
+// _deliver_to_tenant(user_id text, payload jsonb, api_key text, key_user_id text, body_sha256
+// bytea, body_bytes bigint, bytes_this_minute bigint, match boolean, call_id bigint,
+// registered_phone_number text, min_connected_seconds, min_completed_seconds double precision,
+// max_events_per_call, max_key_bytes_per_minute integer) RETURNS record: a tenant's part of a
+// delivery a Citus coordinator verified, on the node of its shards (distributed by user_id).
+CALLOUT_SQL_FUNCTION(callout_deliver_to_tenant) {
+    return callout::pg::deliver_to_tenant(fcinfo);
+}
+
+// _call_candidates(user_id text, room_sid text, room_name text) RETURNS TABLE (kind text,
+// call_id bigint, origin text, registered_phone_number text): a tenant's calls an event of this
+// room may belong to (matching_call's candidates: kind bound or named), and a row of kind sid when
+// the tenant holds the sid on any call, read in its shards on this node. What a Citus
+// coordinator's matching asks each tenant's node (distributed by user_id).
+CALLOUT_SQL_FUNCTION(callout_call_candidates) {
+    return callout::pg::tenant_call_candidates(fcinfo, callout::pg::optional_text_arg(fcinfo, 0),
+                                               callout::pg::optional_text_arg(fcinfo, 1),
+                                               callout::pg::optional_text_arg(fcinfo, 2));
 }
 
 // _tenant_relation(name text, user_id text) RETURNS regclass: the relation of callout's schema a

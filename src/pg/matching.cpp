@@ -1,5 +1,5 @@
 // The call an event belongs to (matching.hpp): the candidates read through call_log's room
-// indexes (direct_read.hpp), the choice made by the core.
+// indexes (direct_read.hpp), here or on each tenant's node, the choice made by the core.
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -7,11 +7,15 @@
 #include "core/matching.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/matching.hpp"
+#include "pg/statement.hpp"
 
 extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/snapmgr.h"
 }
 
 namespace core = callout::core;
@@ -42,8 +46,8 @@ CALLOUT_PLAIN_DATA(Candidates);
 CALLOUT_PLAIN_DATA(core::CallCandidate);
 CALLOUT_PLAIN_DATA(core::MatchedCandidate);
 
-// Adds the call the slot holds.
-void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColumns& columns) {
+// Room for one more candidate.
+void grow(Candidates& candidates) {
     if (candidates.count == candidates.capacity) {
         std::size_t capacity = candidates.capacity == 0 ? 4 : candidates.capacity * 2;
         candidates.calls = static_cast<MatchedCall*>(
@@ -56,6 +60,11 @@ void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColum
                 : repalloc(candidates.rule, sizeof(core::CallCandidate) * capacity));
         candidates.capacity = capacity;
     }
+}
+
+// Adds the call the slot holds.
+void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColumns& columns) {
+    grow(candidates);
     MatchedCall& call = candidates.calls[candidates.count];
     call.id = DatumGetInt64(*value_column(slot, columns.id));  // the primary key
     call.user_id = text_column(slot, columns.user_id);
@@ -65,55 +74,193 @@ void add_candidate(Candidates& candidates, TupleTableSlot* slot, const CallColum
     ++candidates.count;
 }
 
-}  // namespace
+// What matching reads: the calls bound to the event's sid under its room name, else the open
+// calls of the room name whose sid is not bound, and the tenants of every call bound to the sid.
+struct CallCandidates {
+    Candidates bound;
+    Candidates named;
+    std::string_view* sid_tenants;
+    std::size_t sid_tenant_count;
+    std::size_t sid_tenant_capacity;
+};
+CALLOUT_PLAIN_DATA(CallCandidates);
 
-std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* key_user_id,
-                                         Snapshot snapshot) {
+// Adds a tenant that holds the event's sid.
+void add_sid_tenant(CallCandidates& found, std::string_view user_id) {
+    if (found.sid_tenant_count == found.sid_tenant_capacity) {
+        found.sid_tenant_capacity =
+            found.sid_tenant_capacity == 0 ? 4 : found.sid_tenant_capacity * 2;
+        found.sid_tenants = static_cast<std::string_view*>(
+            found.sid_tenants == nullptr
+                ? palloc(sizeof(std::string_view) * found.sid_tenant_capacity)
+                : repalloc(found.sid_tenants,
+                           sizeof(std::string_view) * found.sid_tenant_capacity));
+    }
+    found.sid_tenants[found.sid_tenant_count++] = user_id;
+}
+
+// The candidates as call_log (or the tenant's shard of it chosen on this node) holds them, as
+// snapshot sees it.
+CallCandidates read_candidates(text* room_sid, text* room_name, Snapshot snapshot) {
     Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
     const CallColumns columns = call_columns(calls);
     TupleTableSlot* slot = table_slot_create(calls, nullptr);
+    CallCandidates found = {};
     // every call bound to the sid: those under the event's room name are the bound candidates;
     // the tenants of all of them hold the sid
-    Candidates bound = {};
-    std::string_view* sid_tenants = nullptr;
-    std::size_t sid_tenant_count = 0;
     if (room_sid != nullptr) {
         Relation by_sid = open_callout_index("call_log_room_sid");
-        std::size_t capacity = 4;
-        sid_tenants = static_cast<std::string_view*>(palloc(sizeof(std::string_view) * capacity));
         for_each_equal(calls, by_sid, F_TEXTEQ, PointerGetDatum(room_sid), snapshot, slot, [&] {
-            if (sid_tenant_count == capacity) {
-                capacity *= 2;
-                sid_tenants = static_cast<std::string_view*>(
-                    repalloc(sid_tenants, sizeof(std::string_view) * capacity));
-            }
-            sid_tenants[sid_tenant_count++] = text_view(text_column(slot, columns.user_id));
+            add_sid_tenant(found, text_view(text_column(slot, columns.user_id)));
             if (text_column_equals(slot, columns.room_name, room_name))
-                add_candidate(bound, slot, columns);
+                add_candidate(found.bound, slot, columns);
         });
         index_close(by_sid, NoLock);
     }
     // else the open calls of the room name whose sid is not bound: the index holds open calls
     // only (a row reached through it satisfies its predicate, whose column, the status, no HOT
     // update changes)
-    Candidates named = {};
-    if (bound.count == 0) {
+    if (found.bound.count == 0) {
         Relation open_rooms = open_callout_index("call_log_open_room");
         for_each_equal(calls, open_rooms, F_TEXTEQ, PointerGetDatum(room_name), snapshot, slot,
                        [&] {
                            if (column_is_null(slot, columns.room_sid))
-                               add_candidate(named, slot, columns);
+                               add_candidate(found.named, slot, columns);
                        });
         index_close(open_rooms, NoLock);
     }
     ExecDropSingleTupleTableSlot(slot);
     table_close(calls, NoLock);
+    return found;
+}
 
+#define ROOM_PARAMETER(X) X(room_name, TEXTOID)
+CALLOUT_FIELDS(RoomParameter, ROOM_PARAMETER);
+#define TENANT_COLUMN(X) X(user_id, TEXTOID)
+CALLOUT_FIELDS(TenantColumn, TENANT_COLUMN);
+
+// The tenants whose calls used a room name, on a distributed callout (callout.room_tenant).
+Statement<RoomParameter, TenantColumn> room_tenants = {
+    "SELECT t.user_id FROM callout.room_tenant AS t WHERE t.room_name = $room_name", nullptr};
+
+#define CANDIDATE_PARAMETERS(X) \
+    X(user_id, TEXTOID)         \
+    X(room_sid, TEXTOID)        \
+    X(room_name, TEXTOID)
+CALLOUT_FIELDS(CandidateParameter, CANDIDATE_PARAMETERS);
+#define CANDIDATE_COLUMNS(X) \
+    X(kind, TEXTOID)         \
+    X(call_id, INT8OID)      \
+    X(origin, TEXTOID)       \
+    X(registered_phone_number, TEXTOID)
+CALLOUT_FIELDS(CandidateColumn, CANDIDATE_COLUMNS);
+
+// A tenant's candidates, read on the node of its shards (_call_candidates: Citus runs it there).
+Statement<CandidateParameter, CandidateColumn> candidates_of_tenant = {
+    "SELECT c.kind, c.call_id, c.origin, c.registered_phone_number"
+    " FROM callout._call_candidates($user_id, $room_sid, $room_name) AS c",
+    nullptr};
+
+}  // namespace
+
+RoomTenants tenants_of_room(text* room_name) {
+    Values<RoomParameter> room;
+    room.put(RoomParameter::room_name, PointerGetDatum(room_name));
+    Rows<TenantColumn> listed = run(room_tenants, room);
+    RoomTenants tenants = {static_cast<text**>(palloc(sizeof(text*) * (listed.count + 1))),
+                           std::size_t(listed.count)};
+    for (std::uint64_t i = 0; i < listed.count; ++i)
+        tenants.user_ids[i] = DatumGetTextPCopy(*listed.optional(i, TenantColumn::user_id));
+    return tenants;
+}
+
+namespace {
+
+// The candidates of every tenant whose calls used the room name, each read on the node of its
+// shards (SPI is connected): no other tenant has a call of that name, bound or open.
+CallCandidates gather_candidates(text* room_sid, text* room_name) {
+    const RoomTenants listed = tenants_of_room(room_name);
+    text* const* tenants = listed.user_ids;
+    CallCandidates found = {};
+    for (std::size_t t = 0; t < listed.count; ++t) {
+        using P = CandidateParameter;
+        using C = CandidateColumn;
+        Values<P> asked;
+        asked.put(P::user_id, PointerGetDatum(tenants[t]));
+        if (room_sid == nullptr)
+            asked.put_null(P::room_sid);
+        else
+            asked.put(P::room_sid, PointerGetDatum(room_sid));
+        asked.put(P::room_name, PointerGetDatum(room_name));
+        Rows<C> rows = run(candidates_of_tenant, asked);
+        for (std::uint64_t row = 0; row < rows.count; ++row) {
+            const std::string_view kind = rows.text(row, C::kind);
+            if (kind == "sid") {
+                add_sid_tenant(found, text_view(tenants[t]));
+                continue;
+            }
+            Candidates& into = kind == "bound" ? found.bound : found.named;
+            grow(into);
+            MatchedCall& call = into.calls[into.count];
+            call.id = *rows.int8(row, C::call_id);
+            call.user_id = tenants[t];
+            std::optional<Datum> phone = rows.optional(row, C::registered_phone_number);
+            call.registered_phone_number = phone ? DatumGetTextPCopy(*phone) : nullptr;
+            text* origin = DatumGetTextPCopy(*rows.optional(row, C::origin));
+            into.rule[into.count] = {text_view(tenants[t]), text_view(origin)};
+            ++into.count;
+        }
+    }
+    return found;
+}
+
+}  // namespace
+
+std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* key_user_id,
+                                         Snapshot snapshot) {
+    const CallCandidates found = call_tables_beyond_reach()
+                                     ? gather_candidates(room_sid, room_name)
+                                     : read_candidates(room_sid, room_name, snapshot);
     std::optional<core::MatchedCandidate> chosen = core::matching_call(
-        bound.rule, bound.count, named.rule, named.count, sid_tenants, sid_tenant_count,
+        found.bound.rule, found.bound.count, found.named.rule, found.named.count, found.sid_tenants,
+        found.sid_tenant_count,
         key_user_id == nullptr ? core::KeyTenant() : core::KeyTenant(text_view(key_user_id)));
     if (!chosen) return std::nullopt;
-    return chosen->bound ? bound.calls[chosen->index] : named.calls[chosen->index];
+    return chosen->bound ? found.bound.calls[chosen->index] : found.named.calls[chosen->index];
+}
+
+Datum tenant_call_candidates(FunctionCallInfo fcinfo, text* user_id, text* room_sid,
+                             text* room_name) {
+    InitMaterializedSRF(fcinfo, 0);
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    if (user_id == nullptr || room_name == nullptr) return Datum(0);
+    const TenantShards before = use_tenant_shards(user_id);
+    const CallCandidates found = read_candidates(room_sid, room_name, GetActiveSnapshot());
+    restore_tenant_shards(before);
+    const std::string_view tenant = text_view(user_id);
+    auto emit = [&](const char* kind, const Candidates& candidates) {
+        for (std::size_t i = 0; i < candidates.count; ++i) {
+            if (candidates.rule[i].user_id != tenant) continue;
+            const MatchedCall& call = candidates.calls[i];
+            Datum values[4] = {
+                CStringGetTextDatum(kind), Int64GetDatum(call.id),
+                PointerGetDatum(cstring_to_text_with_len(candidates.rule[i].origin.data(),
+                                                         int(candidates.rule[i].origin.size()))),
+                PointerGetDatum(call.registered_phone_number)};
+            bool nulls[4] = {false, false, false, call.registered_phone_number == nullptr};
+            tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+        }
+    };
+    emit("bound", found.bound);
+    emit("named", found.named);
+    for (std::size_t i = 0; i < found.sid_tenant_count; ++i) {
+        if (found.sid_tenants[i] != tenant) continue;
+        Datum values[4] = {CStringGetTextDatum("sid"), Datum(0), Datum(0), Datum(0)};
+        bool nulls[4] = {false, true, true, true};
+        tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+        break;
+    }
+    return Datum(0);
 }
 
 bool waits_in_pending(text* event_id, text* room_name, Snapshot snapshot) {

@@ -1,6 +1,8 @@
 // The call an event belongs to (DESIGN.md §6), found by probing call_log's room indexes directly
 // (no statement: a plan's start-up costs more than the probes), chosen by the core's rule
-// (core/matching.hpp); and whether an event waits in the pending store for its room.
+// (core/matching.hpp); and whether an event waits in the pending store for its room. On a Citus
+// coordinator the candidates are read on the node of each tenant whose calls used the room's name
+// (callout.room_tenant), by _call_candidates.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "fmgr.h"
 #include "utils/snapshot.h"
 }
 
@@ -24,9 +27,24 @@ struct MatchedCall {
 CALLOUT_PLAIN_DATA(MatchedCall);
 
 // The call an event of room sid room_sid (nullptr: none) and room name room_name belongs to, for
-// a key of tenant key_user_id (nullptr: an unbound key), as snapshot sees call_log.
+// a key of tenant key_user_id (nullptr: an unbound key), as snapshot sees call_log (on a Citus
+// coordinator, as each tenant's node sees it now).
 std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* key_user_id,
                                          Snapshot snapshot);
+
+// The tenants whose calls used a room name, on a distributed callout (callout.room_tenant; SPI
+// is connected): no other tenant has a call of that name, open or bound to a sid.
+struct RoomTenants {
+    text** user_ids;
+    std::size_t count;
+};
+CALLOUT_PLAIN_DATA(RoomTenants);
+RoomTenants tenants_of_room(text* room_name);
+
+// _call_candidates(user_id, room_sid, room_name)'s rows: a tenant's calls that may be an event's,
+// read in its shards on this node; none when user_id or room_name is nullptr (NULL).
+Datum tenant_call_candidates(FunctionCallInfo fcinfo, text* user_id, text* room_sid,
+                             text* room_name);
 
 // Whether the pending store holds event event_id, for room room_name, as snapshot sees it.
 bool waits_in_pending(text* event_id, text* room_name, Snapshot snapshot);

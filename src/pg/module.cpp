@@ -1,4 +1,5 @@
 // The module's entry: PG_MODULE_MAGIC, _PG_init and the version the library was built as.
+#include "pg/call_row.hpp"
 #include "pg/delivery.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/direct_write.hpp"
@@ -50,19 +51,23 @@ void role_changed(Datum, int, uint32) {
 // A transaction ended (committed, aborted, or prepared: PREPARE TRANSACTION ends it here, and
 // the session's next one begins without a commit): the next one reads the tenant tokens' secret
 // again, and checks a token's end against its own start; no tenant's shards are in use (an
-// ERROR may have left a function's before it forgot them).
+// ERROR may have left a function's before it forgot them), and no outcome notice is held.
 void transaction_ended(XactEvent event, void*) {
     if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
         event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
         ++callout::pg::tenant_token_generation;
         callout::pg::forget_tenant_shards();
+        (void)callout::pg::release_outcome_notices();
     }
 }
 
 // A subtransaction aborted (an ERROR a PL/pgSQL EXCEPTION block caught): a function that chose
-// a tenant's shards ended without forgetting them.
+// a tenant's shards (or held outcome notices) ended without forgetting them.
 void subtransaction_ended(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
-    if (event == SUBXACT_EVENT_ABORT_SUB) callout::pg::forget_tenant_shards();
+    if (event == SUBXACT_EVENT_ABORT_SUB) {
+        callout::pg::forget_tenant_shards();
+        (void)callout::pg::release_outcome_notices();
+    }
 }
 
 }  // namespace

@@ -172,14 +172,19 @@ AS 'MODULE_PATHNAME', 'callout_recompute_call';
 COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
 COMMENT ON FUNCTION callout._recompute_call(bigint, text) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
 
--- Creates a call row (no checks: callers check who may) and attaches the room's waiting events;
--- the caller recomputes the row.
-CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
+-- A call row, inserted (no checks: callers check who may); its id. On a distributed callout Citus
+-- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
+-- delegated), where the id must be of the node's own range (callout.distribute gives it): a node
+-- added since would hand out ids other nodes did, which callout looks calls and events up by.
+CREATE FUNCTION callout._insert_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
-                                     metadata jsonb, origin text, window_seconds integer,
-                                     OUT call_id bigint, OUT attached boolean)
+                                     metadata jsonb, origin text)
+RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    call_id bigint;
+    node_ids record;
 BEGIN
     INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
                                   campaign_id, agent_config_id, metadata, origin)
@@ -188,38 +193,6 @@ BEGIN
             coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
             origin)
     RETURNING id INTO call_id;
-    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0;
-END
-$$;
-
-COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer) IS 'internal: creates a call row and attaches the room''s waiting events';
-
--- A registered call, created and made from the room's waiting events under these thresholds;
--- its outcome, which was notified when notify (each set for the rest of the transaction:
--- register_call passes its own). On a distributed callout Citus runs it on the node of the
--- tenant's shards (callout.distribute: distributed by user_id, delegated), which has settings of
--- its own and must not notify (register_call does, from the coordinator): Citus commits a
--- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses. There
--- the call's id must be of the node's own range (callout.distribute gives it): a node added
--- since would hand out ids other nodes did, which callout looks calls and events up by.
-CREATE FUNCTION callout._create_registered_call(user_id text, room_name text, direction text,
-                                                phone_number text, campaign_id text,
-                                                agent_config_id text, metadata jsonb,
-                                                window_seconds integer,
-                                                min_connected_seconds double precision,
-                                                min_completed_seconds double precision,
-                                                notify boolean,
-                                                OUT call_id bigint, OUT outcome callout.call_outcome)
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    created record;
-    node_ids record;
-BEGIN
-    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
-    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
-                                    agent_config_id, metadata, 'registered', window_seconds);
-    call_id := created.call_id;
     IF callout._distributed() THEN
         node_ids := callout._node_id_range();
         IF call_id NOT BETWEEN node_ids.first AND node_ids.last THEN
@@ -229,12 +202,64 @@ BEGIN
                       HINT = 'Run SELECT callout.distribute() on the coordinator after adding a node.';
         END IF;
     END IF;
-    IF created.attached THEN
-        outcome := callout._recompute_call(call_id, user_id);
+    RETURN call_id;
+END
+$$;
+COMMENT ON FUNCTION callout._insert_call(text, text, text, text, text, text, jsonb, text) IS 'internal: inserts a call row; its id';
+
+-- A call made again from its events under these thresholds; its outcome, which was notified when
+-- notify and it is new or changed (each set for the rest of the transaction: the caller passes
+-- its own). On a distributed callout Citus runs it on the node of the tenant's shards, which has
+-- settings of its own and must not notify (the caller does, from the coordinator): Citus commits
+-- a transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+CREATE FUNCTION callout._remake_call(user_id text, call_id bigint,
+                                     min_connected_seconds double precision,
+                                     min_completed_seconds double precision, notify boolean)
+RETURNS callout.call_outcome
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
+    RETURN callout._recompute_call(call_id, user_id);
+END
+$$;
+COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double precision, boolean) IS 'internal: makes a call again from its events under these thresholds; its outcome';
+
+-- A call created (no checks: callers check who may, holding the room's lock) and made from the
+-- room's waiting events under these thresholds; its id and outcome, notified when notify. On a
+-- distributed callout the room's name is listed for the tenant first (callout.room_tenant, where
+-- deliveries find the tenants whose calls an event may belong to), the row is inserted and made on
+-- the node of the tenant's shards (each call in FROM, where Citus plans it), and the outcome
+-- notified from here.
+CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
+                                     phone_number text, campaign_id text, agent_config_id text,
+                                     metadata jsonb, origin text, window_seconds integer,
+                                     min_connected_seconds double precision,
+                                     min_completed_seconds double precision, notify boolean,
+                                     OUT call_id bigint, OUT outcome callout.call_outcome)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    distributed boolean := callout._distributed();
+BEGIN
+    IF distributed THEN
+        INSERT INTO callout.room_tenant (room_name, user_id)
+        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
+    END IF;
+    SELECT c INTO call_id
+    FROM callout._insert_call(user_id, room_name, direction, phone_number, campaign_id,
+                              agent_config_id, metadata, origin) AS c;
+    IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
+        SELECT r INTO outcome
+        FROM callout._remake_call(user_id, call_id, min_connected_seconds, min_completed_seconds,
+                                  notify AND NOT distributed) AS r;
+        IF notify AND distributed AND outcome IS NOT NULL THEN
+            PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
+        END IF;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
+COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer, double precision, double precision, boolean) IS 'internal: creates a call and makes it from the room''s waiting events; its id and outcome';
 
 -- ---- what applications call
 
@@ -250,7 +275,6 @@ DECLARE
     open_call record;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
-    distributed boolean := callout._distributed();
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -292,15 +316,10 @@ BEGIN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
-    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
-    SELECT r.call_id, r.outcome INTO created
-    FROM callout._create_registered_call(user_id, room_name, direction, phone_number, campaign_id,
-                                         agent_config_id, metadata, settings.unmatched_window_seconds,
-                                         settings.min_connected_seconds, settings.min_completed_seconds,
-                                         settings.notify AND NOT distributed) AS r;
-    IF settings.notify AND distributed AND created.outcome IS NOT NULL THEN
-        PERFORM pg_catalog.pg_notify('callout_outcome', created.call_id::text);
-    END IF;
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered',
+                                    settings.unmatched_window_seconds, settings.min_connected_seconds,
+                                    settings.min_completed_seconds, settings.notify);
     RETURN created.call_id;
 END
 $$;

@@ -210,12 +210,124 @@ SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', 
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
 
+-- The first of a tenant's events waiting in a room since an instant that has a room sid and
+-- matches the call (callout._matching_call_id), as the tenant's keys signed them. On a
+-- distributed callout Citus runs it on the node of the tenant's shards (callout.distribute).
+CREATE FUNCTION callout._first_own_event(user_id text, call_id bigint, room_name text,
+                                         since timestamptz,
+                                         OUT room_sid text, OUT received_at timestamptz,
+                                         OUT event_id text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT e.room_sid, e.received_at, e.event_id INTO room_sid, received_at, event_id
+    FROM callout.livekit_call_event AS e
+    WHERE e.user_id = _first_own_event.user_id AND e.room_name = _first_own_event.room_name
+      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
+      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
+    ORDER BY e.received_at, e.event_id
+    LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION callout._first_own_event(text, bigint, text, timestamptz) IS 'internal: the first of a tenant''s waiting events of a room with a room sid that matches the call';
+
+-- The same of the pending store (events no tenant claims yet, signed with unbound keys): this
+-- node's own table (a Citus coordinator's), matched as an unbound key's event.
+CREATE FUNCTION callout._first_pending_event(call_id bigint, room_name text, since timestamptz,
+                                             OUT room_sid text, OUT received_at timestamptz,
+                                             OUT event_id text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT p.room_sid, p.received_at, p.event_id INTO room_sid, received_at, event_id
+    FROM callout.pending_event AS p
+    WHERE p.room_name = _first_pending_event.room_name AND p.received_at >= since
+      AND p.room_sid IS NOT NULL
+      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+    ORDER BY p.received_at, p.event_id
+    LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION callout._first_pending_event(bigint, text, timestamptz) IS 'internal: the first pending event of a room with a room sid that matches the call';
+
+-- Attaches to the call the tenant's events waiting in its room since an instant that match it:
+-- of room sid first_sid, or none. How many. The ids are chosen before they are moved: Citus moves
+-- no row chosen by a function of its columns. On the node of the tenant's shards, as
+-- _first_own_event.
+CREATE FUNCTION callout._attach_own_events(user_id text, call_id bigint, room_name text,
+                                           since timestamptz, first_sid text)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    attachable text[];
+    attached integer;
+BEGIN
+    attachable := ARRAY(
+        SELECT e.event_id FROM callout.livekit_call_event AS e
+        WHERE e.user_id = _attach_own_events.user_id AND e.room_name = _attach_own_events.room_name
+          AND e.call_log_id IS NULL AND e.received_at >= since
+          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
+          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_own_events.user_id AND e.event_id = ANY (attachable)
+      AND e.room_name = _attach_own_events.room_name AND e.call_log_id IS NULL
+      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
+    GET DIAGNOSTICS attached = ROW_COUNT;
+    RETURN attached;
+END
+$$;
+COMMENT ON FUNCTION callout._attach_own_events(text, bigint, text, timestamptz, text) IS 'internal: attaches a tenant''s waiting events of a room to the call they match; how many';
+
+-- Moves to the call's tenant, attached to the call, the pending events of its room since an
+-- instant that match it: of room sid first_sid, or none (one the tenant stored already under its
+-- id stays as it was). How many. Read and deleted here (a Citus coordinator's own table), then
+-- written as the tenant's: Citus routes them to its shards.
+CREATE FUNCTION callout._move_pending_events(user_id text, call_id bigint, room_name text,
+                                             since timestamptz, first_sid text)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    taken callout.pending_event[];
+    moved integer;
+BEGIN
+    WITH removed AS (
+        DELETE FROM callout.pending_event AS p
+        WHERE p.room_name = _move_pending_events.room_name AND p.received_at >= since
+          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
+          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+        RETURNING p.*)
+    SELECT pg_catalog.array_agg(r) INTO taken FROM removed AS r;
+    IF taken IS NULL THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO callout.livekit_call_event (
+        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
+        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
+        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
+        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
+    SELECT p.event_id, call_id, _move_pending_events.user_id, p.api_key, p.event_type, p.room_name,
+           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
+           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
+           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
+           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
+    FROM pg_catalog.unnest(taken) AS p
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    RETURN moved;
+END
+$$;
+COMMENT ON FUNCTION callout._move_pending_events(text, bigint, text, timestamptz, text) IS 'internal: moves a room''s pending events to the call they match, as its tenant''s; how many';
+
 -- Attaches to a call of its room (of tenant user_id) the room's events that waited within
 -- window_seconds (NULL: however long) and match it as they would if delivered now
 -- (callout._matching_call_id): the tenant's own unmatched events (signed with its keys), and the
 -- pending events, which move to the tenant (one the tenant stored already under its id stays as
 -- it was); of one room sid, the first to arrive, and those with none. How many were attached.
--- The caller holds the room's lock and recomputes the call.
+-- The caller holds the room's lock and recomputes the call. On a distributed callout the
+-- tenant's events are read and attached on the node of its shards (each call in FROM, where
+-- Citus plans it), the pending store here.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
 RETURNS integer
@@ -227,66 +339,22 @@ DECLARE
     first_own record;
     first_pending record;
     first_sid text;
-    attachable text[];
     attached integer;
-    moved integer;
 BEGIN
     -- the room the call is of: the sid of the first of these events to arrive that has one, as a
     -- delivery of each in turn would bind the call to it; a later room of the same name (LiveKit
-    -- reuses names) keeps its events waiting for a call of its own. The tenant's events and the
-    -- pending ones are read by a statement each, and the tenant's to attach chosen before they
-    -- are moved: on a distributed callout the first are in the tenant's shards, the pending store
-    -- is this node's own table, and Citus moves no row chosen by a function of its columns.
-    SELECT e.room_sid, e.received_at, e.event_id INTO first_own
-    FROM callout.livekit_call_event AS e
-    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
-      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
-    ORDER BY e.received_at, e.event_id
-    LIMIT 1;
-    SELECT p.room_sid, p.received_at, p.event_id INTO first_pending
-    FROM callout.pending_event AS p
-    WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-      AND p.room_sid IS NOT NULL
-      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-    ORDER BY p.received_at, p.event_id
-    LIMIT 1;
+    -- reuses names) keeps its events waiting for a call of its own
+    SELECT f.room_sid, f.received_at, f.event_id INTO first_own
+    FROM callout._first_own_event(user_id, call_id, room_name, since) AS f;
+    first_pending := callout._first_pending_event(call_id, room_name, since);
     first_sid := CASE WHEN first_pending.event_id IS NULL
                            OR (first_own.event_id IS NOT NULL
                                AND (first_own.received_at, first_own.event_id)
                                    <= (first_pending.received_at, first_pending.event_id))
                       THEN first_own.room_sid ELSE first_pending.room_sid END;
-    attachable := ARRAY(
-        SELECT e.event_id FROM callout.livekit_call_event AS e
-        WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-          AND e.call_log_id IS NULL AND e.received_at >= since
-          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
-          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
-    WHERE e.user_id = _attach_unmatched.user_id AND e.event_id = ANY (attachable)
-      AND e.room_name = _attach_unmatched.room_name AND e.call_log_id IS NULL
-      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
-    GET DIAGNOSTICS attached = ROW_COUNT;
-    WITH moved AS (
-        DELETE FROM callout.pending_event AS p
-        WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
-          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-        RETURNING p.*)
-    INSERT INTO callout.livekit_call_event (
-        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
-        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
-        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
-        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
-    SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
-           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
-           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
-           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
-           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
-    FROM moved AS p
-    ON CONFLICT DO NOTHING;
-    GET DIAGNOSTICS moved = ROW_COUNT;
-    RETURN attached + moved;
+    SELECT a INTO attached
+    FROM callout._attach_own_events(user_id, call_id, room_name, since, first_sid) AS a;
+    RETURN attached + callout._move_pending_events(user_id, call_id, room_name, since, first_sid);
 END
 $$;
 COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its call; how many';
@@ -329,64 +397,44 @@ COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for
 -- callout.unmatched_window), and makes the call again from its events. The admin's, or a
 -- gateway's acting for the call's tenant (anyone else: 42501, whether the call exists or not; the
 -- admin, for a call that does not exist: 22023). True when any were attached.
--- A call's room's waiting events attached to it, however long they waited, and the call made
--- again from its events under these thresholds; whether any were attached, and whether the
--- outcome changed, which was notified when notify (each set for the rest of the transaction:
--- attach_late_events passes its own). On a distributed callout Citus runs it on the node of the
--- tenant's shards (callout.distribute), which must not notify, as _create_registered_call.
-CREATE FUNCTION callout._attach_late_events(user_id text, call_id bigint, room_name text,
-                                            min_connected_seconds double precision,
-                                            min_completed_seconds double precision,
-                                            notify boolean,
-                                            OUT attached boolean, OUT changed boolean)
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    previous callout.call_outcome := (SELECT c.outcome FROM callout.call_log AS c
-                                      WHERE c.user_id = _attach_late_events.user_id
-                                        AND c.id = _attach_late_events.call_id);
-BEGIN
-    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
-    attached := callout._attach_unmatched(call_id, user_id, room_name, NULL) > 0;
-    changed := false;
-    IF attached THEN
-        changed := callout._recompute_call(call_id, user_id) IS DISTINCT FROM previous;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION callout._attach_late_events(text, bigint, text, double precision, double precision, boolean) IS 'internal: attaches a call''s waiting events however long they waited and makes the call again; whether any were attached, whether its outcome changed';
-
 CREATE FUNCTION callout.attach_late_events(call_id bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s'
 AS $$
 DECLARE
-    call record;
+    tenant text;
+    room text;
     settings callout.ingest_settings := callout._ingest_settings();
     distributed boolean := callout._distributed();
-    made record;
+    previous callout.call_outcome;
+    remade callout.call_outcome;
 BEGIN
     IF call_id IS NULL THEN
         RAISE EXCEPTION 'call_id is required' USING ERRCODE = '22004';
     END IF;
-    SELECT c.user_id, c.room_name INTO call FROM callout.call_log AS c WHERE c.id = attach_late_events.call_id;
+    SELECT c.user_id, c.room_name INTO tenant, room FROM callout.call_log AS c WHERE c.id = attach_late_events.call_id;
     IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role())
-       AND NOT coalesce(callout._session_is_gateway() AND call.user_id = callout.current_user_id(), false) THEN
+       AND NOT coalesce(callout._session_is_gateway() AND tenant = callout.current_user_id(), false) THEN
         RAISE EXCEPTION 'permission denied to attach late events to that call'
             USING ERRCODE = '42501',
                   HINT = 'The admin, or a gateway acting for the call''s tenant, attaches late events.';
-    ELSIF call.user_id IS NULL THEN
+    ELSIF tenant IS NULL THEN
         RAISE EXCEPTION 'call % does not exist', call_id USING ERRCODE = '22023';
     END IF;
-    PERFORM callout._lock_room(call.room_name);
-    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
-    SELECT r.attached, r.changed INTO made
-    FROM callout._attach_late_events(call.user_id, call_id, call.room_name,
-                                     settings.min_connected_seconds, settings.min_completed_seconds,
-                                     settings.notify AND NOT distributed) AS r;
-    IF settings.notify AND distributed AND made.changed THEN
+    PERFORM callout._lock_room(room);
+    SELECT c.outcome INTO previous FROM callout.call_log AS c
+    WHERE c.user_id = tenant AND c.id = attach_late_events.call_id;
+    IF callout._attach_unmatched(call_id, tenant, room, NULL) = 0 THEN
+        RETURN false;
+    END IF;
+    -- in FROM, where Citus plans it: made on the tenant's node on a distributed callout, and
+    -- notified from here
+    SELECT r INTO remade
+    FROM callout._remake_call(tenant, call_id, settings.min_connected_seconds,
+                              settings.min_completed_seconds, settings.notify AND NOT distributed) AS r;
+    IF settings.notify AND distributed AND remade IS DISTINCT FROM previous THEN
         PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
     END IF;
-    RETURN made.attached;
+    RETURN true;
 END
 $$;
 COMMENT ON FUNCTION callout.attach_late_events(bigint) IS 'attach to a call the events that waited for it past callout.unmatched_window, as a delivery would, and recompute it (the admin, or a gateway acting for its tenant)';

@@ -14,17 +14,23 @@ COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingest
 
 -- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
 -- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
--- and whose sid no call of that room holds. NULL (no call) otherwise. The caller checked the
--- event id is new.
+-- and whose sid no call of that room holds; made from the room's waiting events (the leg's among
+-- them) under this session's thresholds. NULL (no call) otherwise. The caller checked the event
+-- id is new, and holds the room's lock.
 CREATE FUNCTION callout._create_inbound_call(room_sid text, room_name text,
                                              trunk_phone_number text, key_user_id text,
-                                             OUT call_id bigint, OUT user_id text)
+                                             OUT call_id bigint, OUT user_id text,
+                                             OUT outcome callout.call_outcome)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     route callout.phone_route;
+    settings callout.ingest_settings := callout._ingest_settings();
+    created record;
 BEGIN
-    IF EXISTS (SELECT FROM callout.call_log AS c
+    -- any tenant's call (on a distributed callout every shard is read: once per inbound call);
+    -- SELECT 1, as Citus reads no subquery of no columns
+    IF EXISTS (SELECT 1 FROM callout.call_log AS c
                WHERE c.room_sid = _create_inbound_call.room_sid
                  AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
@@ -33,20 +39,23 @@ BEGIN
     WHERE r.trunk_phone_number = _create_inbound_call.trunk_phone_number;
     user_id := coalesce(route.user_id, key_user_id);
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
-       OR EXISTS (SELECT FROM callout.call_log AS c
+       OR EXISTS (SELECT 1 FROM callout.call_log AS c
                   WHERE c.room_name = _create_inbound_call.room_name
                     AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;
     END IF;
-    call_id := (callout._create_call(
+    created := callout._create_call(
         user_id, room_name, 'inbound', NULL, NULL, route.agent_config_id, NULL,
         CASE WHEN route.user_id IS NOT NULL THEN 'phone_route' ELSE 'tenant_key' END,
-        (callout._ingest_settings()).unmatched_window_seconds)).call_id;
+        settings.unmatched_window_seconds, settings.min_connected_seconds,
+        settings.min_completed_seconds, settings.notify);
+    call_id := created.call_id;
+    outcome := created.outcome;
 END
 $$;
 
-COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant';
+COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant, made from the room''s waiting events';
 
 -- What arrived, for callout.metrics: deliveries that stored nothing new (rejected, by reason;
 -- duplicates; ignored) are counted per minute (stored events count themselves), and the latest

@@ -24,6 +24,53 @@ END
 $$;
 COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
 
+-- The tenants whose calls used each room name, on a distributed callout (callout._create_call
+-- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
+-- coordinator's own table, where a delivery finds the tenants whose calls its event may belong
+-- to, so it asks their nodes alone (src/pg/matching.cpp). Kept as long as the calls may be: a
+-- late event of an ended call still finds it. Empty on one node, which reads its calls itself.
+CREATE TABLE callout.room_tenant (
+    room_name text NOT NULL,
+    user_id text NOT NULL,
+    PRIMARY KEY (room_name, user_id));
+COMMENT ON TABLE callout.room_tenant IS 'on a distributed callout, the tenants whose calls used each room name: the nodes a delivery asks for its event''s call';
+COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
+COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
+SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
+
+-- A tenant's calls an event of this room may belong to (kind bound: bound to the sid under the
+-- room's name; kind named: open under the name, no sid bound), and a row of kind sid when the
+-- tenant holds the sid on any call: what a Citus coordinator's matching reads from each tenant
+-- whose calls used the name, on the node of its shards (callout.distribute: distributed by
+-- user_id, delegated), and chooses among (src/pg/matching.cpp).
+CREATE FUNCTION callout._call_candidates(user_id text, room_sid text, room_name text)
+RETURNS TABLE (kind text, call_id bigint, origin text, registered_phone_number text)
+LANGUAGE c STABLE SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'callout_call_candidates';
+COMMENT ON FUNCTION callout._call_candidates(text, text, text) IS 'internal: a tenant''s calls an event of this room may belong to, read on the node of its shards';
+
+-- A tenant's part of a delivery a Citus coordinator verified, on the node of the tenant's shards
+-- (callout.distribute: distributed by user_id, delegated): the event (payload, as stored), the key
+-- it was verified with, the call (match: found here; else call_id, none for none), and the
+-- coordinator's settings; the event stored with its call's row, or a duplicate's or a bound key's
+-- rejection answered. unclaimed: an unbound key's event no call claims (the coordinator's pending
+-- store); stored_already: a bound key's retry (its bytes are not counted); notify_call_id: the call
+-- whose new or changed outcome the coordinator notifies (src/pg/delivery.cpp).
+CREATE FUNCTION callout._deliver_to_tenant(user_id text, payload jsonb, api_key text,
+                                           key_user_id text, body_sha256 bytea, body_bytes bigint,
+                                           bytes_this_minute bigint, match boolean, call_id bigint,
+                                           registered_phone_number text,
+                                           min_connected_seconds double precision,
+                                           min_completed_seconds double precision,
+                                           max_events_per_call integer,
+                                           max_key_bytes_per_minute integer,
+                                           OUT status text, OUT reason text, OUT call_id bigint,
+                                           OUT outcome callout.call_outcome, OUT unclaimed boolean,
+                                           OUT stored_already boolean, OUT notify_call_id bigint)
+LANGUAGE c SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_deliver_to_tenant';
+COMMENT ON FUNCTION callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer) IS 'internal: a tenant''s part of a delivery its Citus coordinator verified, on the node of its shards';
+
 -- Whether callout's call tables are distributed by Citus (callout.distribute).
 CREATE FUNCTION callout._distributed() RETURNS boolean
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
@@ -83,9 +130,10 @@ COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s ow
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
 -- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
--- that logs every statement writes it to its log. A tenant's registrations and reclassification
--- run on the node of its shards (functions distributed by user_id); deliveries refuse the
--- distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
+-- that logs every statement writes it to its log. A tenant's part of each delivery, registration
+-- and reclassification runs on the node of its shards (functions distributed by user_id); the
+-- coordinator verifies, locks the room and keeps the pending store, and lists the tenants whose
+-- calls used each room name (callout.room_tenant).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -151,6 +199,10 @@ BEGIN
     -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
     -- are refused there (nothing is lost: the change is what is refused)
     PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- the tenants of every room name so far, before the calls leave this node
+    INSERT INTO callout.room_tenant (room_name, user_id)
+    SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
+    ON CONFLICT DO NOTHING;
     PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
     PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
                                                 colocate_with => 'callout.call_log');
@@ -159,8 +211,12 @@ BEGIN
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[
-        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean)',
-        'callout._attach_late_events(text, bigint, text, double precision, double precision, boolean)',
+        'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer)',
+        'callout._call_candidates(text, text, text)',
+        'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
+        'callout._first_own_event(text, bigint, text, timestamptz)',
+        'callout._attach_own_events(text, bigint, text, timestamptz, text)',
+        'callout._remake_call(text, bigint, double precision, double precision, boolean)',
         'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
     ]::pg_catalog.regprocedure[]) AS f;
 END

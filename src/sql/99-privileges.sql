@@ -36,3 +36,5 @@ ALTER TABLE callout.tenant_token_secret ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_secret FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_epoch ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_epoch FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.room_tenant ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.room_tenant FORCE ROW LEVEL SECURITY;

@@ -88,12 +88,124 @@ LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'callout_matching_call_id';
 COMMENT ON FUNCTION callout._matching_call_id(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
 DROP FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean);
+-- The first of a tenant's events waiting in a room since an instant that has a room sid and
+-- matches the call (callout._matching_call_id), as the tenant's keys signed them. On a
+-- distributed callout Citus runs it on the node of the tenant's shards (callout.distribute).
+CREATE FUNCTION callout._first_own_event(user_id text, call_id bigint, room_name text,
+                                         since timestamptz,
+                                         OUT room_sid text, OUT received_at timestamptz,
+                                         OUT event_id text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT e.room_sid, e.received_at, e.event_id INTO room_sid, received_at, event_id
+    FROM callout.livekit_call_event AS e
+    WHERE e.user_id = _first_own_event.user_id AND e.room_name = _first_own_event.room_name
+      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
+      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
+    ORDER BY e.received_at, e.event_id
+    LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION callout._first_own_event(text, bigint, text, timestamptz) IS 'internal: the first of a tenant''s waiting events of a room with a room sid that matches the call';
+
+-- The same of the pending store (events no tenant claims yet, signed with unbound keys): this
+-- node's own table (a Citus coordinator's), matched as an unbound key's event.
+CREATE FUNCTION callout._first_pending_event(call_id bigint, room_name text, since timestamptz,
+                                             OUT room_sid text, OUT received_at timestamptz,
+                                             OUT event_id text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT p.room_sid, p.received_at, p.event_id INTO room_sid, received_at, event_id
+    FROM callout.pending_event AS p
+    WHERE p.room_name = _first_pending_event.room_name AND p.received_at >= since
+      AND p.room_sid IS NOT NULL
+      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+    ORDER BY p.received_at, p.event_id
+    LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION callout._first_pending_event(bigint, text, timestamptz) IS 'internal: the first pending event of a room with a room sid that matches the call';
+
+-- Attaches to the call the tenant's events waiting in its room since an instant that match it:
+-- of room sid first_sid, or none. How many. The ids are chosen before they are moved: Citus moves
+-- no row chosen by a function of its columns. On the node of the tenant's shards, as
+-- _first_own_event.
+CREATE FUNCTION callout._attach_own_events(user_id text, call_id bigint, room_name text,
+                                           since timestamptz, first_sid text)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    attachable text[];
+    attached integer;
+BEGIN
+    attachable := ARRAY(
+        SELECT e.event_id FROM callout.livekit_call_event AS e
+        WHERE e.user_id = _attach_own_events.user_id AND e.room_name = _attach_own_events.room_name
+          AND e.call_log_id IS NULL AND e.received_at >= since
+          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
+          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
+    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
+    WHERE e.user_id = _attach_own_events.user_id AND e.event_id = ANY (attachable)
+      AND e.room_name = _attach_own_events.room_name AND e.call_log_id IS NULL
+      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
+    GET DIAGNOSTICS attached = ROW_COUNT;
+    RETURN attached;
+END
+$$;
+COMMENT ON FUNCTION callout._attach_own_events(text, bigint, text, timestamptz, text) IS 'internal: attaches a tenant''s waiting events of a room to the call they match; how many';
+
+-- Moves to the call's tenant, attached to the call, the pending events of its room since an
+-- instant that match it: of room sid first_sid, or none (one the tenant stored already under its
+-- id stays as it was). How many. Read and deleted here (a Citus coordinator's own table), then
+-- written as the tenant's: Citus routes them to its shards.
+CREATE FUNCTION callout._move_pending_events(user_id text, call_id bigint, room_name text,
+                                             since timestamptz, first_sid text)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    taken callout.pending_event[];
+    moved integer;
+BEGIN
+    WITH removed AS (
+        DELETE FROM callout.pending_event AS p
+        WHERE p.room_name = _move_pending_events.room_name AND p.received_at >= since
+          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
+          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+        RETURNING p.*)
+    SELECT pg_catalog.array_agg(r) INTO taken FROM removed AS r;
+    IF taken IS NULL THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO callout.livekit_call_event (
+        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
+        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
+        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
+        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
+    SELECT p.event_id, call_id, _move_pending_events.user_id, p.api_key, p.event_type, p.room_name,
+           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
+           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
+           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
+           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
+    FROM pg_catalog.unnest(taken) AS p
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    RETURN moved;
+END
+$$;
+COMMENT ON FUNCTION callout._move_pending_events(text, bigint, text, timestamptz, text) IS 'internal: moves a room''s pending events to the call they match, as its tenant''s; how many';
+
 -- Attaches to a call of its room (of tenant user_id) the room's events that waited within
 -- window_seconds (NULL: however long) and match it as they would if delivered now
 -- (callout._matching_call_id): the tenant's own unmatched events (signed with its keys), and the
 -- pending events, which move to the tenant (one the tenant stored already under its id stays as
 -- it was); of one room sid, the first to arrive, and those with none. How many were attached.
--- The caller holds the room's lock and recomputes the call.
+-- The caller holds the room's lock and recomputes the call. On a distributed callout the
+-- tenant's events are read and attached on the node of its shards (each call in FROM, where
+-- Citus plans it), the pending store here.
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
 RETURNS integer
@@ -105,66 +217,22 @@ DECLARE
     first_own record;
     first_pending record;
     first_sid text;
-    attachable text[];
     attached integer;
-    moved integer;
 BEGIN
     -- the room the call is of: the sid of the first of these events to arrive that has one, as a
     -- delivery of each in turn would bind the call to it; a later room of the same name (LiveKit
-    -- reuses names) keeps its events waiting for a call of its own. The tenant's events and the
-    -- pending ones are read by a statement each, and the tenant's to attach chosen before they
-    -- are moved: on a distributed callout the first are in the tenant's shards, the pending store
-    -- is this node's own table, and Citus moves no row chosen by a function of its columns.
-    SELECT e.room_sid, e.received_at, e.event_id INTO first_own
-    FROM callout.livekit_call_event AS e
-    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
-      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
-    ORDER BY e.received_at, e.event_id
-    LIMIT 1;
-    SELECT p.room_sid, p.received_at, p.event_id INTO first_pending
-    FROM callout.pending_event AS p
-    WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-      AND p.room_sid IS NOT NULL
-      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-    ORDER BY p.received_at, p.event_id
-    LIMIT 1;
+    -- reuses names) keeps its events waiting for a call of its own
+    SELECT f.room_sid, f.received_at, f.event_id INTO first_own
+    FROM callout._first_own_event(user_id, call_id, room_name, since) AS f;
+    first_pending := callout._first_pending_event(call_id, room_name, since);
     first_sid := CASE WHEN first_pending.event_id IS NULL
                            OR (first_own.event_id IS NOT NULL
                                AND (first_own.received_at, first_own.event_id)
                                    <= (first_pending.received_at, first_pending.event_id))
                       THEN first_own.room_sid ELSE first_pending.room_sid END;
-    attachable := ARRAY(
-        SELECT e.event_id FROM callout.livekit_call_event AS e
-        WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
-          AND e.call_log_id IS NULL AND e.received_at >= since
-          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
-          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
-    WHERE e.user_id = _attach_unmatched.user_id AND e.event_id = ANY (attachable)
-      AND e.room_name = _attach_unmatched.room_name AND e.call_log_id IS NULL
-      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
-    GET DIAGNOSTICS attached = ROW_COUNT;
-    WITH moved AS (
-        DELETE FROM callout.pending_event AS p
-        WHERE p.room_name = _attach_unmatched.room_name AND p.received_at >= since
-          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
-          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-        RETURNING p.*)
-    INSERT INTO callout.livekit_call_event (
-        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
-        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
-        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
-        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
-    SELECT p.event_id, call_id, _attach_unmatched.user_id, p.api_key, p.event_type, p.room_name,
-           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
-           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
-           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
-           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
-    FROM moved AS p
-    ON CONFLICT DO NOTHING;
-    GET DIAGNOSTICS moved = ROW_COUNT;
-    RETURN attached + moved;
+    SELECT a INTO attached
+    FROM callout._attach_own_events(user_id, call_id, room_name, since, first_sid) AS a;
+    RETURN attached + callout._move_pending_events(user_id, call_id, room_name, since, first_sid);
 END
 $$;
 COMMENT ON FUNCTION callout._attach_unmatched(bigint, text, text, integer) IS 'internal: attaches a room''s waiting events to its call; how many';
@@ -207,76 +275,62 @@ COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for
 -- callout.unmatched_window), and makes the call again from its events. The admin's, or a
 -- gateway's acting for the call's tenant (anyone else: 42501, whether the call exists or not; the
 -- admin, for a call that does not exist: 22023). True when any were attached.
--- A call's room's waiting events attached to it, however long they waited, and the call made
--- again from its events under these thresholds; whether any were attached, and whether the
--- outcome changed, which was notified when notify (each set for the rest of the transaction:
--- attach_late_events passes its own). On a distributed callout Citus runs it on the node of the
--- tenant's shards (callout.distribute), which must not notify, as _create_registered_call.
-CREATE FUNCTION callout._attach_late_events(user_id text, call_id bigint, room_name text,
-                                            min_connected_seconds double precision,
-                                            min_completed_seconds double precision,
-                                            notify boolean,
-                                            OUT attached boolean, OUT changed boolean)
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    previous callout.call_outcome := (SELECT c.outcome FROM callout.call_log AS c
-                                      WHERE c.user_id = _attach_late_events.user_id
-                                        AND c.id = _attach_late_events.call_id);
-BEGIN
-    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
-    attached := callout._attach_unmatched(call_id, user_id, room_name, NULL) > 0;
-    changed := false;
-    IF attached THEN
-        changed := callout._recompute_call(call_id, user_id) IS DISTINCT FROM previous;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION callout._attach_late_events(text, bigint, text, double precision, double precision, boolean) IS 'internal: attaches a call''s waiting events however long they waited and makes the call again; whether any were attached, whether its outcome changed';
-
 CREATE FUNCTION callout.attach_late_events(call_id bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '5s'
 AS $$
 DECLARE
-    call record;
+    tenant text;
+    room text;
     settings callout.ingest_settings := callout._ingest_settings();
     distributed boolean := callout._distributed();
-    made record;
+    previous callout.call_outcome;
+    remade callout.call_outcome;
 BEGIN
     IF call_id IS NULL THEN
         RAISE EXCEPTION 'call_id is required' USING ERRCODE = '22004';
     END IF;
-    SELECT c.user_id, c.room_name INTO call FROM callout.call_log AS c WHERE c.id = attach_late_events.call_id;
+    SELECT c.user_id, c.room_name INTO tenant, room FROM callout.call_log AS c WHERE c.id = attach_late_events.call_id;
     IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = callout._invoking_role())
-       AND NOT coalesce(callout._session_is_gateway() AND call.user_id = callout.current_user_id(), false) THEN
+       AND NOT coalesce(callout._session_is_gateway() AND tenant = callout.current_user_id(), false) THEN
         RAISE EXCEPTION 'permission denied to attach late events to that call'
             USING ERRCODE = '42501',
                   HINT = 'The admin, or a gateway acting for the call''s tenant, attaches late events.';
-    ELSIF call.user_id IS NULL THEN
+    ELSIF tenant IS NULL THEN
         RAISE EXCEPTION 'call % does not exist', call_id USING ERRCODE = '22023';
     END IF;
-    PERFORM callout._lock_room(call.room_name);
-    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
-    SELECT r.attached, r.changed INTO made
-    FROM callout._attach_late_events(call.user_id, call_id, call.room_name,
-                                     settings.min_connected_seconds, settings.min_completed_seconds,
-                                     settings.notify AND NOT distributed) AS r;
-    IF settings.notify AND distributed AND made.changed THEN
+    PERFORM callout._lock_room(room);
+    SELECT c.outcome INTO previous FROM callout.call_log AS c
+    WHERE c.user_id = tenant AND c.id = attach_late_events.call_id;
+    IF callout._attach_unmatched(call_id, tenant, room, NULL) = 0 THEN
+        RETURN false;
+    END IF;
+    -- in FROM, where Citus plans it: made on the tenant's node on a distributed callout, and
+    -- notified from here
+    SELECT r INTO remade
+    FROM callout._remake_call(tenant, call_id, settings.min_connected_seconds,
+                              settings.min_completed_seconds, settings.notify AND NOT distributed) AS r;
+    IF settings.notify AND distributed AND remade IS DISTINCT FROM previous THEN
         PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
     END IF;
-    RETURN made.attached;
+    RETURN true;
 END
 $$;
 COMMENT ON FUNCTION callout.attach_late_events(bigint) IS 'attach to a call the events that waited for it past callout.unmatched_window, as a delivery would, and recompute it (the admin, or a gateway acting for its tenant)';
 
--- Creates a call row (no checks: callers check who may) and attaches the room's waiting events;
--- the caller recomputes the row.
-CREATE OR REPLACE FUNCTION callout._create_call(user_id text, room_name text, direction text,
+DROP FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer);
+-- A call row, inserted (no checks: callers check who may); its id. On a distributed callout Citus
+-- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
+-- delegated), where the id must be of the node's own range (callout.distribute gives it): a node
+-- added since would hand out ids other nodes did, which callout looks calls and events up by.
+CREATE FUNCTION callout._insert_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
-                                     metadata jsonb, origin text, window_seconds integer,
-                                     OUT call_id bigint, OUT attached boolean)
+                                     metadata jsonb, origin text)
+RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    call_id bigint;
+    node_ids record;
 BEGIN
     INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
                                   campaign_id, agent_config_id, metadata, origin)
@@ -285,36 +339,6 @@ BEGIN
             coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
             origin)
     RETURNING id INTO call_id;
-    attached := callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0;
-END
-$$;
-
--- A registered call, created and made from the room's waiting events under these thresholds;
--- its outcome, which was notified when notify (each set for the rest of the transaction:
--- register_call passes its own). On a distributed callout Citus runs it on the node of the
--- tenant's shards (callout.distribute: distributed by user_id, delegated), which has settings of
--- its own and must not notify (register_call does, from the coordinator): Citus commits a
--- transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses. There
--- the call's id must be of the node's own range (callout.distribute gives it): a node added
--- since would hand out ids other nodes did, which callout looks calls and events up by.
-CREATE FUNCTION callout._create_registered_call(user_id text, room_name text, direction text,
-                                                phone_number text, campaign_id text,
-                                                agent_config_id text, metadata jsonb,
-                                                window_seconds integer,
-                                                min_connected_seconds double precision,
-                                                min_completed_seconds double precision,
-                                                notify boolean,
-                                                OUT call_id bigint, OUT outcome callout.call_outcome)
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    created record;
-    node_ids record;
-BEGIN
-    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
-    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
-                                    agent_config_id, metadata, 'registered', window_seconds);
-    call_id := created.call_id;
     IF callout._distributed() THEN
         node_ids := callout._node_id_range();
         IF call_id NOT BETWEEN node_ids.first AND node_ids.last THEN
@@ -324,12 +348,64 @@ BEGIN
                       HINT = 'Run SELECT callout.distribute() on the coordinator after adding a node.';
         END IF;
     END IF;
-    IF created.attached THEN
-        outcome := callout._recompute_call(call_id, user_id);
+    RETURN call_id;
+END
+$$;
+COMMENT ON FUNCTION callout._insert_call(text, text, text, text, text, text, jsonb, text) IS 'internal: inserts a call row; its id';
+
+-- A call made again from its events under these thresholds; its outcome, which was notified when
+-- notify and it is new or changed (each set for the rest of the transaction: the caller passes
+-- its own). On a distributed callout Citus runs it on the node of the tenant's shards, which has
+-- settings of its own and must not notify (the caller does, from the coordinator): Citus commits
+-- a transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
+CREATE FUNCTION callout._remake_call(user_id text, call_id bigint,
+                                     min_connected_seconds double precision,
+                                     min_completed_seconds double precision, notify boolean)
+RETURNS callout.call_outcome
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
+    RETURN callout._recompute_call(call_id, user_id);
+END
+$$;
+COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double precision, boolean) IS 'internal: makes a call again from its events under these thresholds; its outcome';
+
+-- A call created (no checks: callers check who may, holding the room's lock) and made from the
+-- room's waiting events under these thresholds; its id and outcome, notified when notify. On a
+-- distributed callout the room's name is listed for the tenant first (callout.room_tenant, where
+-- deliveries find the tenants whose calls an event may belong to), the row is inserted and made on
+-- the node of the tenant's shards (each call in FROM, where Citus plans it), and the outcome
+-- notified from here.
+CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
+                                     phone_number text, campaign_id text, agent_config_id text,
+                                     metadata jsonb, origin text, window_seconds integer,
+                                     min_connected_seconds double precision,
+                                     min_completed_seconds double precision, notify boolean,
+                                     OUT call_id bigint, OUT outcome callout.call_outcome)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    distributed boolean := callout._distributed();
+BEGIN
+    IF distributed THEN
+        INSERT INTO callout.room_tenant (room_name, user_id)
+        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
+    END IF;
+    SELECT c INTO call_id
+    FROM callout._insert_call(user_id, room_name, direction, phone_number, campaign_id,
+                              agent_config_id, metadata, origin) AS c;
+    IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
+        SELECT r INTO outcome
+        FROM callout._remake_call(user_id, call_id, min_connected_seconds, min_completed_seconds,
+                                  notify AND NOT distributed) AS r;
+        IF notify AND distributed AND outcome IS NOT NULL THEN
+            PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
+        END IF;
     END IF;
 END
 $$;
-COMMENT ON FUNCTION callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean) IS 'internal: creates a registered call, made from the room''s waiting events; its outcome';
+COMMENT ON FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer, double precision, double precision, boolean) IS 'internal: creates a call and makes it from the room''s waiting events; its id and outcome';
 
 CREATE OR REPLACE FUNCTION callout.register_call(user_id text, room_name text, direction text,
                                       phone_number text DEFAULT NULL, campaign_id text DEFAULT NULL,
@@ -343,7 +419,6 @@ DECLARE
     open_call record;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
-    distributed boolean := callout._distributed();
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -385,33 +460,35 @@ BEGIN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
-    -- in FROM, where Citus plans it: delegated to the tenant's node on a distributed callout
-    SELECT r.call_id, r.outcome INTO created
-    FROM callout._create_registered_call(user_id, room_name, direction, phone_number, campaign_id,
-                                         agent_config_id, metadata, settings.unmatched_window_seconds,
-                                         settings.min_connected_seconds, settings.min_completed_seconds,
-                                         settings.notify AND NOT distributed) AS r;
-    IF settings.notify AND distributed AND created.outcome IS NOT NULL THEN
-        PERFORM pg_catalog.pg_notify('callout_outcome', created.call_id::text);
-    END IF;
+    created := callout._create_call(user_id, room_name, direction, phone_number, campaign_id,
+                                    agent_config_id, metadata, 'registered',
+                                    settings.unmatched_window_seconds, settings.min_connected_seconds,
+                                    settings.min_completed_seconds, settings.notify);
     RETURN created.call_id;
 END
 $$;
 COMMENT ON FUNCTION callout.register_call(text, text, text, text, text, text, jsonb) IS 'create the call row for a room (at most one open call per tenant and room); waiting events of the room are applied';
 
+DROP FUNCTION callout._create_inbound_call(text, text, text, text);
 -- An inbound call for a leg no call matched: a dispatch rule routed it (outbound legs have no
 -- sip.ruleID), to a routed number or delivered with a tenant's key, in a room with no open call
--- and whose sid no call of that room holds. NULL (no call) otherwise. The caller checked the
--- event id is new.
-CREATE OR REPLACE FUNCTION callout._create_inbound_call(room_sid text, room_name text,
+-- and whose sid no call of that room holds; made from the room's waiting events (the leg's among
+-- them) under this session's thresholds. NULL (no call) otherwise. The caller checked the event
+-- id is new, and holds the room's lock.
+CREATE FUNCTION callout._create_inbound_call(room_sid text, room_name text,
                                              trunk_phone_number text, key_user_id text,
-                                             OUT call_id bigint, OUT user_id text)
+                                             OUT call_id bigint, OUT user_id text,
+                                             OUT outcome callout.call_outcome)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     route callout.phone_route;
+    settings callout.ingest_settings := callout._ingest_settings();
+    created record;
 BEGIN
-    IF EXISTS (SELECT FROM callout.call_log AS c
+    -- any tenant's call (on a distributed callout every shard is read: once per inbound call);
+    -- SELECT 1, as Citus reads no subquery of no columns
+    IF EXISTS (SELECT 1 FROM callout.call_log AS c
                WHERE c.room_sid = _create_inbound_call.room_sid
                  AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
@@ -420,18 +497,23 @@ BEGIN
     WHERE r.trunk_phone_number = _create_inbound_call.trunk_phone_number;
     user_id := coalesce(route.user_id, key_user_id);
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
-       OR EXISTS (SELECT FROM callout.call_log AS c
+       OR EXISTS (SELECT 1 FROM callout.call_log AS c
                   WHERE c.room_name = _create_inbound_call.room_name
                     AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;
     END IF;
-    call_id := (callout._create_call(
+    created := callout._create_call(
         user_id, room_name, 'inbound', NULL, NULL, route.agent_config_id, NULL,
         CASE WHEN route.user_id IS NOT NULL THEN 'phone_route' ELSE 'tenant_key' END,
-        (callout._ingest_settings()).unmatched_window_seconds)).call_id;
+        settings.unmatched_window_seconds, settings.min_connected_seconds,
+        settings.min_completed_seconds, settings.notify);
+    call_id := created.call_id;
+    outcome := created.outcome;
 END
 $$;
+
+COMMENT ON FUNCTION callout._create_inbound_call(text, text, text, text) IS 'internal: creates the call of an inbound leg a dispatch rule routed, for its number''s route or the key''s tenant, made from the room''s waiting events';
 
 CREATE OR REPLACE FUNCTION callout.resolve_call_context(room_name text,
                                              OUT call_id bigint, OUT user_id text,
@@ -1469,6 +1551,53 @@ END
 $$;
 COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
 
+-- The tenants whose calls used each room name, on a distributed callout (callout._create_call
+-- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
+-- coordinator's own table, where a delivery finds the tenants whose calls its event may belong
+-- to, so it asks their nodes alone (src/pg/matching.cpp). Kept as long as the calls may be: a
+-- late event of an ended call still finds it. Empty on one node, which reads its calls itself.
+CREATE TABLE callout.room_tenant (
+    room_name text NOT NULL,
+    user_id text NOT NULL,
+    PRIMARY KEY (room_name, user_id));
+COMMENT ON TABLE callout.room_tenant IS 'on a distributed callout, the tenants whose calls used each room name: the nodes a delivery asks for its event''s call';
+COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
+COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
+SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
+
+-- A tenant's calls an event of this room may belong to (kind bound: bound to the sid under the
+-- room's name; kind named: open under the name, no sid bound), and a row of kind sid when the
+-- tenant holds the sid on any call: what a Citus coordinator's matching reads from each tenant
+-- whose calls used the name, on the node of its shards (callout.distribute: distributed by
+-- user_id, delegated), and chooses among (src/pg/matching.cpp).
+CREATE FUNCTION callout._call_candidates(user_id text, room_sid text, room_name text)
+RETURNS TABLE (kind text, call_id bigint, origin text, registered_phone_number text)
+LANGUAGE c STABLE SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'callout_call_candidates';
+COMMENT ON FUNCTION callout._call_candidates(text, text, text) IS 'internal: a tenant''s calls an event of this room may belong to, read on the node of its shards';
+
+-- A tenant's part of a delivery a Citus coordinator verified, on the node of the tenant's shards
+-- (callout.distribute: distributed by user_id, delegated): the event (payload, as stored), the key
+-- it was verified with, the call (match: found here; else call_id, none for none), and the
+-- coordinator's settings; the event stored with its call's row, or a duplicate's or a bound key's
+-- rejection answered. unclaimed: an unbound key's event no call claims (the coordinator's pending
+-- store); stored_already: a bound key's retry (its bytes are not counted); notify_call_id: the call
+-- whose new or changed outcome the coordinator notifies (src/pg/delivery.cpp).
+CREATE FUNCTION callout._deliver_to_tenant(user_id text, payload jsonb, api_key text,
+                                           key_user_id text, body_sha256 bytea, body_bytes bigint,
+                                           bytes_this_minute bigint, match boolean, call_id bigint,
+                                           registered_phone_number text,
+                                           min_connected_seconds double precision,
+                                           min_completed_seconds double precision,
+                                           max_events_per_call integer,
+                                           max_key_bytes_per_minute integer,
+                                           OUT status text, OUT reason text, OUT call_id bigint,
+                                           OUT outcome callout.call_outcome, OUT unclaimed boolean,
+                                           OUT stored_already boolean, OUT notify_call_id bigint)
+LANGUAGE c SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+AS 'MODULE_PATHNAME', 'callout_deliver_to_tenant';
+COMMENT ON FUNCTION callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer) IS 'internal: a tenant''s part of a delivery its Citus coordinator verified, on the node of its shards';
+
 -- Whether callout's call tables are distributed by Citus (callout.distribute).
 CREATE FUNCTION callout._distributed() RETURNS boolean
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
@@ -1528,9 +1657,10 @@ COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s ow
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
 -- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
--- that logs every statement writes it to its log. A tenant's registrations and reclassification
--- run on the node of its shards (functions distributed by user_id); deliveries refuse the
--- distributed tables until they reach the shards (callout_relation, src/pg/direct_read.cpp).
+-- that logs every statement writes it to its log. A tenant's part of each delivery, registration
+-- and reclassification runs on the node of its shards (functions distributed by user_id); the
+-- coordinator verifies, locks the room and keeps the pending store, and lists the tenants whose
+-- calls used each room name (callout.room_tenant).
 CREATE FUNCTION callout.distribute() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1596,6 +1726,10 @@ BEGIN
     -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
     -- are refused there (nothing is lost: the change is what is refused)
     PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- the tenants of every room name so far, before the calls leave this node
+    INSERT INTO callout.room_tenant (room_name, user_id)
+    SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
+    ON CONFLICT DO NOTHING;
     PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
     PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
                                                 colocate_with => 'callout.call_log');
@@ -1604,8 +1738,12 @@ BEGIN
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[
-        'callout._create_registered_call(text, text, text, text, text, text, jsonb, integer, double precision, double precision, boolean)',
-        'callout._attach_late_events(text, bigint, text, double precision, double precision, boolean)',
+        'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer)',
+        'callout._call_candidates(text, text, text)',
+        'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
+        'callout._first_own_event(text, bigint, text, timestamptz)',
+        'callout._attach_own_events(text, bigint, text, timestamptz, text)',
+        'callout._remake_call(text, bigint, double precision, double precision, boolean)',
         'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
     ]::pg_catalog.regprocedure[]) AS f;
 END
@@ -2001,6 +2139,8 @@ ALTER TABLE callout.tenant_token_secret ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_secret FORCE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_epoch ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callout.tenant_token_epoch FORCE ROW LEVEL SECURITY;
+ALTER TABLE callout.room_tenant ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callout.room_tenant FORCE ROW LEVEL SECURITY;
 
 -- ---- Call detail: the SIP call ids of each event and call, answered_at for every answered call,
 -- and the calls' ring and talk time (DESIGN.md §4).

@@ -53,8 +53,8 @@ SELECT is(
        AND d.refclassid = 'pg_catalog.pg_extension'::regclass
        AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'callout')
        AND d.deptype = 'e'),
-    79,
-    'the extension has 79 member functions');
+    85,
+    'the extension has 85 member functions');
 -- The types the install script creates: some servers also record the row types of tables and
 -- views and every array type as members, which are counted with their relations (below).
 SELECT is(
@@ -83,7 +83,7 @@ SELECT is(
           'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event',
           'callout.livekit_call_event_id_seq', 'callout.parked_delivery', 'callout.parked_delivery_id_seq',
           'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route', 'callout.rejected_delivery',
-          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role',
+          'callout.rejected_delivery_slot', 'callout.room_tenant', 'callout.signing_key', 'callout.tenant_role',
           'callout.tenant_token_epoch', 'callout.tenant_token_secret'],
     'the extension''s member relations are its tables, sequences and the calls view');
 SELECT is(
@@ -109,7 +109,7 @@ SELECT is(
           'callout.feed_consumer', 'callout.gateway_role', 'callout.key_usage', 'callout.livekit_call_event', 'callout.livekit_call_event_id_seq',
           'callout.parked_delivery', 'callout.parked_delivery_id_seq', 'callout.pending_event', 'callout.pending_event_id_seq', 'callout.phone_route',
           'callout.rejected_delivery',
-          'callout.rejected_delivery_slot', 'callout.signing_key', 'callout.tenant_role',
+          'callout.rejected_delivery_slot', 'callout.room_tenant', 'callout.signing_key', 'callout.tenant_role',
           'callout.tenant_token_epoch', 'callout.tenant_token_secret'],
     'pg_extension_config_dump covers every table and sequence');
 SELECT is(

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(651);
+SELECT plan(697);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -59,9 +59,15 @@ INSERT INTO expected_functions VALUES
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
     ('_tenant_relation', ARRAY['text', 'text'], 'regclass', 'STABLE', true, 'u', 'c', false),
-    ('_attach_late_events', ARRAY['text', 'bigint', 'text', 'double precision', 'double precision', 'boolean'], 'record', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_create_registered_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'integer', 'double precision', 'double precision', 'boolean'], 'record', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_insert_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text'], 'bigint', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_remake_call', ARRAY['text', 'bigint', 'double precision', 'double precision', 'boolean'], 'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_recompute_call', ARRAY['bigint', 'text'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
+    -- a room's waiting events attached to its call: the tenant's (on its node, on Citus), the
+    -- pending store's (the coordinator's)
+    ('_first_own_event', ARRAY['text', 'bigint', 'text', 'timestamp with time zone'], 'record', 'STABLE', false, 'u', 'plpgsql', false),
+    ('_first_pending_event', ARRAY['bigint', 'text', 'timestamp with time zone'], 'record', 'STABLE', false, 'u', 'plpgsql', false),
+    ('_attach_own_events', ARRAY['text', 'bigint', 'text', 'timestamp with time zone', 'text'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_move_pending_events', ARRAY['text', 'bigint', 'text', 'timestamp with time zone', 'text'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'integer', 'VOLATILE', false, 'u',
      'plpgsql', false),
     -- late events: listed for the admin, attached by the admin or the call's tenant's gateway
@@ -79,7 +85,8 @@ INSERT INTO expected_functions VALUES
     ('_call_stats_key', ARRAY['text', 'timestamp with time zone', 'timestamp with time zone', 'text', 'text', 'text',
                               'callout.call_outcome', 'text'], 'text', 'STABLE', false, 's', 'sql', false),
     ('_matching_call_id', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'c', false),
-    ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer'], 'record', 'VOLATILE',
+    ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer',
+                           'double precision', 'double precision', 'boolean'], 'record', 'VOLATILE',
      false, 'u', 'plpgsql', false),
     ('_create_inbound_call', ARRAY['text', 'text', 'text', 'text'], 'record', 'VOLATILE', false, 'u', 'plpgsql',
      false),
@@ -106,6 +113,10 @@ INSERT INTO expected_functions VALUES
     ('_distributed', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'plpgsql', false),
     ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'sql', false),
     ('_node_id_range', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'plpgsql', false),
+    ('_call_candidates', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'c', false),
+    ('_deliver_to_tenant', ARRAY['text', 'jsonb', 'text', 'text', 'bytea', 'bigint', 'bigint', 'boolean', 'bigint',
+                                 'text', 'double precision', 'double precision', 'integer', 'integer'],
+     'record', 'VOLATILE', false, 'u', 'c', false),
     ('set_tenant_token', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
     -- consumers kept as the owner
@@ -144,6 +155,7 @@ INSERT INTO expected_tables VALUES
     ('tenant_role', ARRAY['user_id text', 'role regrole NOT NULL'], true),
     ('tenant_token_secret', ARRAY['one boolean NOT NULL', 'secret bytea NOT NULL'], true),
     ('tenant_token_epoch', ARRAY['role name NOT NULL', 'epoch text NOT NULL'], true),
+    ('room_tenant', ARRAY['room_name text NOT NULL', 'user_id text NOT NULL'], true),
     ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
                        'room_name text NOT NULL', 'room_sid text', 'direction text NOT NULL', 'phone_number text',
                        'registered_phone_number text', 'campaign_id text',
@@ -261,6 +273,7 @@ CROSS JOIN LATERAL (SELECT CASE t.name WHEN 'signing_key' THEN ARRAY['api_key']:
                                        WHEN 'tenant_role' THEN ARRAY['role']::name[]
                                        WHEN 'tenant_token_secret' THEN ARRAY['one']::name[]
                                        WHEN 'tenant_token_epoch' THEN ARRAY['role']::name[]
+                                       WHEN 'room_tenant' THEN ARRAY['room_name', 'user_id']::name[]
                                        WHEN 'delivery_count' THEN ARRAY['minute', 'status', 'reason', 'backend']::name[]
                                        WHEN 'rejected_delivery' THEN ARRAY['slot']::name[]
                                        WHEN 'livekit_call_event' THEN ARRAY['user_id', 'event_id']::name[]
@@ -436,7 +449,8 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
-    ARRAY['callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint,text)',
+    ARRAY['callout._deliver_to_tenant(text,jsonb,text,text,bytea,bigint,bigint,boolean,bigint,text,double precision,double precision,integer,integer)',
+          'callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint,text)',
           'callout._replay_delivery(text,text,timestamp with time zone)', 'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)'],
     'ingestion and registration plan their lookups by key without sequential scans (enable_seqscan off)');
