@@ -61,7 +61,7 @@ src/core/%.o src/core/%.bc: override CPPFLAGS := -Isrc -D_GNU_SOURCE
 # ---- the project's own targets -------------------------------------------------------------
 .PHONY: test test-unit test-regress test-isolation test-pgtap test-dump test-upgrade test-fuzz fuzz \
         test-mutations test-concurrency test-crash test-sanitize test-bench coverage bench bench-smoke \
-        bench-profile demo deps format format-check test-majors test-citus test-tools
+        bench-profile bench-citus demo deps format format-check test-majors test-citus test-tools
 
 # Every suite against a throwaway cluster; ends with one line "N passed, N failed".
 test:
@@ -156,6 +156,11 @@ bench-smoke:
 # The top symbols of one backend ingesting deliveries: perf (PROFILE_TOOL=callgrind for valgrind).
 bench-profile:
 	@bench/profile
+
+# callout on a coordinator and two workers against one node, webhooks/s and the commands a
+# delivery sends the workers (bench/citus; Citus as make test-citus finds it).
+bench-citus:
+	@BENCH_SMOKE=$(BENCH_SMOKE) CITUS_TARBALL=$(CITUS_TARBALL) bench/citus
 
 # A throwaway cluster fed a handful of signed LiveKit deliveries; prints what callout made of each.
 demo:

@@ -125,27 +125,36 @@ void feed_as_written(TableWriter& writer) {
                   feed_position(writer, written_value(writer, int(C::outcome))));
 }
 
-// Whether outcome notices are held (hold_outcome_notices), and the call of the last one.
-bool holding_notices = false;
-std::optional<std::int64_t> held_notice;
+// The outcome notices held (hold_outcome_notices).
+OutcomeNotices notices = {};
 
 }  // namespace
 
-void hold_outcome_notices() {
-    holding_notices = true;
-    held_notice.reset();
+OutcomeNotices hold_outcome_notices() {
+    const OutcomeNotices before = notices;
+    notices = {true, false, 0};
+    return before;
 }
 
-std::optional<std::int64_t> release_outcome_notices() {
-    holding_notices = false;
-    std::optional<std::int64_t> held = held_notice;
-    held_notice.reset();
+std::optional<std::int64_t> release_outcome_notices(const OutcomeNotices& before) {
+    const std::optional<std::int64_t> held =
+        notices.has_held ? std::optional<std::int64_t>(notices.held) : std::nullopt;
+    notices = before;
     return held;
 }
 
+OutcomeNotices outcome_notices() {
+    return notices;
+}
+
+void restore_outcome_notices(const OutcomeNotices& state) {
+    notices = state;
+}
+
 void notify_outcome(std::int64_t call_id) {
-    if (holding_notices) {
-        held_notice = call_id;
+    if (notices.holding) {
+        notices.has_held = true;
+        notices.held = call_id;
         return;
     }
     if (!notify_outcomes) return;

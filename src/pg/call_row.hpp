@@ -54,12 +54,21 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot);
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
                                     Snapshot snapshot);
 
-// On a Citus node doing a tenant's part of a coordinator's work: a new or changed outcome is
-// held, not notified (a listener is connected to the coordinator, which notifies it), until
-// release_outcome_notices hands back the call whose outcome was to be notified. An abort releases
-// them (module.cpp).
-void hold_outcome_notices();
-std::optional<std::int64_t> release_outcome_notices();
+// On a Citus node doing a tenant's part of a coordinator's work, a new or changed outcome is held,
+// not notified (a listener is connected to the coordinator, which notifies it):
+// hold_outcome_notices holds them and returns the state before, which release_outcome_notices
+// puts back, handing over the call whose outcome was to be notified. A subtransaction's abort
+// puts back the state it began with, the transaction's end none held (module.cpp).
+struct OutcomeNotices {
+    bool holding;
+    bool has_held;
+    std::int64_t held;  // the call of the last one held
+};
+CALLOUT_PLAIN_DATA(OutcomeNotices);
+OutcomeNotices hold_outcome_notices();
+std::optional<std::int64_t> release_outcome_notices(const OutcomeNotices& before);
+OutcomeNotices outcome_notices();
+void restore_outcome_notices(const OutcomeNotices& state);
 
 // NOTIFY callout_outcome with the call id (callout.notify), at commit (or held).
 void notify_outcome(std::int64_t call_id);

@@ -1,12 +1,14 @@
-// One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery runs
-// no statement: it writes the event and the call row directly (direct_write.hpp, call_row.hpp).
-// The key comes from the key cache (key_cache.hpp; a statement reads it when the cache does not
-// hold it), the call from matching (matching.hpp) and the call's events from read_events, which
-// read their indexes directly. The body is parsed (and redacted) once and hashed once, and the
-// token read once, in the core. A tenant's event no call claims is written the same way; an
-// event with no tenant yet (the pending store) is stored by a statement of its own. A delivery
-// that stores nothing new is counted (and a rejection sampled) by two statements of its own, one
-// refused only for its key is parked by another (park), and a duplicate's answer is read by one.
+// One delivery (delivery.hpp). The hot path of every phone call, so a processed delivery of an
+// unbound key runs no statement: it writes the event and the call row directly (direct_write.hpp,
+// call_row.hpp); a tenant's own key's counts its bytes by one. The key comes from the key cache
+// (key_cache.hpp; a statement reads it when the cache does not hold it), the call from matching
+// (matching.hpp) and the call's events from read_events, which read their indexes directly. The
+// body is parsed (and redacted) once and hashed once, and the token read once, in the core. A
+// tenant's event no call claims is written the same way; an event with no tenant yet (the pending
+// store) is stored by a statement of its own. A delivery that stores nothing new is counted (and a
+// rejection sampled) by two statements of its own, one refused only for its key is parked by
+// another (park), and a duplicate's answer is read by one. On a Citus coordinator the tenant's
+// part (tenant_part) is one statement, run on the node of the tenant's shards.
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -42,7 +44,10 @@
 #include "pg/unix_time.hpp"
 
 extern "C" {
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "utils/fmgroids.h"
 #include "utils/snapmgr.h"
 #include "catalog/pg_type_d.h"
 #include "executor/spi.h"
@@ -104,7 +109,7 @@ CALLOUT_FIELDS(InsertedColumn, INSERTED_COLUMN);
     " $recording_url, $egress_status, $api_key, $body_sha256, $payload, $sip_call_id,"       \
     " $sip_call_id_full"
 
-// An event with no tenant yet (event_target), in the pending store, once: its id when stored now,
+// An event with no tenant yet (EventTarget), in the pending store, once: its id when stored now,
 // nothing when it waits there already.
 Statement<PendEventParameter, InsertedColumn> pend_event = {
     "INSERT INTO callout.pending_event (" EVENT_FACT_COLUMNS_SQL
@@ -121,24 +126,13 @@ CALLOUT_FIELDS(StoredEventParameter, STORED_EVENT_PARAMETERS);
 CALLOUT_FIELDS(StoredEventColumn, STORED_EVENT_COLUMNS);
 
 // What a duplicate is answered from: the stored event where the delivery would have stored it,
-// its tenant's (another tenant's event of the same id is never read), its body hash and its call.
-// Each statement reads one table by its tenant: on a Citus node, where a tenant's part of a
-// delivery runs, Citus runs no other in a function it delegated there.
+// its tenant's (another tenant's event of the same id is never read), its body hash and its call
+// (whose outcome is read directly: call_outcome_of). One table read by its tenant: on a Citus
+// node, where a tenant's part of a delivery runs, Citus runs no other statement in a function it
+// delegated there.
 Statement<StoredEventParameter, StoredEventColumn> stored_event = {
     "SELECT e.body_sha256, e.call_log_id AS call_id FROM callout.livekit_call_event AS e"
     " WHERE e.user_id = $user_id AND e.event_id = $event_id",
-    nullptr};
-
-#define CALL_OUTCOME_PARAMETERS(X) \
-    X(call_id, INT8OID)            \
-    X(user_id, TEXTOID)
-CALLOUT_FIELDS(CallOutcomeParameter, CALL_OUTCOME_PARAMETERS);
-#define CALL_OUTCOME_COLUMN(X) X(outcome, InvalidOid)
-CALLOUT_FIELDS(CallOutcomeColumn, CALL_OUTCOME_COLUMN);
-
-// ... the outcome of its call ...
-Statement<CallOutcomeParameter, CallOutcomeColumn> call_outcome = {
-    "SELECT c.outcome FROM callout.call_log AS c WHERE c.user_id = $user_id AND c.id = $call_id",
     nullptr};
 
 #define PENDING_EVENT_PARAMETER(X) X(event_id, TEXTOID)
@@ -249,18 +243,14 @@ CALLOUT_FIELDS(HeldEventParameter, HELD_EVENT_PARAMETERS);
 #define HELD_EVENT_COLUMN(X) X(stored_already, BOOLOID)
 CALLOUT_FIELDS(HeldEventColumn, HELD_EVENT_COLUMN);
 
-// For a key bound to a tenant: whether the tenant holds the event already (a retry: answered as
-// a duplicate whatever the bounds). Each statement of a tenant's part of a delivery reads one
-// table by its tenant (stored_event).
+// For a key bound to a tenant over a bound: whether the tenant holds the event already (a retry:
+// answered as a duplicate whatever the bounds). Each statement of a tenant's part of a delivery
+// reads one table by its tenant (stored_event).
 Statement<HeldEventParameter, HeldEventColumn> tenant_holds_event = {
     "SELECT pg_catalog.count(*) > 0 AS stored_already FROM callout.livekit_call_event AS e"
     " WHERE e.user_id = $key_user_id AND e.event_id = $event_id",
     nullptr};
 
-#define CALL_EVENTS_PARAMETERS(X) \
-    X(key_user_id, TEXTOID)       \
-    X(call_id, INT8OID)
-CALLOUT_FIELDS(CallEventsParameter, CALL_EVENTS_PARAMETERS);
 #define ROOM_EVENTS_PARAMETERS(X) \
     X(key_user_id, TEXTOID)       \
     X(room_name, TEXTOID)
@@ -268,13 +258,9 @@ CALLOUT_FIELDS(RoomEventsParameter, ROOM_EVENTS_PARAMETERS);
 #define EVENT_COUNT_COLUMN(X) X(events, INT8OID)
 CALLOUT_FIELDS(EventCountColumn, EVENT_COUNT_COLUMN);
 
-// ... and how many events the call its event would join holds (event_target's), or with no call
-// yet, how many of the tenant's events wait in the room, which a call made or registered for it
-// would attach.
-Statement<CallEventsParameter, EventCountColumn> call_events = {
-    "SELECT pg_catalog.count(*) AS events FROM callout.livekit_call_event AS e"
-    " WHERE e.user_id = $key_user_id AND e.call_log_id = $call_id",
-    nullptr};
+// ... and, for an event no call claims, how many of the tenant's events wait in the room, which
+// a call made or registered for it would attach (a call's own events are counted as its row is
+// made: store).
 Statement<RoomEventsParameter, EventCountColumn> room_waiting_events = {
     "SELECT pg_catalog.count(*) AS events FROM callout.livekit_call_event AS e"
     " WHERE e.user_id = $key_user_id AND e.call_log_id IS NULL AND e.room_name = $room_name",
@@ -448,6 +434,27 @@ struct EventTarget {
 };
 CALLOUT_PLAIN_DATA(EventTarget);
 
+// The outcome of a tenant's call (none: none yet, or no such call), read through call_log_pkey
+// with a snapshot of its own, as a statement reads it.
+std::optional<Datum> call_outcome_of(std::int64_t call_id, text* user_id) {
+    Snapshot snapshot = statement_snapshot();
+    Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
+    Relation by_id = open_callout_index("call_log_pkey");
+    const AttrNumber user_column = column_of(calls, "user_id");
+    const AttrNumber outcome_column = column_of(calls, "outcome");
+    TupleTableSlot* slot = table_slot_create(calls, nullptr);
+    std::optional<Datum> outcome;  // an enum's, by value
+    for_each_equal(calls, by_id, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
+        if (text_column_equals(slot, user_column, user_id))
+            outcome = value_column(slot, outcome_column);
+    });
+    ExecDropSingleTupleTableSlot(slot);
+    index_close(by_id, NoLock);
+    table_close(calls, NoLock);
+    UnregisterSnapshot(snapshot);
+    return outcome;
+}
+
 // The answer to a delivery whose event id is stored where it goes (target): already processed
 // for the same body, conflicting_duplicate for another, with the event's call and outcome (a
 // tenant's key only ever finds its own tenant's events).
@@ -472,13 +479,7 @@ Answer duplicate_answer(const core::LivekitEvent& event, bytea* hash, const Even
             stored_hash = DatumGetByteaPCopy(*stored.optional(0, C::body_sha256));
             call_id = stored.int8(0, C::call_id);
         }
-        if (call_id) {
-            Values<CallOutcomeParameter> call;
-            call.put_int8(CallOutcomeParameter::call_id, call_id);
-            call.put(CallOutcomeParameter::user_id, PointerGetDatum(target.user_id));
-            Rows<CallOutcomeColumn> found = run(call_outcome, call);
-            if (found.count > 0) outcome = found.optional(0, CallOutcomeColumn::outcome);
-        }
+        if (call_id) outcome = call_outcome_of(*call_id, target.user_id);
     }
     if (stored_hash == nullptr)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
@@ -533,11 +534,29 @@ void put_stored_event(Values<Field>& row, const core::LivekitEvent& event, const
     row.put(Field::payload, JsonbPGetDatum(payload));
 }
 
+// What storing an event did: stored (its answer), found the tenant holding its id already, or
+// found its call holding as many events as a bounded key may store.
+enum class Storing { stored, duplicate, call_full };
+struct Stored {
+    Storing what;
+    Answer answer;
+};
+CALLOUT_PLAIN_DATA(Stored);
+
 // Stores the event exactly once under its target's tenant, with its payload as stored
 // (redacted), and writes its call's row (if it has one) made from the call's events as snapshot
-// sees them and this one. The answer, or none when the tenant holds the event id already.
-std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash,
-                            Jsonb* payload, const EventTarget& target, Snapshot snapshot) {
+// sees them and this one; unless the call holds max_events events already (0: no bound).
+Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash, Jsonb* payload,
+             const EventTarget& target, Snapshot snapshot, std::int64_t max_events) {
+    const Answer unmatched = {Status::unmatched, Reason::ok, event.event_id, std::nullopt,
+                              std::nullopt};
+    // the call's events as the room lock keeps them (every path that adds one holds it)
+    CallEvents events = {};
+    if (target.call) {
+        events = read_events(target.call->id, snapshot);
+        if (max_events > 0 && std::int64_t(events.count) >= max_events)
+            return {Storing::call_full, unmatched};
+    }
     using C = EventRowColumn;
     Values<C> row;
     put_stored_event(row, event, key, hash, payload);
@@ -550,15 +569,12 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     bool stored = insert_once(writer, row.datums, row.nulls);
     if (!stored || !target.call) {
         close_table_writer(writer);
-        if (!stored) return std::nullopt;
-        return Answer{Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt};
+        return {stored ? Storing::stored : Storing::duplicate, unmatched};
     }
 
     const MatchedCall& call = *target.call;
-    // the call's events as the room lock keeps them (every path that adds one holds it; the
-    // snapshot predates this one), and this one as it is stored (its BEFORE triggers' changes
-    // included), as a recompute would read it
-    CallEvents events = read_events(call.id, snapshot);
+    // and this one as it is stored (its BEFORE triggers' changes included), as a recompute would
+    // read it
     events.events[events.count++] = stored_event_of(writer.target->ri_RelationDesc, writer.slot);
     events.room_name = event.room_name;  // the call's: matching found it by this name
     if (call.registered_phone_number != nullptr)
@@ -567,7 +583,7 @@ std::optional<Answer> store(const core::LivekitEvent& event, const SigningKey& k
     // the event's AFTER row triggers fire once its call's row is written, as they did when one
     // statement wrote both: one that writes the call sees the row written, not the one before
     close_table_writer(writer);
-    return Answer{Status::processed, Reason::ok, event.event_id, call.id, outcome};
+    return {Storing::stored, {Status::processed, Reason::ok, event.event_id, call.id, outcome}};
 }
 
 // Stores an event with no tenant yet in the pending store (pend_event): false when it waits
@@ -612,38 +628,30 @@ struct TenantResult {
 };
 CALLOUT_PLAIN_DATA(TenantResult);
 
-// Why a key bound to a tenant may not store this event: over its bytes this minute, or the call
-// (with none yet, the room's waiting events of the tenant) holds as many events as a tenant's key
-// may store; ok when neither, or when the tenant holds the event already (stored_already: a retry
-// is a duplicate, whatever the bounds).
-Reason over_key_bounds(const TenantPart& part, const EventTarget& target, bool& stored_already) {
+// Whether the key's tenant holds the event already (tenant_holds_event): a retry, answered as a
+// duplicate whatever the key's bounds.
+bool tenant_holds(const TenantPart& part) {
     Values<HeldEventParameter> held;
     held.put_text(HeldEventParameter::event_id, part.event->event_id);
     held.put_text(HeldEventParameter::key_user_id, part.key.user_id);
-    stored_already = run(tenant_holds_event, held).boolean(0, HeldEventColumn::stored_already);
-    if (stored_already) return Reason::ok;
-    if (max_key_bytes_per_minute > 0 &&
-        part.bytes_this_minute.value_or(0) > max_key_bytes_per_minute)
-        return Reason::key_rate_limit;
-    if (max_events_per_call == 0) return Reason::ok;
-    std::int64_t events = 0;
-    if (target.call) {
-        Values<CallEventsParameter> counted;
-        counted.put_text(CallEventsParameter::key_user_id, part.key.user_id);
-        counted.put_int8(CallEventsParameter::call_id, target.call->id);
-        events = run(call_events, counted).int8(0, EventCountColumn::events).value_or(0);
-    } else {
-        Values<RoomEventsParameter> counted;
-        counted.put_text(RoomEventsParameter::key_user_id, part.key.user_id);
-        counted.put(RoomEventsParameter::room_name, PointerGetDatum(part.room_name));
-        events = run(room_waiting_events, counted).int8(0, EventCountColumn::events).value_or(0);
-    }
-    return events >= max_events_per_call ? Reason::too_many_events : Reason::ok;
+    return run(tenant_holds_event, held).boolean(0, HeldEventColumn::stored_already);
+}
+
+// How many of the tenant's events wait in the room with no call (room_waiting_events), which a
+// call made or registered for it would attach.
+std::int64_t room_waiting(const TenantPart& part) {
+    Values<RoomEventsParameter> counted;
+    counted.put_text(RoomEventsParameter::key_user_id, part.key.user_id);
+    counted.put(RoomEventsParameter::room_name, PointerGetDatum(part.room_name));
+    return run(room_waiting_events, counted).int8(0, EventCountColumn::events).value_or(0);
 }
 
 // A tenant's part of a delivery, in its tables (or its shards chosen on this node): the event's
-// call (matching_call, or the one given), the bounds of a bound key, the event stored with its
-// call's row, or its duplicate's answer.
+// call (matching_call, or the one given), the event stored with its call's row, or its
+// duplicate's answer. A tenant's own key is bounded (the platform's unbound keys are trusted):
+// over its bytes this minute, or where its event's call (with none yet, the room's waiting events
+// of the tenant) holds as many events as it may store, it is refused, unless the tenant holds the
+// event already (a retry is a duplicate, whatever the bounds).
 TenantResult tenant_part(const TenantPart& part, Snapshot snapshot) {
     const core::LivekitEvent& event = *part.event;
     text* key_user = part.key.user_id.empty() ? nullptr : as_text(part.key.user_id);
@@ -657,17 +665,29 @@ TenantResult tenant_part(const TenantPart& part, Snapshot snapshot) {
         target.user_id == nullptr,
         false};
     if (result.unclaimed) return result;
-    // a tenant's own key is bounded (the platform's unbound keys are trusted)
-    if (key_user != nullptr) {
-        Reason over = over_key_bounds(part, target, result.stored_already);
-        if (over != Reason::ok) {
-            result.answer = rejected(over, event.event_id);
-            return result;
-        }
+    const bool bounded = key_user != nullptr;
+    // a bound refuses the event, unless it is a retry
+    auto refused = [&](Reason over) {
+        result.stored_already = tenant_holds(part);
+        result.answer = result.stored_already ? duplicate_answer(event, part.hash, target)
+                                              : rejected(over, event.event_id);
+        return result;
+    };
+    if (bounded && max_key_bytes_per_minute > 0 &&
+        part.bytes_this_minute.value_or(0) > max_key_bytes_per_minute)
+        return refused(Reason::key_rate_limit);
+    if (bounded && max_events_per_call > 0 && !target.call &&
+        room_waiting(part) >= max_events_per_call)
+        return refused(Reason::too_many_events);
+    const Stored stored = store(event, part.key, part.hash, part.payload, target, snapshot,
+                                bounded ? max_events_per_call : 0);
+    if (stored.what == Storing::call_full) return refused(Reason::too_many_events);
+    if (stored.what == Storing::duplicate) {
+        result.stored_already = bounded;
+        result.answer = duplicate_answer(event, part.hash, target);
+        return result;
     }
-    std::optional<Answer> stored =
-        store(event, part.key, part.hash, part.payload, target, snapshot);
-    result.answer = stored ? *stored : duplicate_answer(event, part.hash, target);
+    result.answer = stored.answer;
     return result;
 }
 
@@ -726,7 +746,7 @@ TenantResult tenant_part_on_its_node(TenantPart part, Snapshot snapshot) {
     } else if (others) {
         part.match = false;
         part.call = matching_call(event.room_sid.empty() ? nullptr : as_text(event.room_sid),
-                                  part.room_name, key_user, snapshot);
+                                  part.room_name, key_user, snapshot, &room);
         if (part.call) tenant = part.call->user_id;
     }
     if (tenant == nullptr)
@@ -963,11 +983,11 @@ void use_setting(const char* name, const char* value) {
 }  // namespace
 
 Datum deliver_to_tenant(FunctionCallInfo fcinfo) {
-    for (int argument : {0, 1, 2, 4, 5, 7})
+    for (int argument : {0, 1, 2, 4, 5, 7, 10, 11, 12, 13})
         if (PG_ARGISNULL(argument))
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                            errmsg("callout._deliver_to_tenant needs its tenant, event, key and "
-                                   "body")));
+                            errmsg("callout._deliver_to_tenant needs its tenant, event, key, body "
+                                   "and settings")));
     MemoryContext caller_context = CurrentMemoryContext;
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
@@ -1004,11 +1024,11 @@ Datum deliver_to_tenant(FunctionCallInfo fcinfo) {
         part.call = MatchedCall{PG_GETARG_INT64(8), user_id, optional_text_arg(fcinfo, 9)};
 
     const TenantShards before = use_tenant_shards(user_id);
-    hold_outcome_notices();
+    const OutcomeNotices notices_before = hold_outcome_notices();
     Snapshot snapshot = statement_snapshot();
     const TenantResult result = tenant_part(part, snapshot);
     UnregisterSnapshot(snapshot);
-    const std::optional<std::int64_t> notify_call = release_outcome_notices();
+    const std::optional<std::int64_t> notify_call = release_outcome_notices(notices_before);
     restore_tenant_shards(before);
 
     MemoryContext spi_context = MemoryContextSwitchTo(caller_context);

@@ -1,6 +1,7 @@
 // Direct reads (direct_read.hpp).
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "pg/boundary.hpp"
 #include "pg/direct_read.hpp"
@@ -18,6 +19,7 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
 #include "utils/fmgroids.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "catalog/pg_index.h"
 #include "utils/snapmgr.h"
@@ -59,6 +61,17 @@ int known_column_count = 0;
 // (use_tenant_shards).
 TenantShards chosen_shards = {};
 
+// Whether call_log is distributed and this node is Citus's coordinator, as last found
+// (call_tables_beyond_reach): found again with call_log's invalidation (create_distributed_table
+// sends one) or a schema's.
+struct CallTables {
+    bool known;
+    Oid table;
+    bool beyond_reach;
+};
+CALLOUT_PLAIN_DATA(CallTables);
+CallTables call_tables = {};
+
 // Whether Citus distributed the table: its catalog, pg_dist_partition (in pg_catalog, where
 // Citus is installed), says so. create_distributed_table invalidates the table, so a backend
 // that kept its name asks again.
@@ -78,11 +91,11 @@ bool is_distributed(Oid table) {
     return distributed;
 }
 
-// Whether this Citus node is the coordinator (Citus's group 0, as its one-row catalog
-// pg_dist_local_group says): the node whose room_tenant lists the tenants of every room name.
-bool on_coordinator() {
+// This Citus node's group (its one-row catalog pg_dist_local_group: 0 on the coordinator); none
+// without Citus.
+std::optional<std::int32_t> local_group() {
     const Oid local_group = get_relname_relid("pg_dist_local_group", PG_CATALOG_NAMESPACE);
-    if (!OidIsValid(local_group)) return false;
+    if (!OidIsValid(local_group)) return std::nullopt;
     Relation catalog = table_open(local_group, AccessShareLock);
     SysScanDesc scan = systable_beginscan(catalog, InvalidOid, false, nullptr, 0, nullptr);
     HeapTuple row = systable_getnext(scan);
@@ -90,10 +103,60 @@ bool on_coordinator() {
     const Datum group = HeapTupleIsValid(row)
                             ? heap_getattr(row, 1, RelationGetDescr(catalog), &is_null)
                             : Datum(0);
-    const bool coordinator = !is_null && DatumGetInt32(group) == 0;
+    std::optional<std::int32_t> found;
+    if (!is_null) found = DatumGetInt32(group);
     systable_endscan(scan);
     table_close(catalog, AccessShareLock);
-    return coordinator;
+    return found;
+}
+
+// Whether this Citus node is the coordinator: the node whose room_tenant lists the tenants of
+// every room name.
+bool on_coordinator() {
+    return local_group() == std::optional<std::int32_t>(0);
+}
+
+// Holds a shard of a tenant's where it is, as Citus's own executor does before it writes one:
+// a ShareLock on the shard's metadata (lock_shard_metadata), which a shard move holds
+// exclusively until it has moved the shard. Then an ERROR (40001) unless the shard is on this
+// node (its placement in pg_dist_placement is of this node's group): a delivery Citus sent here
+// before a move ended would write a copy no query reads. A retry reaches the new node.
+void hold_local_shard(std::int64_t shard) {
+    Oid argument_types[2] = {INT4OID, INT8ARRAYOID};
+    const Oid lock_function = LookupFuncName(
+        list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup("lock_shard_metadata"))),
+        2, argument_types, false);
+    Datum shard_datum = Int64GetDatum(shard);
+    ArrayType* shards = construct_array(&shard_datum, 1, INT8OID, sizeof(std::int64_t),
+                                        FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+    OidFunctionCall2(lock_function, Int32GetDatum(ShareLock), PointerGetDatum(shards));
+
+    const std::optional<std::int32_t> group = local_group();
+    const Oid placements = get_relname_relid("pg_dist_placement", PG_CATALOG_NAMESPACE);
+    const Oid by_shard = get_relname_relid("pg_dist_placement_shardid_index", PG_CATALOG_NAMESPACE);
+    Relation catalog = table_open(placements, AccessShareLock);
+    const AttrNumber shard_column = column_of(catalog, "shardid");
+    const AttrNumber group_column = column_of(catalog, "groupid");
+    ScanKeyData key;
+    ScanKeyInit(&key, shard_column, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(shard));
+    SysScanDesc scan =
+        systable_beginscan(catalog, by_shard, OidIsValid(by_shard), nullptr, 1, &key);
+    bool here = false;
+    for (HeapTuple row = systable_getnext(scan); HeapTupleIsValid(row);
+         row = systable_getnext(scan)) {
+        bool is_null = true;
+        const Datum placed = heap_getattr(row, group_column, RelationGetDescr(catalog), &is_null);
+        here = here || (!is_null && group && DatumGetInt32(placed) == *group);
+    }
+    systable_endscan(scan);
+    table_close(catalog, AccessShareLock);
+    if (!here)
+        ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                        errmsg("the tenant's shard is not on this node"),
+                        errdetail("Shard %lld: another node's, or moved while this work was on "
+                                  "its way.",
+                                  static_cast<long long>(shard)),
+                        errhint("Retry: Citus sends a tenant's work to the node of its shards.")));
 }
 
 // The id of the shard of a distributed table that holds a tenant's rows, as Citus hashes it
@@ -157,8 +220,10 @@ TenantShards use_tenant_shards(text* user_id) {
     TenantShards chosen = {};
     for (const char* name : {"call_log", "livekit_call_event"}) {
         const Oid table = get_relname_relid(name, get_namespace_oid("callout", false));
-        if (OidIsValid(table) && is_distributed(table))
-            chosen.shards[chosen.count++] = {table, shard_of(table, user_id)};
+        if (OidIsValid(table) && is_distributed(table)) {
+            chosen.shards[chosen.count] = {table, shard_of(table, user_id)};
+            hold_local_shard(chosen.shards[chosen.count++].shard);
+        }
     }
     const TenantShards before = chosen_shards;
     chosen_shards = chosen;
@@ -173,7 +238,12 @@ void forget_tenant_shards() {
     chosen_shards = {};
 }
 
+TenantShards chosen_tenant_shards() {
+    return chosen_shards;
+}
+
 void forget_known_names(Oid relid) {
+    if (relid == InvalidOid || relid == call_tables.table) call_tables.known = false;
     int kept = 0;
     for (int i = 0; i < known_relation_count; ++i)
         if (relid != InvalidOid && known_relations[i].relid != relid &&
@@ -189,6 +259,7 @@ void forget_known_names(Oid relid) {
 
 void forget_known_relation_names() {
     known_relation_count = 0;
+    call_tables.known = false;
 }
 
 Oid callout_table(const char* name) {
@@ -218,11 +289,11 @@ Oid callout_relation(const char* name) {
 
 bool call_tables_beyond_reach() {
     if (chosen_shards.count > 0) return false;
-    // a name kept is of a table not distributed (callout_relation keeps no other)
-    for (int i = 0; i < known_relation_count; ++i)
-        if (std::strcmp(known_relations[i].name, "call_log") == 0) return false;
-    const Oid table = get_relname_relid("call_log", get_namespace_oid("callout", false));
-    return OidIsValid(table) && is_distributed(table) && on_coordinator();
+    if (!call_tables.known) {
+        const Oid table = get_relname_relid("call_log", get_namespace_oid("callout", false));
+        call_tables = {true, table, OidIsValid(table) && is_distributed(table) && on_coordinator()};
+    }
+    return call_tables.beyond_reach;
 }
 
 Relation open_callout_index(const char* name) {

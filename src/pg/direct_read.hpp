@@ -49,11 +49,13 @@ CALLOUT_PLAIN_DATA(TenantShards);
 // On a Citus node, the tenant whose shards the distributed call tables' names stand for, for the
 // work of one function run on the node of its shards (Citus delegates a function distributed by
 // user_id there); what was chosen before, which the function restores when it returns
-// (restore_tenant_shards). An abort forgets every choice (forget_tenant_shards: a subtransaction's
-// abort, the transaction's end). Without Citus, or where nothing is distributed, nothing changes.
+// (restore_tenant_shards). A subtransaction's abort puts back the choice it began with, the
+// transaction's end forgets every choice (module.cpp). Without Citus, or where nothing is
+// distributed, nothing changes.
 TenantShards use_tenant_shards(text* user_id);
 void restore_tenant_shards(const TenantShards& before);
 void forget_tenant_shards();
+TenantShards chosen_tenant_shards();
 
 // Whether this is a Citus coordinator where callout's call tables are distributed, and no
 // tenant's shards are chosen: a read of a call must then ask the node of each tenant's shards (the

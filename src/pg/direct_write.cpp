@@ -47,10 +47,12 @@ struct Layout {
     int natts;
     Expr** checks;  // per CHECK constraint of the table, read from its text, not planned
     int check_count;
+    unsigned long last_used;  // layout_uses when it was last used
 };
 CALLOUT_PLAIN_DATA(Layout);
 
-constexpr int max_layouts = 8;
+constexpr int max_layouts = 64;
+unsigned long layout_uses = 0;
 constexpr int max_declared_columns = 64;
 Layout layouts[max_layouts];
 int layout_count = 0;
@@ -75,19 +77,31 @@ Node* column_default(Relation relation, Relation defaults_from, AttrNumber attnu
 const Layout& layout_of(Relation relation, Relation defaults_from, const Field* fields,
                         int field_count) {
     Oid relid = RelationGetRelid(relation);
+    ++layout_uses;
+    for (int i = 0; i < layout_count; ++i)
+        if (layouts[i].fields == fields && layouts[i].relid == relid) {
+            layouts[i].last_used = layout_uses;
+            return layouts[i];
+        }
+    // worked out into a slot of its own (a Citus worker writes a table's shards, one layout
+    // each): one forgotten, a new one, else the one least recently used
     Layout* layout = nullptr;
     for (int i = 0; i < layout_count && layout == nullptr; ++i)
-        if (layouts[i].fields == fields) layout = &layouts[i];
-    if (layout != nullptr && layout->relid == relid) return *layout;
-    if (layout == nullptr) {
-        if (layout_count == max_layouts)
-            ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                            errmsg("callout declares more direct writes than it keeps")));
+        if (layouts[i].relid == InvalidOid) layout = &layouts[i];
+    if (layout == nullptr && layout_count < max_layouts) {
         MemoryContext memory =
             AllocSetContextCreate(TopMemoryContext, "callout direct write", ALLOCSET_SMALL_SIZES);
         layout = &layouts[layout_count++];
-        *layout = {fields, InvalidOid, memory, nullptr, nullptr, 0, nullptr, 0};
+        *layout = {nullptr, InvalidOid, memory, nullptr, nullptr, 0, nullptr, 0, 0};
     }
+    if (layout == nullptr) {
+        layout = &layouts[0];
+        for (int i = 1; i < layout_count; ++i)
+            if (layouts[i].last_used < layout->last_used) layout = &layouts[i];
+    }
+    layout->fields = fields;
+    layout->relid = InvalidOid;
+    layout->last_used = layout_uses;
     // checked before anything is kept: a declaration the table does not match keeps nothing
     TupleDesc descriptor = RelationGetDescr(relation);
     AttrNumber checked[max_declared_columns];

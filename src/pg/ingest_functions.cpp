@@ -157,7 +157,8 @@ CALLOUT_SQL_FUNCTION(callout_lock_room) {
 // event of this room sid and name belongs to, for a key of this tenant (NULL: unbound), as the
 // calling statement sees call_log (matching_call); NULL for none. On a distributed callout a
 // tenant's key is matched in the tenant's shards on this node, which hold other tenants' calls
-// only where they hash alike (README, Scaling out on Citus).
+// only where they hash alike (README, Scaling out on Citus); an unbound key's on the coordinator,
+// among the candidates of every tenant of the room's name, as each tenant's node sees them.
 CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
     const callout::pg::TenantShards before =

@@ -178,8 +178,7 @@ namespace {
 
 // The candidates of every tenant whose calls used the room name, each read on the node of its
 // shards (SPI is connected): no other tenant has a call of that name, bound or open.
-CallCandidates gather_candidates(text* room_sid, text* room_name) {
-    const RoomTenants listed = tenants_of_room(room_name);
+CallCandidates gather_candidates(text* room_sid, text* room_name, const RoomTenants& listed) {
     text* const* tenants = listed.user_ids;
     CallCandidates found = {};
     for (std::size_t t = 0; t < listed.count; ++t) {
@@ -217,10 +216,14 @@ CallCandidates gather_candidates(text* room_sid, text* room_name) {
 }  // namespace
 
 std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* key_user_id,
-                                         Snapshot snapshot) {
-    const CallCandidates found = call_tables_beyond_reach()
-                                     ? gather_candidates(room_sid, room_name)
-                                     : read_candidates(room_sid, room_name, snapshot);
+                                         Snapshot snapshot, const RoomTenants* room) {
+    CallCandidates found = {};
+    if (!call_tables_beyond_reach())
+        found = read_candidates(room_sid, room_name, snapshot);
+    else if (room != nullptr)
+        found = gather_candidates(room_sid, room_name, *room);
+    else
+        found = gather_candidates(room_sid, room_name, tenants_of_room(room_name));
     std::optional<core::MatchedCandidate> chosen = core::matching_call(
         found.bound.rule, found.bound.count, found.named.rule, found.named.count, found.sid_tenants,
         found.sid_tenant_count,

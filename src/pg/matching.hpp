@@ -26,20 +26,22 @@ struct MatchedCall {
 };
 CALLOUT_PLAIN_DATA(MatchedCall);
 
-// The call an event of room sid room_sid (nullptr: none) and room name room_name belongs to, for
-// a key of tenant key_user_id (nullptr: an unbound key), as snapshot sees call_log (on a Citus
-// coordinator, as each tenant's node sees it now).
-std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* key_user_id,
-                                         Snapshot snapshot);
-
 // The tenants whose calls used a room name, on a distributed callout (callout.room_tenant; SPI
-// is connected): no other tenant has a call of that name, open or bound to a sid.
+// is connected): no other tenant has a call of that name, open or bound to a sid (calls are made
+// through callout.register_call or a delivery; distribute() lists those written otherwise).
 struct RoomTenants {
     text** user_ids;
     std::size_t count;
 };
 CALLOUT_PLAIN_DATA(RoomTenants);
 RoomTenants tenants_of_room(text* room_name);
+
+// The call an event of room sid room_sid (nullptr: none) and room name room_name belongs to, for
+// a key of tenant key_user_id (nullptr: an unbound key), as snapshot sees call_log; on a Citus
+// coordinator, as the node of each tenant of the room's name (room: as read already; nullptr:
+// read here) sees it now.
+std::optional<MatchedCall> matching_call(text* room_sid, text* room_name, text* key_user_id,
+                                         Snapshot snapshot, const RoomTenants* room = nullptr);
 
 // _call_candidates(user_id, room_sid, room_name)'s rows: a tenant's calls that may be an event's,
 // read in its shards on this node; none when user_id or room_name is nullptr (NULL).

@@ -14,6 +14,7 @@ extern "C" {
 #include "fmgr.h"
 #include "access/xact.h"
 #include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 
 PG_MODULE_MAGIC;
@@ -48,6 +49,20 @@ void role_changed(Datum, int, uint32) {
     ++callout::pg::tenant_token_generation;
 }
 
+// What a subtransaction began with of the delivery path's state within a transaction (the tenant's
+// shards chosen, the outcome notices held), kept when it was not the transaction's default: its
+// abort (an ERROR a PL/pgSQL EXCEPTION block caught, inside a function that chose shards or held
+// notices and so never put them back) puts that state back. In TopTransactionContext.
+struct SubtransactionState {
+    SubTransactionId subtransaction;
+    callout::pg::TenantShards shards;
+    callout::pg::OutcomeNotices notices;
+};
+CALLOUT_PLAIN_DATA(SubtransactionState);
+SubtransactionState* subtransaction_states = nullptr;
+int subtransaction_state_count = 0;
+int subtransaction_state_capacity = 0;
+
 // A transaction ended (committed, aborted, or prepared: PREPARE TRANSACTION ends it here, and
 // the session's next one begins without a commit): the next one reads the tenant tokens' secret
 // again, and checks a token's end against its own start; no tenant's shards are in use (an
@@ -57,16 +72,47 @@ void transaction_ended(XactEvent event, void*) {
         event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
         ++callout::pg::tenant_token_generation;
         callout::pg::forget_tenant_shards();
-        (void)callout::pg::release_outcome_notices();
+        callout::pg::restore_outcome_notices({});
+        // gone with TopTransactionContext
+        subtransaction_states = nullptr;
+        subtransaction_state_count = 0;
+        subtransaction_state_capacity = 0;
     }
 }
 
-// A subtransaction aborted (an ERROR a PL/pgSQL EXCEPTION block caught): a function that chose
-// a tenant's shards (or held outcome notices) ended without forgetting them.
-void subtransaction_ended(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
-    if (event == SUBXACT_EVENT_ABORT_SUB) {
-        callout::pg::forget_tenant_shards();
-        (void)callout::pg::release_outcome_notices();
+// A subtransaction began, ended or aborted: the state it began with kept (when not the
+// default), dropped, or put back (the default when none was kept).
+void subtransaction_changed(SubXactEvent event, SubTransactionId subtransaction, SubTransactionId,
+                            void*) {
+    const bool kept =
+        subtransaction_state_count > 0 &&
+        subtransaction_states[subtransaction_state_count - 1].subtransaction == subtransaction;
+    if (event == SUBXACT_EVENT_START_SUB) {
+        const callout::pg::TenantShards shards = callout::pg::chosen_tenant_shards();
+        const callout::pg::OutcomeNotices notices = callout::pg::outcome_notices();
+        if (shards.count == 0 && !notices.holding) return;
+        if (subtransaction_state_count == subtransaction_state_capacity) {
+            subtransaction_state_capacity =
+                subtransaction_state_capacity == 0 ? 8 : subtransaction_state_capacity * 2;
+            subtransaction_states = static_cast<SubtransactionState*>(
+                subtransaction_states == nullptr
+                    ? MemoryContextAlloc(TopTransactionContext, sizeof(SubtransactionState) *
+                                                                    subtransaction_state_capacity)
+                    : repalloc(subtransaction_states,
+                               sizeof(SubtransactionState) * subtransaction_state_capacity));
+        }
+        subtransaction_states[subtransaction_state_count++] = {subtransaction, shards, notices};
+    } else if (event == SUBXACT_EVENT_COMMIT_SUB) {
+        if (kept) --subtransaction_state_count;
+    } else if (event == SUBXACT_EVENT_ABORT_SUB) {
+        if (kept) {
+            const SubtransactionState& began = subtransaction_states[--subtransaction_state_count];
+            callout::pg::restore_tenant_shards(began.shards);
+            callout::pg::restore_outcome_notices(began.notices);
+        } else {
+            callout::pg::forget_tenant_shards();
+            callout::pg::restore_outcome_notices({});
+        }
     }
 }
 
@@ -83,5 +129,5 @@ extern "C" void _PG_init(void) {
     CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, Datum(0));
     CacheRegisterSyscacheCallback(AUTHOID, role_changed, Datum(0));
     RegisterXactCallback(transaction_ended, nullptr);
-    RegisterSubXactCallback(subtransaction_ended, nullptr);
+    RegisterSubXactCallback(subtransaction_changed, nullptr);
 }

@@ -147,7 +147,7 @@ SELECT pg_catalog.pg_extension_config_dump('callout.call_log_id_seq', '');
 -- through call_log_room_sid and call_log_open_room directly (src/pg/matching.cpp).
 CREATE FUNCTION callout._matching_call_id(room_sid text, room_name text, key_user_id text)
 RETURNS bigint
-LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'callout_matching_call_id';
+LANGUAGE c STABLE SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'callout_matching_call_id';
 COMMENT ON FUNCTION callout._matching_call_id(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
 -- The lock registration and delivery both take on a room name, so neither can miss the other.
@@ -227,10 +227,11 @@ COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double 
 
 -- A call created (no checks: callers check who may, holding the room's lock) and made from the
 -- room's waiting events under these thresholds; its id and outcome, notified when notify. On a
--- distributed callout the room's name is listed for the tenant first (callout.room_tenant, where
--- deliveries find the tenants whose calls an event may belong to), the row is inserted and made on
--- the node of the tenant's shards (each call in FROM, where Citus plans it), and the outcome
--- notified from here.
+-- distributed callout (from the coordinator only: its room lock, pending store and list of room
+-- names are its own) the row is inserted and made on the node of the tenant's shards (each call in
+-- FROM, where Citus plans it), the room's name listed for the tenant (callout.room_tenant, where
+-- deliveries find the tenants whose calls an event may belong to: after the insert, so a call
+-- inserted while distribute() ran is listed by it or here), and the outcome notified from here.
 CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
                                      metadata jsonb, origin text, window_seconds integer,
@@ -240,15 +241,20 @@ CREATE FUNCTION callout._create_call(user_id text, room_name text, direction tex
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    distributed boolean := callout._distributed();
+    distributed boolean;
 BEGIN
-    IF distributed THEN
-        INSERT INTO callout.room_tenant (room_name, user_id)
-        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
-    END IF;
     SELECT c INTO call_id
     FROM callout._insert_call(user_id, room_name, direction, phone_number, campaign_id,
                               agent_config_id, metadata, origin) AS c;
+    distributed := callout._distributed();
+    IF distributed THEN
+        IF NOT pg_catalog.citus_is_coordinator() THEN
+            RAISE EXCEPTION 'callout makes calls on the Citus coordinator'
+                USING ERRCODE = '0A000', HINT = 'Register calls and deliver webhooks through the coordinator.';
+        END IF;
+        INSERT INTO callout.room_tenant (room_name, user_id)
+        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
+    END IF;
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome
         FROM callout._remake_call(user_id, call_id, min_connected_seconds, min_completed_seconds,

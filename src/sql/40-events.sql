@@ -292,13 +292,14 @@ DECLARE
     taken callout.pending_event[];
     moved integer;
 BEGIN
+    -- each row as the table's type (not a record, which would go through text)
     WITH removed AS (
         DELETE FROM callout.pending_event AS p
         WHERE p.room_name = _move_pending_events.room_name AND p.received_at >= since
           AND (p.room_sid IS NULL OR p.room_sid = first_sid)
           AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-        RETURNING p.*)
-    SELECT pg_catalog.array_agg(r) INTO taken FROM removed AS r;
+        RETURNING p AS row)
+    SELECT pg_catalog.array_agg(r.row) INTO taken FROM removed AS r;
     IF taken IS NULL THEN
         RETURN 0;
     END IF;

@@ -86,19 +86,29 @@ $$;
 COMMENT ON FUNCTION callout._distributed() IS 'internal: whether callout''s call tables are distributed by Citus';
 
 -- The thresholds a call is classified with and whether a recorded or changed outcome is
--- notified, for the rest of the transaction: what a function run on another node (a tenant's,
--- on a distributed callout) is handed by its caller, whose settings they are. As numeric text,
--- exact whatever extra_float_digits says.
+-- notified, for the rest of the transaction, on a Citus worker: what a tenant's function Citus
+-- runs there is handed by its caller on the coordinator, whose settings they are (as numeric text,
+-- exact whatever extra_float_digits says: the thresholds keep 15 digits). Elsewhere (one node, or
+-- the coordinator running a function of a tenant whose shards it holds) they are the caller's own
+-- session's already, and are left as they are.
 CREATE FUNCTION callout._use_thresholds(min_connected_seconds double precision,
                                         min_completed_seconds double precision, notify boolean)
 RETURNS void
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.set_config('callout.min_connected_seconds', $1::numeric::text, true),
-           pg_catalog.set_config('callout.min_completed_seconds', $2::numeric::text, true),
-           pg_catalog.set_config('callout.notify', $3::text, true)
+BEGIN
+    IF NOT callout._distributed() THEN
+        RETURN;
+    END IF;
+    IF pg_catalog.citus_is_coordinator() THEN
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.set_config('callout.min_connected_seconds', min_connected_seconds::numeric::text, true),
+            pg_catalog.set_config('callout.min_completed_seconds', min_completed_seconds::numeric::text, true),
+            pg_catalog.set_config('callout.notify', notify::text, true);
+END
 $$;
-COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: sets the classification thresholds and callout.notify for the rest of the transaction';
+COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: on a Citus worker, sets the classification thresholds and callout.notify for the rest of the transaction';
 
 -- This Citus node's own range of call and event ids: Citus's group g (a node and its replicas)
 -- makes them from g * 2^44 + 1 to (g + 1) * 2^44, the coordinator's (group 0) from 1. Every
@@ -128,7 +138,8 @@ COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s ow
 -- every node (grants on callout's functions stay on the node they are made on). The secret is
 -- made once, if the coordinator has none, and written to every worker at each run, with the
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
--- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
+-- for anyone); the roles mapped before get their tokens; each node gets its own range of ids;
+-- the room names of calls written by hand since the last run are listed (callout.room_tenant).
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
 -- that logs every statement writes it to its log. A tenant's part of each delivery, registration
 -- and reclassification runs on the node of its shards (functions distributed by user_id); the
@@ -182,32 +193,33 @@ BEGIN
         '             (pg_catalog.pg_get_serial_sequence(''callout.livekit_call_event'', ''id'')::pg_catalog.regclass)) AS s (seq), '
         '     callout._node_id_range() AS r '
         'WHERE coalesce(pg_catalog.pg_sequence_last_value(s.seq), 0) OPERATOR(pg_catalog.<) r.first');
-    IF callout._distributed() THEN
-        RETURN;
+    -- no call is made while the room names are listed (a registration waits)
+    LOCK TABLE callout.call_log IN EXCLUSIVE MODE;
+    IF NOT callout._distributed() THEN
+        ALTER POLICY call_log_read ON callout.call_log
+            USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+        ALTER POLICY call_log_update ON callout.call_log
+            USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
+            WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+        ALTER POLICY call_log_audit ON callout.call_log USING (callout.token_audits());
+        ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
+            USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+        ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (callout.token_audits());
+        -- callout's triggers go to the shards: the identity check reads the row alone; those that
+        -- read the other table (a call deleted or its id changed while it has events, an event
+        -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
+        -- are refused there (nothing is lost: the change is what is refused)
+        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+        PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
+        PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
+                                                    colocate_with => 'callout.call_log');
     END IF;
-    ALTER POLICY call_log_read ON callout.call_log
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_update ON callout.call_log
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
-        WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_audit ON callout.call_log USING (callout.token_audits());
-    ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (callout.token_audits());
-    -- callout's triggers go to the shards: the identity check reads the row alone; those that
-    -- read the other table (a call deleted or its id changed while it has events, an event
-    -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
-    -- are refused there (nothing is lost: the change is what is refused)
-    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
-    -- the tenants of every room name so far, before the calls leave this node
+    -- at every run: the tenants of every room name (the calls made before, or written by hand
+    -- since), and the work of one tenant run by Citus on the node of its shards, also when called
+    -- inside another function or a transaction (force_delegation)
     INSERT INTO callout.room_tenant (room_name, user_id)
     SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
     ON CONFLICT DO NOTHING;
-    PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
-    PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
-                                                colocate_with => 'callout.call_log');
-    -- the work of one tenant, run by Citus on the node of its shards, also when called inside
-    -- another function or a transaction (force_delegation)
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[

@@ -84,7 +84,7 @@ CREATE INDEX call_log_started ON callout.call_log (user_id, started_at);
 -- through call_log_room_sid and call_log_open_room directly (src/pg/matching.cpp).
 CREATE FUNCTION callout._matching_call_id(room_sid text, room_name text, key_user_id text)
 RETURNS bigint
-LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'callout_matching_call_id';
+LANGUAGE c STABLE SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'callout_matching_call_id';
 COMMENT ON FUNCTION callout._matching_call_id(text, text, text) IS 'internal: the call an event of this room sid and name belongs to, for a key of this tenant';
 
 DROP FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean);
@@ -170,13 +170,14 @@ DECLARE
     taken callout.pending_event[];
     moved integer;
 BEGIN
+    -- each row as the table's type (not a record, which would go through text)
     WITH removed AS (
         DELETE FROM callout.pending_event AS p
         WHERE p.room_name = _move_pending_events.room_name AND p.received_at >= since
           AND (p.room_sid IS NULL OR p.room_sid = first_sid)
           AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-        RETURNING p.*)
-    SELECT pg_catalog.array_agg(r) INTO taken FROM removed AS r;
+        RETURNING p AS row)
+    SELECT pg_catalog.array_agg(r.row) INTO taken FROM removed AS r;
     IF taken IS NULL THEN
         RETURN 0;
     END IF;
@@ -373,10 +374,11 @@ COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double 
 
 -- A call created (no checks: callers check who may, holding the room's lock) and made from the
 -- room's waiting events under these thresholds; its id and outcome, notified when notify. On a
--- distributed callout the room's name is listed for the tenant first (callout.room_tenant, where
--- deliveries find the tenants whose calls an event may belong to), the row is inserted and made on
--- the node of the tenant's shards (each call in FROM, where Citus plans it), and the outcome
--- notified from here.
+-- distributed callout (from the coordinator only: its room lock, pending store and list of room
+-- names are its own) the row is inserted and made on the node of the tenant's shards (each call in
+-- FROM, where Citus plans it), the room's name listed for the tenant (callout.room_tenant, where
+-- deliveries find the tenants whose calls an event may belong to: after the insert, so a call
+-- inserted while distribute() ran is listed by it or here), and the outcome notified from here.
 CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
                                      metadata jsonb, origin text, window_seconds integer,
@@ -386,15 +388,20 @@ CREATE FUNCTION callout._create_call(user_id text, room_name text, direction tex
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    distributed boolean := callout._distributed();
+    distributed boolean;
 BEGIN
-    IF distributed THEN
-        INSERT INTO callout.room_tenant (room_name, user_id)
-        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
-    END IF;
     SELECT c INTO call_id
     FROM callout._insert_call(user_id, room_name, direction, phone_number, campaign_id,
                               agent_config_id, metadata, origin) AS c;
+    distributed := callout._distributed();
+    IF distributed THEN
+        IF NOT pg_catalog.citus_is_coordinator() THEN
+            RAISE EXCEPTION 'callout makes calls on the Citus coordinator'
+                USING ERRCODE = '0A000', HINT = 'Register calls and deliver webhooks through the coordinator.';
+        END IF;
+        INSERT INTO callout.room_tenant (room_name, user_id)
+        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
+    END IF;
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome
         FROM callout._remake_call(user_id, call_id, min_connected_seconds, min_completed_seconds,
@@ -1613,19 +1620,29 @@ $$;
 COMMENT ON FUNCTION callout._distributed() IS 'internal: whether callout''s call tables are distributed by Citus';
 
 -- The thresholds a call is classified with and whether a recorded or changed outcome is
--- notified, for the rest of the transaction: what a function run on another node (a tenant's,
--- on a distributed callout) is handed by its caller, whose settings they are. As numeric text,
--- exact whatever extra_float_digits says.
+-- notified, for the rest of the transaction, on a Citus worker: what a tenant's function Citus
+-- runs there is handed by its caller on the coordinator, whose settings they are (as numeric text,
+-- exact whatever extra_float_digits says: the thresholds keep 15 digits). Elsewhere (one node, or
+-- the coordinator running a function of a tenant whose shards it holds) they are the caller's own
+-- session's already, and are left as they are.
 CREATE FUNCTION callout._use_thresholds(min_connected_seconds double precision,
                                         min_completed_seconds double precision, notify boolean)
 RETURNS void
-LANGUAGE sql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.set_config('callout.min_connected_seconds', $1::numeric::text, true),
-           pg_catalog.set_config('callout.min_completed_seconds', $2::numeric::text, true),
-           pg_catalog.set_config('callout.notify', $3::text, true)
+BEGIN
+    IF NOT callout._distributed() THEN
+        RETURN;
+    END IF;
+    IF pg_catalog.citus_is_coordinator() THEN
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.set_config('callout.min_connected_seconds', min_connected_seconds::numeric::text, true),
+            pg_catalog.set_config('callout.min_completed_seconds', min_completed_seconds::numeric::text, true),
+            pg_catalog.set_config('callout.notify', notify::text, true);
+END
 $$;
-COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: sets the classification thresholds and callout.notify for the rest of the transaction';
+COMMENT ON FUNCTION callout._use_thresholds(double precision, double precision, boolean) IS 'internal: on a Citus worker, sets the classification thresholds and callout.notify for the rest of the transaction';
 
 -- This Citus node's own range of call and event ids: Citus's group g (a node and its replicas)
 -- makes them from g * 2^44 + 1 to (g + 1) * 2^44, the coordinator's (group 0) from 1. Every
@@ -1655,7 +1672,8 @@ COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s ow
 -- every node (grants on callout's functions stay on the node they are made on). The secret is
 -- made once, if the coordinator has none, and written to every worker at each run, with the
 -- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
--- for anyone); the roles mapped before get their tokens; each node gets its own range of ids.
+-- for anyone); the roles mapped before get their tokens; each node gets its own range of ids;
+-- the room names of calls written by hand since the last run are listed (callout.room_tenant).
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
 -- that logs every statement writes it to its log. A tenant's part of each delivery, registration
 -- and reclassification runs on the node of its shards (functions distributed by user_id); the
@@ -1709,32 +1727,33 @@ BEGIN
         '             (pg_catalog.pg_get_serial_sequence(''callout.livekit_call_event'', ''id'')::pg_catalog.regclass)) AS s (seq), '
         '     callout._node_id_range() AS r '
         'WHERE coalesce(pg_catalog.pg_sequence_last_value(s.seq), 0) OPERATOR(pg_catalog.<) r.first');
-    IF callout._distributed() THEN
-        RETURN;
+    -- no call is made while the room names are listed (a registration waits)
+    LOCK TABLE callout.call_log IN EXCLUSIVE MODE;
+    IF NOT callout._distributed() THEN
+        ALTER POLICY call_log_read ON callout.call_log
+            USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+        ALTER POLICY call_log_update ON callout.call_log
+            USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
+            WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+        ALTER POLICY call_log_audit ON callout.call_log USING (callout.token_audits());
+        ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
+            USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
+        ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (callout.token_audits());
+        -- callout's triggers go to the shards: the identity check reads the row alone; those that
+        -- read the other table (a call deleted or its id changed while it has events, an event
+        -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
+        -- are refused there (nothing is lost: the change is what is refused)
+        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+        PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
+        PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
+                                                    colocate_with => 'callout.call_log');
     END IF;
-    ALTER POLICY call_log_read ON callout.call_log
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_update ON callout.call_log
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant())
-        WITH CHECK (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY call_log_audit ON callout.call_log USING (callout.token_audits());
-    ALTER POLICY livekit_call_event_read ON callout.livekit_call_event
-        USING (user_id OPERATOR(pg_catalog.=) callout.token_tenant());
-    ALTER POLICY livekit_call_event_audit ON callout.livekit_call_event USING (callout.token_audits());
-    -- callout's triggers go to the shards: the identity check reads the row alone; those that
-    -- read the other table (a call deleted or its id changed while it has events, an event
-    -- moved to a call) fail on a shard, where Citus runs no distributed query, so those changes
-    -- are refused there (nothing is lost: the change is what is refused)
-    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
-    -- the tenants of every room name so far, before the calls leave this node
+    -- at every run: the tenants of every room name (the calls made before, or written by hand
+    -- since), and the work of one tenant run by Citus on the node of its shards, also when called
+    -- inside another function or a transaction (force_delegation)
     INSERT INTO callout.room_tenant (room_name, user_id)
     SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
     ON CONFLICT DO NOTHING;
-    PERFORM pg_catalog.create_distributed_table('callout.call_log', 'user_id');
-    PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
-                                                colocate_with => 'callout.call_log');
-    -- the work of one tenant, run by Citus on the node of its shards, also when called inside
-    -- another function or a transaction (force_delegation)
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[

@@ -4,7 +4,7 @@
 -- trigger that skips a call, a NOT NULL domain column; a room name LiveKit used for two rooms
 -- before the call was registered; and a recompute that changes nothing.
 BEGIN;
-SELECT plan(18);
+SELECT plan(20);
 
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIadv', 'adv-secret-of-at-least-32-characters-long');
@@ -157,6 +157,26 @@ UPDATE callout.call_log SET updated_at = '2000-01-01 00:00:00+00' WHERE id = :to
 SELECT is(callout.reclassify_calls(), 0, 'touch: no outcome changed');
 SELECT is((SELECT updated_at FROM callout.call_log WHERE id = :touch), '2000-01-01 00:00:00+00'::timestamptz,
           'touch: reclassify_calls that changed nothing leaves updated_at');
+
+-- ---- 6. A pending event moves to the call's tenant as it was stored, whatever DateStyle and
+-- TimeZone the registering session has (rows moved as the table's type, never through text: in
+-- DateStyle SQL, Asia/Kolkata's "IST" would be read back as Israel's).
+SELECT is(pg_temp.deliver(pg_temp.leg('participant_left', 'EV_adv_tz', 'adv-tz', 'RM_adv_tz', 1767268700,
+                                      1767268600, NULL, 'CLIENT_INITIATED')),
+          'unmatched', 'time zone: the event waits in the pending store');
+CREATE TEMP TABLE tz_before AS
+SELECT event_created_at, received_at, joined_at, payload FROM callout.pending_event WHERE event_id = 'EV_adv_tz';
+SET LOCAL DateStyle = 'SQL, DMY';
+SET LOCAL TimeZone = 'Asia/Kolkata';
+SELECT callout.register_call('tenant-adv', 'adv-tz', 'outbound') AS tz_call \gset
+SET LOCAL DateStyle = 'ISO';
+SET LOCAL TimeZone = 'UTC';
+SELECT is((SELECT jsonb_build_object('created', e.event_created_at, 'received', e.received_at, 'joined', e.joined_at,
+                                     'payload', e.payload, 'call', e.call_log_id = :tz_call)
+           FROM callout.livekit_call_event AS e WHERE e.event_id = 'EV_adv_tz'),
+          (SELECT jsonb_build_object('created', b.event_created_at, 'received', b.received_at, 'joined', b.joined_at,
+                                     'payload', b.payload, 'call', true) FROM tz_before AS b),
+          'time zone: registered in DateStyle SQL and Asia/Kolkata, it is attached with its instants and payload as stored');
 
 -- ---- 5. A DBA's column of a NOT NULL domain with no default: an INSERT that leaves it out is
 -- refused (23502), so a delivery's event must be too (the direct write "as an INSERT").

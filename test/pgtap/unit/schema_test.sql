@@ -111,7 +111,7 @@ INSERT INTO expected_functions VALUES
     ('distribute', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_on_workers', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_distributed', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'plpgsql', false),
-    ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'sql', false),
+    ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_node_id_range', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'plpgsql', false),
     ('_call_candidates', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'c', false),
     ('_deliver_to_tenant', ARRAY['text', 'jsonb', 'text', 'text', 'bytea', 'bigint', 'bigint', 'boolean', 'bigint',

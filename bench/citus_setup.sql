@@ -1,0 +1,22 @@
+-- The Citus benchmark's database (bench/citus), on a coordinator after callout.distribute() and
+-- on one node alike, callout and pgcrypto made first: the test signer, the signed deliveries
+-- (bench/deliveries.sql) and one registered call for each, spread over the tenants tenant-00,
+-- tenant-01, ... psql variables: rows, iat, api_key, api_secret, tenants.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+\i test/fixtures/livekit_signer.sql
+CREATE SCHEMA bench;
+
+SET log_statement = 'none';
+SELECT FROM callout.add_signing_key(:'api_key', :'api_secret') \gset
+RESET log_statement;
+
+\ir deliveries.sql
+
+SELECT count(callout.register_call('tenant-' || lpad((d.id % :tenants)::text, 2, '0'), d.room_name,
+                                   'outbound', NULL, '4711')) AS registered
+FROM (SELECT id, room_name FROM bench.delivery ORDER BY id) AS d \gset
+\if :{?registered}
+\else
+    SELECT 1 / 0;
+\endif
