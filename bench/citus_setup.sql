@@ -13,10 +13,17 @@ RESET log_statement;
 
 \ir deliveries.sql
 
-SELECT count(callout.register_call('tenant-' || lpad((d.id % :tenants)::text, 2, '0'), d.room_name,
-                                   'outbound', NULL, '4711')) AS registered
-FROM (SELECT id, room_name FROM bench.delivery ORDER BY id) AS d \gset
-\if :{?registered}
-\else
-    SELECT 1 / 0;
-\endif
+-- each in a transaction of its own, as applications register calls
+CREATE PROCEDURE bench.register_calls(tenants integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT id, room_name FROM bench.delivery ORDER BY id LOOP
+        PERFORM callout.register_call('tenant-' || lpad((d.id % tenants)::text, 2, '0'), d.room_name,
+                                      'outbound', NULL, '4711');
+        COMMIT;
+    END LOOP;
+END
+$$;
+CALL bench.register_calls(:tenants);

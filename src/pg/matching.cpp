@@ -139,9 +139,10 @@ CALLOUT_FIELDS(RoomParameter, ROOM_PARAMETER);
 #define TENANT_COLUMN(X) X(user_id, TEXTOID)
 CALLOUT_FIELDS(TenantColumn, TENANT_COLUMN);
 
-// The tenants whose calls used a room name, on a distributed callout (callout.room_tenant).
+// The tenants whose calls used a room name, on a distributed callout (callout._room_tenants).
 Statement<RoomParameter, TenantColumn> room_tenants = {
-    "SELECT t.user_id FROM callout.room_tenant AS t WHERE t.room_name = $room_name", nullptr};
+    "SELECT t.user_id FROM pg_catalog.unnest(callout._room_tenants($room_name)) AS t (user_id)",
+    nullptr};
 
 #define CANDIDATE_PARAMETERS(X) \
     X(user_id, TEXTOID)         \

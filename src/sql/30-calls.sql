@@ -281,6 +281,7 @@ DECLARE
     open_call record;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
+    room_tenants text[];
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -311,8 +312,12 @@ BEGIN
                   HINT = 'A gateway says which tenant it acts for with callout.user_id or its JWT sub.';
     END IF;
     PERFORM callout._lock_room(room_name);
+    -- any tenant's open call of the room (on a distributed callout, of the tenants whose calls
+    -- used its name: their shards alone are read)
+    room_tenants := callout._room_tenants(room_name);
     SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
-    WHERE c.room_name = register_call.room_name AND callout._is_open(c.status)
+    WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+      AND c.room_name = register_call.room_name AND callout._is_open(c.status)
     ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
     IF open_call.user_id = register_call.user_id THEN
         RAISE EXCEPTION 'room % already has an open call of this tenant', room_name

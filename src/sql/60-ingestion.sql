@@ -27,11 +27,13 @@ DECLARE
     route callout.phone_route;
     settings callout.ingest_settings := callout._ingest_settings();
     created record;
+    room_tenants text[] := callout._room_tenants(room_name);
 BEGIN
-    -- any tenant's call (on a distributed callout every shard is read: once per inbound call);
-    -- SELECT 1, as Citus reads no subquery of no columns
+    -- any tenant's call (on a distributed callout, of the tenants whose calls used the room's
+    -- name: their shards alone are read); SELECT 1, as Citus reads no subquery of no columns
     IF EXISTS (SELECT 1 FROM callout.call_log AS c
-               WHERE c.room_sid = _create_inbound_call.room_sid
+               WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                 AND c.room_sid = _create_inbound_call.room_sid
                  AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
     END IF;
@@ -40,7 +42,8 @@ BEGIN
     user_id := coalesce(route.user_id, key_user_id);
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
        OR EXISTS (SELECT 1 FROM callout.call_log AS c
-                  WHERE c.room_name = _create_inbound_call.room_name
+                  WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                    AND c.room_name = _create_inbound_call.room_name
                     AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;

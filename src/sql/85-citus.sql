@@ -38,6 +38,23 @@ COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
 COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
 SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
 
+-- The tenants whose calls used a room name (callout.room_tenant) on a distributed callout, where
+-- no other tenant has a call of that name: the shards a look for any tenant's call of the room
+-- reads; NULL elsewhere (every tenant's calls are here). PL/pgSQL: it reads Citus's catalog only
+-- where Citus is.
+CREATE FUNCTION callout._room_tenants(room_name text) RETURNS text[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT callout._distributed() THEN
+        RETURN NULL;
+    END IF;
+    RETURN ARRAY(SELECT t.user_id FROM callout.room_tenant AS t
+                 WHERE t.room_name = _room_tenants.room_name ORDER BY t.user_id);
+END
+$$;
+COMMENT ON FUNCTION callout._room_tenants(text) IS 'internal: on a distributed callout, the tenants whose calls used a room name; NULL elsewhere';
+
 -- A tenant's calls an event of this room may belong to (kind bound: bound to the sid under the
 -- room's name; kind named: open under the name, no sid bound), and a row of kind sid when the
 -- tenant holds the sid on any call: what a Citus coordinator's matching reads from each tenant

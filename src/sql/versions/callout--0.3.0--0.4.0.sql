@@ -426,6 +426,7 @@ DECLARE
     open_call record;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
+    room_tenants text[];
 BEGIN
     IF user_id IS NULL OR user_id = '' OR room_name IS NULL OR room_name = '' THEN
         RAISE EXCEPTION 'user_id and room_name are required' USING ERRCODE = '22004';
@@ -456,8 +457,12 @@ BEGIN
                   HINT = 'A gateway says which tenant it acts for with callout.user_id or its JWT sub.';
     END IF;
     PERFORM callout._lock_room(room_name);
+    -- any tenant's open call of the room (on a distributed callout, of the tenants whose calls
+    -- used its name: their shards alone are read)
+    room_tenants := callout._room_tenants(room_name);
     SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
-    WHERE c.room_name = register_call.room_name AND callout._is_open(c.status)
+    WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+      AND c.room_name = register_call.room_name AND callout._is_open(c.status)
     ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
     IF open_call.user_id = register_call.user_id THEN
         RAISE EXCEPTION 'room % already has an open call of this tenant', room_name
@@ -492,11 +497,13 @@ DECLARE
     route callout.phone_route;
     settings callout.ingest_settings := callout._ingest_settings();
     created record;
+    room_tenants text[] := callout._room_tenants(room_name);
 BEGIN
-    -- any tenant's call (on a distributed callout every shard is read: once per inbound call);
-    -- SELECT 1, as Citus reads no subquery of no columns
+    -- any tenant's call (on a distributed callout, of the tenants whose calls used the room's
+    -- name: their shards alone are read); SELECT 1, as Citus reads no subquery of no columns
     IF EXISTS (SELECT 1 FROM callout.call_log AS c
-               WHERE c.room_sid = _create_inbound_call.room_sid
+               WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                 AND c.room_sid = _create_inbound_call.room_sid
                  AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
     END IF;
@@ -505,7 +512,8 @@ BEGIN
     user_id := coalesce(route.user_id, key_user_id);
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
        OR EXISTS (SELECT 1 FROM callout.call_log AS c
-                  WHERE c.room_name = _create_inbound_call.room_name
+                  WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                    AND c.room_name = _create_inbound_call.room_name
                     AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;
@@ -1571,6 +1579,23 @@ COMMENT ON TABLE callout.room_tenant IS 'on a distributed callout, the tenants w
 COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
 COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
 SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
+
+-- The tenants whose calls used a room name (callout.room_tenant) on a distributed callout, where
+-- no other tenant has a call of that name: the shards a look for any tenant's call of the room
+-- reads; NULL elsewhere (every tenant's calls are here). PL/pgSQL: it reads Citus's catalog only
+-- where Citus is.
+CREATE FUNCTION callout._room_tenants(room_name text) RETURNS text[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT callout._distributed() THEN
+        RETURN NULL;
+    END IF;
+    RETURN ARRAY(SELECT t.user_id FROM callout.room_tenant AS t
+                 WHERE t.room_name = _room_tenants.room_name ORDER BY t.user_id);
+END
+$$;
+COMMENT ON FUNCTION callout._room_tenants(text) IS 'internal: on a distributed callout, the tenants whose calls used a room name; NULL elsewhere';
 
 -- A tenant's calls an event of this room may belong to (kind bound: bound to the sid under the
 -- room's name; kind named: open under the name, no sid bound), and a row of kind sid when the

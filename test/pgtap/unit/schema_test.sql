@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(697);
+SELECT plan(704);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -114,6 +114,7 @@ INSERT INTO expected_functions VALUES
     ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_node_id_range', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'plpgsql', false),
     ('_call_candidates', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'c', false),
+    ('_room_tenants', ARRAY['text'], 'text[]', 'STABLE', false, 'u', 'plpgsql', false),
     ('_deliver_to_tenant', ARRAY['text', 'jsonb', 'text', 'text', 'bytea', 'bigint', 'bigint', 'boolean', 'bigint',
                                  'text', 'double precision', 'double precision', 'integer', 'integer'],
      'record', 'VOLATILE', false, 'u', 'c', false),
