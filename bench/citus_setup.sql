@@ -4,13 +4,6 @@
 -- tenant-01, ... psql variables: rows, iat, api_key, api_secret, tenants.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
-\i test/fixtures/livekit_signer.sql
-CREATE SCHEMA bench;
-
-SET log_statement = 'none';
-SELECT FROM callout.add_signing_key(:'api_key', :'api_secret') \gset
-RESET log_statement;
-
 \ir deliveries.sql
 
 -- each in a transaction of its own, as applications register calls

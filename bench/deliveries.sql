@@ -1,6 +1,13 @@
--- The benchmarks' deliveries (bench/setup.sql, bench/citus_setup.sql): psql variables rows, iat
--- (unix seconds the tokens are minted at), api_key, api_secret; the test signer loaded and the
--- schema bench made.
+-- The benchmarks' deliveries (bench/setup.sql, bench/citus_setup.sql), in a database with
+-- pgcrypto and callout: the test signer, the schema bench, the key and the signed deliveries.
+-- psql variables rows, iat (unix seconds the tokens are minted at), api_key, api_secret.
+\i test/fixtures/livekit_signer.sql
+CREATE SCHEMA bench;
+
+SET log_statement = 'none';
+SELECT FROM callout.add_signing_key(:'api_key', :'api_secret') \gset
+RESET log_statement;
+
 -- What both sides read: the raw body as LiveKit posts it and its Authorization header (auth).
 -- Delivery i is the participant_left of the SIP participant (the phone leg) of an outbound call
 -- in its own room; its event id, room and participant are its own. Outcomes vary as a dialer's

@@ -6,13 +6,6 @@
 SET client_min_messages = warning;
 CREATE EXTENSION pgcrypto;
 CREATE EXTENSION callout;
-\i test/fixtures/livekit_signer.sql
-CREATE SCHEMA bench;
-
-SET log_statement = 'none';
-SELECT FROM callout.add_signing_key(:'api_key', :'api_secret') \gset
-RESET log_statement;
-
 \ir deliveries.sql
 
 -- One call per delivery, registered as an application registers it before dialing. Registered

@@ -12,14 +12,7 @@
 \pset tuples_only on
 SET client_min_messages = warning;
 
-CREATE TEMP TABLE vector_lines (line text NOT NULL);
--- CSV with quote and delimiter bytes that never occur in the file: each line arrives verbatim
-\copy vector_lines (line) FROM 'test/vectors/livekit-webhooks.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
-CREATE TEMP TABLE vectors AS
-SELECT v->>'name' AS name, v->>'scenario' AS scenario, (v->>'seq')::integer AS seq,
-       v->>'body' AS body, v->>'authorization' AS token, v->>'api_key' AS api_key,
-       v->>'api_secret' AS api_secret, pg_catalog.to_timestamp((v->>'now')::bigint) AS verified_at
-FROM (SELECT line::jsonb AS v FROM vector_lines) AS lines;
+\ir vectors.sql
 
 SET callout.clock_leeway = 10;
 SELECT 'key ' || count(callout.add_signing_key(k.api_key, k.api_secret))
