@@ -550,12 +550,13 @@ Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash
              const EventTarget& target, Snapshot snapshot, std::int64_t max_events) {
     const Answer unmatched = {Status::unmatched, Reason::ok, event.event_id, std::nullopt,
                               std::nullopt};
-    // the call's events as the room lock keeps them (every path that adds one holds it)
+    // the call's events as the room lock keeps them (every path that adds one holds it): first,
+    // when they bound the event; else once it is stored (a duplicate reads none)
     CallEvents events = {};
-    if (target.call) {
+    const bool bounded = target.call && max_events > 0;
+    if (bounded) {
         events = read_events(target.call->id, snapshot);
-        if (max_events > 0 && std::int64_t(events.count) >= max_events)
-            return {Storing::call_full, unmatched};
+        if (std::int64_t(events.count) >= max_events) return {Storing::call_full, unmatched};
     }
     using C = EventRowColumn;
     Values<C> row;
@@ -573,6 +574,7 @@ Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash
     }
 
     const MatchedCall& call = *target.call;
+    if (!bounded) events = read_events(call.id, snapshot);
     // and this one as it is stored (its BEFORE triggers' changes included), as a recompute would
     // read it
     events.events[events.count++] = stored_event_of(writer.target->ri_RelationDesc, writer.slot);
