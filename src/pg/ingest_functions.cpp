@@ -155,24 +155,25 @@ CALLOUT_SQL_FUNCTION(callout_lock_room) {
 
 // _matching_call_id(room_sid text, room_name text, key_user_id text) RETURNS bigint: the call an
 // event of this room sid and name belongs to, for a key of this tenant (NULL: unbound), as the
-// calling statement sees call_log (matching_call); NULL for none. On a distributed callout a
-// tenant's key is matched in the tenant's shards on this node, which hold other tenants' calls
-// only where they hash alike (README, Scaling out on Citus); an unbound key's on the coordinator,
-// among the candidates of every tenant of the room's name, as each tenant's node sees them.
+// calling statement sees call_log (matching_call); NULL for none. On a Citus coordinator whose
+// call tables are distributed, among the candidates of every tenant of the room's name, each
+// read on its tenant's node (what a delivery's matching does there); on a node that holds the
+// key's tenant's shards, in those shards, which hold other tenants' calls only where they hash
+// alike (callout runs no matching there that depends on them).
 CALLOUT_SQL_FUNCTION(callout_matching_call_id) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
-    const callout::pg::TenantShards before =
-        PG_ARGISNULL(2) ? callout::pg::TenantShards{}
-                        : callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2));
-    // an unbound key on a Citus coordinator: the candidates are read on the tenants' nodes
     const bool asks_nodes = callout::pg::call_tables_beyond_reach();
+    const bool in_tenant_shards = !asks_nodes && !PG_ARGISNULL(2);
+    const callout::pg::TenantShards before =
+        in_tenant_shards ? callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(2))
+                         : callout::pg::TenantShards{};
     if (asks_nodes && SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
     std::optional<callout::pg::MatchedCall> call = callout::pg::matching_call(
         PG_ARGISNULL(0) ? nullptr : PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1),
         PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2), GetActiveSnapshot());
     if (asks_nodes) SPI_finish();
-    if (!PG_ARGISNULL(2)) callout::pg::restore_tenant_shards(before);
+    if (in_tenant_shards) callout::pg::restore_tenant_shards(before);
     if (!call) PG_RETURN_NULL();
     PG_RETURN_INT64(call->id);
 }

@@ -210,29 +210,10 @@ SELECT pg_catalog.pg_extension_config_dump('callout.livekit_call_event_id_seq', 
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event', '');
 SELECT pg_catalog.pg_extension_config_dump('callout.pending_event_id_seq', '');
 
--- The first of a tenant's events waiting in a room since an instant that has a room sid and
--- matches the call (callout._matching_call_id), as the tenant's keys signed them. On a
--- distributed callout Citus runs it on the node of the tenant's shards (callout.distribute).
-CREATE FUNCTION callout._first_own_event(user_id text, call_id bigint, room_name text,
-                                         since timestamptz,
-                                         OUT room_sid text, OUT received_at timestamptz,
-                                         OUT event_id text)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    SELECT e.room_sid, e.received_at, e.event_id INTO room_sid, received_at, event_id
-    FROM callout.livekit_call_event AS e
-    WHERE e.user_id = _first_own_event.user_id AND e.room_name = _first_own_event.room_name
-      AND e.call_log_id IS NULL AND e.received_at >= since AND e.room_sid IS NOT NULL
-      AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id
-    ORDER BY e.received_at, e.event_id
-    LIMIT 1;
-END
-$$;
-COMMENT ON FUNCTION callout._first_own_event(text, bigint, text, timestamptz) IS 'internal: the first of a tenant''s waiting events of a room with a room sid that matches the call';
-
--- The same of the pending store (events no tenant claims yet, signed with unbound keys): this
--- node's own table (a Citus coordinator's), matched as an unbound key's event.
+-- The first of the pending store's events (no tenant claims them yet: signed with unbound keys)
+-- waiting in a room since an instant that has a room sid and matches the call
+-- (callout._matching_call_id), matched as an unbound key's: this node's own table (a Citus
+-- coordinator's).
 CREATE FUNCTION callout._first_pending_event(call_id bigint, room_name text, since timestamptz,
                                              OUT room_sid text, OUT received_at timestamptz,
                                              OUT event_id text)
@@ -249,35 +230,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION callout._first_pending_event(bigint, text, timestamptz) IS 'internal: the first pending event of a room with a room sid that matches the call';
-
--- Attaches to the call the tenant's events waiting in its room since an instant that match it:
--- of room sid first_sid, or none. How many. The ids are chosen before they are moved: Citus moves
--- no row chosen by a function of its columns. On the node of the tenant's shards, as
--- _first_own_event.
-CREATE FUNCTION callout._attach_own_events(user_id text, call_id bigint, room_name text,
-                                           since timestamptz, first_sid text)
-RETURNS integer
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    attachable text[];
-    attached integer;
-BEGIN
-    attachable := ARRAY(
-        SELECT e.event_id FROM callout.livekit_call_event AS e
-        WHERE e.user_id = _attach_own_events.user_id AND e.room_name = _attach_own_events.room_name
-          AND e.call_log_id IS NULL AND e.received_at >= since
-          AND (e.room_sid IS NULL OR e.room_sid = first_sid)
-          AND callout._matching_call_id(e.room_sid, e.room_name, e.user_id) = call_id);
-    UPDATE callout.livekit_call_event AS e SET call_log_id = call_id
-    WHERE e.user_id = _attach_own_events.user_id AND e.event_id = ANY (attachable)
-      AND e.room_name = _attach_own_events.room_name AND e.call_log_id IS NULL
-      AND e.received_at >= since AND (e.room_sid IS NULL OR e.room_sid = first_sid);
-    GET DIAGNOSTICS attached = ROW_COUNT;
-    RETURN attached;
-END
-$$;
-COMMENT ON FUNCTION callout._attach_own_events(text, bigint, text, timestamptz, text) IS 'internal: attaches a tenant''s waiting events of a room to the call they match; how many';
 
 -- Moves to the call's tenant, attached to the call, the pending events of its room since an
 -- instant that match it: of room sid first_sid, or none (one the tenant stored already under its
@@ -326,9 +278,11 @@ COMMENT ON FUNCTION callout._move_pending_events(text, bigint, text, timestamptz
 -- (callout._matching_call_id): the tenant's own unmatched events (signed with its keys), and the
 -- pending events, which move to the tenant (one the tenant stored already under its id stays as
 -- it was); of one room sid, the first to arrive, and those with none. How many were attached.
--- The caller holds the room's lock and recomputes the call. On a distributed callout the
--- tenant's events are read and attached on the node of its shards (each call in FROM, where
--- Citus plans it), the pending store here.
+-- The caller holds the room's lock and recomputes the call. Every event is matched here: the
+-- answer depends on its room sid alone (the room name and the key's tenant are the call's), so
+-- the tenant's events are read a room sid at a time, and on a distributed callout the
+-- coordinator matches them among the calls of every tenant of the room name, as a delivery
+-- does (on the tenant's node another tenant's call bound to the sid would be out of sight).
 CREATE FUNCTION callout._attach_unmatched(call_id bigint, user_id text, room_name text,
                                           window_seconds integer)
 RETURNS integer
@@ -337,24 +291,52 @@ AS $$
 DECLARE
     since timestamptz := coalesce(pg_catalog.now() - pg_catalog.make_interval(secs => window_seconds),
                                   '-infinity');
-    first_own record;
+    own record;
+    own_sids text[] := '{}';
+    own_without_sid boolean := false;
+    first_own_sid text;
+    first_own_at timestamptz;
+    first_own_id text;
     first_pending record;
     first_sid text;
     attached integer;
 BEGIN
+    -- the tenant's waiting events of the room, the first of each room sid (and of none), and
+    -- which room sids match the call
+    FOR own IN
+        SELECT DISTINCT ON (e.room_sid) e.room_sid, e.received_at, e.event_id
+        FROM callout.livekit_call_event AS e
+        WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+          AND e.call_log_id IS NULL AND e.received_at >= since
+        ORDER BY e.room_sid, e.received_at, e.event_id
+    LOOP
+        CONTINUE WHEN callout._matching_call_id(own.room_sid, room_name, user_id) IS DISTINCT FROM call_id;
+        IF own.room_sid IS NULL THEN
+            own_without_sid := true;
+        ELSE
+            own_sids := own_sids || own.room_sid;
+            IF first_own_id IS NULL OR (own.received_at, own.event_id) < (first_own_at, first_own_id) THEN
+                first_own_sid := own.room_sid;
+                first_own_at := own.received_at;
+                first_own_id := own.event_id;
+            END IF;
+        END IF;
+    END LOOP;
     -- the room the call is of: the sid of the first of these events to arrive that has one, as a
     -- delivery of each in turn would bind the call to it; a later room of the same name (LiveKit
     -- reuses names) keeps its events waiting for a call of its own
-    SELECT f.room_sid, f.received_at, f.event_id INTO first_own
-    FROM callout._first_own_event(user_id, call_id, room_name, since) AS f;
     first_pending := callout._first_pending_event(call_id, room_name, since);
     first_sid := CASE WHEN first_pending.event_id IS NULL
-                           OR (first_own.event_id IS NOT NULL
-                               AND (first_own.received_at, first_own.event_id)
+                           OR (first_own_id IS NOT NULL
+                               AND (first_own_at, first_own_id)
                                    <= (first_pending.received_at, first_pending.event_id))
-                      THEN first_own.room_sid ELSE first_pending.room_sid END;
-    SELECT a INTO attached
-    FROM callout._attach_own_events(user_id, call_id, room_name, since, first_sid) AS a;
+                      THEN first_own_sid ELSE first_pending.room_sid END;
+    UPDATE callout.livekit_call_event AS e SET call_log_id = _attach_unmatched.call_id
+    WHERE e.user_id = _attach_unmatched.user_id AND e.room_name = _attach_unmatched.room_name
+      AND e.call_log_id IS NULL AND e.received_at >= since
+      AND CASE WHEN e.room_sid IS NULL THEN own_without_sid
+               ELSE e.room_sid = first_sid AND first_sid = ANY (own_sids) END;
+    GET DIAGNOSTICS attached = ROW_COUNT;
     RETURN attached + callout._move_pending_events(user_id, call_id, room_name, since, first_sid);
 END
 $$;
@@ -373,22 +355,34 @@ DECLARE
     cutoff timestamptz := pg_catalog.now()
         - coalesce(older_than, pg_catalog.make_interval(secs => (SELECT s.unmatched_window_seconds
                                                                  FROM callout._ingest_settings() AS s)));
+    waiting record;
 BEGIN
-    -- each event's call found beside it: on a distributed callout a tenant's events are matched
-    -- on the node of its shards, where Citus runs that part of the query (PL/pgSQL: Citus plans
-    -- no SQL function with parameters)
-    RETURN QUERY
-    SELECT w.event_id, w.user_id, w.api_key, w.event_type, w.room_name, w.room_sid, w.event_created_at,
-           w.received_at, w.waits_for
-    FROM (SELECT e.event_id, e.user_id, e.api_key, e.event_type, e.room_name, e.room_sid,
-                 e.event_created_at, e.received_at,
-                 callout._matching_call_id(e.room_sid, e.room_name, e.user_id) AS waits_for
-          FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NULL AND e.received_at < cutoff
-          UNION ALL
-          SELECT p.event_id, NULL, p.api_key, p.event_type, p.room_name, p.room_sid, p.event_created_at,
-                 p.received_at, callout._matching_call_id(p.room_sid, p.room_name, NULL)
-          FROM callout.pending_event AS p WHERE p.received_at < cutoff) AS w
-    ORDER BY w.received_at, w.event_id;
+    -- each event's call found here, after its row was read: on a distributed callout the
+    -- coordinator matches an event among the calls of every tenant of its room name, as a delivery
+    -- does (on the tenant's node another tenant's call bound to its sid would be out of sight); a
+    -- pending event as an unbound key's (its tenant is NULL)
+    FOR waiting IN
+        SELECT w.* FROM (
+            SELECT e.event_id, e.user_id, e.api_key, e.event_type, e.room_name, e.room_sid,
+                   e.event_created_at, e.received_at
+            FROM callout.livekit_call_event AS e WHERE e.call_log_id IS NULL AND e.received_at < cutoff
+            UNION ALL
+            SELECT p.event_id, NULL, p.api_key, p.event_type, p.room_name, p.room_sid,
+                   p.event_created_at, p.received_at
+            FROM callout.pending_event AS p WHERE p.received_at < cutoff) AS w
+        ORDER BY w.received_at, w.event_id
+    LOOP
+        event_id := waiting.event_id;
+        user_id := waiting.user_id;
+        api_key := waiting.api_key;
+        event_type := waiting.event_type;
+        room_name := waiting.room_name;
+        room_sid := waiting.room_sid;
+        event_created_at := waiting.event_created_at;
+        received_at := waiting.received_at;
+        waits_for := callout._matching_call_id(waiting.room_sid, waiting.room_name, waiting.user_id);
+        RETURN NEXT;
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for a call longer than older_than (callout.unmatched_window), each with the call a delivery would find now; for the admin';

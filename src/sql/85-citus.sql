@@ -243,8 +243,6 @@ BEGIN
         'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer)',
         'callout._call_candidates(text, text, text)',
         'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
-        'callout._first_own_event(text, bigint, text, timestamptz)',
-        'callout._attach_own_events(text, bigint, text, timestamptz, text)',
         'callout._remake_call(text, bigint, double precision, double precision, boolean)',
         'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
     ]::pg_catalog.regprocedure[]) AS f;

@@ -12,7 +12,8 @@
 --     tenant's node), a tenant's own key (its unmatched event attached by a registration, a
 --     retry and a conflicting duplicate, its bounds per call and per minute), one room name
 --     used by two tenants' calls (an unbound key's event goes to the call of its sid, ended or
---     open; the second tenant's key cannot reach the first's call through its sid);
+--     open; the second tenant's key cannot reach the first's call through its sid, nor its own
+--     next call of that name, where the first tenant's calls are on another node);
 --   - late events listed and attached.
 \set ON_ERROR_STOP 1
 \pset format unaligned
@@ -169,6 +170,10 @@ SELECT pg_temp.deliver_plain('shared_b_key_on_a_sid', 'tenant b''s plain secret'
                              'room-shared', 'RM_shared_a', 1767272120);
 SELECT pg_temp.deliver_plain('shared_b_left', 'the platform''s plain secret', 'EV_sb3', 'participant_left',
                              'room-shared', 'RM_shared_b', 1767272300);
+-- the second tenant's next call of that name: its key's event of the first's sid still waits
+-- (the sid is bound under that name to the first tenant's call, which that key may not touch),
+-- whichever node holds the first tenant's calls; the late events list it waiting for none
+SELECT 'registered ' || pg_temp.call_key(callout.register_call('tenant_b', 'room-shared', 'outbound'));
 
 -- late events: an event of a room no call has waits in the pending store; listed, then attached
 -- once a call of the room is registered (the window of 0 s: not by the registration)

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(704);
+SELECT plan(690);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -62,11 +62,9 @@ INSERT INTO expected_functions VALUES
     ('_insert_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text'], 'bigint', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_remake_call', ARRAY['text', 'bigint', 'double precision', 'double precision', 'boolean'], 'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_recompute_call', ARRAY['bigint', 'text'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
-    -- a room's waiting events attached to its call: the tenant's (on its node, on Citus), the
-    -- pending store's (the coordinator's)
-    ('_first_own_event', ARRAY['text', 'bigint', 'text', 'timestamp with time zone'], 'record', 'STABLE', false, 'u', 'plpgsql', false),
+    -- a room's waiting events attached to its call: the pending store's (the coordinator's), and
+    -- the tenant's (by _attach_unmatched itself)
     ('_first_pending_event', ARRAY['bigint', 'text', 'timestamp with time zone'], 'record', 'STABLE', false, 'u', 'plpgsql', false),
-    ('_attach_own_events', ARRAY['text', 'bigint', 'text', 'timestamp with time zone', 'text'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_move_pending_events', ARRAY['text', 'bigint', 'text', 'timestamp with time zone', 'text'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_attach_unmatched', ARRAY['bigint', 'text', 'text', 'integer'], 'integer', 'VOLATILE', false, 'u',
      'plpgsql', false),
