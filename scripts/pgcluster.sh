@@ -48,6 +48,44 @@ free_port() {
     return 1
 }
 
+# PgBouncer in transaction pooling mode in front of database DB of the server at HOST (a socket
+# folder) and PORT: at most POOL server connections, trust for the USERs named; its socket and
+# files in DIR (made here), its port in PGBOUNCER_PORT. pgbouncer_stop DIR stops it.
+pgbouncer_start() {  # pgbouncer_start DIR DB HOST PORT POOL USER...
+    local dir=$1 db=$2 host=$3 port=$4 pool=$5 user
+    shift 5
+    PGBOUNCER_PORT=$(free_port) || return 1
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    : >"$dir/users.txt"
+    for user in "$@"; do printf '"%s" ""\n' "$user" >>"$dir/users.txt"; done
+    cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+$db = host=$host port=$port dbname=$db
+[pgbouncer]
+listen_addr =
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir = $dir
+auth_type = trust
+auth_file = $dir/users.txt
+pool_mode = transaction
+default_pool_size = $pool
+max_client_conn = 200
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+    as_owner pgbouncer -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 || return 1
+    for _ in $(seq 1 50); do
+        [ -S "$dir/.s.PGSQL.$PGBOUNCER_PORT" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+pgbouncer_stop() {  # pgbouncer_stop DIR
+    [ -f "$1/pgbouncer.pid" ] && kill "$(cat "$1/pgbouncer.pid")" 2>/dev/null
+    return 0
+}
+
 cluster_stop() {
     if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ]; then
         if [ -f "$CLUSTER_DIR/data/postmaster.pid" ]; then
