@@ -79,6 +79,20 @@ void pg_guard(Fn&& fn) {
                   " must stay plain data: a PostgreSQL error may " \
                   "longjmp past a frame that holds it")
 
+// A growing array of plain data in memory from PostgreSQL's allocators, with room made for one
+// more item at count: twice the capacity when full (first items, allocated in context, while
+// there is no array yet). Every growing array of the bridge grows through it.
+template <typename T, typename Size>
+T* with_room_for_one_more(T* items, Size count, Size& capacity, Size first = 4,
+                          MemoryContext context = CurrentMemoryContext) {
+    CALLOUT_PLAIN_DATA(T);
+    if (count < capacity) return items;
+    capacity = capacity == 0 ? first : capacity * 2;
+    const std::size_t bytes = sizeof(T) * std::size_t(capacity);
+    return static_cast<T*>(items == nullptr ? MemoryContextAlloc(context, bytes)
+                                            : repalloc(items, bytes));
+}
+
 using SqlFunctionBody = Datum (*)(FunctionCallInfo);
 
 // Runs the body of a SQL-callable function; any C++ exception becomes an ERROR with a SQLSTATE.

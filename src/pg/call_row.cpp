@@ -225,11 +225,8 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
     const EventColumns columns = event_columns(events);
     TupleTableSlot* slot = table_slot_create(events, nullptr);
     for_each_equal(events, by_call, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
-        if (call.count + 1 == capacity) {  // one slot stays free
-            capacity *= 2;
-            call.events = static_cast<core::StoredEvent*>(
-                repalloc(call.events, sizeof(core::StoredEvent) * capacity));
-        }
+        // one slot stays free
+        call.events = with_room_for_one_more(call.events, call.count + 1, capacity);
         call.events[call.count++] = stored_event(slot, columns);
     });
     ExecDropSingleTupleTableSlot(slot);

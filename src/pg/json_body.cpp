@@ -40,10 +40,7 @@ struct ContainerStack {
 
     // Grows by doubling: nesting is as deep as the payload's, which jsonb allows to be deep.
     void push(OpenContainer item) {
-        if (depth == capacity) {
-            capacity *= 2;
-            items = static_cast<OpenContainer*>(repalloc(items, sizeof(OpenContainer) * capacity));
-        }
+        items = with_room_for_one_more(items, depth, capacity);
         item.object_at = !item.is_array ? depth : depth > 0 ? items[depth - 1].object_at : -1;
         items[depth++] = item;
     }
@@ -156,11 +153,7 @@ void add_value(TreeBuilder& builder, const JsonbValue& value) {
         return;
     }
     auto& array = open.container.val.array;
-    if (array.nElems >= open.size) {
-        open.size *= 2;
-        array.elems = static_cast<JsonbValue*>(
-            repalloc(array.elems, sizeof(JsonbValue) * std::size_t(open.size)));
-    }
+    array.elems = with_room_for_one_more(array.elems, array.nElems, open.size);
     array.elems[array.nElems++] = value;
 }
 
@@ -168,11 +161,7 @@ void add_value(TreeBuilder& builder, const JsonbValue& value) {
 void start_pair(TreeBuilder& builder, const JsonbValue& key) {
     OpenBuild& open = builder.open[builder.depth - 1];
     auto& object = open.container.val.object;
-    if (object.nPairs >= open.size) {
-        open.size *= 2;
-        object.pairs = static_cast<JsonbPair*>(
-            repalloc(object.pairs, sizeof(JsonbPair) * std::size_t(open.size)));
-    }
+    object.pairs = with_room_for_one_more(object.pairs, object.nPairs, open.size);
     object.pairs[object.nPairs].key = key;
     object.pairs[object.nPairs].order = uint32(object.nPairs);
 }
@@ -217,11 +206,7 @@ void begin_container(TreeBuilder& builder, bool is_object) {
     if (builder.filter != nullptr &&
         builder.filter->drops(is_object ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY))
         return;
-    if (builder.depth == builder.open_capacity) {
-        builder.open_capacity *= 2;
-        builder.open = static_cast<OpenBuild*>(
-            repalloc(builder.open, sizeof(OpenBuild) * std::size_t(builder.open_capacity)));
-    }
+    builder.open = with_room_for_one_more(builder.open, builder.depth, builder.open_capacity);
     OpenBuild& open = builder.open[builder.depth++];
     open.size = 4;
     if (is_object) {

@@ -48,18 +48,11 @@ CALLOUT_PLAIN_DATA(core::MatchedCandidate);
 
 // Room for one more candidate.
 void grow(Candidates& candidates) {
-    if (candidates.count == candidates.capacity) {
-        std::size_t capacity = candidates.capacity == 0 ? 4 : candidates.capacity * 2;
-        candidates.calls = static_cast<MatchedCall*>(
-            candidates.calls == nullptr
-                ? palloc(sizeof(MatchedCall) * capacity)
-                : repalloc(candidates.calls, sizeof(MatchedCall) * capacity));
-        candidates.rule = static_cast<core::CallCandidate*>(
-            candidates.rule == nullptr
-                ? palloc(sizeof(core::CallCandidate) * capacity)
-                : repalloc(candidates.rule, sizeof(core::CallCandidate) * capacity));
-        candidates.capacity = capacity;
-    }
+    // the two arrays side by side, of one capacity
+    std::size_t capacity = candidates.capacity;
+    candidates.calls = with_room_for_one_more(candidates.calls, candidates.count, capacity);
+    candidates.rule =
+        with_room_for_one_more(candidates.rule, candidates.count, candidates.capacity);
 }
 
 // Adds the call the slot holds.
@@ -87,15 +80,8 @@ CALLOUT_PLAIN_DATA(CallCandidates);
 
 // Adds a tenant that holds the event's sid.
 void add_sid_tenant(CallCandidates& found, std::string_view user_id) {
-    if (found.sid_tenant_count == found.sid_tenant_capacity) {
-        found.sid_tenant_capacity =
-            found.sid_tenant_capacity == 0 ? 4 : found.sid_tenant_capacity * 2;
-        found.sid_tenants = static_cast<std::string_view*>(
-            found.sid_tenants == nullptr
-                ? palloc(sizeof(std::string_view) * found.sid_tenant_capacity)
-                : repalloc(found.sid_tenants,
-                           sizeof(std::string_view) * found.sid_tenant_capacity));
-    }
+    found.sid_tenants = with_room_for_one_more(found.sid_tenants, found.sid_tenant_count,
+                                               found.sid_tenant_capacity);
     found.sid_tenants[found.sid_tenant_count++] = user_id;
 }
 

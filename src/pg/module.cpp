@@ -91,16 +91,9 @@ void subtransaction_changed(SubXactEvent event, SubTransactionId subtransaction,
         const callout::pg::TenantShards shards = callout::pg::chosen_tenant_shards();
         const callout::pg::OutcomeNotices notices = callout::pg::outcome_notices();
         if (shards.count == 0 && !notices.holding) return;
-        if (subtransaction_state_count == subtransaction_state_capacity) {
-            subtransaction_state_capacity =
-                subtransaction_state_capacity == 0 ? 8 : subtransaction_state_capacity * 2;
-            subtransaction_states = static_cast<SubtransactionState*>(
-                subtransaction_states == nullptr
-                    ? MemoryContextAlloc(TopTransactionContext, sizeof(SubtransactionState) *
-                                                                    subtransaction_state_capacity)
-                    : repalloc(subtransaction_states,
-                               sizeof(SubtransactionState) * subtransaction_state_capacity));
-        }
+        subtransaction_states = callout::pg::with_room_for_one_more(
+            subtransaction_states, subtransaction_state_count, subtransaction_state_capacity, 8,
+            TopTransactionContext);
         subtransaction_states[subtransaction_state_count++] = {subtransaction, shards, notices};
     } else if (event == SUBXACT_EVENT_COMMIT_SUB) {
         if (kept) --subtransaction_state_count;
