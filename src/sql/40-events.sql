@@ -255,19 +255,23 @@ BEGIN
     IF taken IS NULL THEN
         RETURN 0;
     END IF;
-    INSERT INTO callout.livekit_call_event (
-        event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
-        received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
-        joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
-        call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
-    SELECT p.event_id, call_id, _move_pending_events.user_id, p.api_key, p.event_type, p.room_name,
-           p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
-           p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
-           p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
-           p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
-    FROM pg_catalog.unnest(taken) AS p
-    ON CONFLICT DO NOTHING;
-    GET DIAGNOSTICS moved = ROW_COUNT;
+    -- the rows stored, counted as returned: Citus's count of an INSERT also counts the rows a
+    -- conflict skipped
+    WITH stored AS (
+        INSERT INTO callout.livekit_call_event (
+            event_id, call_log_id, user_id, api_key, event_type, room_name, room_sid, event_created_at,
+            received_at, body_sha256, room_creation_time, participant_identity, participant_kind, is_sip,
+            joined_at, disconnect_reason, sip_call_status, sip_phone_number, sip_trunk_phone_number,
+            call_duration_seconds, recording_url, egress_status, payload, sip_call_id, sip_call_id_full)
+        SELECT p.event_id, call_id, _move_pending_events.user_id, p.api_key, p.event_type, p.room_name,
+               p.room_sid, p.event_created_at, p.received_at, p.body_sha256, p.room_creation_time,
+               p.participant_identity, p.participant_kind, p.is_sip, p.joined_at, p.disconnect_reason,
+               p.sip_call_status, p.sip_phone_number, p.sip_trunk_phone_number, p.call_duration_seconds,
+               p.recording_url, p.egress_status, p.payload, p.sip_call_id, p.sip_call_id_full
+        FROM pg_catalog.unnest(taken) AS p
+        ON CONFLICT DO NOTHING
+        RETURNING 1)
+    SELECT count(*) INTO moved FROM stored;
     RETURN moved;
 END
 $$;
@@ -356,10 +360,32 @@ DECLARE
         - coalesce(older_than, pg_catalog.make_interval(secs => (SELECT s.unmatched_window_seconds
                                                                  FROM callout._ingest_settings() AS s)));
     waiting record;
+    have_previous boolean := false;
+    previous_tenant text;
+    previous_room text;
+    previous_sid text;
+    found_call bigint;
+    ids text[] := '{}';
+    tenants text[] := '{}';
+    keys text[] := '{}';
+    types text[] := '{}';
+    rooms text[] := '{}';
+    sids text[] := '{}';
+    created timestamptz[] := '{}';
+    received timestamptz[] := '{}';
+    calls bigint[] := '{}';
 BEGIN
-    -- each event's call found here, after its row was read: on a distributed callout the
-    -- coordinator matches an event among the calls of every tenant of its room name, as a delivery
-    -- does (on the tenant's node another tenant's call bound to its sid would be out of sight); a
+    IF callout._distributed() THEN
+        IF NOT pg_catalog.citus_is_coordinator() THEN
+            RAISE EXCEPTION 'callout lists late events on the Citus coordinator'
+                USING ERRCODE = '0A000',
+                      HINT = 'An event is matched among the calls of every tenant of its room name, which the coordinator asks.';
+        END IF;
+    END IF;
+    -- each event's call found here, after its row was read, once for the events of one tenant,
+    -- room name and sid (the answer depends on them alone): on a distributed callout the
+    -- coordinator matches among the calls of every tenant of the room name, as a delivery does
+    -- (on the tenant's node another tenant's call bound to its sid would be out of sight); a
     -- pending event as an unbound key's (its tenant is NULL)
     FOR waiting IN
         SELECT w.* FROM (
@@ -370,19 +396,34 @@ BEGIN
             SELECT p.event_id, NULL, p.api_key, p.event_type, p.room_name, p.room_sid,
                    p.event_created_at, p.received_at
             FROM callout.pending_event AS p WHERE p.received_at < cutoff) AS w
-        ORDER BY w.received_at, w.event_id
+        ORDER BY w.user_id, w.room_name, w.room_sid
     LOOP
-        event_id := waiting.event_id;
-        user_id := waiting.user_id;
-        api_key := waiting.api_key;
-        event_type := waiting.event_type;
-        room_name := waiting.room_name;
-        room_sid := waiting.room_sid;
-        event_created_at := waiting.event_created_at;
-        received_at := waiting.received_at;
-        waits_for := callout._matching_call_id(waiting.room_sid, waiting.room_name, waiting.user_id);
-        RETURN NEXT;
+        IF NOT have_previous OR (waiting.user_id, waiting.room_name, waiting.room_sid)
+                                IS DISTINCT FROM (previous_tenant, previous_room, previous_sid) THEN
+            found_call := callout._matching_call_id(waiting.room_sid, waiting.room_name, waiting.user_id);
+            have_previous := true;
+            previous_tenant := waiting.user_id;
+            previous_room := waiting.room_name;
+            previous_sid := waiting.room_sid;
+        END IF;
+        ids := ids || waiting.event_id;
+        tenants := tenants || waiting.user_id;
+        keys := keys || waiting.api_key;
+        types := types || waiting.event_type;
+        rooms := rooms || waiting.room_name;
+        sids := sids || waiting.room_sid;
+        created := created || waiting.event_created_at;
+        received := received || waiting.received_at;
+        calls := calls || found_call;
     END LOOP;
+    RETURN QUERY
+    SELECT w.* FROM ROWS FROM (pg_catalog.unnest(ids), pg_catalog.unnest(tenants), pg_catalog.unnest(keys),
+                               pg_catalog.unnest(types), pg_catalog.unnest(rooms), pg_catalog.unnest(sids),
+                               pg_catalog.unnest(created), pg_catalog.unnest(received),
+                               pg_catalog.unnest(calls))
+                    AS w (event_id, user_id, api_key, event_type, room_name, room_sid,
+                          event_created_at, received_at, waits_for)
+    ORDER BY w.received_at, w.event_id;
 END
 $$;
 COMMENT ON FUNCTION callout.late_events(interval) IS 'the events that waited for a call longer than older_than (callout.unmatched_window), each with the call a delivery would find now; for the admin';

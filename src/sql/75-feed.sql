@@ -12,6 +12,26 @@
 -- leaves the call where it is, seen once with its last outcome). A long transaction holds the
 -- feed back until it ends.
 
+-- On a distributed callout (callout.distribute) the feed's order would be no order: each node
+-- hands out transaction ids of its own, and a consumer that read and acknowledged past one node's
+-- position would pass over another node's outcomes for good. So consume_outcomes and
+-- acknowledge_outcomes refuse there (0A000), as Citus refuses to plan outcome_changes (its
+-- parameters), until the feed has an order of the cluster's; notifications come from the
+-- coordinator (callout.notify). Called by those functions, as the owner.
+CREATE FUNCTION callout._refuse_distributed_feed() RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF callout._distributed() THEN
+        RAISE EXCEPTION 'the outcome feed is not available on a distributed callout'
+            USING ERRCODE = '0A000',
+                  DETAIL = 'The feed orders outcomes by transaction ids, which order nothing across Citus''s nodes.',
+                  HINT = 'LISTEN callout_outcome on the coordinator (callout.notify).';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._refuse_distributed_feed() IS 'internal: refuses the outcome feed on a distributed callout (0A000)';
+
 -- The calls the reader may see (row-level security: a tenant its own, an auditor every tenant's)
 -- that entered the feed after (after_xact, after_call_id), oldest first, at most max. Pass the last
 -- row's feed_xact and call_id to read on. STRICT: a NULL reads nothing (half a position would
@@ -103,8 +123,10 @@ RETURNS TABLE (feed_xact xid8, call_id bigint, user_id text, status callout.call
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acknowledged callout.feed_consumer := callout._feed_consumer(consumer);
+    acknowledged callout.feed_consumer;
 BEGIN
+    PERFORM callout._refuse_distributed_feed();
+    acknowledged := callout._feed_consumer(consumer);
     IF max IS NULL THEN
         RAISE EXCEPTION 'max must not be NULL' USING ERRCODE = '22004';
     END IF;
@@ -129,8 +151,10 @@ RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    acknowledged callout.feed_consumer := callout._feed_consumer(consumer);
+    acknowledged callout.feed_consumer;
 BEGIN
+    PERFORM callout._refuse_distributed_feed();
+    acknowledged := callout._feed_consumer(consumer);
     IF feed_xact IS NULL OR call_id IS NULL THEN
         RAISE EXCEPTION 'a position needs its feed_xact and call_id' USING ERRCODE = '22004';
     ELSIF feed_xact >= pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()) THEN

@@ -14,7 +14,8 @@
 --     used by two tenants' calls (an unbound key's event goes to the call of its sid, ended or
 --     open; the second tenant's key cannot reach the first's call through its sid, nor its own
 --     next call of that name, where the first tenant's calls are on another node);
---   - late events listed and attached.
+--   - late events listed and attached, one of them a pending event whose id the tenant stored
+--     already (none attached).
 \set ON_ERROR_STOP 1
 \pset format unaligned
 \pset tuples_only on
@@ -194,6 +195,19 @@ FROM callout.late_events('0 seconds') AS l WHERE l.room_name = 'room-late';
 SELECT c.id AS late_call FROM callout.call_log AS c WHERE c.user_id = 'tenant_a' AND c.room_name = 'room-late'
 \gset
 SELECT 'attached ' || callout.attach_late_events(:late_call);
+
+-- a pending event whose id the tenant stored already (of another room, with its own key): moved
+-- to the tenant's call of the room, it stays the tenant's as it was, and so nothing was attached
+SELECT pg_temp.deliver_plain('dup_pending', 'the platform''s plain secret', 'EV_dup', 'participant_left',
+                             'room-dup', 'RM_dup', 1767274000);
+SELECT pg_temp.deliver_plain('dup_own', 'tenant b''s plain secret', 'EV_dup', 'participant_left',
+                             'room-dup-other', 'RM_dup_other', 1767274000);
+SET callout.unmatched_window = 0;
+SELECT 'registered ' || pg_temp.call_key(callout.register_call('tenant_b', 'room-dup', 'outbound'));
+RESET callout.unmatched_window;
+SELECT c.id AS dup_call FROM callout.call_log AS c WHERE c.user_id = 'tenant_b' AND c.room_name = 'room-dup'
+\gset
+SELECT 'attached ' || callout.attach_late_events(:dup_call);
 
 -- the rows, copied here first (Citus runs no temporary function on the shards)
 CREATE TEMP TABLE calls_seen AS SELECT * FROM callout.call_log;

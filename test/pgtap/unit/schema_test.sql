@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(690);
+SELECT plan(697);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -119,6 +119,7 @@ INSERT INTO expected_functions VALUES
     ('set_tenant_token', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
     -- consumers kept as the owner
+    ('_refuse_distributed_feed', ARRAY[]::name[], 'void', 'STABLE', false, 'u', 'plpgsql', false),
     ('outcome_changes', ARRAY['xid8', 'bigint', 'integer'], 'setof record', 'STABLE', true, 'u', 'sql', false),
     ('_feed_consumer', ARRAY['text'], 'callout.feed_consumer', 'VOLATILE', false, 'u', 'plpgsql', true),
     ('consume_outcomes', ARRAY['text', 'integer'], 'setof record', 'VOLATILE', false, 'u', 'plpgsql', true),
