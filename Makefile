@@ -128,7 +128,7 @@ test-sanitize:
 # make test). Citus is the server's own, or built from a source tarball into the stage:
 # make test-citus CITUS_TARBALL=path/to/citus-13.2.2.tar.gz   (scripts/citus)
 test-citus:
-	@CITUS_TARBALL=$(CITUS_TARBALL) test/run citus
+	@scripts/deps citus && CITUS_TARBALL=$(CITUS_TARBALL) test/run citus
 
 # The programs operators run beside PostgreSQL (Debian's prometheus-postgres-exporter, PgBouncer
 # and pg_cron), started against callout (not part of make test; scripts/deps tools installs them).
