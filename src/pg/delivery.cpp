@@ -87,10 +87,13 @@ Statement<NoFields, KeyColumn> plain_hmac_keys = {
     X(payload, JSONBOID)
 CALLOUT_FIELDS(PendEventParameter, PEND_EVENT_PARAMETERS);
 // An event row of a tenant (livekit_call_event): its call (none: no call claims it yet), its
-// tenant and what every stored event holds; written directly (direct_write.hpp), once per tenant.
-#define EVENT_ROW_COLUMNS(X) \
-    X(call_log_id, INT8OID)  \
-    X(user_id, TEXTOID)      \
+// tenant, when it arrived (the delivery's instant: on a Citus node the coordinator's, as the
+// pending store's rows and the waiting window have it) and what every stored event holds;
+// written directly (direct_write.hpp), once per tenant.
+#define EVENT_ROW_COLUMNS(X)       \
+    X(call_log_id, INT8OID)        \
+    X(user_id, TEXTOID)            \
+    X(received_at, TIMESTAMPTZOID) \
     PEND_EVENT_PARAMETERS(X)
 CALLOUT_FIELDS(EventRowColumn, EVENT_ROW_COLUMNS);
 #define INSERTED_COLUMN(X) X(event_id, TEXTOID)
@@ -547,7 +550,8 @@ CALLOUT_PLAIN_DATA(Stored);
 // (redacted), and writes its call's row (if it has one) made from the call's events as snapshot
 // sees them and this one; unless the call holds max_events events already (0: no bound).
 Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash, Jsonb* payload,
-             const EventTarget& target, Snapshot snapshot, std::int64_t max_events) {
+             TimestampTz received_at, const EventTarget& target, Snapshot snapshot,
+             std::int64_t max_events) {
     const Answer unmatched = {Status::unmatched, Reason::ok, event.event_id, std::nullopt,
                               std::nullopt};
     // the call's events as the room lock keeps them (every path that adds one holds it): first,
@@ -562,6 +566,7 @@ Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash
     Values<C> row;
     put_stored_event(row, event, key, hash, payload);
     row.put(C::user_id, PointerGetDatum(target.user_id));
+    row.put(C::received_at, TimestampTzGetDatum(received_at));
     row.put_int8(C::call_log_id,
                  target.call ? std::optional<std::int64_t>(target.call->id) : std::nullopt);
     row.check_complete();
@@ -613,6 +618,7 @@ struct TenantPart {
     bytea* hash;
     Jsonb* payload;  // as stored (redacted)
     text* room_name;
+    TimestampTz received_at;  // the delivery's instant (its transaction's; a coordinator's)
     std::int64_t body_bytes;
     std::optional<std::int64_t> bytes_this_minute;  // a bound key's, this delivery counted
     bool match;                                     // find the call here; else call
@@ -681,8 +687,8 @@ TenantResult tenant_part(const TenantPart& part, Snapshot snapshot) {
     if (bounded && max_events_per_call > 0 && !target.call &&
         room_waiting(part) >= max_events_per_call)
         return refused(Reason::too_many_events);
-    const Stored stored = store(event, part.key, part.hash, part.payload, target, snapshot,
-                                bounded ? max_events_per_call : 0);
+    const Stored stored = store(event, part.key, part.hash, part.payload, part.received_at, target,
+                                snapshot, bounded ? max_events_per_call : 0);
     if (stored.what == Storing::call_full) return refused(Reason::too_many_events);
     if (stored.what == Storing::duplicate) {
         result.stored_already = bounded;
@@ -693,21 +699,22 @@ TenantResult tenant_part(const TenantPart& part, Snapshot snapshot) {
     return result;
 }
 
-#define TENANT_DELIVERY_PARAMETERS(X)   \
-    X(user_id, TEXTOID)                 \
-    X(payload, JSONBOID)                \
-    X(api_key, TEXTOID)                 \
-    X(key_user_id, TEXTOID)             \
-    X(body_sha256, BYTEAOID)            \
-    X(body_bytes, INT8OID)              \
-    X(bytes_this_minute, INT8OID)       \
-    X(match, BOOLOID)                   \
-    X(call_id, INT8OID)                 \
-    X(registered_phone_number, TEXTOID) \
-    X(min_connected_seconds, FLOAT8OID) \
-    X(min_completed_seconds, FLOAT8OID) \
-    X(max_events_per_call, INT4OID)     \
-    X(max_key_bytes_per_minute, INT4OID)
+#define TENANT_DELIVERY_PARAMETERS(X)    \
+    X(user_id, TEXTOID)                  \
+    X(payload, JSONBOID)                 \
+    X(api_key, TEXTOID)                  \
+    X(key_user_id, TEXTOID)              \
+    X(body_sha256, BYTEAOID)             \
+    X(body_bytes, INT8OID)               \
+    X(bytes_this_minute, INT8OID)        \
+    X(match, BOOLOID)                    \
+    X(call_id, INT8OID)                  \
+    X(registered_phone_number, TEXTOID)  \
+    X(min_connected_seconds, FLOAT8OID)  \
+    X(min_completed_seconds, FLOAT8OID)  \
+    X(max_events_per_call, INT4OID)      \
+    X(max_key_bytes_per_minute, INT4OID) \
+    X(received_at, TIMESTAMPTZOID)
 CALLOUT_FIELDS(TenantDeliveryParameter, TENANT_DELIVERY_PARAMETERS);
 #define TENANT_DELIVERY_COLUMNS(X) \
     X(status, TEXTOID)             \
@@ -726,7 +733,7 @@ Statement<TenantDeliveryParameter, TenantDeliveryColumn> deliver_on_tenant_node 
     " d.notify_call_id FROM callout._deliver_to_tenant($user_id, $payload, $api_key,"
     " $key_user_id, $body_sha256, $body_bytes, $bytes_this_minute, $match, $call_id,"
     " $registered_phone_number, $min_connected_seconds, $min_completed_seconds,"
-    " $max_events_per_call, $max_key_bytes_per_minute) AS d",
+    " $max_events_per_call, $max_key_bytes_per_minute, $received_at) AS d",
     nullptr};
 
 // On a Citus coordinator: the tenant's part of a delivery, on the node of the tenant's shards.
@@ -777,6 +784,7 @@ TenantResult tenant_part_on_its_node(TenantPart part, Snapshot snapshot) {
     asked.put(P::min_completed_seconds, Float8GetDatum(min_completed_seconds));
     asked.put_int4(P::max_events_per_call, max_events_per_call);
     asked.put_int4(P::max_key_bytes_per_minute, max_key_bytes_per_minute);
+    asked.put(P::received_at, TimestampTzGetDatum(part.received_at));
     Rows<C> done = run(deliver_on_tenant_node, asked);
     if (std::optional<std::int64_t> notified = done.int8(0, C::notify_call_id))
         notify_outcome(*notified);
@@ -819,8 +827,10 @@ Answer deliver_locked(const Delivery& delivery, const core::LivekitEvent& event,
     TenantResult result = {
         {Status::unmatched, Reason::ok, event.event_id, std::nullopt, std::nullopt}, true, false};
     if (bound || !waits_in_pending(as_text(event.event_id), room_name, snapshot)) {
-        TenantPart part = {&event, key,  delivery.body_hash, stored_payload, room_name, body_bytes,
-                           {},     true, std::nullopt};
+        TenantPart part = {&event,         key,       delivery.body_hash,
+                           stored_payload, room_name, GetCurrentTransactionStartTimestamp(),
+                           body_bytes,     {},        true,
+                           std::nullopt};
         if (bound) part.bytes_this_minute = count_bytes(key, body_bytes);
         result = call_tables_beyond_reach() ? tenant_part_on_its_node(part, snapshot)
                                             : tenant_part(part, snapshot);
@@ -985,11 +995,11 @@ void use_setting(const char* name, const char* value) {
 }  // namespace
 
 Datum deliver_to_tenant(FunctionCallInfo fcinfo) {
-    for (int argument : {0, 1, 2, 4, 5, 7, 10, 11, 12, 13})
+    for (int argument : {0, 1, 2, 4, 5, 7, 10, 11, 12, 13, 14})
         if (PG_ARGISNULL(argument))
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                            errmsg("callout._deliver_to_tenant needs its tenant, event, key, body "
-                                   "and settings")));
+                            errmsg("callout._deliver_to_tenant needs its tenant, event, key, body, "
+                                   "settings and instant")));
     MemoryContext caller_context = CurrentMemoryContext;
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
@@ -1018,6 +1028,7 @@ Datum deliver_to_tenant(FunctionCallInfo fcinfo) {
         PG_GETARG_BYTEA_PP(4),
         payload,
         as_text(event.room_name),
+        PG_GETARG_TIMESTAMPTZ(14),
         PG_GETARG_INT64(5),
         PG_ARGISNULL(6) ? std::nullopt : std::optional<std::int64_t>(PG_GETARG_INT64(6)),
         PG_GETARG_BOOL(7),

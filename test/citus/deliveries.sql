@@ -15,7 +15,9 @@
 --     open; the second tenant's key cannot reach the first's call through its sid, nor its own
 --     next call of that name, where the first tenant's calls are on another node);
 --   - late events listed and attached, one of them a pending event whose id the tenant stored
---     already (none attached).
+--     already (none attached);
+--   - a pending event and a tenant's key's event of one room in one transaction with its call's
+--     registration (the call takes the first's sid).
 \set ON_ERROR_STOP 1
 \pset format unaligned
 \pset tuples_only on
@@ -208,6 +210,17 @@ RESET callout.unmatched_window;
 SELECT c.id AS dup_call FROM callout.call_log AS c WHERE c.user_id = 'tenant_b' AND c.room_name = 'room-dup'
 \gset
 SELECT 'attached ' || callout.attach_late_events(:dup_call);
+
+-- in one transaction, a pending event and a tenant's key's event of the room (of two sids), then
+-- the room's call registered: both arrived at the transaction's instant, so the call takes the sid
+-- of the first by event id (each event's arrival is the coordinator's, wherever it is stored)
+BEGIN;
+SELECT pg_temp.deliver_plain('tx_pending', 'the platform''s plain secret', 'EV_tx_z', 'participant_joined',
+                             'room-tx', 'RM_tx_platform', 1767275000);
+SELECT pg_temp.deliver_plain('tx_own', 'tenant b''s plain secret', 'EV_tx_a', 'participant_joined',
+                             'room-tx', 'RM_tx_b', 1767275010);
+SELECT 'registered ' || pg_temp.call_key(callout.register_call('tenant_b', 'room-tx', 'outbound'));
+COMMIT;
 
 -- the rows, copied here first (Citus runs no temporary function on the shards)
 CREATE TEMP TABLE calls_seen AS SELECT * FROM callout.call_log;

@@ -1674,8 +1674,9 @@ COMMENT ON FUNCTION callout._call_candidates(text, text, text) IS 'internal: a t
 
 -- A tenant's part of a delivery a Citus coordinator verified, on the node of the tenant's shards
 -- (callout.distribute: distributed by user_id, delegated): the event (payload, as stored), the key
--- it was verified with, the call (match: found here; else call_id, none for none), and the
--- coordinator's settings; the event stored with its call's row, or a duplicate's or a bound key's
+-- it was verified with, the call (match: found here; else call_id, none for none), the
+-- coordinator's settings and its transaction's instant (the event's received_at, as the pending
+-- store's and the waiting window's, not the worker's own transaction's); the event stored with its call's row, or a duplicate's or a bound key's
 -- rejection answered. unclaimed: an unbound key's event no call claims (the coordinator's pending
 -- store); stored_already: a bound key's retry (its bytes are not counted); notify_call_id: the call
 -- whose new or changed outcome the coordinator notifies (src/pg/delivery.cpp).
@@ -1687,12 +1688,13 @@ CREATE FUNCTION callout._deliver_to_tenant(user_id text, payload jsonb, api_key 
                                            min_completed_seconds double precision,
                                            max_events_per_call integer,
                                            max_key_bytes_per_minute integer,
+                                           received_at timestamptz,
                                            OUT status text, OUT reason text, OUT call_id bigint,
                                            OUT outcome callout.call_outcome, OUT unclaimed boolean,
                                            OUT stored_already boolean, OUT notify_call_id bigint)
 LANGUAGE c SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS 'MODULE_PATHNAME', 'callout_deliver_to_tenant';
-COMMENT ON FUNCTION callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer) IS 'internal: a tenant''s part of a delivery its Citus coordinator verified, on the node of its shards';
+COMMENT ON FUNCTION callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer, timestamp with time zone) IS 'internal: a tenant''s part of a delivery its Citus coordinator verified, on the node of its shards';
 
 -- Whether callout's call tables are distributed by Citus (callout.distribute).
 CREATE FUNCTION callout._distributed() RETURNS boolean
@@ -1846,7 +1848,7 @@ BEGIN
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
     FROM pg_catalog.unnest(ARRAY[
-        'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer)',
+        'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer, timestamp with time zone)',
         'callout._call_candidates(text, text, text)',
         'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
         'callout._remake_call(text, bigint, double precision, double precision, boolean)',

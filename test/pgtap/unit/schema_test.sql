@@ -114,7 +114,8 @@ INSERT INTO expected_functions VALUES
     ('_call_candidates', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'c', false),
     ('_room_tenants', ARRAY['text'], 'text[]', 'STABLE', false, 'u', 'plpgsql', false),
     ('_deliver_to_tenant', ARRAY['text', 'jsonb', 'text', 'text', 'bytea', 'bigint', 'bigint', 'boolean', 'bigint',
-                                 'text', 'double precision', 'double precision', 'integer', 'integer'],
+                                 'text', 'double precision', 'double precision', 'integer', 'integer',
+                                 'timestamp with time zone'],
      'record', 'VOLATILE', false, 'u', 'c', false),
     ('set_tenant_token', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', true),
     -- the outcome feed: read under the reader's row-level security (a NULL reads nothing);
@@ -449,7 +450,7 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
-    ARRAY['callout._deliver_to_tenant(text,jsonb,text,text,bytea,bigint,bigint,boolean,bigint,text,double precision,double precision,integer,integer)',
+    ARRAY['callout._deliver_to_tenant(text,jsonb,text,text,bytea,bigint,bigint,boolean,bigint,text,double precision,double precision,integer,integer,timestamp with time zone)',
           'callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint,text)',
           'callout._replay_delivery(text,text,timestamp with time zone)', 'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)'],
