@@ -220,18 +220,15 @@ CallEvents read_events(std::int64_t call_id, Snapshot snapshot) {
     CallEvents call = {nullptr, 0, {}, std::nullopt};
     std::size_t capacity = 8;
     call.events = static_cast<core::StoredEvent*>(palloc(sizeof(core::StoredEvent) * capacity));
-    Relation events = table_open(callout_relation("livekit_call_event"), AccessShareLock);
-    Relation by_call = open_callout_index("livekit_call_event_call");
-    const EventColumns columns = event_columns(events);
-    TupleTableSlot* slot = table_slot_create(events, nullptr);
-    for_each_equal(events, by_call, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
-        // one slot stays free
-        call.events = with_room_for_one_more(call.events, call.count + 1, capacity);
-        call.events[call.count++] = stored_event(slot, columns);
-    });
-    ExecDropSingleTupleTableSlot(slot);
-    index_close(by_call, NoLock);
-    table_close(events, NoLock);
+    const TableRead events = open_table_read("livekit_call_event");
+    const EventColumns columns = event_columns(events.heap);
+    for_each_row_by(events, "livekit_call_event_call", F_INT8EQ, Int64GetDatum(call_id), snapshot,
+                    [&] {
+                        // one slot stays free
+                        call.events = with_room_for_one_more(call.events, call.count + 1, capacity);
+                        call.events[call.count++] = stored_event(events.slot, columns);
+                    });
+    close_table_read(events);
     return call;
 }
 
@@ -276,22 +273,18 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
 std::optional<Datum> recompute_call(std::int64_t call_id) {
     Snapshot snapshot = statement_snapshot();
     // the call's own columns, through its primary key
-    Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
-    Relation by_id = open_callout_index("call_log_pkey");
-    const AttrNumber room_column = column_of(calls, "room_name");
-    const AttrNumber registered_column = column_of(calls, "registered_phone_number");
-    TupleTableSlot* slot = table_slot_create(calls, nullptr);
+    const TableRead calls = open_table_read("call_log");
+    const AttrNumber room_column = column_of(calls.heap, "room_name");
+    const AttrNumber registered_column = column_of(calls.heap, "registered_phone_number");
     bool found = false;
     text* room_name = nullptr;
     text* registered_phone_number = nullptr;
-    for_each_equal(calls, by_id, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
+    for_each_row_by(calls, "call_log_pkey", F_INT8EQ, Int64GetDatum(call_id), snapshot, [&] {
         found = true;
-        room_name = text_column(slot, room_column);
-        registered_phone_number = text_column(slot, registered_column);
+        room_name = text_column(calls.slot, room_column);
+        registered_phone_number = text_column(calls.slot, registered_column);
     });
-    ExecDropSingleTupleTableSlot(slot);
-    index_close(by_id, NoLock);
-    table_close(calls, NoLock);
+    close_table_read(calls);
     if (!found) {
         UnregisterSnapshot(snapshot);
         return std::nullopt;  // no such call

@@ -441,19 +441,15 @@ CALLOUT_PLAIN_DATA(EventTarget);
 // with a snapshot of its own, as a statement reads it.
 std::optional<Datum> call_outcome_of(std::int64_t call_id, text* user_id) {
     Snapshot snapshot = statement_snapshot();
-    Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
-    Relation by_id = open_callout_index("call_log_pkey");
-    const AttrNumber user_column = column_of(calls, "user_id");
-    const AttrNumber outcome_column = column_of(calls, "outcome");
-    TupleTableSlot* slot = table_slot_create(calls, nullptr);
+    const TableRead calls = open_table_read("call_log");
+    const AttrNumber user_column = column_of(calls.heap, "user_id");
+    const AttrNumber outcome_column = column_of(calls.heap, "outcome");
     std::optional<Datum> outcome;  // an enum's, by value
-    for_each_equal(calls, by_id, F_INT8EQ, Int64GetDatum(call_id), snapshot, slot, [&] {
-        if (text_column_equals(slot, user_column, user_id))
-            outcome = value_column(slot, outcome_column);
+    for_each_row_by(calls, "call_log_pkey", F_INT8EQ, Int64GetDatum(call_id), snapshot, [&] {
+        if (text_column_equals(calls.slot, user_column, user_id))
+            outcome = value_column(calls.slot, outcome_column);
     });
-    ExecDropSingleTupleTableSlot(slot);
-    index_close(by_id, NoLock);
-    table_close(calls, NoLock);
+    close_table_read(calls);
     UnregisterSnapshot(snapshot);
     return outcome;
 }

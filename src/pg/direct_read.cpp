@@ -10,6 +10,7 @@ extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/namespace.h"
@@ -328,6 +329,16 @@ AttrNumber column_of(Relation relation, const char* name) {
 Snapshot statement_snapshot() {
     CommandCounterIncrement();
     return RegisterSnapshot(GetTransactionSnapshot());
+}
+
+TableRead open_table_read(const char* table) {
+    Relation heap = table_open(callout_relation(table), AccessShareLock);
+    return {heap, table_slot_create(heap, nullptr)};
+}
+
+void close_table_read(const TableRead& read) {
+    ExecDropSingleTupleTableSlot(read.slot);
+    table_close(read.heap, NoLock);
 }
 
 text* text_column(TupleTableSlot* slot, AttrNumber column) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "pg/boundary.hpp"
 #include "pg/pg_compat.hpp"
@@ -98,6 +99,37 @@ void for_each_equal(Relation heap, Relation index, RegProcedure equality, Datum 
     index_rescan(scan, &key, 1, nullptr, 0);
     while (index_getnext_slot(scan, ForwardScanDirection, slot)) on_row();
     index_endscan(scan);
+}
+
+// A read of one of callout's tables (callout_relation) through its indexes: the table, opened
+// with AccessShareLock as a statement's plan opens it, and one slot of it, which every scan of the
+// read fills in turn. Opened by open_table_read, closed by close_table_read (the lock is kept to
+// the transaction's end, as a statement's is). Plain data: an ERROR between the two leaves both
+// to the transaction's abort, as it leaves a plan's.
+struct TableRead {
+    Relation heap;
+    TupleTableSlot* slot;
+};
+CALLOUT_PLAIN_DATA(TableRead);
+
+// Opens a read of the table of callout's schema by name: the table first, the indexes then, in
+// the order a statement locks them.
+TableRead open_table_read(const char* table);
+
+// Closes a read: its slot dropped, its table closed keeping its lock.
+void close_table_read(const TableRead& read);
+
+// Runs on_row with read.slot holding each row of the read's table, as snapshot sees it, whose
+// index index_name has key in its first column by equality (for_each_equal). The index is opened
+// for this scan alone and closed keeping its lock: a read opens only the indexes it scans (the
+// matching scans a second one only when the first found nothing).
+template <typename OnRow>
+void for_each_row_by(const TableRead& read, const char* index_name, RegProcedure equality,
+                     Datum key, Snapshot snapshot, OnRow&& on_row) {
+    Relation index = open_callout_index(index_name);
+    for_each_equal(read.heap, index, equality, key, snapshot, read.slot,
+                   std::forward<OnRow>(on_row));
+    index_close(index, NoLock);
 }
 
 // A text column of the slot's row, copied into the current memory context; nullptr for NULL.

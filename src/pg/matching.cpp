@@ -88,35 +88,30 @@ void add_sid_tenant(CallCandidates& found, std::string_view user_id) {
 // The candidates as call_log (or the tenant's shard of it chosen on this node) holds them, as
 // snapshot sees it.
 CallCandidates read_candidates(text* room_sid, text* room_name, Snapshot snapshot) {
-    Relation calls = table_open(callout_relation("call_log"), AccessShareLock);
-    const CallColumns columns = call_columns(calls);
-    TupleTableSlot* slot = table_slot_create(calls, nullptr);
+    const TableRead calls = open_table_read("call_log");
+    const CallColumns columns = call_columns(calls.heap);
     CallCandidates found = {};
     // every call bound to the sid: those under the event's room name are the bound candidates;
     // the tenants of all of them hold the sid
     if (room_sid != nullptr) {
-        Relation by_sid = open_callout_index("call_log_room_sid");
-        for_each_equal(calls, by_sid, F_TEXTEQ, PointerGetDatum(room_sid), snapshot, slot, [&] {
-            add_sid_tenant(found, text_view(text_column(slot, columns.user_id)));
-            if (text_column_equals(slot, columns.room_name, room_name))
-                add_candidate(found.bound, slot, columns);
-        });
-        index_close(by_sid, NoLock);
+        for_each_row_by(
+            calls, "call_log_room_sid", F_TEXTEQ, PointerGetDatum(room_sid), snapshot, [&] {
+                add_sid_tenant(found, text_view(text_column(calls.slot, columns.user_id)));
+                if (text_column_equals(calls.slot, columns.room_name, room_name))
+                    add_candidate(found.bound, calls.slot, columns);
+            });
     }
     // else the open calls of the room name whose sid is not bound: the index holds open calls
     // only (a row reached through it satisfies its predicate, whose column, the status, no HOT
     // update changes)
     if (found.bound.count == 0) {
-        Relation open_rooms = open_callout_index("call_log_open_room");
-        for_each_equal(calls, open_rooms, F_TEXTEQ, PointerGetDatum(room_name), snapshot, slot,
-                       [&] {
-                           if (column_is_null(slot, columns.room_sid))
-                               add_candidate(found.named, slot, columns);
-                       });
-        index_close(open_rooms, NoLock);
+        for_each_row_by(calls, "call_log_open_room", F_TEXTEQ, PointerGetDatum(room_name), snapshot,
+                        [&] {
+                            if (column_is_null(calls.slot, columns.room_sid))
+                                add_candidate(found.named, calls.slot, columns);
+                        });
     }
-    ExecDropSingleTupleTableSlot(slot);
-    table_close(calls, NoLock);
+    close_table_read(calls);
     return found;
 }
 
@@ -254,16 +249,13 @@ Datum tenant_call_candidates(FunctionCallInfo fcinfo, text* user_id, text* room_
 }
 
 bool waits_in_pending(text* event_id, text* room_name, Snapshot snapshot) {
-    Relation pending = table_open(callout_relation("pending_event"), AccessShareLock);
-    Relation by_event_id = open_callout_index("pending_event_event_id");
-    const AttrNumber room_column = column_of(pending, "room_name");
-    TupleTableSlot* slot = table_slot_create(pending, nullptr);
+    const TableRead pending = open_table_read("pending_event");
+    const AttrNumber room_column = column_of(pending.heap, "room_name");
     bool waits = false;
-    for_each_equal(pending, by_event_id, F_TEXTEQ, PointerGetDatum(event_id), snapshot, slot,
-                   [&] { waits = waits || text_column_equals(slot, room_column, room_name); });
-    ExecDropSingleTupleTableSlot(slot);
-    index_close(by_event_id, NoLock);
-    table_close(pending, NoLock);
+    for_each_row_by(
+        pending, "pending_event_event_id", F_TEXTEQ, PointerGetDatum(event_id), snapshot,
+        [&] { waits = waits || text_column_equals(pending.slot, room_column, room_name); });
+    close_table_read(pending);
     return waits;
 }
 

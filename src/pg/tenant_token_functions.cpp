@@ -52,21 +52,17 @@ CALLOUT_PLAIN_DATA(TokenTenantCache);
 // one either: these are every node's own). The names are string literals (column_of keeps them).
 std::optional<std::string_view> owner_value(const char* table, const char* index_name,
                                             const char* column, RegProcedure equality, Datum key) {
-    Relation heap = table_open(callout::pg::callout_relation(table), AccessShareLock);
-    Relation index = callout::pg::open_callout_index(index_name);
-    const AttrNumber value_column = callout::pg::column_of(heap, column);
+    const callout::pg::TableRead read = callout::pg::open_table_read(table);
+    const AttrNumber value_column = callout::pg::column_of(read.heap, column);
     Snapshot snapshot =
         RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
-    TupleTableSlot* slot = table_slot_create(heap, nullptr);
     std::optional<std::string_view> found;
-    callout::pg::for_each_equal(heap, index, equality, key, snapshot, slot, [&] {
-        if (const text* value = callout::pg::text_column(slot, value_column))
+    callout::pg::for_each_row_by(read, index_name, equality, key, snapshot, [&] {
+        if (const text* value = callout::pg::text_column(read.slot, value_column))
             found = callout::pg::text_view(value);
     });
-    ExecDropSingleTupleTableSlot(slot);
     UnregisterSnapshot(snapshot);
-    index_close(index, NoLock);
-    table_close(heap, NoLock);
+    callout::pg::close_table_read(read);
     return found;
 }
 
