@@ -1,0 +1,139 @@
+-- A prototype of a split call table, for the readers scenario's database (bench/readers_setup.sql
+-- made it; READERS_SPLIT=1): the same calls as callout.call_log, in two tables. A call's
+-- identity, written once when the call is registered or created (its tenant, room, direction,
+-- number, campaign, agent config, metadata, creation), carries the indexes readers look calls
+-- up by; its outcome, the columns deliveries set (status, outcome, times, sid, the feed's
+-- position), carries only those matching, the start-time readers and the feed need, and a copy of
+-- the identity's columns that callout.call_stats groups by (so its started calls are read from
+-- the outcome alone; update_call_log would change a campaign or agent config in both). A delivery
+-- would then update the narrow outcome row alone, and its non-HOT update would write 4 index
+-- entries instead of call_log's 7 (the levers scenario's "identity's indexes apart" measures
+-- that side). Nothing of callout uses these tables: bench/split_readers.sql times the readers'
+-- queries on them beside the same queries on callout.calls.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET synchronous_commit = off;
+
+CREATE TABLE bench.call_identity (
+    id bigint NOT NULL,
+    user_id text NOT NULL,
+    agent_config_id text,
+    room_name text NOT NULL,
+    direction text NOT NULL,
+    phone_number text,
+    registered_phone_number text,
+    campaign_id text,
+    metadata jsonb,
+    origin text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (id, user_id));
+CREATE TABLE bench.call_outcome (
+    id bigint NOT NULL,
+    user_id text NOT NULL,
+    room_name text NOT NULL,
+    direction text NOT NULL,
+    campaign_id text,
+    agent_config_id text,
+    created_at timestamptz NOT NULL,
+    room_sid text,
+    status callout.call_status NOT NULL,
+    outcome callout.call_outcome,
+    duration_seconds integer,
+    disconnect_reason text,
+    sip_call_status text,
+    recording_url text,
+    started_at timestamptz,
+    answered_at timestamptz,
+    ended_at timestamptz,
+    updated_at timestamptz NOT NULL,
+    feed_xact xid8,
+    sip_call_id text,
+    sip_call_id_full text,
+    answered_on_join boolean NOT NULL,
+    PRIMARY KEY (id, user_id));
+
+INSERT INTO bench.call_identity
+SELECT c.id, c.user_id, c.agent_config_id, c.room_name, c.direction, c.phone_number,
+       c.registered_phone_number, c.campaign_id, c.metadata, c.origin, c.created_at
+FROM callout.call_log AS c ORDER BY c.id;
+INSERT INTO bench.call_outcome
+SELECT c.id, c.user_id, c.room_name, c.direction, c.campaign_id, c.agent_config_id, c.created_at,
+       c.room_sid, c.status, c.outcome, c.duration_seconds,
+       c.disconnect_reason, c.sip_call_status, c.recording_url, c.started_at, c.answered_at,
+       c.ended_at, c.updated_at, c.feed_xact, c.sip_call_id, c.sip_call_id_full, c.answered_on_join
+FROM callout.call_log AS c ORDER BY c.id;
+
+-- The identity's indexes: a tenant's calls by creation, by campaign, and calls by number (the
+-- number is the identity's: registered, or the phone leg's of a call a delivery created).
+CREATE INDEX call_identity_tenant ON bench.call_identity (user_id, created_at);
+CREATE INDEX call_identity_campaign ON bench.call_identity (user_id, campaign_id, created_at);
+CREATE INDEX call_identity_phone_number ON bench.call_identity (phone_number, created_at);
+-- The outcome's: what matching and the feed need, and the tenant's calls by start.
+CREATE UNIQUE INDEX call_outcome_open_room ON bench.call_outcome (room_name, user_id)
+    WHERE callout._is_open(status);
+CREATE UNIQUE INDEX call_outcome_room_sid ON bench.call_outcome (room_sid, user_id) WHERE room_sid IS NOT NULL;
+CREATE INDEX call_outcome_started ON bench.call_outcome (user_id, started_at);
+-- The calls not started, by creation (call_stats counts them by it): a registration's entry, which
+-- the delivery that starts the call leaves (its UPDATE is not HOT anyway: it binds the sid).
+CREATE INDEX call_outcome_unstarted ON bench.call_outcome (user_id, created_at) WHERE started_at IS NULL;
+CREATE INDEX call_outcome_feed ON bench.call_outcome (feed_xact, id) WHERE feed_xact IS NOT NULL;
+
+-- Tenancy as callout.call_log's: one equality on user_id on each table.
+ALTER TABLE bench.call_identity ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bench.call_outcome ENABLE ROW LEVEL SECURITY;
+CREATE POLICY call_identity_read ON bench.call_identity FOR SELECT
+    USING (user_id = (SELECT callout.current_user_id()));
+CREATE POLICY call_outcome_read ON bench.call_outcome FOR SELECT
+    USING (user_id = (SELECT callout.current_user_id()));
+GRANT SELECT ON bench.call_identity, bench.call_outcome TO bench_reader_big, bench_reader_small, bench_gateway;
+
+-- callout.calls over the two tables. Every identity has its outcome row: the LEFT JOIN lets the
+-- planner leave the outcome out of a query that reads none of its columns (a count by creation).
+CREATE VIEW bench.split_calls WITH (security_invoker = true) AS
+SELECT i.id, i.user_id, i.room_name, i.direction, i.phone_number, i.campaign_id, i.agent_config_id,
+       o.status, o.outcome, o.started_at, o.answered_at, o.ended_at, o.duration_seconds,
+       o.disconnect_reason, o.sip_call_status, o.recording_url, i.metadata, i.created_at, o.room_sid,
+       o.updated_at, o.sip_call_id, o.sip_call_id_full,
+       CASE WHEN o.answered_on_join THEN 0
+            WHEN o.answered_at IS NULL AND o.status = 'ended' AND o.disconnect_reason IS NOT NULL
+            THEN o.duration_seconds
+       END AS ring_seconds,
+       CASE WHEN o.ended_at >= o.answered_at
+                 AND EXTRACT(epoch FROM o.ended_at - o.answered_at) < 2147483648
+            THEN floor(EXTRACT(epoch FROM o.ended_at - o.answered_at))::integer
+       END AS talk_seconds
+FROM bench.call_identity AS i
+     LEFT JOIN bench.call_outcome AS o ON o.id = i.id AND o.user_id = i.user_id;
+GRANT SELECT ON bench.split_calls TO bench_reader_big, bench_reader_small, bench_gateway;
+
+-- callout.call_stats' rows over the two tables, by one dimension: coalesce(started_at,
+-- created_at) in [since, until) as two branches of the outcome alone: the started calls by its
+-- start, the others by its creation.
+CREATE FUNCTION bench.split_call_stats(since timestamptz, until timestamptz, dimension text)
+RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint, busy bigint,
+               failed bigint, open bigint, expired bigint, total_talk_seconds bigint)
+LANGUAGE sql STABLE
+AS $$
+    SELECT callout._call_stats_key(dimension, c.started_at, c.created_at, c.campaign_id,
+                                   c.agent_config_id, c.direction, c.outcome, c.user_id),
+           count(*),
+           count(*) FILTER (WHERE c.outcome = 'completed'),
+           count(*) FILTER (WHERE c.outcome = 'no_answer'),
+           count(*) FILTER (WHERE c.outcome = 'busy'),
+           count(*) FILTER (WHERE c.outcome = 'failed'),
+           count(*) FILTER (WHERE callout._is_open(c.status)),
+           count(*) FILTER (WHERE c.status = 'expired'),
+           coalesce(sum(c.duration_seconds) FILTER (WHERE c.outcome = 'completed'), 0)::bigint
+    FROM (SELECT o.user_id, o.started_at, o.created_at, o.campaign_id, o.agent_config_id,
+                 o.direction, o.outcome, o.status, o.duration_seconds
+          FROM bench.call_outcome AS o WHERE o.started_at >= since AND o.started_at < until
+          UNION ALL
+          SELECT o.user_id, o.started_at, o.created_at, o.campaign_id, o.agent_config_id,
+                 o.direction, o.outcome, o.status, o.duration_seconds
+          FROM bench.call_outcome AS o
+          WHERE o.started_at IS NULL AND o.created_at >= since AND o.created_at < until) AS c
+    GROUP BY 1 ORDER BY 1 NULLS FIRST
+$$;
+GRANT EXECUTE ON FUNCTION bench.split_call_stats(timestamptz, timestamptz, text) TO PUBLIC;
+
+VACUUM ANALYZE bench.call_identity, bench.call_outcome;
