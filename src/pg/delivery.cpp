@@ -1066,6 +1066,14 @@ void define_delivery_callbacks() {
 
 Datum ingest(FunctionCallInfo fcinfo, text* body, Jsonb* payload, text* signature, int* http_status,
              std::optional<TimestampTz> parked_at) {
+    // a delivery is the coordinator's, whatever its token: on a worker an ERROR LiveKit retries,
+    // not an answer (a key unknown here would park it where no replay reads it)
+    if (on_distributed_worker())
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("callout takes deliveries on the Citus coordinator"),
+                        errdetail("The signing keys, parked deliveries, rejection counts and "
+                                  "pending events are the coordinator's."),
+                        errhint("Send LiveKit's webhooks to the coordinator.")));
     Delivery delivery = {body,    payload, {},      {},        {},     signature != nullptr,
                          nullptr, false,   nullptr, parked_at, nullptr};
     if (body != nullptr) delivery.body_text = {VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)};

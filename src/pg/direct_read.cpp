@@ -62,13 +62,14 @@ int known_column_count = 0;
 // (use_tenant_shards).
 TenantShards chosen_shards = {};
 
-// Whether call_log is distributed and this node is Citus's coordinator, as last found
-// (call_tables_beyond_reach): found again with call_log's invalidation (create_distributed_table
-// sends one) or a schema's.
+// Whether call_log is distributed, and whether this node is Citus's coordinator, as last found
+// (call_tables_beyond_reach, on_distributed_worker): found again with call_log's invalidation
+// (create_distributed_table sends one) or a schema's.
 struct CallTables {
     bool known;
     Oid table;
-    bool beyond_reach;
+    bool distributed;
+    bool coordinator;
 };
 CALLOUT_PLAIN_DATA(CallTables);
 CallTables call_tables = {};
@@ -215,6 +216,16 @@ Oid shard_relation(const char* name, Oid table) {
     return InvalidOid;
 }
 
+// The call tables' state (CallTables), found once until an invalidation forgets it.
+const CallTables& known_call_tables() {
+    if (!call_tables.known) {
+        const Oid table = get_relname_relid("call_log", get_namespace_oid("callout", false));
+        const bool distributed = OidIsValid(table) && is_distributed(table);
+        call_tables = {true, table, distributed, distributed && on_coordinator()};
+    }
+    return call_tables;
+}
+
 }  // namespace
 
 TenantShards use_tenant_shards(text* user_id) {
@@ -290,11 +301,13 @@ Oid callout_relation(const char* name) {
 
 bool call_tables_beyond_reach() {
     if (chosen_shards.count > 0) return false;
-    if (!call_tables.known) {
-        const Oid table = get_relname_relid("call_log", get_namespace_oid("callout", false));
-        call_tables = {true, table, OidIsValid(table) && is_distributed(table) && on_coordinator()};
-    }
-    return call_tables.beyond_reach;
+    const CallTables& tables = known_call_tables();
+    return tables.distributed && tables.coordinator;
+}
+
+bool on_distributed_worker() {
+    const CallTables& tables = known_call_tables();
+    return tables.distributed && !tables.coordinator;
 }
 
 Relation open_callout_index(const char* name) {

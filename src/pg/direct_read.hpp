@@ -63,6 +63,10 @@ TenantShards chosen_tenant_shards();
 // coordinator's matching). Elsewhere (a worker, where no tenant is chosen) such a read is refused.
 bool call_tables_beyond_reach();
 
+// Whether this is a Citus worker where callout's call tables are distributed: the coordinator's
+// own work (verifying and parking deliveries, the pending store, the keys) is not done here.
+bool on_distributed_worker();
+
 // An index of callout's schema, by name, opened with AccessShareLock (close it with NoLock): an
 // ERROR (55000) when it is not valid (an interrupted CREATE INDEX CONCURRENTLY or REINDEX), which
 // no plan would read either.

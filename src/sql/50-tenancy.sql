@@ -165,7 +165,7 @@ AS $$
 BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text), '
-        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text), '
+        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text, text), '
         'callout._is_open(callout.call_status), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
         'callout.acknowledge_outcomes(text, xid8, bigint), callout.set_tenant_token() TO %I', role);

@@ -192,6 +192,12 @@ BEGIN
         'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
         'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
     PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits() TO PUBLIC');
+    -- and what a reader's statement evaluates on a shard, pure functions of their arguments: the
+    -- open rooms' index predicate (a tenant's UPDATE of its call writes that index's entry, as
+    -- the tenant) and call_stats' buckets
+    PERFORM callout._on_workers(
+        'GRANT EXECUTE ON FUNCTION callout._is_open(callout.call_status), '
+        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text, text) TO PUBLIC');
     -- the mapped roles' epochs on every worker (a node added since has none), and a token for
     -- each role mapped before tokens were signed
     PERFORM callout._on_workers(pg_catalog.format(

@@ -590,15 +590,17 @@ COMMENT ON FUNCTION callout.resolve_call_context(text) IS 'the call a room belon
 -- so it is made again (the roles that read are granted it again below, with the feed).
 DROP FUNCTION callout.call_stats(timestamptz, timestamptz, text);
 -- The bucket a call falls in for one dimension of call_stats: its start's day (else its
--- creation's; in the session's TimeZone), campaign, agent config, direction, outcome or tenant;
--- NULL for none. A one-expression SQL function without a SET clause, which the planner inlines.
+-- creation's) in time_zone (the caller's TimeZone, named to the query: on a distributed callout
+-- it runs on the workers, whose TimeZone is their own), campaign, agent config, direction,
+-- outcome or tenant; NULL for none. A one-expression SQL function without a SET clause, which
+-- the planner inlines.
 CREATE FUNCTION callout._call_stats_key(dimension text, started_at timestamptz, created_at timestamptz,
                                         campaign_id text, agent_config_id text, direction text,
-                                        outcome callout.call_outcome, user_id text)
+                                        outcome callout.call_outcome, user_id text, time_zone text)
 RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-    SELECT CASE $1 WHEN 'day' THEN pg_catalog.to_char(coalesce($2, $3), 'YYYY-MM-DD')
+    SELECT CASE $1 WHEN 'day' THEN pg_catalog.to_char(pg_catalog.timezone($9, coalesce($2, $3)), 'YYYY-MM-DD')
                    WHEN 'campaign' THEN $4
                    WHEN 'agent_config' THEN $5
                    WHEN 'direction' THEN $6
@@ -606,7 +608,7 @@ AS $$
                    WHEN 'tenant' THEN $8
            END
 $$;
-COMMENT ON FUNCTION callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text) IS 'internal: the bucket of a call for one dimension of call_stats';
+COMMENT ON FUNCTION callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text, text) IS 'internal: the bucket of a call for one dimension of call_stats';
 
 -- Counts per group of the calls that started (or, never started, were created) in
 -- [since, until): attempts (every call), each outcome, the calls still open and those expired,
@@ -623,6 +625,8 @@ AS $$
 DECLARE
     dimensions text[] := '{}';
     dimension text;
+    -- the day's zone, the caller's (a distributed callout buckets on the workers)
+    time_zone text := pg_catalog.current_setting('TimeZone');
 BEGIN
     IF since IS NULL OR until IS NULL THEN
         RAISE EXCEPTION 'since and until are required' USING ERRCODE = '22004';
@@ -645,9 +649,9 @@ BEGIN
     END IF;
     RETURN QUERY
     SELECT callout._call_stats_key(dimensions[1], c.started_at, c.created_at, c.campaign_id, c.agent_config_id,
-                                   c.direction, c.outcome, c.user_id) AS key,
+                                   c.direction, c.outcome, c.user_id, time_zone) AS key,
            callout._call_stats_key(dimensions[2], c.started_at, c.created_at, c.campaign_id, c.agent_config_id,
-                                   c.direction, c.outcome, c.user_id) AS sub_key,
+                                   c.direction, c.outcome, c.user_id, time_zone) AS sub_key,
            pg_catalog.count(*),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'completed'),
            pg_catalog.count(*) FILTER (WHERE c.outcome = 'no_answer'),
@@ -1596,7 +1600,7 @@ AS $$
 BEGIN
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.calls TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION callout.call_stats(timestamptz, timestamptz, text), '
-        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text), '
+        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text, text), '
         'callout._is_open(callout.call_status), '
         'callout.outcome_changes(xid8, bigint, integer), callout.consume_outcomes(text, integer), '
         'callout.acknowledge_outcomes(text, xid8, bigint), callout.set_tenant_token() TO %I', role);
@@ -1798,6 +1802,12 @@ BEGIN
         'INSERT INTO callout.tenant_token_secret (secret) VALUES (%L) '
         'ON CONFLICT (one) DO UPDATE SET secret = excluded.secret', secret));
     PERFORM callout._on_workers('GRANT EXECUTE ON FUNCTION callout.token_tenant(), callout.token_audits() TO PUBLIC');
+    -- and what a reader's statement evaluates on a shard, pure functions of their arguments: the
+    -- open rooms' index predicate (a tenant's UPDATE of its call writes that index's entry, as
+    -- the tenant) and call_stats' buckets
+    PERFORM callout._on_workers(
+        'GRANT EXECUTE ON FUNCTION callout._is_open(callout.call_status), '
+        'callout._call_stats_key(text, timestamptz, timestamptz, text, text, text, callout.call_outcome, text, text) TO PUBLIC');
     -- the mapped roles' epochs on every worker (a node added since has none), and a token for
     -- each role mapped before tokens were signed
     PERFORM callout._on_workers(pg_catalog.format(

@@ -4,7 +4,7 @@
 -- ended completed, A2 registered, B1 in progress, B2 registered; A1 and B1 started 2026-01-01,
 -- A2 and B2 never started, created now), the window reaching from 2025-12-31 to tomorrow.
 BEGIN;
-SELECT plan(16);
+SELECT plan(18);
 \ir tenants.psql
 
 -- call_stats as lines "bucket sub_bucket attempts completed no_answer busy failed open expired
@@ -77,6 +77,15 @@ SELECT throws_ok($$SELECT * FROM callout.call_stats('2025-12-31', now(), 'day,')
 SELECT throws_ok($$SELECT * FROM callout.call_stats('2025-12-31', now(), 'none,day')$$, '22023',
                  'group_by none stands alone', 'none with another dimension is an error (22023)');
 SELECT is(pg_temp.stats('none'), pg_temp.stats(NULL), 'none is every call in one row, as NULL');
+
+-- ---- a day is the session's TimeZone's (2)
+
+UPDATE callout.call_log SET started_at = '2030-06-30 23:30:00+00' WHERE id = (SELECT id FROM tap_call WHERE name = 'B1');
+SELECT is(ARRAY(SELECT s.bucket || ' ' || s.attempts FROM callout.call_stats('2030-06-30 23:00:00+00', '2030-07-01 00:00:00+00', 'day') AS s),
+          ARRAY['2030-06-30 1'], 'a call started at 23:30 UTC is of that day in UTC');
+SET LOCAL TimeZone = 'Asia/Kolkata';
+SELECT is(ARRAY(SELECT s.bucket || ' ' || s.attempts FROM callout.call_stats('2030-06-30 23:00:00+00', '2030-07-01 00:00:00+00', 'day') AS s),
+          ARRAY['2030-07-01 1'], 'and of the next day in Kolkata (UTC+05:30)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -81,7 +81,7 @@ INSERT INTO expected_functions VALUES
     ('_is_open', ARRAY['callout.call_status'], 'boolean', 'IMMUTABLE', false, 's', 'sql', false),
     -- reading: call_stats's bucket of a call for one dimension, inlined
     ('_call_stats_key', ARRAY['text', 'timestamp with time zone', 'timestamp with time zone', 'text', 'text', 'text',
-                              'callout.call_outcome', 'text'], 'text', 'STABLE', false, 's', 'sql', false),
+                              'callout.call_outcome', 'text', 'text'], 'text', 'STABLE', false, 's', 'sql', false),
     ('_matching_call_id', ARRAY['text', 'text', 'text'], 'bigint', 'STABLE', false, 'u', 'c', false),
     ('_create_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'integer',
                            'double precision', 'double precision', 'boolean'], 'record', 'VOLATILE',
@@ -425,7 +425,7 @@ SELECT is(
             AND (p.prosecdef OR l.lanname <> 'c' OR p.proconfig IS NOT NULL)
             AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
           ORDER BY 1),
-    ARRAY['callout._call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
+    ARRAY['callout._call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text,text)',
           'callout._is_open(callout.call_status)'],
     'every SECURITY DEFINER, SQL, PL/pgSQL and statement-running C function but the inlined ones runs with search_path = pg_catalog, pg_temp');
 SELECT is(
@@ -433,7 +433,7 @@ SELECT is(
           WHERE p.pronamespace = 'callout'::regnamespace AND p.proconfig IS NULL AND NOT p.prosecdef
             AND p.prolang = (SELECT l.oid FROM pg_catalog.pg_language AS l WHERE l.lanname = 'sql')
           ORDER BY 1),
-    ARRAY['callout._call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text)',
+    ARRAY['callout._call_stats_key(text,timestamp with time zone,timestamp with time zone,text,text,text,callout.call_outcome,text,text)',
           'callout._is_open(callout.call_status)'],
     'the inlined SQL functions have no SET clause and run with the caller''s rights');
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
