@@ -1,5 +1,24 @@
 -- Signing keys and phone routes (administration: no tenant, gateway or webhook role reads these).
 
+-- On a Citus worker of a distributed callout, refuses work that is the coordinator's (0A000): the
+-- keys, phone routes, role mappings, parked deliveries, room lock and room names are its own
+-- tables, and it notifies what changes. On a worker such work would write that node's own rows,
+-- which nothing reads, or change calls with no listener told. Nothing elsewhere. (Scaling out:
+-- src/sql/85-citus.sql; here, before the first function that asks it.)
+CREATE FUNCTION callout._refuse_on_worker(work text, hint text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- two tests: the second names a function of Citus, which exists only where the first is true
+    IF callout._distributed() THEN
+        IF NOT pg_catalog.citus_is_coordinator() THEN
+            RAISE EXCEPTION 'callout % on the Citus coordinator', work USING ERRCODE = '0A000', HINT = hint;
+        END IF;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._refuse_on_worker(text, text) IS 'internal: on a Citus worker of a distributed callout, refuses the coordinator''s work (0A000)';
+
 CREATE TABLE callout.signing_key (
     api_key text PRIMARY KEY CHECK (api_key <> ''),
     api_secret text NOT NULL CHECK (api_secret <> ''),
@@ -62,6 +81,7 @@ RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._refuse_on_worker('keeps signing keys', 'Add and revoke signing keys on the coordinator, which verifies every delivery.');
     -- checked here, so that no constraint error ever prints the row (and the secret in it)
     IF api_key IS NULL OR api_key = '' OR api_secret IS NULL OR api_secret = '' THEN
         RAISE EXCEPTION 'api_key and api_secret must not be empty' USING ERRCODE = '22023';
@@ -81,6 +101,7 @@ COMMENT ON FUNCTION callout.add_signing_key(text, text, text, boolean) IS 'add (
 CREATE FUNCTION callout.revoke_signing_key(api_key text) RETURNS boolean
 LANGUAGE sql SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT callout._refuse_on_worker('keeps signing keys', 'Add and revoke signing keys on the coordinator, which verifies every delivery.');
     WITH revoked AS (
         UPDATE callout.signing_key AS k SET revoked_at = pg_catalog.now()
         WHERE k.api_key OPERATOR(pg_catalog.=) revoke_signing_key.api_key AND k.revoked_at IS NULL
@@ -94,6 +115,8 @@ CREATE FUNCTION callout.add_phone_route(trunk_phone_number text, user_id text,
 RETURNS void
 LANGUAGE sql SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT callout._refuse_on_worker('keeps phone routes',
+                                     'Add phone routes on the coordinator, which creates the inbound calls.');
     INSERT INTO callout.phone_route AS r (trunk_phone_number, user_id, agent_config_id)
     VALUES (trunk_phone_number, user_id, agent_config_id)
     ON CONFLICT (trunk_phone_number) DO UPDATE SET user_id = excluded.user_id,

@@ -248,10 +248,7 @@ BEGIN
                               agent_config_id, metadata, origin) AS c;
     distributed := callout._distributed();
     IF distributed THEN
-        IF NOT pg_catalog.citus_is_coordinator() THEN
-            RAISE EXCEPTION 'callout makes calls on the Citus coordinator'
-                USING ERRCODE = '0A000', HINT = 'Register calls and deliver webhooks through the coordinator.';
-        END IF;
+        PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
         INSERT INTO callout.room_tenant (room_name, user_id)
         VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
     END IF;

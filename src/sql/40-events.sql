@@ -380,13 +380,8 @@ DECLARE
     received timestamptz[] := '{}';
     calls bigint[] := '{}';
 BEGIN
-    IF callout._distributed() THEN
-        IF NOT pg_catalog.citus_is_coordinator() THEN
-            RAISE EXCEPTION 'callout lists late events on the Citus coordinator'
-                USING ERRCODE = '0A000',
-                      HINT = 'An event is matched among the calls of every tenant of its room name, which the coordinator asks.';
-        END IF;
-    END IF;
+    PERFORM callout._refuse_on_worker('lists late events',
+        'An event is matched among the calls of every tenant of its room name, which the coordinator asks.');
     -- each event's call found here, after its row was read, once for the events of one tenant,
     -- room name and sid (the answer depends on them alone): on a distributed callout the
     -- coordinator matches among the calls of every tenant of the room name, as a delivery does

@@ -180,6 +180,7 @@ CREATE FUNCTION callout.trust_gateway_role(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(role);
     INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(role)::regrole) ON CONFLICT DO NOTHING;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
@@ -203,6 +204,7 @@ AS $$
 DECLARE
     new_epoch text;
 BEGIN
+    PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(role);
     IF map_tenant_role.user_id = '' THEN
         RAISE EXCEPTION 'user_id must not be empty (NULL makes an auditor)' USING ERRCODE = '22023';

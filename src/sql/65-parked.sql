@@ -118,6 +118,7 @@ DECLARE
     failure_state text;
     failure text;
 BEGIN
+    PERFORM callout._refuse_on_worker('replays parked deliveries', 'Replay parked deliveries on the coordinator, which parks them.');
     FOR parked IN
         SELECT p.id, p.parked_at, p.body, p.signature FROM callout.parked_delivery AS p
         WHERE replay_parked_deliveries.api_key IS NULL OR p.api_key = replay_parked_deliveries.api_key

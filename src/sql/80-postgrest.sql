@@ -21,6 +21,7 @@ RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(webhook_role);
     PERFORM callout._check_role(reader_role);
     IF EXISTS (SELECT FROM pg_catalog.pg_roles AS r

@@ -85,6 +85,7 @@ DECLARE
     changed bigint[];
     count integer := 0;
 BEGIN
+    PERFORM callout._refuse_on_worker('reclassifies calls', 'Reclassify calls on the coordinator, which notifies the outcomes that change.');
     FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
                   WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
                   ORDER BY c.user_id LOOP
@@ -111,6 +112,7 @@ DECLARE
     purged integer;
     pending integer;
 BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
     UPDATE callout.livekit_call_event AS e SET payload = NULL
     WHERE e.payload IS NOT NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
@@ -129,6 +131,7 @@ AS $$
 DECLARE
     purged integer;
 BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
     DELETE FROM callout.delivery_count AS d WHERE d.minute < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
     DELETE FROM callout.key_usage AS u WHERE u.minute < callout._cutoff(older_than);
@@ -145,6 +148,7 @@ DECLARE
     purged integer;
     pending integer;
 BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
     DELETE FROM callout.livekit_call_event AS e
     WHERE e.call_log_id IS NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;

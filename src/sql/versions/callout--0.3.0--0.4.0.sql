@@ -8,6 +8,72 @@
 -- calls, events, keys and roles are kept.
 \echo Use "ALTER EXTENSION callout UPDATE TO '0.4.0'" to load this file. \quit
 
+-- ---- the coordinator's work refused on a Citus worker (src/sql/20-keys.sql)
+-- On a Citus worker of a distributed callout, refuses work that is the coordinator's (0A000): the
+-- keys, phone routes, role mappings, parked deliveries, room lock and room names are its own
+-- tables, and it notifies what changes. On a worker such work would write that node's own rows,
+-- which nothing reads, or change calls with no listener told. Nothing elsewhere. (Scaling out:
+-- src/sql/85-citus.sql; here, before the first function that asks it.)
+CREATE FUNCTION callout._refuse_on_worker(work text, hint text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- two tests: the second names a function of Citus, which exists only where the first is true
+    IF callout._distributed() THEN
+        IF NOT pg_catalog.citus_is_coordinator() THEN
+            RAISE EXCEPTION 'callout % on the Citus coordinator', work USING ERRCODE = '0A000', HINT = hint;
+        END IF;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._refuse_on_worker(text, text) IS 'internal: on a Citus worker of a distributed callout, refuses the coordinator''s work (0A000)';
+CREATE OR REPLACE FUNCTION callout.add_signing_key(api_key text, api_secret text, user_id text DEFAULT NULL,
+                                        allow_plain_hmac boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._refuse_on_worker('keeps signing keys', 'Add and revoke signing keys on the coordinator, which verifies every delivery.');
+    -- checked here, so that no constraint error ever prints the row (and the secret in it)
+    IF api_key IS NULL OR api_key = '' OR api_secret IS NULL OR api_secret = '' THEN
+        RAISE EXCEPTION 'api_key and api_secret must not be empty' USING ERRCODE = '22023';
+    ELSIF user_id = '' THEN
+        RAISE EXCEPTION 'user_id must not be empty (NULL binds the key to no tenant)'
+            USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO callout.signing_key AS k (api_key, api_secret, user_id, allow_plain_hmac)
+    VALUES (api_key, api_secret, user_id, coalesce(allow_plain_hmac, false))
+    ON CONFLICT ON CONSTRAINT signing_key_pkey DO UPDATE SET api_secret = excluded.api_secret,
+        user_id = excluded.user_id, allow_plain_hmac = excluded.allow_plain_hmac,
+        created_at = pg_catalog.now(), revoked_at = NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION callout.revoke_signing_key(api_key text) RETURNS boolean
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT callout._refuse_on_worker('keeps signing keys', 'Add and revoke signing keys on the coordinator, which verifies every delivery.');
+    WITH revoked AS (
+        UPDATE callout.signing_key AS k SET revoked_at = pg_catalog.now()
+        WHERE k.api_key OPERATOR(pg_catalog.=) revoke_signing_key.api_key AND k.revoked_at IS NULL
+        RETURNING 1)
+    SELECT EXISTS (SELECT FROM revoked)
+$$;
+
+CREATE OR REPLACE FUNCTION callout.add_phone_route(trunk_phone_number text, user_id text,
+                                        agent_config_id text DEFAULT NULL)
+RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT callout._refuse_on_worker('keeps phone routes',
+                                     'Add phone routes on the coordinator, which creates the inbound calls.');
+    INSERT INTO callout.phone_route AS r (trunk_phone_number, user_id, agent_config_id)
+    VALUES (trunk_phone_number, user_id, agent_config_id)
+    ON CONFLICT (trunk_phone_number) DO UPDATE SET user_id = excluded.user_id,
+        agent_config_id = excluded.agent_config_id
+$$;
+
+
 -- The settings ingestion runs with carry the longest values it stores.
 ALTER TYPE callout.ingest_settings ADD ATTRIBUTE max_key_bytes integer,
     ADD ATTRIBUTE max_room_name_bytes integer;
@@ -253,13 +319,8 @@ DECLARE
     received timestamptz[] := '{}';
     calls bigint[] := '{}';
 BEGIN
-    IF callout._distributed() THEN
-        IF NOT pg_catalog.citus_is_coordinator() THEN
-            RAISE EXCEPTION 'callout lists late events on the Citus coordinator'
-                USING ERRCODE = '0A000',
-                      HINT = 'An event is matched among the calls of every tenant of its room name, which the coordinator asks.';
-        END IF;
-    END IF;
+    PERFORM callout._refuse_on_worker('lists late events',
+        'An event is matched among the calls of every tenant of its room name, which the coordinator asks.');
     -- each event's call found here, after its row was read, once for the events of one tenant,
     -- room name and sid (the answer depends on them alone): on a distributed callout the
     -- coordinator matches among the calls of every tenant of the room name, as a delivery does
@@ -430,10 +491,7 @@ BEGIN
                               agent_config_id, metadata, origin) AS c;
     distributed := callout._distributed();
     IF distributed THEN
-        IF NOT pg_catalog.citus_is_coordinator() THEN
-            RAISE EXCEPTION 'callout makes calls on the Citus coordinator'
-                USING ERRCODE = '0A000', HINT = 'Register calls and deliver webhooks through the coordinator.';
-        END IF;
+        PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
         INSERT INTO callout.room_tenant (room_name, user_id)
         VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
     END IF;
@@ -746,6 +804,7 @@ DECLARE
     changed bigint[];
     count integer := 0;
 BEGIN
+    PERFORM callout._refuse_on_worker('reclassifies calls', 'Reclassify calls on the coordinator, which notifies the outcomes that change.');
     FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
                   WHERE c.status = 'ended' AND (since IS NULL OR c.ended_at >= since)
                   ORDER BY c.user_id LOOP
@@ -1007,6 +1066,7 @@ CREATE OR REPLACE FUNCTION callout.trust_gateway_role(role name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(role);
     INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(role)::regrole) ON CONFLICT DO NOTHING;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
@@ -1030,6 +1090,7 @@ AS $$
 DECLARE
     new_epoch text;
 BEGIN
+    PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(role);
     IF map_tenant_role.user_id = '' THEN
         RAISE EXCEPTION 'user_id must not be empty (NULL makes an auditor)' USING ERRCODE = '22023';
@@ -1076,6 +1137,7 @@ RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(webhook_role);
     PERFORM callout._check_role(reader_role);
     IF EXISTS (SELECT FROM pg_catalog.pg_roles AS r
@@ -1197,6 +1259,7 @@ AS $$
 DECLARE
     purged integer;
 BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
     DELETE FROM callout.delivery_count AS d WHERE d.minute < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
     DELETE FROM callout.key_usage AS u WHERE u.minute < callout._cutoff(older_than);
@@ -1363,6 +1426,7 @@ DECLARE
     purged integer;
     pending integer;
 BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
     UPDATE callout.livekit_call_event AS e SET payload = NULL
     WHERE e.payload IS NOT NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
@@ -1382,6 +1446,7 @@ DECLARE
     purged integer;
     pending integer;
 BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
     DELETE FROM callout.livekit_call_event AS e
     WHERE e.call_log_id IS NULL AND e.received_at < callout._cutoff(older_than);
     GET DIAGNOSTICS purged = ROW_COUNT;
@@ -2147,6 +2212,7 @@ DECLARE
     failure_state text;
     failure text;
 BEGIN
+    PERFORM callout._refuse_on_worker('replays parked deliveries', 'Replay parked deliveries on the coordinator, which parks them.');
     FOR parked IN
         SELECT p.id, p.parked_at, p.body, p.signature FROM callout.parked_delivery AS p
         WHERE replay_parked_deliveries.api_key IS NULL OR p.api_key = replay_parked_deliveries.api_key

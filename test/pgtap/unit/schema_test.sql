@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(697);
+SELECT plan(704);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -109,6 +109,7 @@ INSERT INTO expected_functions VALUES
     ('distribute', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_on_workers', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_distributed', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'plpgsql', false),
+    ('_refuse_on_worker', ARRAY['text', 'text'], 'void', 'STABLE', false, 'u', 'plpgsql', false),
     ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_node_id_range', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'plpgsql', false),
     ('_call_candidates', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'c', false),
@@ -347,9 +348,9 @@ SELECT functions_are('callout', ARRAY(SELECT DISTINCT name FROM expected_functio
 SELECT is((SELECT count(*)::integer FROM pg_catalog.pg_proc AS p
            WHERE p.pronamespace = 'callout'::regnamespace),
           (SELECT count(*)::integer FROM expected_functions),
-          'callout holds 79 functions: one per name but process_livekit_webhook, which has two overloads');
+          'callout holds as many functions as the install script: one per name but process_livekit_webhook, which has two overloads');
 
--- Each function with its exact argument types (79).
+-- Each function with its exact argument types (one check each).
 SELECT has_function('callout', name, args,
                     format('callout.%s(%s) exists', name, array_to_string(args, ', ')))
 FROM expected_functions ORDER BY name, args;
