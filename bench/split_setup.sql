@@ -115,7 +115,8 @@ RETURNS TABLE (bucket text, attempts bigint, completed bigint, no_answer bigint,
 LANGUAGE sql STABLE
 AS $$
     SELECT callout._call_stats_key(dimension, c.started_at, c.created_at, c.campaign_id,
-                                   c.agent_config_id, c.direction, c.outcome, c.user_id),
+                                   c.agent_config_id, c.direction, c.outcome, c.user_id,
+                                   current_setting('TimeZone')),
            count(*),
            count(*) FILTER (WHERE c.outcome = 'completed'),
            count(*) FILTER (WHERE c.outcome = 'no_answer'),
