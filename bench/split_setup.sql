@@ -14,54 +14,19 @@
 SET client_min_messages = warning;
 SET synchronous_commit = off;
 
-CREATE TABLE bench.call_identity (
-    id bigint NOT NULL,
-    user_id text NOT NULL,
-    agent_config_id text,
-    room_name text NOT NULL,
-    direction text NOT NULL,
-    phone_number text,
-    registered_phone_number text,
-    campaign_id text,
-    metadata jsonb,
-    origin text NOT NULL,
-    created_at timestamptz NOT NULL,
-    PRIMARY KEY (id, user_id));
-CREATE TABLE bench.call_outcome (
-    id bigint NOT NULL,
-    user_id text NOT NULL,
-    room_name text NOT NULL,
-    direction text NOT NULL,
-    campaign_id text,
-    agent_config_id text,
-    created_at timestamptz NOT NULL,
-    room_sid text,
-    status callout.call_status NOT NULL,
-    outcome callout.call_outcome,
-    duration_seconds integer,
-    disconnect_reason text,
-    sip_call_status text,
-    recording_url text,
-    started_at timestamptz,
-    answered_at timestamptz,
-    ended_at timestamptz,
-    updated_at timestamptz NOT NULL,
-    feed_xact xid8,
-    sip_call_id text,
-    sip_call_id_full text,
-    answered_on_join boolean NOT NULL,
-    PRIMARY KEY (id, user_id));
-
-INSERT INTO bench.call_identity
+-- Each table takes its columns, types and rows from call_log itself (its key added after).
+CREATE TABLE bench.call_identity AS
 SELECT c.id, c.user_id, c.agent_config_id, c.room_name, c.direction, c.phone_number,
        c.registered_phone_number, c.campaign_id, c.metadata, c.origin, c.created_at
 FROM callout.call_log AS c ORDER BY c.id;
-INSERT INTO bench.call_outcome
+ALTER TABLE bench.call_identity ADD PRIMARY KEY (id, user_id);
+CREATE TABLE bench.call_outcome AS
 SELECT c.id, c.user_id, c.room_name, c.direction, c.campaign_id, c.agent_config_id, c.created_at,
        c.room_sid, c.status, c.outcome, c.duration_seconds,
        c.disconnect_reason, c.sip_call_status, c.recording_url, c.started_at, c.answered_at,
        c.ended_at, c.updated_at, c.feed_xact, c.sip_call_id, c.sip_call_id_full, c.answered_on_join
 FROM callout.call_log AS c ORDER BY c.id;
+ALTER TABLE bench.call_outcome ADD PRIMARY KEY (id, user_id);
 
 -- The identity's indexes: a tenant's calls by creation, by campaign, and calls by number (the
 -- number is the identity's: registered, or the phone leg's of a call a delivery created).
