@@ -50,7 +50,10 @@ BEGIN
     END IF;
     created := callout._create_call(
         user_id, room_name, 'inbound', NULL, NULL, route.agent_config_id, NULL,
-        CASE WHEN route.user_id IS NOT NULL THEN 'phone_route' ELSE 'tenant_key' END,
+        -- a tenant's key vouches for its tenant, not for the room: its call takes only that
+        -- tenant's keys, though the number is the tenant's routed one (else the tenant's key and
+        -- route would claim a room another tenant's calls use, and their events)
+        CASE WHEN key_user_id IS NULL THEN 'phone_route' ELSE 'tenant_key' END,
         settings.unmatched_window_seconds, settings.min_connected_seconds,
         settings.min_completed_seconds, settings.notify);
     call_id := created.call_id;

@@ -5,16 +5,17 @@
 --     roles and names that are no role, and map_tenant_role an empty user_id;
 --   * add_signing_key refuses an empty key, secret or user_id with its own error, which never
 --     shows the secret;
---   * a call a tenant's bound key created (origin tenant_key) takes only that tenant's keys,
---     and picks up only that tenant's waiting events; calls from a phone route or registered
---     by a gateway take unbound keys too;
+--   * a call a tenant's bound key created (origin tenant_key, also when the leg's number is the
+--     tenant's routed one) takes only that tenant's keys, and picks up only that tenant's waiting
+--     events; calls from a phone route (an unbound key's leg) or registered by a gateway take
+--     unbound keys too;
 --   * across two phone legs, the leg whose leave ended the call gives the reason and the SIP
 --     status, whatever the delivery order;
 --   * one event id delivered for two rooms is stored once;
 --   * a gateway registers calls only for the tenant it says it acts for; a superuser for any.
 -- Tokens are minted by the SQL signer at 2026-01-01 12:00:00 UTC and verified at that instant.
 BEGIN;
-SELECT plan(96);
+SELECT plan(100);
 \ir tenants.psql
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 
@@ -362,20 +363,39 @@ BEGIN
                                                    'CLIENT_INITIATED'),
                          'APItapTenantA');
     -- room tap-hard-pr: a number routed to tenant-a; a waiting event with the shared key, then
-    -- A's key routes a phone leg in, and the shared key reports its leave
+    -- the shared key routes a phone leg in and reports its leave
     PERFORM callout.add_phone_route('+18005550302', 'tenant-a');
     PERFORM pg_temp.mint('pr started shared',
                          pg_temp.room_event('room_started', 'EV_TAP_HARD_PR_STARTED', 'tap-hard-pr', 'RM_TAP_HARD_PR',
                                             1767268700), 'APItapShared');
-    PERFORM pg_temp.mint('pr joined a',
+    PERFORM pg_temp.mint('pr joined shared',
                          pg_temp.participant_event('participant_joined', 'EV_TAP_HARD_PR_JOINED', 'tap-hard-pr',
                                                    'RM_TAP_HARD_PR', 1767268701, 'sip_+14155550302', 'SIP', 1767268701,
                                                    pg_temp.sip_attributes('active', '+14155550302', '+18005550302',
                                                                           'SDR_TAP_HARD')),
-                         'APItapTenantA');
+                         'APItapShared');
     PERFORM pg_temp.mint('pr left shared',
                          pg_temp.participant_event('participant_left', 'EV_TAP_HARD_PR_LEFT', 'tap-hard-pr',
                                                    'RM_TAP_HARD_PR', 1767268761, 'sip_+14155550302', 'SIP', 1767268701,
+                                                   pg_temp.sip_attributes('hangup', '+14155550302', '+18005550302',
+                                                                          'SDR_TAP_HARD'),
+                                                   'CLIENT_INITIATED'),
+                         'APItapShared');
+    -- room tap-hard-pra: the same number; a waiting event with the shared key (a room another
+    -- tenant's traffic may use), then A's own key routes a phone leg in to A's own number, and the
+    -- shared key reports a leave
+    PERFORM pg_temp.mint('pra started shared',
+                         pg_temp.room_event('room_started', 'EV_TAP_HARD_PRA_STARTED', 'tap-hard-pra', 'RM_TAP_HARD_PRA',
+                                            1767268700), 'APItapShared');
+    PERFORM pg_temp.mint('pra joined a',
+                         pg_temp.participant_event('participant_joined', 'EV_TAP_HARD_PRA_JOINED', 'tap-hard-pra',
+                                                   'RM_TAP_HARD_PRA', 1767268701, 'sip_+14155550302', 'SIP', 1767268701,
+                                                   pg_temp.sip_attributes('active', '+14155550302', '+18005550302',
+                                                                          'SDR_TAP_HARD')),
+                         'APItapTenantA');
+    PERFORM pg_temp.mint('pra left shared',
+                         pg_temp.participant_event('participant_left', 'EV_TAP_HARD_PRA_LEFT', 'tap-hard-pra',
+                                                   'RM_TAP_HARD_PRA', 1767268761, 'sip_+14155550302', 'SIP', 1767268701,
                                                    pg_temp.sip_attributes('hangup', '+14155550302', '+18005550302',
                                                                           'SDR_TAP_HARD'),
                                                    'CLIENT_INITIATED'),
@@ -436,15 +456,15 @@ SELECT results_eq($$SELECT status::text, duration_seconds, disconnect_reason, si
                   $$VALUES ('ended', 99, 'CLIENT_INITIATED', 'hangup', 'completed', 3)$$,
                   'tenant_key: the call ended from A''s events only (99 s, completed, 3 events)');
 
--- phone_route: created with A's key, it takes the shared key's waiting and later events
+-- phone_route: created with the shared key, it takes the shared key's waiting and later events
 SELECT results_eq($$SELECT status FROM pg_temp.deliver('pr started shared')$$, $$VALUES ('unmatched'::text)$$,
                   'phone_route: the room starting with no call answers unmatched');
-SELECT results_eq($$SELECT status FROM pg_temp.deliver('pr joined a')$$, $$VALUES ('processed'::text)$$,
-                  'phone_route: a phone leg to A''s routed number, signed with A''s key, is processed');
+SELECT results_eq($$SELECT status FROM pg_temp.deliver('pr joined shared')$$, $$VALUES ('processed'::text)$$,
+                  'phone_route: a phone leg to A''s routed number, signed with the shared key, is processed');
 SELECT results_eq($$SELECT user_id, direction, origin, status::text FROM callout.call_log
                     WHERE room_name = 'tap-hard-pr'$$,
                   $$VALUES ('tenant-a', 'inbound', 'phone_route', 'in_progress')$$,
-                  'phone_route: the call is tenant-a''s, origin phone_route (the route, not the key, made it)');
+                  'phone_route: the call is tenant-a''s, origin phone_route (the route made it)');
 SELECT is(pg_temp.stored(ARRAY['EV_TAP_HARD_PR_STARTED']),
           ARRAY['EV_TAP_HARD_PR_STARTED tap-hard-pr tenant-a APItapShared'],
           'phone_route: the shared key''s waiting event was attached to the new call');
@@ -456,6 +476,27 @@ SELECT results_eq($$SELECT status::text, duration_seconds, outcome::text FROM ca
                     WHERE room_name = 'tap-hard-pr'$$,
                   $$VALUES ('ended', 60, 'completed')$$,
                   'phone_route: the shared key''s leave ended the call (60 s, completed)');
+
+-- a phone leg to A's own routed number, signed with A's key, in a room the shared key's traffic
+-- uses: A's key vouches for A, not for the room, so the call is a tenant_key call, which takes
+-- neither the shared key's waiting event nor its later ones (else A's key and A's route would
+-- claim any room another tenant's calls will use, and read their events)
+SELECT results_eq($$SELECT d.name, r.status FROM (VALUES (1, 'pra started shared'), (2, 'pra joined a')) AS d (ord, name),
+                    LATERAL pg_temp.deliver(d.name) AS r ORDER BY d.ord$$,
+                  $$VALUES ('pra started shared', 'unmatched'), ('pra joined a', 'processed')$$,
+                  'routed, with A''s key: the shared key''s event waits, then A''s leg to its routed number is processed');
+SELECT results_eq($$SELECT user_id, direction, origin, status::text FROM callout.call_log
+                    WHERE room_name = 'tap-hard-pra'$$,
+                  $$VALUES ('tenant-a', 'inbound', 'tenant_key', 'in_progress')$$,
+                  'routed, with A''s key: the call is tenant-a''s (its route), origin tenant_key (its key made it)');
+SELECT is(pg_temp.stored(ARRAY['EV_TAP_HARD_PRA_STARTED', 'EV_TAP_HARD_PRA_JOINED']),
+          ARRAY['EV_TAP_HARD_PRA_JOINED tap-hard-pra tenant-a APItapTenantA',
+                'EV_TAP_HARD_PRA_STARTED - - APItapShared'],
+          'routed, with A''s key: the shared key''s waiting event was not attached to the call');
+SELECT results_eq($$SELECT r.status, r.call_id, c.status::text FROM pg_temp.deliver('pra left shared') AS r,
+                    callout.call_log AS c WHERE c.room_name = 'tap-hard-pra'$$,
+                  $$VALUES ('unmatched'::text, NULL::bigint, 'in_progress'::text)$$,
+                  'routed, with A''s key: the shared key''s later leave answers unmatched, and the call stays in progress');
 
 -- registered (by the gateway above): the shared key's events are processed
 SELECT results_eq($$SELECT r.status, r.call_id = c.id FROM pg_temp.deliver('reg joined shared') AS r,
