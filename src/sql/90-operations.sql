@@ -159,6 +159,32 @@ END
 $$;
 COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and pending events older than older_than; returns how many';
 
+-- On a distributed callout, drops from the coordinator's list of room names (callout.room_tenant)
+-- each tenant's name whose latest call was made before now() - older_than and is no longer open:
+-- an unbound key's later event of that room then waits in the pending store, where one node would
+-- still attach it to the ended call (a tenant's own key's still finds it: its tenant's node is
+-- asked). Without it the list keeps a row per tenant and room name used. A registration of the
+-- name lists it at its clock's instant, after any purge that began before it: one that meets the
+-- row first waits for it, then keeps the row. Nothing to drop on one node. Returns how many.
+CREATE FUNCTION callout.purge_room_names(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
+    -- the open calls of the listed names: the open rooms' index of each shard (an uncorrelated
+    -- subquery, which Citus runs once on the shards and hands the coordinator)
+    DELETE FROM callout.room_tenant AS t
+    WHERE t.listed_at < callout._cutoff(older_than)
+      AND (t.room_name, t.user_id) NOT IN (SELECT c.room_name, c.user_id FROM callout.call_log AS c
+                                           WHERE callout._is_open(c.status));
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_room_names(interval) IS 'on a distributed callout, drop the listed room names whose latest call was made before older_than and has ended; returns how many';
+
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
 -- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
 -- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt

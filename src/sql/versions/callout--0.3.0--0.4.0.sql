@@ -492,8 +492,11 @@ BEGIN
     distributed := callout._distributed();
     IF distributed THEN
         PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
+        -- listed now, by the clock: a purge_room_names that began before and meets the row waits
+        -- for this transaction, then finds it listed after its cutoff and keeps it
         INSERT INTO callout.room_tenant (room_name, user_id)
-        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
+        VALUES (_create_call.room_name, _create_call.user_id)
+        ON CONFLICT ON CONSTRAINT room_tenant_pkey DO UPDATE SET listed_at = excluded.listed_at;
     END IF;
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome
@@ -1460,6 +1463,32 @@ END
 $$;
 COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and pending events older than older_than; returns how many';
 
+-- On a distributed callout, drops from the coordinator's list of room names (callout.room_tenant)
+-- each tenant's name whose latest call was made before now() - older_than and is no longer open:
+-- an unbound key's later event of that room then waits in the pending store, where one node would
+-- still attach it to the ended call (a tenant's own key's still finds it: its tenant's node is
+-- asked). Without it the list keeps a row per tenant and room name used. A registration of the
+-- name lists it at its clock's instant, after any purge that began before it: one that meets the
+-- row first waits for it, then keeps the row. Nothing to drop on one node. Returns how many.
+CREATE FUNCTION callout.purge_room_names(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    purged integer;
+BEGIN
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
+    -- the open calls of the listed names: the open rooms' index of each shard (an uncorrelated
+    -- subquery, which Citus runs once on the shards and hands the coordinator)
+    DELETE FROM callout.room_tenant AS t
+    WHERE t.listed_at < callout._cutoff(older_than)
+      AND (t.room_name, t.user_id) NOT IN (SELECT c.room_name, c.user_id FROM callout.call_log AS c
+                                           WHERE callout._is_open(c.status));
+    GET DIAGNOSTICS purged = ROW_COUNT;
+    RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION callout.purge_room_names(interval) IS 'on a distributed callout, drop the listed room names whose latest call was made before older_than and has ended; returns how many';
+
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
 
@@ -1706,14 +1735,18 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
 -- coordinator's own table, where a delivery finds the tenants whose calls its event may belong
 -- to, so it asks their nodes alone (src/pg/matching.cpp). Kept as long as the calls may be: a
--- late event of an ended call still finds it. Empty on one node, which reads its calls itself.
+-- late event of an ended call still finds it, until purge_room_names drops the names whose
+-- latest call was made before its cutoff and has ended. Empty on one node, which reads its calls
+-- itself.
 CREATE TABLE callout.room_tenant (
     room_name text NOT NULL,
     user_id text NOT NULL,
+    listed_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     PRIMARY KEY (room_name, user_id));
 COMMENT ON TABLE callout.room_tenant IS 'on a distributed callout, the tenants whose calls used each room name: the nodes a delivery asks for its event''s call';
 COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
 COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
+COMMENT ON COLUMN callout.room_tenant.listed_at IS 'when the tenant''s latest call of that name was made (purge_room_names drops the names listed before its cutoff)';
 SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
 
 -- The tenants whose calls used a room name (callout.room_tenant) on a distributed callout, where
@@ -1920,8 +1953,11 @@ BEGIN
     -- at every run: the tenants of every room name (the calls made before, or written by hand
     -- since), and the work of one tenant run by Citus on the node of its shards, also when called
     -- inside another function or a transaction (force_delegation)
-    INSERT INTO callout.room_tenant (room_name, user_id)
-    SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
+    -- (listed when its latest call was made: a name purge_room_names dropped is listed again at
+    -- its old instant, which the next purge drops again)
+    INSERT INTO callout.room_tenant (room_name, user_id, listed_at)
+    SELECT c.room_name, c.user_id, pg_catalog.max(c.created_at) FROM callout.call_log AS c
+    GROUP BY c.room_name, c.user_id
     ON CONFLICT DO NOTHING;
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)
