@@ -259,7 +259,8 @@ BEGIN
         'callout._call_candidates(text, text, text)',
         'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
         'callout._remake_call(text, bigint, double precision, double precision, boolean)',
-        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
+        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)',
+        'callout._expire_tenant_calls(text, timestamptz)'
     ]::pg_catalog.regprocedure[]) AS f;
 END
 $$;

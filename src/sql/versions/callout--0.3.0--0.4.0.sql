@@ -738,25 +738,74 @@ END
 $$;
 COMMENT ON FUNCTION callout.call_stats(timestamptz, timestamptz, text) IS 'attempts, outcomes, open and expired calls, answer rate and talk time of the calls the reader may see, by none, or one or two of day, campaign, agent_config, direction, outcome and tenant';
 
--- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
--- no later than older_than ago and whose end never arrived is marked expired, which frees its
--- room name. An end that arrives afterwards still ends it. Choose older_than longer than your
--- longest call: nothing arrives between a phone leg's join and its leave. Returns how many.
--- A call's events are found with its tenant too, which Citus needs to run the UPDATE on the
--- shards of a distributed callout (a join of co-located tables on user_id).
-CREATE OR REPLACE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
+-- The WARNING of a sweep that passed over the calls of tenants whose rows stayed locked; nothing
+-- when it passed over none.
+CREATE FUNCTION callout._warn_locked_tenants(sweep text, passed integer) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF passed > 0 THEN
+        RAISE WARNING '% passed over the calls of % tenant(s): a row of theirs stayed locked for 1 s', sweep, passed
+            USING HINT = 'A transaction that locked them is still open; run it again once it ends.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION callout._warn_locked_tenants(text, integer) IS 'internal: warns that a sweep passed over the calls of tenants whose rows stayed locked';
+
+-- One tenant's open calls that heard from LiveKit (or were registered) before cutoff and whose end
+-- never arrived, marked expired; how many. A row of the tenant's held locked (its own role may
+-- lock its calls: FOR UPDATE, or an UPDATE left open) is waited for at most 1 s, then the tenant's
+-- calls are passed over (NULL): the wait holds no other tenant's row. A call's events are found
+-- with its tenant too, which Citus needs on the shards; on a distributed callout Citus runs it on
+-- the node of the tenant's shards (callout.distribute: delegated), where the lock is waited for.
+CREATE FUNCTION callout._expire_tenant_calls(user_id text, cutoff timestamptz) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
 DECLARE
     expired integer;
 BEGIN
     UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
-    WHERE callout._is_open(c.status)
+    WHERE c.user_id = _expire_tenant_calls.user_id AND callout._is_open(c.status)
       AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
-                                  WHERE e.user_id = c.user_id AND e.call_log_id = c.id))
-          < callout._cutoff(older_than);
+                                  WHERE e.user_id = _expire_tenant_calls.user_id AND e.call_log_id = c.id))
+          < cutoff;
     GET DIAGNOSTICS expired = ROW_COUNT;
     RETURN expired;
+EXCEPTION WHEN lock_not_available THEN
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._expire_tenant_calls(text, timestamptz) IS 'internal: marks one tenant''s open calls with no activity since cutoff as expired; how many, NULL when a row of the tenant''s stayed locked';
+
+-- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
+-- no later than older_than ago and whose end never arrived is marked expired, which frees its
+-- room name. An end that arrives afterwards still ends it. Choose older_than longer than your
+-- longest call: nothing arrives between a phone leg's join and its leave. Returns how many.
+-- Tenant by tenant (each one's calls on the node of its shards, on a distributed callout): a
+-- tenant whose rows stay locked is passed over with a WARNING, and its calls expire at the next
+-- run.
+CREATE OR REPLACE FUNCTION callout.expire_stale_calls(older_than interval) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cutoff timestamptz := callout._cutoff(older_than);
+    tenant record;
+    expired integer;
+    total integer := 0;
+    passed integer := 0;
+BEGIN
+    FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
+                  WHERE callout._is_open(c.status) AND c.created_at < cutoff
+                  ORDER BY c.user_id LOOP
+        SELECT e INTO expired FROM callout._expire_tenant_calls(tenant.user_id, cutoff) AS e;
+        IF expired IS NULL THEN
+            passed := passed + 1;
+        ELSE
+            total := total + expired;
+        END IF;
+    END LOOP;
+    PERFORM callout._warn_locked_tenants('expire_stale_calls', passed);
+    RETURN total;
 END
 $$;
 COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls with no activity for older_than as expired; returns how many';
@@ -764,6 +813,8 @@ COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls wit
 -- Recomputes one tenant's ended calls (those that ended since `since`, or all) from their stored
 -- events under these thresholds, notifying a changed outcome when notify (each set for the rest
 -- of the transaction: reclassify_calls passes its own); the ids of those whose outcome changed.
+-- A row of the tenant's held locked is waited for at most 1 s, then none of its calls is
+-- recomputed (NULL), as _expire_tenant_calls passes a tenant over.
 -- On a distributed callout Citus runs it on the node of the tenant's shards (callout.distribute:
 -- distributed by user_id, delegated), where _recompute_call reads and writes them, and which has
 -- settings of its own and no listeners; there it must not notify, as Citus commits a transaction
@@ -773,7 +824,7 @@ CREATE FUNCTION callout._reclassify_tenant_calls(user_id text, since timestamptz
                                                  min_completed_seconds double precision,
                                                  notify boolean)
 RETURNS bigint[]
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
 DECLARE
     call record;
@@ -790,13 +841,15 @@ BEGIN
         END IF;
     END LOOP;
     RETURN changed;
+EXCEPTION WHEN lock_not_available THEN
+    RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
 
 -- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
 -- under the current settings, after the thresholds changed, tenant by tenant. Returns how many
--- outcomes changed. On a distributed callout each tenant's calls are recomputed on the node of
+-- outcomes changed. A tenant whose rows stay locked is passed over with a WARNING. On a distributed callout each tenant's calls are recomputed on the node of
 -- its shards, which does not notify: the changed outcomes are notified from here
 -- (callout.notify), as one node notifies them. (The tenant's call is in FROM: Citus delegates a
 -- call it plans there, not one PL/pgSQL evaluates as an expression.)
@@ -809,6 +862,7 @@ DECLARE
     tenant record;
     changed bigint[];
     count integer := 0;
+    passed integer := 0;
 BEGIN
     PERFORM callout._refuse_on_worker('reclassifies calls', 'Reclassify calls on the coordinator, which notifies the outcomes that change.');
     FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
@@ -818,14 +872,20 @@ BEGIN
         FROM callout._reclassify_tenant_calls(tenant.user_id, since, settings.min_connected_seconds,
                                               settings.min_completed_seconds,
                                               settings.notify AND NOT distributed) AS r;
+        IF changed IS NULL THEN
+            passed := passed + 1;
+            CONTINUE;
+        END IF;
         count := count + pg_catalog.cardinality(changed);
         IF settings.notify AND distributed THEN
             PERFORM pg_catalog.pg_notify('callout_outcome', id::text) FROM pg_catalog.unnest(changed) AS id;
         END IF;
     END LOOP;
+    PERFORM callout._warn_locked_tenants('reclassify_calls', passed);
     RETURN count;
 END
 $$;
+COMMENT ON FUNCTION callout.reclassify_calls(timestamptz) IS 'recompute ended calls from their events under the current thresholds; returns how many outcomes changed';
 -- What arrived per minute or hour in [since, until): every delivery (received), the events
 -- stored (processed: now matched to a call; or still unmatched), duplicates, conflicting duplicates,
 -- ignored ones, rejections (in all and by reason), and the lag between an event's createdAt
@@ -1966,7 +2026,8 @@ BEGIN
         'callout._call_candidates(text, text, text)',
         'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
         'callout._remake_call(text, bigint, double precision, double precision, boolean)',
-        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)'
+        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)',
+        'callout._expire_tenant_calls(text, timestamptz)'
     ]::pg_catalog.regprocedure[]) AS f;
 END
 $$;

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(711);
+SELECT plan(725);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -102,6 +102,8 @@ INSERT INTO expected_functions VALUES
     ('livekit_webhook', ARRAY['text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c', true),
     ('grant_api_roles', ARRAY['name', 'name', 'name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_cutoff', ARRAY['interval'], 'timestamp with time zone', 'STABLE', false, 'u', 'plpgsql', false),
+    ('_warn_locked_tenants', ARRAY['text', 'integer'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_expire_tenant_calls', ARRAY['text', 'timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_reclassify_tenant_calls', ARRAY['text', 'timestamp with time zone', 'double precision', 'double precision', 'boolean'], 'bigint[]', 'VOLATILE', false, 'u', 'plpgsql', false),
