@@ -28,23 +28,27 @@ DECLARE
     settings callout.ingest_settings := callout._ingest_settings();
     created record;
     room_tenants text[] := callout._room_tenants(room_name);
+    -- whether a call of any tenant may have used the room's name (one node: any may)
+    name_used boolean := room_tenants IS NULL OR pg_catalog.cardinality(room_tenants) > 0;
 BEGIN
     -- any tenant's call (on a distributed callout, of the tenants whose calls used the room's
-    -- name: their shards alone are read); SELECT 1, as Citus reads no subquery of no columns
-    IF EXISTS (SELECT 1 FROM callout.call_log AS c
-               WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
-                 AND c.room_sid = _create_inbound_call.room_sid
-                 AND c.room_name = _create_inbound_call.room_name) THEN
+    -- name: their shards alone are read, and none when no call used it, which Citus would not
+    -- know from an empty list and ask every shard); SELECT 1, as Citus reads no subquery of no
+    -- columns
+    IF name_used AND EXISTS (SELECT 1 FROM callout.call_log AS c
+                             WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                               AND c.room_sid = _create_inbound_call.room_sid
+                               AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
     END IF;
     SELECT r.* INTO route FROM callout.phone_route AS r
     WHERE r.trunk_phone_number = _create_inbound_call.trunk_phone_number;
     user_id := coalesce(route.user_id, key_user_id);
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
-       OR EXISTS (SELECT 1 FROM callout.call_log AS c
-                  WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
-                    AND c.room_name = _create_inbound_call.room_name
-                    AND callout._is_open(c.status)) THEN
+       OR name_used AND EXISTS (SELECT 1 FROM callout.call_log AS c
+                                WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                                  AND c.room_name = _create_inbound_call.room_name
+                                  AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;
     END IF;

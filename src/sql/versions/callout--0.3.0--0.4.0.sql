@@ -519,7 +519,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enab
 AS $$
 DECLARE
     acting_for text := callout.current_user_id();
-    open_call record;
+    open_call_id bigint;
+    open_call_tenant text;
     created record;
     settings callout.ingest_settings := callout._ingest_settings();
     room_tenants text[];
@@ -554,17 +555,20 @@ BEGIN
     END IF;
     PERFORM callout._lock_room(room_name);
     -- any tenant's open call of the room (on a distributed callout, of the tenants whose calls
-    -- used its name: their shards alone are read)
+    -- used its name: their shards alone are read, and none when no call used it, which Citus
+    -- would not know from an empty list and ask every shard)
     room_tenants := callout._room_tenants(room_name);
-    SELECT c.id, c.user_id INTO open_call FROM callout.call_log AS c
-    WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
-      AND c.room_name = register_call.room_name AND callout._is_open(c.status)
-    ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
-    IF open_call.user_id = register_call.user_id THEN
+    IF room_tenants IS NULL OR pg_catalog.cardinality(room_tenants) > 0 THEN
+        SELECT c.id, c.user_id INTO open_call_id, open_call_tenant FROM callout.call_log AS c
+        WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+          AND c.room_name = register_call.room_name AND callout._is_open(c.status)
+        ORDER BY c.user_id = register_call.user_id DESC LIMIT 1;
+    END IF;
+    IF open_call_tenant = register_call.user_id THEN
         RAISE EXCEPTION 'room % already has an open call of this tenant', room_name
-            USING ERRCODE = '23505', DETAIL = pg_catalog.format('Call %s is open.', open_call.id),
+            USING ERRCODE = '23505', DETAIL = pg_catalog.format('Call %s is open.', open_call_id),
                   HINT = 'A room has one open call per tenant; an inbound call may have been created from its phone route.';
-    ELSIF open_call.id IS NOT NULL THEN
+    ELSIF open_call_id IS NOT NULL THEN
         RAISE EXCEPTION 'room % already has an open call of another tenant', room_name
             USING ERRCODE = '23505';
     END IF;
@@ -594,23 +598,27 @@ DECLARE
     settings callout.ingest_settings := callout._ingest_settings();
     created record;
     room_tenants text[] := callout._room_tenants(room_name);
+    -- whether a call of any tenant may have used the room's name (one node: any may)
+    name_used boolean := room_tenants IS NULL OR pg_catalog.cardinality(room_tenants) > 0;
 BEGIN
     -- any tenant's call (on a distributed callout, of the tenants whose calls used the room's
-    -- name: their shards alone are read); SELECT 1, as Citus reads no subquery of no columns
-    IF EXISTS (SELECT 1 FROM callout.call_log AS c
-               WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
-                 AND c.room_sid = _create_inbound_call.room_sid
-                 AND c.room_name = _create_inbound_call.room_name) THEN
+    -- name: their shards alone are read, and none when no call used it, which Citus would not
+    -- know from an empty list and ask every shard); SELECT 1, as Citus reads no subquery of no
+    -- columns
+    IF name_used AND EXISTS (SELECT 1 FROM callout.call_log AS c
+                             WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                               AND c.room_sid = _create_inbound_call.room_sid
+                               AND c.room_name = _create_inbound_call.room_name) THEN
         RETURN;
     END IF;
     SELECT r.* INTO route FROM callout.phone_route AS r
     WHERE r.trunk_phone_number = _create_inbound_call.trunk_phone_number;
     user_id := coalesce(route.user_id, key_user_id);
     IF user_id IS NULL OR key_user_id IS DISTINCT FROM user_id AND key_user_id IS NOT NULL
-       OR EXISTS (SELECT 1 FROM callout.call_log AS c
-                  WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
-                    AND c.room_name = _create_inbound_call.room_name
-                    AND callout._is_open(c.status)) THEN
+       OR name_used AND EXISTS (SELECT 1 FROM callout.call_log AS c
+                                WHERE (room_tenants IS NULL OR c.user_id = ANY (room_tenants))
+                                  AND c.room_name = _create_inbound_call.room_name
+                                  AND callout._is_open(c.status)) THEN
         user_id := NULL;
         RETURN;
     END IF;
