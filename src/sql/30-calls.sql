@@ -249,8 +249,8 @@ BEGIN
     distributed := callout._distributed();
     IF distributed THEN
         PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
-        -- listed now, by the clock: a purge_room_names that began before and meets the row waits
-        -- for this transaction, then finds it listed after its cutoff and keeps it
+        -- listed now, by the clock, and the row held to the end (purge_room_names passes over a
+        -- row held so; one the purge holds, this waits for, then lists the name anew)
         INSERT INTO callout.room_tenant (room_name, user_id)
         VALUES (_create_call.room_name, _create_call.user_id)
         ON CONFLICT ON CONSTRAINT room_tenant_pkey DO UPDATE SET listed_at = excluded.listed_at;

@@ -124,9 +124,10 @@ COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double p
 
 -- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
 -- under the current settings, after the thresholds changed, tenant by tenant. Returns how many
--- outcomes changed. A tenant whose rows stay locked is passed over with a WARNING. On a distributed callout each tenant's calls are recomputed on the node of
--- its shards, which does not notify: the changed outcomes are notified from here
--- (callout.notify), as one node notifies them. (The tenant's call is in FROM: Citus delegates a
+-- outcomes changed. A tenant whose rows stay locked is passed over with a WARNING. On a
+-- distributed callout each tenant's calls are recomputed on the node of its shards, which does
+-- not notify: the changed outcomes are notified from here (callout.notify), as one node notifies
+-- them. (The tenant's call is in FROM: Citus delegates a
 -- call it plans there, not one PL/pgSQL evaluates as an expression.)
 CREATE FUNCTION callout.reclassify_calls(since timestamptz DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
@@ -222,22 +223,33 @@ COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and p
 -- each tenant's name whose latest call was made before now() - older_than and is no longer open:
 -- an unbound key's later event of that room then waits in the pending store, where one node would
 -- still attach it to the ended call (a tenant's own key's still finds it: its tenant's node is
--- asked). Without it the list keeps a row per tenant and room name used. A registration of the
--- name lists it at its clock's instant, after any purge that began before it: one that meets the
--- row first waits for it, then keeps the row. Nothing to drop on one node. Returns how many.
+-- asked). Without it the list keeps a row per tenant and room name used. It waits for no
+-- registration: it locks the names listed before the cutoff, passing over those a registration is
+-- listing again (it lists them anew), and then, in a snapshot taken after those locks, drops the
+-- ones with no open call; a registration of a locked name waits for the purge, then lists it
+-- anew. Nothing to drop on one node. Returns how many.
 CREATE FUNCTION callout.purge_room_names(older_than interval) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    cutoff timestamptz := callout._cutoff(older_than);
+    locked tid[];
+    open_rooms text[];
+    open_tenants text[];
     purged integer;
 BEGIN
-    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the pending events and the delivery counts are its own.');
-    -- the open calls of the listed names: the open rooms' index of each shard (an uncorrelated
-    -- subquery, which Citus runs once on the shards and hands the coordinator)
+    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the list of room names is its own.');
+    locked := ARRAY(SELECT t.ctid FROM callout.room_tenant AS t WHERE t.listed_at < cutoff
+                    FOR UPDATE SKIP LOCKED);
+    -- every tenant's open calls, read after those locks (the open rooms' index of each shard)
+    SELECT pg_catalog.array_agg(c.room_name), pg_catalog.array_agg(c.user_id)
+    INTO open_rooms, open_tenants
+    FROM callout.call_log AS c WHERE callout._is_open(c.status);
     DELETE FROM callout.room_tenant AS t
-    WHERE t.listed_at < callout._cutoff(older_than)
-      AND (t.room_name, t.user_id) NOT IN (SELECT c.room_name, c.user_id FROM callout.call_log AS c
-                                           WHERE callout._is_open(c.status));
+    WHERE t.ctid = ANY (locked)
+      AND NOT EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(open_rooms), pg_catalog.unnest(open_tenants))
+                                    AS o (room_name, user_id)
+                      WHERE o.room_name = t.room_name AND o.user_id = t.user_id);
     GET DIAGNOSTICS purged = ROW_COUNT;
     RETURN purged;
 END
