@@ -18,8 +18,4 @@ SELECT cron.schedule('callout-purge-event-payloads', '30 3 * * *',
 -- Per-minute delivery counts (callout.metrics) and keys' usage after 30 days: deleted.
 SELECT cron.schedule('callout-purge-delivery-counts', '45 3 * * *',
                      $$SELECT callout.purge_delivery_counts('30 days')$$);
--- On a distributed callout (Citus), the coordinator's list of the room names each tenant's calls
--- used: a name last used 30 days ago whose call has ended is dropped (one node lists none).
-SELECT cron.schedule('callout-purge-room-names', '50 3 * * *',
-                     $$SELECT callout.purge_room_names('30 days')$$);
 -- The outcome feed needs no purge: a call's position lives on its row, kept as long as the call.

@@ -1,6 +1,5 @@
 --
--- Operations: expire_stale_calls, reclassify_calls, purge_event_payloads, purge_unmatched,
--- purge_delivery_counts, purge_room_names.
+-- Operations: expire_stale_calls, reclassify_calls, purge_event_payloads, purge_unmatched.
 -- Activity times are pushed into the past by the superuser running this file, so nothing
 -- printed depends on the clock.
 --
@@ -101,22 +100,6 @@ SELECT count(*) > 0 AS counted FROM callout.delivery_count;
 UPDATE callout.delivery_count SET minute = minute - interval '2 days';
 SELECT callout.purge_delivery_counts('1 day') > 0 AS purged;
 SELECT count(*) AS left_over FROM callout.delivery_count;
-
--- purge_room_names: one node lists no room names (it reads its calls where they are), so there
--- is nothing to drop; of a list as a Citus coordinator keeps, a tenant's name listed before the
--- cutoff goes once no call of that name is open (ops-ended), and one whose call is open
--- (ops-open-fresh) or listed since the cutoff stays
-SELECT count(*) AS listed FROM callout.room_tenant;
-SELECT callout.purge_room_names('1 day') AS purged;
-INSERT INTO callout.room_tenant (room_name, user_id, listed_at) VALUES
-    ('ops-ended', 'tenant_o', now() - interval '2 days'),
-    ('ops-open-fresh', 'tenant_o', now() - interval '2 days'),
-    ('ops-listed-since', 'tenant_o', now() - interval '1 hour');
-SELECT callout.purge_room_names('1 day') AS purged;
-SELECT room_name FROM callout.room_tenant ORDER BY room_name;
-SELECT callout.purge_room_names(NULL);
-SELECT callout.purge_room_names('-1 day');
-DELETE FROM callout.room_tenant;
 
 RESET callout.verify_at;
 DROP SCHEMA livekit_test CASCADE;

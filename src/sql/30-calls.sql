@@ -249,11 +249,8 @@ BEGIN
     distributed := callout._distributed();
     IF distributed THEN
         PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
-        -- listed now, by the clock, and the row held to the end (purge_room_names passes over a
-        -- row held so; one the purge holds, this waits for, then lists the name anew)
         INSERT INTO callout.room_tenant (room_name, user_id)
-        VALUES (_create_call.room_name, _create_call.user_id)
-        ON CONFLICT ON CONSTRAINT room_tenant_pkey DO UPDATE SET listed_at = excluded.listed_at;
+        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
     END IF;
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome

@@ -28,18 +28,14 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
 -- coordinator's own table, where a delivery finds the tenants whose calls its event may belong
 -- to, so it asks their nodes alone (src/pg/matching.cpp). Kept as long as the calls may be: a
--- late event of an ended call still finds it, until purge_room_names drops the names whose
--- latest call was made before its cutoff and has ended. Empty on one node, which reads its calls
--- itself.
+-- late event of an ended call still finds it. Empty on one node, which reads its calls itself.
 CREATE TABLE callout.room_tenant (
     room_name text NOT NULL,
     user_id text NOT NULL,
-    listed_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     PRIMARY KEY (room_name, user_id));
 COMMENT ON TABLE callout.room_tenant IS 'on a distributed callout, the tenants whose calls used each room name: the nodes a delivery asks for its event''s call';
 COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
 COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
-COMMENT ON COLUMN callout.room_tenant.listed_at IS 'when the tenant''s latest call of that name was made (purge_room_names drops the names listed before its cutoff)';
 SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
 
 -- The tenants whose calls used a room name (callout.room_tenant) on a distributed callout, where
@@ -246,11 +242,8 @@ BEGIN
     -- at every run: the tenants of every room name (the calls made before, or written by hand
     -- since), and the work of one tenant run by Citus on the node of its shards, also when called
     -- inside another function or a transaction (force_delegation)
-    -- (listed when its latest call was made: a name purge_room_names dropped is listed again at
-    -- its old instant, which the next purge drops again)
-    INSERT INTO callout.room_tenant (room_name, user_id, listed_at)
-    SELECT c.room_name, c.user_id, pg_catalog.max(c.created_at) FROM callout.call_log AS c
-    GROUP BY c.room_name, c.user_id
+    INSERT INTO callout.room_tenant (room_name, user_id)
+    SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
     ON CONFLICT DO NOTHING;
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)

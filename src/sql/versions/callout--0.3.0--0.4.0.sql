@@ -492,11 +492,8 @@ BEGIN
     distributed := callout._distributed();
     IF distributed THEN
         PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
-        -- listed now, by the clock, and the row held to the end (purge_room_names passes over a
-        -- row held so; one the purge holds, this waits for, then lists the name anew)
         INSERT INTO callout.room_tenant (room_name, user_id)
-        VALUES (_create_call.room_name, _create_call.user_id)
-        ON CONFLICT ON CONSTRAINT room_tenant_pkey DO UPDATE SET listed_at = excluded.listed_at;
+        VALUES (_create_call.room_name, _create_call.user_id) ON CONFLICT DO NOTHING;
     END IF;
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome
@@ -1532,43 +1529,6 @@ END
 $$;
 COMMENT ON FUNCTION callout.purge_unmatched(interval) IS 'delete unmatched and pending events older than older_than; returns how many';
 
--- On a distributed callout, drops from the coordinator's list of room names (callout.room_tenant)
--- each tenant's name whose latest call was made before now() - older_than and is no longer open:
--- an unbound key's later event of that room then waits in the pending store, where one node would
--- still attach it to the ended call (a tenant's own key's still finds it: its tenant's node is
--- asked). Without it the list keeps a row per tenant and room name used. It waits for no
--- registration: it locks the names listed before the cutoff, passing over those a registration is
--- listing again (it lists them anew), and then, in a snapshot taken after those locks, drops the
--- ones with no open call; a registration of a locked name waits for the purge, then lists it
--- anew. Nothing to drop on one node. Returns how many.
-CREATE FUNCTION callout.purge_room_names(older_than interval) RETURNS integer
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    cutoff timestamptz := callout._cutoff(older_than);
-    locked tid[];
-    open_rooms text[];
-    open_tenants text[];
-    purged integer;
-BEGIN
-    PERFORM callout._refuse_on_worker('purges', 'Purge on the coordinator: the list of room names is its own.');
-    locked := ARRAY(SELECT t.ctid FROM callout.room_tenant AS t WHERE t.listed_at < cutoff
-                    FOR UPDATE SKIP LOCKED);
-    -- every tenant's open calls, read after those locks (the open rooms' index of each shard)
-    SELECT pg_catalog.array_agg(c.room_name), pg_catalog.array_agg(c.user_id)
-    INTO open_rooms, open_tenants
-    FROM callout.call_log AS c WHERE callout._is_open(c.status);
-    DELETE FROM callout.room_tenant AS t
-    WHERE t.ctid = ANY (locked)
-      AND NOT EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(open_rooms), pg_catalog.unnest(open_tenants))
-                                    AS o (room_name, user_id)
-                      WHERE o.room_name = t.room_name AND o.user_id = t.user_id);
-    GET DIAGNOSTICS purged = ROW_COUNT;
-    RETURN purged;
-END
-$$;
-COMMENT ON FUNCTION callout.purge_room_names(interval) IS 'on a distributed callout, drop the listed room names whose latest call was made before older_than and has ended; returns how many';
-
 COMMENT ON FUNCTION callout._token_issuer(text) IS 'internal: the unverified iss a token claims (what a rejection is recorded under)';
 COMMENT ON FUNCTION callout._ingest_settings() IS 'internal: the settings ingestion runs with and the longest values it stores, read at once';
 
@@ -1815,18 +1775,14 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
 -- coordinator's own table, where a delivery finds the tenants whose calls its event may belong
 -- to, so it asks their nodes alone (src/pg/matching.cpp). Kept as long as the calls may be: a
--- late event of an ended call still finds it, until purge_room_names drops the names whose
--- latest call was made before its cutoff and has ended. Empty on one node, which reads its calls
--- itself.
+-- late event of an ended call still finds it. Empty on one node, which reads its calls itself.
 CREATE TABLE callout.room_tenant (
     room_name text NOT NULL,
     user_id text NOT NULL,
-    listed_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     PRIMARY KEY (room_name, user_id));
 COMMENT ON TABLE callout.room_tenant IS 'on a distributed callout, the tenants whose calls used each room name: the nodes a delivery asks for its event''s call';
 COMMENT ON COLUMN callout.room_tenant.room_name IS 'the room name';
 COMMENT ON COLUMN callout.room_tenant.user_id IS 'a tenant that has had a call of that name';
-COMMENT ON COLUMN callout.room_tenant.listed_at IS 'when the tenant''s latest call of that name was made (purge_room_names drops the names listed before its cutoff)';
 SELECT pg_catalog.pg_extension_config_dump('callout.room_tenant', '');
 
 -- The tenants whose calls used a room name (callout.room_tenant) on a distributed callout, where
@@ -2033,11 +1989,8 @@ BEGIN
     -- at every run: the tenants of every room name (the calls made before, or written by hand
     -- since), and the work of one tenant run by Citus on the node of its shards, also when called
     -- inside another function or a transaction (force_delegation)
-    -- (listed when its latest call was made: a name purge_room_names dropped is listed again at
-    -- its old instant, which the next purge drops again)
-    INSERT INTO callout.room_tenant (room_name, user_id, listed_at)
-    SELECT c.room_name, c.user_id, pg_catalog.max(c.created_at) FROM callout.call_log AS c
-    GROUP BY c.room_name, c.user_id
+    INSERT INTO callout.room_tenant (room_name, user_id)
+    SELECT DISTINCT c.room_name, c.user_id FROM callout.call_log AS c
     ON CONFLICT DO NOTHING;
     PERFORM pg_catalog.create_distributed_function(f, '$1', colocate_with => 'callout.call_log',
                                                    force_delegation => true)

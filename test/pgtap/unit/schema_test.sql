@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(725);
+SELECT plan(718);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -137,7 +137,6 @@ INSERT INTO expected_functions VALUES
     ('purge_event_payloads', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_delivery_counts', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('purge_unmatched', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('purge_room_names', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('metrics', ARRAY['timestamp with time zone', 'timestamp with time zone', 'text'], 'setof record',
      'STABLE', false, 'u', 'plpgsql', true),
     ('_ingest', ARRAY['text', 'jsonb', 'text'], 'callout.webhook_result', 'VOLATILE', false, 'u', 'c', false),
@@ -160,8 +159,7 @@ INSERT INTO expected_tables VALUES
     ('tenant_role', ARRAY['user_id text', 'role regrole NOT NULL'], true),
     ('tenant_token_secret', ARRAY['one boolean NOT NULL', 'secret bytea NOT NULL'], true),
     ('tenant_token_epoch', ARRAY['role name NOT NULL', 'epoch text NOT NULL'], true),
-    ('room_tenant', ARRAY['room_name text NOT NULL', 'user_id text NOT NULL',
-                          'listed_at timestamp with time zone NOT NULL'], true),
+    ('room_tenant', ARRAY['room_name text NOT NULL', 'user_id text NOT NULL'], true),
     ('call_log', ARRAY['id bigint NOT NULL', 'user_id text NOT NULL', 'agent_config_id text',
                        'room_name text NOT NULL', 'room_sid text', 'direction text NOT NULL', 'phone_number text',
                        'registered_phone_number text', 'campaign_id text',
