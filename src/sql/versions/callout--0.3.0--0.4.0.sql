@@ -157,43 +157,73 @@ DROP FUNCTION callout._attach_unmatched(bigint, text, text, integer, boolean);
 -- The first of the pending store's events (no tenant claims them yet: signed with unbound keys)
 -- waiting in a room since an instant that has a room sid and matches the call
 -- (callout._matching_call_id), matched as an unbound key's: this node's own table (a Citus
--- coordinator's).
+-- coordinator's). The answer depends on the room sid alone (the room name is the call's), so the
+-- first event of each room sid is read and each sid matched once: on a distributed callout a
+-- match asks the nodes of the room name's tenants.
 CREATE FUNCTION callout._first_pending_event(call_id bigint, room_name text, since timestamptz,
                                              OUT room_sid text, OUT received_at timestamptz,
                                              OUT event_id text)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    first_of_sid record;
 BEGIN
-    SELECT p.room_sid, p.received_at, p.event_id INTO room_sid, received_at, event_id
-    FROM callout.pending_event AS p
-    WHERE p.room_name = _first_pending_event.room_name AND p.received_at >= since
-      AND p.room_sid IS NOT NULL
-      AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
-    ORDER BY p.received_at, p.event_id
-    LIMIT 1;
+    FOR first_of_sid IN
+        SELECT DISTINCT ON (p.room_sid) p.room_sid AS sid, p.received_at AS at, p.event_id AS id
+        FROM callout.pending_event AS p
+        WHERE p.room_name = _first_pending_event.room_name AND p.received_at >= since
+          AND p.room_sid IS NOT NULL
+        ORDER BY p.room_sid, p.received_at, p.event_id
+    LOOP
+        CONTINUE WHEN callout._matching_call_id(first_of_sid.sid, _first_pending_event.room_name, NULL)
+                      IS DISTINCT FROM call_id;
+        IF event_id IS NULL OR (first_of_sid.at, first_of_sid.id) < (received_at, event_id) THEN
+            room_sid := first_of_sid.sid;
+            received_at := first_of_sid.at;
+            event_id := first_of_sid.id;
+        END IF;
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION callout._first_pending_event(bigint, text, timestamptz) IS 'internal: the first pending event of a room with a room sid that matches the call';
 
 -- Moves to the call's tenant, attached to the call, the pending events of its room since an
 -- instant that match it: of room sid first_sid, or none (one the tenant stored already under its
--- id stays as it was). How many. Read and deleted here (a Citus coordinator's own table), then
--- written as the tenant's: Citus routes them to its shards.
+-- id stays as it was). How many. Each of the two room sids is matched once, if an event of it
+-- waits (the answer depends on the sid alone, as in _first_pending_event). Read and deleted here
+-- (a Citus coordinator's own table), then written as the tenant's: Citus routes them to its
+-- shards. The caller holds the room's lock, so no event of the room is stored in between.
 CREATE FUNCTION callout._move_pending_events(user_id text, call_id bigint, room_name text,
                                              since timestamptz, first_sid text)
 RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    waiting record;
+    take_without_sid boolean := false;
+    take_first_sid boolean := false;
     taken callout.pending_event[];
     moved integer;
 BEGIN
+    FOR waiting IN
+        SELECT DISTINCT p.room_sid AS sid FROM callout.pending_event AS p
+        WHERE p.room_name = _move_pending_events.room_name AND p.received_at >= since
+          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
+    LOOP
+        CONTINUE WHEN callout._matching_call_id(waiting.sid, _move_pending_events.room_name, NULL)
+                      IS DISTINCT FROM call_id;
+        take_without_sid := take_without_sid OR waiting.sid IS NULL;
+        take_first_sid := take_first_sid OR waiting.sid IS NOT NULL;
+    END LOOP;
+    IF NOT (take_without_sid OR take_first_sid) THEN
+        RETURN 0;
+    END IF;
     -- each row as the table's type (not a record, which would go through text)
     WITH removed AS (
         DELETE FROM callout.pending_event AS p
         WHERE p.room_name = _move_pending_events.room_name AND p.received_at >= since
-          AND (p.room_sid IS NULL OR p.room_sid = first_sid)
-          AND callout._matching_call_id(p.room_sid, p.room_name, NULL) = call_id
+          AND CASE WHEN p.room_sid IS NULL THEN take_without_sid
+                   ELSE take_first_sid AND p.room_sid = first_sid END
         RETURNING p AS row)
     SELECT pg_catalog.array_agg(r.row) INTO taken FROM removed AS r;
     IF taken IS NULL THEN

@@ -4,8 +4,11 @@
 -- trigger that skips a call, a NOT NULL domain column; a room name LiveKit used for two rooms
 -- before the call was registered; and a recompute that changes nothing.
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 
+-- section 7 counts the calls of callout._matching_call_id (C functions are counted under 'all'),
+-- set before any expression that calls it is prepared in this transaction
+SET LOCAL track_functions = 'all';
 SET LOCAL callout.verify_at = '2026-01-01 12:00:00+00';
 SELECT callout.add_signing_key('APIadv', 'adv-secret-of-at-least-32-characters-long');
 
@@ -177,6 +180,30 @@ SELECT is((SELECT jsonb_build_object('created', e.event_created_at, 'received', 
           (SELECT jsonb_build_object('created', b.event_created_at, 'received', b.received_at, 'joined', b.joined_at,
                                      'payload', b.payload, 'call', true) FROM tz_before AS b),
           'time zone: registered in DateStyle SQL and Asia/Kolkata, it is attached with its instants and payload as stored');
+
+-- ---- 7. A registration matches the pending store's events once per room sid, not once per event
+-- (on a distributed callout each match asks the room name's tenants' nodes): a room name LiveKit
+-- used for two rooms, three events of the first room and four of the second waiting. The call
+-- takes the first room's events (the sid of the first to arrive), the second room's keep waiting.
+SELECT count(*) FILTER (WHERE pg_temp.deliver(pg_temp.room_started(r.id, 'adv-sids', r.sid, r.at)) = 'unmatched')
+       AS waiting
+FROM (VALUES ('EV_adv_sid1', 'RM_adv_s_old', 1767268100), ('EV_adv_sid2', 'RM_adv_s_old', 1767268101),
+             ('EV_adv_sid3', 'RM_adv_s_old', 1767268102), ('EV_adv_sid4', 'RM_adv_s_new', 1767268200),
+             ('EV_adv_sid5', 'RM_adv_s_new', 1767268201), ('EV_adv_sid6', 'RM_adv_s_new', 1767268202),
+             ('EV_adv_sid7', 'RM_adv_s_new', 1767268203)) AS r (id, sid, at) \gset
+SELECT pg_stat_get_xact_function_calls('callout._matching_call_id(text, text, text)'::regprocedure)
+       AS matches_before \gset
+SELECT callout.register_call('tenant-adv', 'adv-sids', 'outbound') AS sids_call \gset
+SELECT is(:waiting::bigint, 7::bigint, 'sids: seven events of two rooms of the name wait in the pending store');
+SELECT is((SELECT string_agg(e.event_id, ' ' ORDER BY e.event_id) FROM callout.livekit_call_event AS e
+           WHERE e.call_log_id = :sids_call)
+          || ' | ' || (SELECT string_agg(p.event_id, ' ' ORDER BY p.event_id) FROM callout.pending_event AS p
+                       WHERE p.room_name = 'adv-sids'),
+          'EV_adv_sid1 EV_adv_sid2 EV_adv_sid3 | EV_adv_sid4 EV_adv_sid5 EV_adv_sid6 EV_adv_sid7',
+          'sids: the call takes the first room''s events, the second room''s keep waiting');
+SELECT is(pg_stat_get_xact_function_calls('callout._matching_call_id(text, text, text)'::regprocedure)
+          - :matches_before, 3::bigint,
+          'sids: the registration matched each room sid once to find the first, and the first once to move its events');
 
 -- ---- 5. A DBA's column of a NOT NULL domain with no default: an INSERT that leaves it out is
 -- refused (23502), so a delivery's event must be too (the direct write "as an INSERT").
