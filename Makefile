@@ -20,7 +20,7 @@ DATA        = $(wildcard src/sql/versions/$(EXTENSION)--*.sql)
 # pg_regress suites (sql/, expected/) and isolation specs (test/isolation/).
 REGRESS        = boundary settings_memory verify transform extractors classify malformed ingest ingest_isolation_levels ingest_payloads redaction operations metrics feed late_events parked encodings
 REGRESS_OPTS   = --load-extension=pgcrypto --load-extension=$(EXTENSION)
-ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome notify_changes room_locks_are_private call_deleted_while_delivered call_updated_while_delivered trigger_sees_the_room call_deleted_under_repeatable_read audit_policies_follow_concurrent_mappings auditor_mapping_waits_briefly key_changes_reach_other_sessions key_cache_follows_a_remade_extension feed_order parked_bounds_hold parking_keeps_the_answer feed_follows_a_trigger_outcome housekeeping_passes_a_locked_tenant
+ISOLATION      = session_survives_cpp_error same_event_concurrently two_events_one_call event_races_registration notify_outcome notify_changes room_locks_are_private call_deleted_while_delivered call_updated_while_delivered trigger_sees_the_room call_deleted_under_repeatable_read audit_policies_follow_concurrent_mappings auditor_mapping_waits_briefly key_changes_reach_other_sessions key_cache_follows_a_remade_extension feed_order parked_bounds_hold parking_keeps_the_answer feed_follows_a_trigger_outcome housekeeping_passes_a_locked_tenant held_call_row_holds_no_room
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgcrypto --load-extension=$(EXTENSION)
 
 # Our code: the language level and warnings of src/cxxflags (the one place they are written: CMake,

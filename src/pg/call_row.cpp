@@ -236,13 +236,14 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot) {
     return stored_event(slot, event_columns(events));
 }
 
-std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
-                                    Snapshot snapshot) {
+std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call, Snapshot snapshot,
+                                    LockWaitPolicy row_wait) {
     using C = CallRowColumn;
     core::CallRowFacts facts = core::call_row_from_events(
         call.events, call.count, min_connected_seconds, min_completed_seconds);
     TableWriter writer =
         open_table_writer("call_log", fields_of(C{}), field_count(C{}), snapshot, true, nullptr);
+    writer.row_wait = row_wait;
     RowUpdate update = RowUpdate::gone;
     std::optional<Datum> previous;
     if (read_row_to_update(writer, "call_log_pkey", F_INT8EQ, Int64GetDatum(call_id))) {
@@ -293,7 +294,7 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
     call.room_name = text_view(room_name);
     if (registered_phone_number != nullptr)
         call.registered_phone_number = text_view(registered_phone_number);
-    std::optional<Datum> outcome = write_call_row(call_id, call, snapshot);
+    std::optional<Datum> outcome = write_call_row(call_id, call, snapshot, LockWaitBlock);
     UnregisterSnapshot(snapshot);
     return outcome;
 }

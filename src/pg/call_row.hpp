@@ -18,6 +18,7 @@ extern "C" {
 #include "postgres.h"
 #include "catalog/pg_type_d.h"
 #include "executor/tuptable.h"
+#include "nodes/lockoptions.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
 }
@@ -50,9 +51,11 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot);
 // changed outcome. A row that holds those values already is not written (nor its triggers
 // fired), and one a BEFORE UPDATE row trigger skips stays as it is: the outcome is then the
 // row's. An ERROR (40001) when the call is gone: deleted since it was matched (only a call that
-// holds no committed event can be), so the event being stored for it is not kept.
-std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call,
-                                    Snapshot snapshot);
+// holds no committed event can be), so the event being stored for it is not kept. row_wait:
+// whether a row another transaction holds is waited for (LockWaitBlock), or is an ERROR 55P03 at
+// once (LockWaitError: a delivery, which holds its room's lock).
+std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call, Snapshot snapshot,
+                                    LockWaitPolicy row_wait);
 
 // On a Citus node doing a tenant's part of a coordinator's work, a new or changed outcome is held,
 // not notified (a listener is connected to the coordinator, which notifies it):

@@ -582,7 +582,9 @@ Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash
     events.room_name = event.room_name;  // the call's: matching found it by this name
     if (call.registered_phone_number != nullptr)
         events.registered_phone_number = text_view(call.registered_phone_number);
-    std::optional<Datum> outcome = write_call_row(call.id, events, snapshot);
+    // not waiting for a row another transaction holds (a tenant's own, left open): the room's
+    // lock, whose bucket other tenants' rooms share, is held until this transaction ends
+    std::optional<Datum> outcome = write_call_row(call.id, events, snapshot, LockWaitError);
     // the event's AFTER row triggers fire once its call's row is written, as they did when one
     // statement wrote both: one that writes the call sees the row written, not the one before
     close_table_writer(writer);

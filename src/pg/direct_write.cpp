@@ -211,15 +211,16 @@ void check_constraints(TableWriter& writer) {
     ExecConstraints(target, writer.slot, writer.estate);
 }
 
-// Locks the newest version of the row at tid (waiting for a writer in flight) into old_slot, as
-// an UPDATE does before it rechecks a row changed since its snapshot: false when the row is gone,
-// or its newest version no longer holds the key it was read by (a call given another id).
+// Locks the newest version of the row at tid (waiting for a writer in flight, unless the writer
+// does not wait: an ERROR 55P03) into old_slot, as an UPDATE does before it rechecks a row changed
+// since its snapshot: false when the row is gone, or its newest version no longer holds the key
+// it was read by (a call given another id).
 bool lock_newest(TableWriter& writer, ItemPointer tid) {
     TM_FailureData failure;
     TM_Result locked =
         table_tuple_lock(writer.target->ri_RelationDesc, tid, writer.estate->es_snapshot,
                          writer.old_slot, writer.estate->es_output_cid, LockTupleNoKeyExclusive,
-                         LockWaitBlock, TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &failure);
+                         writer.row_wait, TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &failure);
     if (locked == TM_Deleted) return false;
     if (locked != TM_Ok)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
@@ -263,6 +264,7 @@ TableWriter open_table_writer(const char* table, const Field* fields, int field_
     estate->es_snapshot = snapshot;
 
     TableWriter writer = {};
+    writer.row_wait = LockWaitBlock;
     writer.estate = estate;
     writer.target = makeNode(ResultRelInfo);
     InitResultRelInfo(writer.target, relation, 1, nullptr, 0);
@@ -371,8 +373,9 @@ bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedur
     index_close(index, NoLock);
     if (!found) return false;
     // a BEFORE UPDATE row trigger locks the row it is given, and could not recheck a newer
-    // version without a plan: the newest is locked first, as logical replication does
-    if (writer.recheck != nullptr) {
+    // version without a plan: the newest is locked first, as logical replication does; so is it
+    // for a writer that must not wait for it (the update then finds it locked by its own)
+    if (writer.recheck != nullptr || writer.row_wait != LockWaitBlock) {
         ItemPointerData tid = writer.old_slot->tts_tid;
         return lock_newest(writer, &tid);
     }

@@ -35,6 +35,9 @@ struct TableWriter {
     List* arbiters;         // the unique index insert_once checks
     EPQState* recheck;      // for the table's BEFORE UPDATE row triggers, when it has any
     TransitionCaptureState* transitions;  // what its row triggers' transition tables collect
+    // for a row another transaction holds: wait (LockWaitBlock, as an UPDATE waits), or ERROR
+    // 55P03 at once (LockWaitError: read_row_to_update then locks the row it found)
+    LockWaitPolicy row_wait;
     // the key read_row_to_update found the row by, which a newer version must still hold
     AttrNumber key_column;
     RegProcedure key_equality;
@@ -68,7 +71,9 @@ void forget_write_layouts(Oid relid);
 bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls);
 
 // Reads into old_slot the row whose first column of unique index equals key (by equality, an
-// F_ function of the column's type), as the writer's snapshot sees it: whether there is one.
+// F_ function of the column's type), as the writer's snapshot sees it: whether there is one. With
+// BEFORE UPDATE row triggers, or a writer that does not wait for a row (row_wait), the row's
+// newest version is locked, as update_row would lock it.
 bool read_row_to_update(TableWriter& writer, const char* index, RegProcedure equality, Datum key);
 
 // What update_row did.
