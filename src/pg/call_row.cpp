@@ -253,9 +253,18 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
             put_call_row(row, facts, call, writer);
             // a row that holds these values already is not written again (skipped, as by a
             // BEFORE UPDATE row trigger): no new version, and updated_at stays when it last changed
-            update = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at))
-                         ? RowUpdate::skipped
-                         : update_row(writer, row.datums, row.nulls, feed_as_written);
+            const bool holds = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at));
+            // a writer that must not wait locks the row first: to keep it for the event (key
+            // share, which a tenant's FOR SHARE allows) when it stays as it is, else to write it
+            const RowLock lock =
+                row_wait == LockWaitBlock
+                    ? RowLock::same
+                    : lock_row(writer, holds ? LockTupleKeyShare : LockTupleNoKeyExclusive);
+            if (lock == RowLock::same)
+                update = holds ? RowUpdate::skipped
+                               : update_row(writer, row.datums, row.nulls, feed_as_written);
+            else
+                update = lock == RowLock::newer ? RowUpdate::newer : RowUpdate::gone;
         } while (update == RowUpdate::newer);
     }
     // the outcome as written; else as the row holds it (not written)

@@ -211,17 +211,17 @@ void check_constraints(TableWriter& writer) {
     ExecConstraints(target, writer.slot, writer.estate);
 }
 
-// Locks the newest version of the row at tid (waiting for a writer in flight, unless the writer
-// does not wait: an ERROR 55P03) into old_slot, as an UPDATE does before it rechecks a row changed
-// since its snapshot: false when the row is gone, or its newest version no longer holds the key
+// Locks the newest version of the row at tid in mode (waiting for a writer in flight, unless the
+// writer does not wait: an ERROR 55P03) into old_slot, as an UPDATE does before it rechecks a row
+// changed since its snapshot: gone when the row is, or its newest version no longer holds the key
 // it was read by (a call given another id).
-bool lock_newest(TableWriter& writer, ItemPointer tid) {
+RowLock lock_newest(TableWriter& writer, ItemPointer tid, LockTupleMode mode) {
     TM_FailureData failure;
     TM_Result locked =
         table_tuple_lock(writer.target->ri_RelationDesc, tid, writer.estate->es_snapshot,
-                         writer.old_slot, writer.estate->es_output_cid, LockTupleNoKeyExclusive,
-                         writer.row_wait, TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &failure);
-    if (locked == TM_Deleted) return false;
+                         writer.old_slot, writer.estate->es_output_cid, mode, writer.row_wait,
+                         TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &failure);
+    if (locked == TM_Deleted) return RowLock::gone;
     if (locked != TM_Ok)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                         errmsg("callout could not lock a row of callout.%s (result %d)",
@@ -229,8 +229,10 @@ bool lock_newest(TableWriter& writer, ItemPointer tid) {
                                static_cast<int>(locked))));
     ExecMaterializeSlot(writer.old_slot);
     std::optional<Datum> key = value_column(writer.old_slot, writer.key_column);
-    return key && DatumGetBool(OidFunctionCall2Coll(writer.key_equality, writer.key_collation, *key,
-                                                    writer.key));
+    if (!key || !DatumGetBool(OidFunctionCall2Coll(writer.key_equality, writer.key_collation, *key,
+                                                   writer.key)))
+        return RowLock::gone;
+    return failure.traversed ? RowLock::newer : RowLock::same;
 }
 
 }  // namespace
@@ -373,13 +375,18 @@ bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedur
     index_close(index, NoLock);
     if (!found) return false;
     // a BEFORE UPDATE row trigger locks the row it is given, and could not recheck a newer
-    // version without a plan: the newest is locked first, as logical replication does; so is it
-    // for a writer that must not wait for it (the update then finds it locked by its own)
-    if (writer.recheck != nullptr || writer.row_wait != LockWaitBlock) {
+    // version without a plan: the newest is locked first, as logical replication does
+    if (writer.recheck != nullptr) {
         ItemPointerData tid = writer.old_slot->tts_tid;
-        return lock_newest(writer, &tid);
+        return lock_newest(writer, &tid, LockTupleNoKeyExclusive) != RowLock::gone;
     }
     return true;
+}
+
+RowLock lock_row(TableWriter& writer, LockTupleMode mode) {
+    if (writer.recheck != nullptr) return RowLock::same;  // locked as it was read
+    ItemPointerData tid = writer.old_slot->tts_tid;
+    return lock_newest(writer, &tid, mode);
 }
 
 RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls,
@@ -420,7 +427,9 @@ RowUpdate update_row(TableWriter& writer, const Datum* values, const bool* nulls
             if (IsolationUsesXactSnapshot())
                 ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                                 errmsg("could not serialize access due to concurrent update")));
-            return lock_newest(writer, &tid) ? RowUpdate::newer : RowUpdate::gone;
+            return lock_newest(writer, &tid, LockTupleNoKeyExclusive) != RowLock::gone
+                       ? RowUpdate::newer
+                       : RowUpdate::gone;
         }
         case TM_Deleted:
             if (IsolationUsesXactSnapshot())

@@ -36,7 +36,7 @@ struct TableWriter {
     EPQState* recheck;      // for the table's BEFORE UPDATE row triggers, when it has any
     TransitionCaptureState* transitions;  // what its row triggers' transition tables collect
     // for a row another transaction holds: wait (LockWaitBlock, as an UPDATE waits), or ERROR
-    // 55P03 at once (LockWaitError: read_row_to_update then locks the row it found)
+    // 55P03 at once (LockWaitError)
     LockWaitPolicy row_wait;
     // the key read_row_to_update found the row by, which a newer version must still hold
     AttrNumber key_column;
@@ -72,9 +72,21 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls);
 
 // Reads into old_slot the row whose first column of unique index equals key (by equality, an
 // F_ function of the column's type), as the writer's snapshot sees it: whether there is one. With
-// BEFORE UPDATE row triggers, or a writer that does not wait for a row (row_wait), the row's
-// newest version is locked, as update_row would lock it.
+// BEFORE UPDATE row triggers, the row's newest version is locked, as update_row would lock it.
 bool read_row_to_update(TableWriter& writer, const char* index, RegProcedure equality, Datum key);
+
+// What lock_row found.
+enum class RowLock {
+    same,   // the row in old_slot is its newest version, locked
+    newer,  // the row was updated since it was read: its newest version, locked, is in old_slot
+            // now; make the values again from it
+    gone,   // the row was deleted since it was read, or its key changed
+};
+
+// Locks the row read into old_slot (its newest version) in mode, waiting for another
+// transaction's lock as the writer's row_wait says; a writer of a table with BEFORE UPDATE row
+// triggers locked it as it read it. For a writer that must not wait, before it decides to write.
+RowLock lock_row(TableWriter& writer, LockTupleMode mode);
 
 // What update_row did.
 enum class RowUpdate {
