@@ -254,12 +254,14 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
             // a row that holds these values already is not written again (skipped, as by a
             // BEFORE UPDATE row trigger): no new version, and updated_at stays when it last changed
             const bool holds = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at));
-            // a writer that must not wait locks the row first: to keep it for the event (key
-            // share, which a tenant's FOR SHARE allows) when it stays as it is, else to write it
+            // a writer that must not wait locks the row first: to keep it for the event when it
+            // stays as it is (share, which a tenant's FOR SHARE allows; a key share would be
+            // granted beside an update in flight, on the version before it, and leave the one a
+            // delete may then remove unheld), else to write it
             const RowLock lock =
                 row_wait == LockWaitBlock
                     ? RowLock::same
-                    : lock_row(writer, holds ? LockTupleKeyShare : LockTupleNoKeyExclusive);
+                    : lock_row(writer, holds ? LockTupleShare : LockTupleNoKeyExclusive);
             if (lock == RowLock::same)
                 update = holds ? RowUpdate::skipped
                                : update_row(writer, row.datums, row.nulls, feed_as_written);

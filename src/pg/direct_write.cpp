@@ -375,8 +375,9 @@ bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedur
     index_close(index, NoLock);
     if (!found) return false;
     // a BEFORE UPDATE row trigger locks the row it is given, and could not recheck a newer
-    // version without a plan: the newest is locked first, as logical replication does
-    if (writer.recheck != nullptr) {
+    // version without a plan: the newest is locked first, as logical replication does (a writer
+    // that does not wait locks it with lock_row, once it knows in which mode)
+    if (writer.recheck != nullptr && writer.row_wait == LockWaitBlock) {
         ItemPointerData tid = writer.old_slot->tts_tid;
         return lock_newest(writer, &tid, LockTupleNoKeyExclusive) != RowLock::gone;
     }
@@ -384,7 +385,6 @@ bool read_row_to_update(TableWriter& writer, const char* index_name, RegProcedur
 }
 
 RowLock lock_row(TableWriter& writer, LockTupleMode mode) {
-    if (writer.recheck != nullptr) return RowLock::same;  // locked as it was read
     ItemPointerData tid = writer.old_slot->tts_tid;
     return lock_newest(writer, &tid, mode);
 }

@@ -72,7 +72,8 @@ bool insert_once(TableWriter& writer, const Datum* values, const bool* nulls);
 
 // Reads into old_slot the row whose first column of unique index equals key (by equality, an
 // F_ function of the column's type), as the writer's snapshot sees it: whether there is one. With
-// BEFORE UPDATE row triggers, the row's newest version is locked, as update_row would lock it.
+// BEFORE UPDATE row triggers, the row's newest version is locked, as update_row would lock it
+// (for a writer that waits; one that does not locks it with lock_row).
 bool read_row_to_update(TableWriter& writer, const char* index, RegProcedure equality, Datum key);
 
 // What lock_row found.
@@ -84,8 +85,8 @@ enum class RowLock {
 };
 
 // Locks the row read into old_slot (its newest version) in mode, waiting for another
-// transaction's lock as the writer's row_wait says; a writer of a table with BEFORE UPDATE row
-// triggers locked it as it read it. For a writer that must not wait, before it decides to write.
+// transaction's lock as the writer's row_wait says. For a writer that must not wait, before it
+// decides to write (its BEFORE UPDATE row triggers are then given the row locked).
 RowLock lock_row(TableWriter& writer, LockTupleMode mode);
 
 // What update_row did.
