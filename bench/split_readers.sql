@@ -1,16 +1,21 @@
 -- One reader's session on the split call table's prototype (bench/split_setup.sql): each query of
--- bench/readers.sql on callout.calls and the same on bench.split_calls, both timed by
+-- bench/readers.sql on callout.calls and the same on a view of the split tables, both timed by
 -- bench.measure, and whether they return the same rows. Prints
 -- "split|LABEL|ROWS|EXEC_MS_NOW|EXEC_MS_SPLIT|same" (or "differ"). psql variables as
--- bench/readers.sql's: tenant, gateway, runs, call_id, phone, campaign.
+-- bench/readers.sql's: tenant, gateway, runs, call_id, phone, campaign; and split_view, the view
+-- of the split tables read in callout.calls' place (bench.split_calls unless set).
 \set ON_ERROR_STOP 1
+\if :{?split_view}
+\else
+\set split_view bench.split_calls
+\endif
 \if :gateway
 SET callout.user_id = :'tenant';
 \endif
 
 CREATE TEMP TABLE split_query (ord integer, label text, now_query text, split_query text);
 INSERT INTO split_query
-SELECT q.ord, q.label, q.query, replace(q.query, 'callout.calls', 'bench.split_calls')
+SELECT q.ord, q.label, q.query, replace(q.query, 'callout.calls', :'split_view')
 FROM (VALUES
     (1, 'latest 50', 'SELECT * FROM callout.calls ORDER BY created_at DESC LIMIT 50'),
     (2, 'last day: count', 'SELECT count(*) FROM callout.calls WHERE created_at >= now() - interval ''1 day'''),
