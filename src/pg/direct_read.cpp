@@ -51,7 +51,7 @@ struct KnownColumn {
 };
 CALLOUT_PLAIN_DATA(KnownColumn);
 
-constexpr int max_known_relations = 16;
+constexpr int max_known_relations = 24;
 constexpr int max_known_columns = 128;
 KnownRelation known_relations[max_known_relations];
 int known_relation_count = 0;

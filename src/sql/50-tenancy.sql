@@ -20,70 +20,24 @@ LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'callout_invoking_role';
 
 COMMENT ON FUNCTION callout._invoking_role() IS 'internal: the role the session acts as outside SECURITY DEFINER functions';
 
+-- Who a session is, read by C functions (src/pg/tenancy_functions.cpp) that run no statement:
+-- row-level security asks current_user_id() in every statement on callout's tables. They read
+-- gateway_role and tenant_role directly, as their owner would.
+--
 -- Whether this session's login role is a superuser or a member of a trusted gateway role.
--- (PL/pgSQL so its plan is cached: row-level security calls these once per statement.)
 CREATE FUNCTION callout._session_is_gateway() RETURNS boolean
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
-        OR EXISTS (SELECT FROM callout.gateway_role AS g
-                   JOIN pg_catalog.pg_roles AS r ON r.oid = g.role
-                   WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
-END
-$$;
-
--- The mapping of the invoking role (after SET ROLE): its own if it has one, else the one
--- mapping it inherits. Several different inherited mappings are ambiguous, so they map to
--- nothing (mapped is false): a role never becomes an auditor or a tenant by sort order.
-CREATE FUNCTION callout._mapped_tenant(OUT mapped boolean, OUT user_id text)
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    invoking oid := callout._invoking_role();
-BEGIN
-    SELECT true, t.user_id INTO mapped, user_id FROM callout.tenant_role AS t
-    WHERE t.role = invoking;
-    IF FOUND THEN
-        RETURN;
-    END IF;
-    SELECT pg_catalog.count(DISTINCT coalesce(t.user_id, '')) = 1, pg_catalog.min(t.user_id)
-    INTO mapped, user_id
-    FROM callout.tenant_role AS t
-    JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
-    WHERE pg_catalog.pg_has_role(invoking, r.oid, 'MEMBER');
-    IF NOT mapped THEN
-        user_id := NULL;
-    END IF;
-END
-$$;
+LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'callout_session_is_gateway';
 
 -- A trusted gateway's tenant. Inside a PostgREST request (it sets request.jwt.claims or
 -- request.method for the transaction) the tenant is the claims' `sub`, a non-empty JSON string,
 -- and nothing else: claims without one, or that are not JSON, name no tenant, and a
 -- callout.user_id left on the pooled connection is never a fallback. Outside a request it is
--- callout.user_id. Anyone else is the tenant its role is mapped to, or none.
+-- callout.user_id. Anyone else is the tenant its invoking role (after SET ROLE) is mapped to:
+-- its own mapping, else the one mapping of the roles it is a member of. Several different
+-- inherited mappings are ambiguous, so they map to nothing: a role never becomes an auditor or
+-- a tenant by sort order.
 CREATE FUNCTION callout.current_user_id() RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    claims text := coalesce(pg_catalog.current_setting('request.jwt.claims', true), '');
-    claimed jsonb;
-BEGIN
-    IF NOT callout._session_is_gateway() THEN
-        RETURN (SELECT m.user_id FROM callout._mapped_tenant() AS m);
-    END IF;
-    IF claims = '' AND coalesce(pg_catalog.current_setting('request.method', true), '') = '' THEN
-        RETURN NULLIF(pg_catalog.current_setting('callout.user_id', true), '');
-    END IF;
-    -- claims that are not JSON say nothing (rather than failing every statement)
-    claimed := callout._parse_json_body(claims);
-    IF pg_catalog.jsonb_typeof(claimed -> 'sub') IS DISTINCT FROM 'string' THEN
-        RETURN NULL;
-    END IF;
-    RETURN NULLIF(claimed ->> 'sub', '');
-END
-$$;
+LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'callout_current_user_id';
 COMMENT ON FUNCTION callout.current_user_id() IS 'the tenant this statement acts for: a trusted gateway''s JWT sub inside a PostgREST request, else its callout.user_id; else the tenant the role is mapped to; NULL for none';
 
 -- Tenant tokens (DESIGN.md §7): on a Citus cluster a worker runs a shard's query for the
@@ -128,15 +82,7 @@ COMMENT ON FUNCTION callout._tenant_token(name, text, timestamptz) IS 'internal:
 
 -- A role mapped to NULL reads every tenant's rows (and writes none).
 CREATE FUNCTION callout.is_auditor() RETURNS boolean
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF callout._session_is_gateway() THEN
-        RETURN false;
-    END IF;
-    RETURN (SELECT m.mapped AND m.user_id IS NULL FROM callout._mapped_tenant() AS m);
-END
-$$;
+LANGUAGE c STABLE PARALLEL RESTRICTED AS 'MODULE_PATHNAME', 'callout_is_auditor';
 COMMENT ON FUNCTION callout.is_auditor() IS 'whether this session is a read-only auditor of all tenants';
 
 -- Refuses roles that must never be mapped or trusted: PUBLIC (GRANT ... TO "public" means
@@ -242,7 +188,6 @@ $$;
 COMMENT ON FUNCTION callout.map_tenant_role(name, text) IS 'make role one tenant (user_id), or a read-only auditor of all tenants (NULL)';
 
 COMMENT ON FUNCTION callout._session_is_gateway() IS 'internal: whether the login role is a superuser or a member of a trusted gateway role';
-COMMENT ON FUNCTION callout._mapped_tenant() IS 'internal: the tenant mapping of the invoking role (its own, else one unambiguous inherited one)';
 COMMENT ON FUNCTION callout._check_role(name) IS 'internal: refuses PUBLIC, pg_* and unknown roles for trust and mappings';
 COMMENT ON FUNCTION callout._grant_reading(name) IS 'internal: grants the calls view and call_stats';
 

@@ -4,7 +4,7 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(521);
+SELECT plan(516);
 \ir tenants.psql
 
 -- The roles and what each may execute.
@@ -128,8 +128,8 @@ SELECT throws_ok('SELECT api_secret FROM callout.signing_key', '42501', 'permiss
 RESET SESSION AUTHORIZATION;
 
 -- ---- who runs with whose rights: ingestion and tenancy as the owner (bypassing row-level
--- security, so their own code enforces the tenant rules), get_call_outcome as the caller
--- (under the caller's row-level security) (8)
+-- security, so their own code enforces the tenant rules), who a session is and
+-- get_call_outcome as the caller (get_call_outcome under the caller's row-level security) (8)
 
 SELECT is_definer('callout', 'process_livekit_webhook', ARRAY['text', 'text'],
                   'process_livekit_webhook(text, text) is SECURITY DEFINER');
@@ -139,8 +139,10 @@ SELECT is_definer('callout', 'register_call', ARRAY['text', 'text', 'text', 'tex
                   'register_call is SECURITY DEFINER');
 SELECT is_definer('callout', 'update_call_log', ARRAY['bigint', 'jsonb'], 'update_call_log is SECURITY DEFINER');
 SELECT is_definer('callout', 'resolve_call_context', ARRAY['text'], 'resolve_call_context is SECURITY DEFINER');
-SELECT is_definer('callout', 'current_user_id', ARRAY[]::name[], 'current_user_id is SECURITY DEFINER');
-SELECT is_definer('callout', 'is_auditor', ARRAY[]::name[], 'is_auditor is SECURITY DEFINER');
+-- who a session is: C that reads the role tables as their owner would and runs no statement, so
+-- it needs no rights of the owner's (the tests of rls_roles_test.sql show what it answers)
+SELECT isnt_definer('callout', 'current_user_id', ARRAY[]::name[], 'current_user_id is SECURITY INVOKER (C, no statement)');
+SELECT isnt_definer('callout', 'is_auditor', ARRAY[]::name[], 'is_auditor is SECURITY INVOKER (C, no statement)');
 SELECT isnt_definer('callout', 'get_call_outcome', ARRAY['bigint', 'text'], 'get_call_outcome is SECURITY INVOKER');
 
 -- ---- the gateway's members inherit its grants; the tenant's trust is not the gateway's (2)

@@ -2,7 +2,7 @@
 -- the install script with its exact arguments, return type, volatility, strictness, parallel
 -- safety, language, security and defaults.
 BEGIN;
-SELECT plan(718);
+SELECT plan(711);
 
 -- The functions of the install script, one row each: name, input argument types as
 -- format_type spells them, return type, volatility, strict, parallel safety, language, and
@@ -37,11 +37,10 @@ INSERT INTO expected_functions VALUES
     ('_parse_json_body', ARRAY['text'], 'jsonb', 'IMMUTABLE', true, 's', 'c', false),
     ('_ingest_settings', ARRAY[]::name[], 'callout.ingest_settings', 'STABLE', false, 's', 'c', false),
     ('_invoking_role', ARRAY[]::name[], 'oid', 'STABLE', false, 's', 'c', false),
-    -- who is who
-    ('_session_is_gateway', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'plpgsql', true),
-    ('_mapped_tenant', ARRAY[]::name[], 'record', 'STABLE', false, 'r', 'plpgsql', true),
-    ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'r', 'plpgsql', true),
-    ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'plpgsql', true),
+    -- who is who (C: row-level security asks it in every statement)
+    ('_session_is_gateway', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'c', false),
+    ('current_user_id', ARRAY[]::name[], 'text', 'STABLE', false, 'r', 'c', false),
+    ('is_auditor', ARRAY[]::name[], 'boolean', 'STABLE', false, 'r', 'c', false),
     ('token_tenant', ARRAY[]::name[], 'text', 'STABLE', false, 's', 'c', false),
     ('token_audits', ARRAY[]::name[], 'boolean', 'STABLE', false, 's', 'c', false),
     ('_auditor_token', ARRAY['name', 'timestamp with time zone'], 'text', 'STABLE', false, 's', 'c', false),
@@ -410,12 +409,10 @@ SELECT is(
     ARRAY(SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc AS p
           WHERE p.pronamespace = 'callout'::regnamespace AND p.prosecdef ORDER BY 1),
     ARRAY['callout._call_identity_is_valid()', 'callout._call_keeps_its_events()', 'callout._event_names_a_call()',
-          'callout._feed_consumer(text)', 'callout._mapped_tenant()',
-          'callout._session_is_gateway()', 'callout._sync_audit_policies()',
+          'callout._feed_consumer(text)', 'callout._sync_audit_policies()',
           'callout.acknowledge_outcomes(text,xid8,bigint)', 'callout.attach_late_events(bigint)',
           'callout.consume_outcomes(text,integer)',
-          'callout.current_user_id()',
-          'callout.is_auditor()', 'callout.livekit_webhook(text)',
+          'callout.livekit_webhook(text)',
           'callout.metrics(timestamp with time zone,timestamp with time zone,text)',
           'callout.process_livekit_webhook(jsonb,text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)', 'callout.resolve_call_context(text)',

@@ -1,0 +1,176 @@
+// SQL functions of who a session is (DESIGN.md §7): a trusted gateway, the tenant its role is
+// mapped to, an auditor. Row-level security asks current_user_id() in every statement that reads
+// callout's tables, so these read gateway_role and tenant_role directly, as their owner would,
+// and run no statement.
+#include <optional>
+#include <string_view>
+
+#include "pg/boundary.hpp"
+#include "pg/direct_read.hpp"
+#include "pg/json_body.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "access/tableam.h"
+#include "catalog/pg_authid.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+}
+
+namespace {
+
+using callout::pg::TableRead;
+
+// Whether role is a member of the role granted, as pg_has_role(role, granted, 'MEMBER') says
+// (membership through any chain, INHERIT or not), and granted is a role that exists: a dropped
+// role's OID left in callout's tables names no one (a superuser is a member of every role).
+bool is_member_of_existing(Oid role, Oid granted) {
+    if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(granted))) return false;
+    return DatumGetBool(DirectFunctionCall3(pg_has_role_id_id, ObjectIdGetDatum(role),
+                                            ObjectIdGetDatum(granted),
+                                            PointerGetDatum(cstring_to_text("MEMBER"))));
+}
+
+// The snapshot a read of these tables takes: the calling statement's, as a STABLE function's
+// query would. Registered: release it with UnregisterSnapshot.
+Snapshot calling_snapshot() {
+    return RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
+}
+
+// Runs on_row with read.slot holding each row of the read's table that snapshot sees.
+template <typename OnRow>
+void for_each_row(const TableRead& read, Snapshot snapshot, OnRow&& on_row) {
+    TableScanDesc scan = table_beginscan(read.heap, snapshot, 0, nullptr);
+    while (table_scan_getnextslot(scan, ForwardScanDirection, read.slot)) on_row();
+    table_endscan(scan);
+}
+
+// Whether the session's login role (session_user) is a superuser or a member of a role of
+// callout.gateway_role that exists.
+bool session_is_gateway() {
+    const Oid session = GetSessionUserId();
+    if (superuser_arg(session)) return true;
+    const TableRead read = callout::pg::open_table_read("gateway_role");
+    const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
+    Snapshot snapshot = calling_snapshot();
+    bool member = false;
+    for_each_row(read, snapshot, [&] {
+        if (!member)
+            member = is_member_of_existing(
+                session, DatumGetObjectId(*callout::pg::value_column(read.slot, role_column)));
+    });
+    UnregisterSnapshot(snapshot);
+    callout::pg::close_table_read(read);
+    return member;
+}
+
+// The mapping of a role in callout.tenant_role: whether it has one, and its tenant (nullptr: an
+// auditor, or no mapping).
+struct Mapping {
+    bool mapped;
+    text* user_id;
+};
+CALLOUT_PLAIN_DATA(Mapping);
+
+// The mapping of the invoking role (GetOuterUserId: after SET ROLE, outside SECURITY DEFINER
+// functions): its own if it has one, else the one mapping of the roles it is a member of that
+// exist. Several different inherited mappings are ambiguous and map to nothing: a role never
+// becomes an auditor or a tenant by sort order.
+Mapping invoking_role_mapping() {
+    const Oid invoking = GetOuterUserId();
+    const TableRead read = callout::pg::open_table_read("tenant_role");
+    const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
+    const AttrNumber user_id_column = callout::pg::column_of(read.heap, "user_id");
+    Snapshot snapshot = calling_snapshot();
+    Mapping own = {false, nullptr};
+    callout::pg::for_each_row_by(
+        read, "tenant_role_pkey", F_OIDEQ, ObjectIdGetDatum(invoking), snapshot, [&] {
+            own = {true, callout::pg::text_column(read.slot, user_id_column)};
+        });
+    Mapping inherited = {false, nullptr};
+    bool ambiguous = false;
+    if (!own.mapped)
+        for_each_row(read, snapshot, [&] {
+            if (ambiguous) return;
+            const Oid role = DatumGetObjectId(*callout::pg::value_column(read.slot, role_column));
+            if (!is_member_of_existing(invoking, role)) return;
+            text* user_id = callout::pg::text_column(read.slot, user_id_column);
+            if (!inherited.mapped)
+                inherited = {true, user_id};
+            else if ((inherited.user_id == nullptr) != (user_id == nullptr) ||
+                     callout::pg::text_view(inherited.user_id) != callout::pg::text_view(user_id))
+                ambiguous = true;
+        });
+    UnregisterSnapshot(snapshot);
+    callout::pg::close_table_read(read);
+    if (own.mapped) return own;
+    if (ambiguous) return {false, nullptr};
+    return inherited;
+}
+
+// A setting's value as current_setting(name, true) reads it; none for a setting that does not
+// exist, and for an empty one.
+std::optional<const char*> setting(const char* name) {
+    const char* value = GetConfigOption(name, true, false);
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return value;
+}
+
+// The tenant a PostgREST request's claims name: their `sub`, a non-empty JSON string; nullptr
+// for claims without one, or that are not a JSON object (they say nothing, rather than failing
+// every statement).
+text* claimed_tenant(const char* claims) {
+    Jsonb* claimed = callout::pg::parse_json_body(cstring_to_text(claims));
+    if (claimed == nullptr || !JB_ROOT_IS_OBJECT(claimed)) return nullptr;
+    JsonbValue sub;
+    if (getKeyJsonValueFromContainer(&claimed->root, "sub", 3, &sub) == nullptr ||
+        sub.type != jbvString || sub.val.string.len == 0)
+        return nullptr;
+    return cstring_to_text_with_len(sub.val.string.val, sub.val.string.len);
+}
+
+// The tenant this statement acts for. A trusted gateway's: inside a PostgREST request (it sets
+// request.jwt.claims or request.method for the transaction) the claims' `sub` and nothing else,
+// never a callout.user_id left on the pooled connection; outside a request callout.user_id.
+// Anyone else's: the tenant its role is mapped to. nullptr for none.
+text* current_tenant() {
+    if (!session_is_gateway()) return invoking_role_mapping().user_id;
+    const std::optional<const char*> claims = setting("request.jwt.claims");
+    if (!claims && !setting("request.method")) {
+        const std::optional<const char*> user_id = setting("callout.user_id");
+        return user_id ? cstring_to_text(*user_id) : nullptr;
+    }
+    return claims ? claimed_tenant(*claims) : nullptr;
+}
+
+}  // namespace
+
+// current_user_id() RETURNS text: the tenant this statement acts for (current_tenant); NULL for
+// none. Row-level security's policies compare user_id with it, once per statement.
+CALLOUT_SQL_FUNCTION(callout_current_user_id) {
+    (void)fcinfo;
+    text* user_id = current_tenant();
+    if (user_id == nullptr) PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(user_id);
+}
+
+// is_auditor() RETURNS boolean: whether this session is a read-only auditor of every tenant: not
+// a gateway, and its role mapped to NULL.
+CALLOUT_SQL_FUNCTION(callout_is_auditor) {
+    (void)fcinfo;
+    if (session_is_gateway()) PG_RETURN_BOOL(false);
+    const Mapping mapping = invoking_role_mapping();
+    PG_RETURN_BOOL(mapping.mapped && mapping.user_id == nullptr);
+}
+
+// _session_is_gateway() RETURNS boolean: whether the login role is a superuser or a member of a
+// trusted gateway role (session_is_gateway).
+CALLOUT_SQL_FUNCTION(callout_session_is_gateway) {
+    (void)fcinfo;
+    PG_RETURN_BOOL(session_is_gateway());
+}
