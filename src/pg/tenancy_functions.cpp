@@ -17,6 +17,7 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -26,11 +27,25 @@ namespace {
 
 using callout::pg::TableRead;
 
+// Whether a role exists. Another session may drop the role this one logged in as, or the role it
+// took with SET ROLE, while it stays connected: such a session is no one, whatever the rows left
+// in callout's tables say. Read after the catalogs' changes committed so far (see_role_changes).
+bool role_exists(Oid role) {
+    return SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role));
+}
+
+// Reads the changes to roles and memberships other sessions committed, as a new lock would: a
+// transaction that holds its locks already would otherwise answer from its catalog cache for as
+// long as it lasts.
+void see_role_changes() {
+    AcceptInvalidationMessages();
+}
+
 // Whether role is a member of the role granted, as pg_has_role(role, granted, 'MEMBER') says
 // (membership through any chain, INHERIT or not), and granted is a role that exists: a dropped
 // role's OID left in callout's tables names no one (a superuser is a member of every role).
 bool is_member_of_existing(Oid role, Oid granted) {
-    if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(granted))) return false;
+    if (!role_exists(granted)) return false;
     return DatumGetBool(DirectFunctionCall3(pg_has_role_id_id, ObjectIdGetDatum(role),
                                             ObjectIdGetDatum(granted),
                                             PointerGetDatum(cstring_to_text("MEMBER"))));
@@ -50,10 +65,12 @@ void for_each_row(const TableRead& read, Snapshot snapshot, OnRow&& on_row) {
     table_endscan(scan);
 }
 
-// Whether the session's login role (session_user) is a superuser or a member of a role of
-// callout.gateway_role that exists.
+// Whether the session's login role (session_user) exists and is a superuser or a member of a role
+// of callout.gateway_role that exists.
 bool session_is_gateway() {
+    see_role_changes();
     const Oid session = GetSessionUserId();
+    if (!role_exists(session)) return false;
     if (superuser_arg(session)) return true;
     const TableRead read = callout::pg::open_table_read("gateway_role");
     const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
@@ -80,9 +97,12 @@ CALLOUT_PLAIN_DATA(Mapping);
 // The mapping of the invoking role (GetOuterUserId: after SET ROLE, outside SECURITY DEFINER
 // functions): its own if it has one, else the one mapping of the roles it is a member of that
 // exist. Several different inherited mappings are ambiguous and map to nothing: a role never
-// becomes an auditor or a tenant by sort order.
+// becomes an auditor or a tenant by sort order. None once the session's login role or the
+// invoking role is gone.
 Mapping invoking_role_mapping() {
     const Oid invoking = GetOuterUserId();
+    see_role_changes();
+    if (!role_exists(GetSessionUserId()) || !role_exists(invoking)) return {false, nullptr};
     const TableRead read = callout::pg::open_table_read("tenant_role");
     const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
     const AttrNumber user_id_column = callout::pg::column_of(read.heap, "user_id");
