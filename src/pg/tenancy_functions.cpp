@@ -12,7 +12,9 @@
 extern "C" {
 #include "postgres.h"
 #include "access/tableam.h"
+#include "catalog/pg_auth_members.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_database.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -20,6 +22,7 @@ extern "C" {
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/snapmgr.h"
+#include "utils/catcache.h"
 #include "utils/syscache.h"
 }
 
@@ -94,11 +97,47 @@ struct Mapping {
 };
 CALLOUT_PLAIN_DATA(Mapping);
 
+// The roles a role that is no superuser is a member of, as pg_has_role(role, ..., 'MEMBER')
+// follows them (PostgreSQL's roles_is_member_of): the role, every role granted to it through any
+// chain of pg_auth_members (INHERIT or not), and pg_database_owner once the chain reaches the
+// database's owner. In the current memory context; *count of them.
+Oid* roles_of_member(Oid role, int* count) {
+    HeapTuple database = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
+    if (!HeapTupleIsValid(database))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_DATABASE),
+                        errmsg("the current database has no catalog entry (dropped)")));
+    const Oid owner = reinterpret_cast<Form_pg_database>(GETSTRUCT(database))->datdba;
+    ReleaseSysCache(database);
+    Oid* roles = nullptr;
+    int found = 0;
+    int capacity = 0;
+    const auto add = [&](Oid granted) {
+        for (int k = 0; k < found; ++k)
+            if (roles[k] == granted) return;
+        roles = callout::pg::with_room_for_one_more(roles, found, capacity, 16);
+        roles[found++] = granted;
+    };
+    add(role);
+    for (int i = 0; i < found; ++i) {
+        const Oid member = roles[i];
+        if (member == owner) add(ROLE_PG_DATABASE_OWNER);
+        CatCList* grants = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(member));
+        for (int g = 0; g < grants->n_members; ++g)
+            add(reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(&grants->members[g]->tuple))
+                    ->roleid);
+        ReleaseSysCacheList(grants);
+    }
+    *count = found;
+    return roles;
+}
+
 // The mapping of the invoking role (GetOuterUserId: after SET ROLE, outside SECURITY DEFINER
 // functions): its own if it has one, else the one mapping of the roles it is a member of that
 // exist. Several different inherited mappings are ambiguous and map to nothing: a role never
 // becomes an auditor or a tenant by sort order. None once the session's login role or the
-// invoking role is gone.
+// invoking role is gone. The roles it is a member of are looked up in tenant_role one by one
+// (roles_of_member): the cost follows the role's grants, not the number of mappings; a
+// superuser, a member of every role, has every row read.
 Mapping invoking_role_mapping() {
     const Oid invoking = GetOuterUserId();
     see_role_changes();
@@ -108,24 +147,31 @@ Mapping invoking_role_mapping() {
     const AttrNumber user_id_column = callout::pg::column_of(read.heap, "user_id");
     Snapshot snapshot = calling_snapshot();
     Mapping own = {false, nullptr};
-    callout::pg::for_each_row_by(
-        read, "tenant_role_pkey", F_OIDEQ, ObjectIdGetDatum(invoking), snapshot, [&] {
-            own = {true, callout::pg::text_column(read.slot, user_id_column)};
-        });
     Mapping inherited = {false, nullptr};
     bool ambiguous = false;
-    if (!own.mapped)
-        for_each_row(read, snapshot, [&] {
-            if (ambiguous) return;
-            const Oid role = DatumGetObjectId(*callout::pg::value_column(read.slot, role_column));
-            if (!is_member_of_existing(invoking, role)) return;
-            text* user_id = callout::pg::text_column(read.slot, user_id_column);
-            if (!inherited.mapped)
-                inherited = {true, user_id};
-            else if ((inherited.user_id == nullptr) != (user_id == nullptr) ||
-                     callout::pg::text_view(inherited.user_id) != callout::pg::text_view(user_id))
-                ambiguous = true;
-        });
+    // the mapping of the read's current row, for a role invoking is a member of
+    const auto inherit = [&] {
+        std::optional<Datum> role = callout::pg::value_column(read.slot, role_column);
+        if (ambiguous || !role || !is_member_of_existing(invoking, DatumGetObjectId(*role))) return;
+        text* user_id = callout::pg::text_column(read.slot, user_id_column);
+        if (!inherited.mapped)
+            inherited = {true, user_id};
+        else if ((inherited.user_id == nullptr) != (user_id == nullptr) ||
+                 callout::pg::text_view(inherited.user_id) != callout::pg::text_view(user_id))
+            ambiguous = true;
+    };
+    const auto rows_of = [&](Oid role, auto&& on_row) {
+        callout::pg::for_each_row_by(read, "tenant_role_pkey", F_OIDEQ, ObjectIdGetDatum(role),
+                                     snapshot, on_row);
+    };
+    rows_of(invoking, [&] { own = {true, callout::pg::text_column(read.slot, user_id_column)}; });
+    if (!own.mapped && superuser_arg(invoking)) {
+        for_each_row(read, snapshot, inherit);
+    } else if (!own.mapped) {
+        int count = 0;
+        const Oid* roles = roles_of_member(invoking, &count);
+        for (int i = 1; i < count; ++i) rows_of(roles[i], inherit);
+    }
     UnregisterSnapshot(snapshot);
     callout::pg::close_table_read(read);
     if (own.mapped) return own;

@@ -95,12 +95,18 @@ CREATE ROLE callout_ref_plain;                                    -- nothing
 CREATE ROLE callout_ref_super SUPERUSER;
 CREATE ROLE callout_ref_super_member IN ROLE callout_ref_super;
 CREATE ROLE callout_ref_gateway_tenant IN ROLE callout_ref_gateway, callout_ref_a;
+-- the database's owner is a member of pg_database_owner without a grant, and so are its
+-- members; pg_database_owner mapped by hand to tenant-o (map_tenant_role refuses pg_* roles)
+CREATE ROLE callout_ref_db_owner;
+CREATE ROLE callout_ref_db_owner_member IN ROLE callout_ref_db_owner;
 SELECT count(callout.trust_gateway_role(r)) AS trusted
 FROM unnest(ARRAY['callout_ref_gateway', 'callout_ref_gone_gateway']) AS r \gset
 SELECT count(callout.map_tenant_role(r, u)) AS mapped
 FROM (VALUES ('callout_ref_a', 'tenant-a'), ('callout_ref_a2', 'tenant-a'), ('callout_ref_b', 'tenant-b'),
              ('callout_ref_auditor', NULL), ('callout_ref_own_c', 'tenant-c'),
              ('callout_ref_gone_tenant', 'tenant-d')) AS m (r, u) \gset
+SELECT format('ALTER DATABASE %I OWNER TO callout_ref_db_owner', current_database()) \gexec
+INSERT INTO callout.tenant_role (user_id, role) VALUES ('tenant-o', 'pg_database_owner'::regrole);
 DROP OWNED BY callout_ref_gone_gateway, callout_ref_gone_tenant;
 DROP ROLE callout_ref_gone_gateway;
 DROP ROLE callout_ref_gone_tenant;
@@ -178,8 +184,8 @@ SELECT is_empty($$SELECT login, taken, c_gateway, ref_gateway FROM ref_answer
 SELECT is((SELECT count(*)::integer FROM ref_answer), (SELECT count(*)::integer FROM ref_session) * 60,
           'every session met every saying');
 SELECT is(ARRAY(SELECT DISTINCT c_tenant COLLATE "C" FROM ref_answer WHERE c_tenant IS NOT NULL ORDER BY 1),
-          ARRAY['t"y', 'tenant-a', 'tenant-b', 'tenant-c', 'tenant-x', 'tenant-y', 'tenant-z', 't' || U&'\FFFD' || 'y'],
-          'the sessions name every tenant a mapping, callout.user_id or a sub can name');
+          ARRAY['t"y', 'tenant-a', 'tenant-b', 'tenant-c', 'tenant-o', 'tenant-x', 'tenant-y', 'tenant-z', 't' || U&'\FFFD' || 'y'],
+          'the sessions name every tenant a mapping (pg_database_owner''s too), callout.user_id or a sub can name');
 SELECT is(ARRAY(SELECT DISTINCT login FROM ref_answer WHERE c_auditor ORDER BY 1),
           ARRAY['callout_ref_a_and_auditor', 'callout_ref_auditor', 'callout_ref_member_auditor']::name[],
           'the auditor, its member, and a member of a tenant that took the auditor''s role audit');
