@@ -16,6 +16,7 @@ extern "C" {
 #include "catalog/pg_authid.h"
 #include "catalog/pg_database.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -39,8 +40,12 @@ bool role_exists(Oid role) {
 
 // Reads the changes to roles and memberships other sessions committed, as a new lock would: a
 // transaction that holds its locks already would otherwise answer from its catalog cache for as
-// long as it lasts.
+// long as it lasts. The role catalogs are locked first, so no catalog read of this call takes a
+// new lock on them and reads later changes halfway through (one call answers from one state).
 void see_role_changes() {
+    LockRelationOid(AuthIdRelationId, AccessShareLock);
+    LockRelationOid(AuthMemRelationId, AccessShareLock);
+    LockRelationOid(DatabaseRelationId, AccessShareLock);
     AcceptInvalidationMessages();
 }
 
