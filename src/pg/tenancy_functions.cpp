@@ -40,12 +40,15 @@ bool role_exists(Oid role) {
 
 // Reads the changes to roles and memberships other sessions committed, as a new lock would: a
 // transaction that holds its locks already would otherwise answer from its catalog cache for as
-// long as it lasts. The role catalogs are locked first, so no catalog read of this call takes a
-// new lock on them and reads later changes halfway through (one call answers from one state).
+// long as it lasts. The role catalogs and callout's role tables are locked first, so no read of
+// this call takes a new lock and reads later changes halfway through. Once at the start of each SQL
+// function's call: a call answers from one state of the roles.
 void see_role_changes() {
     LockRelationOid(AuthIdRelationId, AccessShareLock);
     LockRelationOid(AuthMemRelationId, AccessShareLock);
     LockRelationOid(DatabaseRelationId, AccessShareLock);
+    for (const char* relation : {"gateway_role", "tenant_role", "tenant_role_pkey"})
+        LockRelationOid(callout::pg::callout_relation(relation), AccessShareLock);
     AcceptInvalidationMessages();
 }
 
@@ -76,7 +79,6 @@ void for_each_row(const TableRead& read, Snapshot snapshot, OnRow&& on_row) {
 // Whether the session's login role (session_user) exists and is a superuser or a member of a role
 // of callout.gateway_role that exists.
 bool session_is_gateway() {
-    see_role_changes();
     const Oid session = GetSessionUserId();
     if (!role_exists(session)) return false;
     if (superuser_arg(session)) return true;
@@ -145,7 +147,6 @@ Oid* roles_of_member(Oid role, int* count) {
 // superuser, a member of every role, has every row read.
 Mapping invoking_role_mapping() {
     const Oid invoking = GetOuterUserId();
-    see_role_changes();
     if (!role_exists(GetSessionUserId()) || !role_exists(invoking)) return {false, nullptr};
     const TableRead read = callout::pg::open_table_read("tenant_role");
     const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
@@ -225,6 +226,7 @@ text* current_tenant() {
 // none. Row-level security's policies compare user_id with it, once per statement.
 CALLOUT_SQL_FUNCTION(callout_current_user_id) {
     (void)fcinfo;
+    see_role_changes();
     text* user_id = current_tenant();
     if (user_id == nullptr) PG_RETURN_NULL();
     PG_RETURN_TEXT_P(user_id);
@@ -234,6 +236,7 @@ CALLOUT_SQL_FUNCTION(callout_current_user_id) {
 // a gateway, and its role mapped to NULL.
 CALLOUT_SQL_FUNCTION(callout_is_auditor) {
     (void)fcinfo;
+    see_role_changes();
     if (session_is_gateway()) PG_RETURN_BOOL(false);
     const Mapping mapping = invoking_role_mapping();
     PG_RETURN_BOOL(mapping.mapped && mapping.user_id == nullptr);
@@ -243,5 +246,6 @@ CALLOUT_SQL_FUNCTION(callout_is_auditor) {
 // trusted gateway role (session_is_gateway).
 CALLOUT_SQL_FUNCTION(callout_session_is_gateway) {
     (void)fcinfo;
+    see_role_changes();
     PG_RETURN_BOOL(session_is_gateway());
 }
