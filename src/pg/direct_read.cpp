@@ -344,6 +344,10 @@ Snapshot statement_snapshot() {
     return RegisterSnapshot(GetTransactionSnapshot());
 }
 
+Snapshot calling_snapshot() {
+    return RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
+}
+
 TableRead open_table_read(const char* table) {
     Relation heap = table_open(callout_relation(table), AccessShareLock);
     return {heap, table_slot_create(heap, nullptr)};

@@ -18,6 +18,7 @@ extern "C" {
 #include "access/relscan.h"
 #include "access/skey.h"
 #include "access/stratnum.h"
+#include "access/tableam.h"
 #include "executor/tuptable.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
@@ -88,6 +89,11 @@ AttrNumber column_of(Relation relation, const char* name);
 // previous holder). Registered: release it with UnregisterSnapshot.
 Snapshot statement_snapshot();
 
+// The calling statement's snapshot (the transaction's when none is active), as a STABLE
+// function's query reads with: for the functions a policy calls. Registered: release it with
+// UnregisterSnapshot.
+Snapshot calling_snapshot();
+
 // Runs on_row with slot holding each row of heap, as snapshot sees it, whose index's first
 // column equals value by equality (an F_ equality function of the column's type). on_row reads
 // what it needs then, or materializes the slot (ExecMaterializeSlot): the scan goes on, and
@@ -134,6 +140,15 @@ void for_each_row_by(const TableRead& read, const char* index_name, RegProcedure
     for_each_equal(read.heap, index, equality, key, snapshot, read.slot,
                    std::forward<OnRow>(on_row));
     index_close(index, NoLock);
+}
+
+// Runs on_row with read.slot holding each row of the read's table that snapshot sees, read whole
+// by a sequential scan (a small table, as the roles callout trusts and maps).
+template <typename OnRow>
+void for_each_row(const TableRead& read, Snapshot snapshot, OnRow&& on_row) {
+    TableScanDesc scan = table_beginscan(read.heap, snapshot, 0, nullptr);
+    while (table_scan_getnextslot(scan, ForwardScanDirection, read.slot)) on_row();
+    table_endscan(scan);
 }
 
 // A text column of the slot's row, copied into the current memory context; nullptr for NULL.

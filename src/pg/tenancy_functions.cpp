@@ -11,7 +11,6 @@
 
 extern "C" {
 #include "postgres.h"
-#include "access/tableam.h"
 #include "catalog/pg_auth_members.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_database.h"
@@ -22,8 +21,8 @@ extern "C" {
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
-#include "utils/snapmgr.h"
 #include "utils/catcache.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
 
@@ -62,20 +61,6 @@ bool is_member_of_existing(Oid role, Oid granted) {
                                             PointerGetDatum(cstring_to_text("MEMBER"))));
 }
 
-// The snapshot a read of these tables takes: the calling statement's, as a STABLE function's
-// query would. Registered: release it with UnregisterSnapshot.
-Snapshot calling_snapshot() {
-    return RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
-}
-
-// Runs on_row with read.slot holding each row of the read's table that snapshot sees.
-template <typename OnRow>
-void for_each_row(const TableRead& read, Snapshot snapshot, OnRow&& on_row) {
-    TableScanDesc scan = table_beginscan(read.heap, snapshot, 0, nullptr);
-    while (table_scan_getnextslot(scan, ForwardScanDirection, read.slot)) on_row();
-    table_endscan(scan);
-}
-
 // Whether the session's login role (session_user) exists and is a superuser or a member of a role
 // of callout.gateway_role that exists.
 bool session_is_gateway() {
@@ -84,9 +69,9 @@ bool session_is_gateway() {
     if (superuser_arg(session)) return true;
     const TableRead read = callout::pg::open_table_read("gateway_role");
     const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
-    Snapshot snapshot = calling_snapshot();
+    Snapshot snapshot = callout::pg::calling_snapshot();
     bool member = false;
-    for_each_row(read, snapshot, [&] {
+    callout::pg::for_each_row(read, snapshot, [&] {
         if (!member)
             member = is_member_of_existing(
                 session, DatumGetObjectId(*callout::pg::value_column(read.slot, role_column)));
@@ -151,7 +136,7 @@ Mapping invoking_role_mapping() {
     const TableRead read = callout::pg::open_table_read("tenant_role");
     const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
     const AttrNumber user_id_column = callout::pg::column_of(read.heap, "user_id");
-    Snapshot snapshot = calling_snapshot();
+    Snapshot snapshot = callout::pg::calling_snapshot();
     Mapping own = {false, nullptr};
     Mapping inherited = {false, nullptr};
     bool ambiguous = false;
@@ -172,7 +157,7 @@ Mapping invoking_role_mapping() {
     };
     rows_of(invoking, [&] { own = {true, callout::pg::text_column(read.slot, user_id_column)}; });
     if (!own.mapped && superuser_arg(invoking)) {
-        for_each_row(read, snapshot, inherit);
+        callout::pg::for_each_row(read, snapshot, inherit);
     } else if (!own.mapped) {
         int count = 0;
         const Oid* roles = roles_of_member(invoking, &count);

@@ -54,8 +54,7 @@ std::optional<std::string_view> owner_value(const char* table, const char* index
                                             const char* column, RegProcedure equality, Datum key) {
     const callout::pg::TableRead read = callout::pg::open_table_read(table);
     const AttrNumber value_column = callout::pg::column_of(read.heap, column);
-    Snapshot snapshot =
-        RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
+    Snapshot snapshot = callout::pg::calling_snapshot();
     std::optional<std::string_view> found;
     callout::pg::for_each_row_by(read, index_name, equality, key, snapshot, [&] {
         if (const text* value = callout::pg::text_column(read.slot, value_column))

@@ -38,18 +38,9 @@ $do$$setup$) AS setup \gset
 GRANT USAGE ON SCHEMA callout TO PUBLIC;
 GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor() TO PUBLIC;
 
--- the reference: callout 0.3.0's _session_is_gateway(), which current_user_id() asked first
-CREATE FUNCTION pg_temp.ref_session_is_gateway() RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
-        OR EXISTS (SELECT FROM callout.gateway_role AS g
-                   JOIN pg_catalog.pg_roles AS r ON r.oid = g.role
-                   WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
-END
-$$;
-GRANT EXECUTE ON FUNCTION pg_temp.ref_session_is_gateway() TO PUBLIC;
+-- the reference: callout 0.3.0's definitions (callout_ref.session_is_gateway() is what
+-- current_user_id() asked first)
+\ir tenancy_reference.psql
 
 -- What current_user_id() answers, or the SQLSTATE of its ERROR.
 CREATE FUNCTION pg_temp.tenant_or_error() RETURNS text
@@ -69,7 +60,7 @@ SELECT is(pg_temp.tenant_or_error(), 'tenant-dropped-login', 'the login acts for
 -- an administrator revokes the tenant's login from another session
 SELECT dblink_exec('callout_dropped_login', 'DROP ROLE callout_dropped_login') AS dropped \gset
 
-SELECT throws_ok('SELECT pg_temp.ref_session_is_gateway()', '42704', NULL,
+SELECT throws_ok('SELECT callout_ref.session_is_gateway()', '42704', NULL,
                  'the PL/pgSQL definition refused the dropped login''s session (session_user names no role)');
 SELECT is(pg_temp.tenant_or_error(), '(none)',
           'current_user_id() of a dropped login''s session names no tenant (the old definition: an ERROR)');

@@ -8,68 +8,7 @@ SELECT plan(7);
 
 -- ---- the reference: callout 0.3.0's definitions, as the owner
 
-CREATE SCHEMA callout_ref;
-CREATE FUNCTION callout_ref.session_is_gateway() RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
-        OR EXISTS (SELECT FROM callout.gateway_role AS g
-                   JOIN pg_catalog.pg_roles AS r ON r.oid = g.role
-                   WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
-END
-$$;
-CREATE FUNCTION callout_ref.mapped_tenant(OUT mapped boolean, OUT user_id text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    invoking oid := callout._invoking_role();
-BEGIN
-    SELECT true, t.user_id INTO mapped, user_id FROM callout.tenant_role AS t
-    WHERE t.role = invoking;
-    IF FOUND THEN
-        RETURN;
-    END IF;
-    SELECT pg_catalog.count(DISTINCT coalesce(t.user_id, '')) = 1, pg_catalog.min(t.user_id)
-    INTO mapped, user_id
-    FROM callout.tenant_role AS t
-    JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
-    WHERE pg_catalog.pg_has_role(invoking, r.oid, 'MEMBER');
-    IF NOT mapped THEN
-        user_id := NULL;
-    END IF;
-END
-$$;
-CREATE FUNCTION callout_ref.current_user_id() RETURNS text
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    claims text := coalesce(pg_catalog.current_setting('request.jwt.claims', true), '');
-    claimed jsonb;
-BEGIN
-    IF NOT callout_ref.session_is_gateway() THEN
-        RETURN (SELECT m.user_id FROM callout_ref.mapped_tenant() AS m);
-    END IF;
-    IF claims = '' AND coalesce(pg_catalog.current_setting('request.method', true), '') = '' THEN
-        RETURN NULLIF(pg_catalog.current_setting('callout.user_id', true), '');
-    END IF;
-    claimed := callout._parse_json_body(claims);
-    IF pg_catalog.jsonb_typeof(claimed -> 'sub') IS DISTINCT FROM 'string' THEN
-        RETURN NULL;
-    END IF;
-    RETURN NULLIF(claimed ->> 'sub', '');
-END
-$$;
-CREATE FUNCTION callout_ref.is_auditor() RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF callout_ref.session_is_gateway() THEN
-        RETURN false;
-    END IF;
-    RETURN (SELECT m.mapped AND m.user_id IS NULL FROM callout_ref.mapped_tenant() AS m);
-END
-$$;
+\ir tenancy_reference.psql
 
 -- ---- the roles: logins, and the roles they take (SET ROLE)
 
@@ -110,8 +49,7 @@ INSERT INTO callout.tenant_role (user_id, role) VALUES ('tenant-o', 'pg_database
 DROP OWNED BY callout_ref_gone_gateway, callout_ref_gone_tenant;
 DROP ROLE callout_ref_gone_gateway;
 DROP ROLE callout_ref_gone_tenant;
-GRANT USAGE ON SCHEMA callout, callout_ref TO PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA callout_ref TO PUBLIC;
+GRANT USAGE ON SCHEMA callout TO PUBLIC;
 GRANT EXECUTE ON FUNCTION callout.current_user_id(), callout.is_auditor(), callout._session_is_gateway(),
     callout._parse_json_body(text), callout._invoking_role() TO PUBLIC;
 
