@@ -68,9 +68,9 @@ std::optional<Datum> feed_position(const TableWriter& writer, std::optional<Datu
 // The call row's values made from facts (its events') and the row as it is (in the writer's
 // old_slot): the room sid once bound stays; an expired call stays expired until its end
 // arrives; an outcome recorded or changed moves the call to this transaction in the feed
-// (src/sql/75-feed.sql).
+// (src/sql/75-feed.sql); updated_at is instant.
 void put_call_row(Values<CallRowColumn>& row, const core::CallRowFacts& facts,
-                  const CallEvents& call, const TableWriter& writer) {
+                  const CallEvents& call, const TableWriter& writer, TimestampTz instant) {
     using C = CallRowColumn;
     auto old = [&](C column) { return old_value(writer, static_cast<int>(column)); };
     auto put_enum = [&](C column, const char* label) {
@@ -108,7 +108,7 @@ void put_call_row(Values<CallRowColumn>& row, const core::CallRowFacts& facts,
     row.put_bool(C::answered_on_join, facts.answered_on_join);
     row.put_text(C::sip_call_id, facts.sip_call_id);
     row.put_text(C::sip_call_id_full, facts.sip_call_id_full);
-    row.put(C::updated_at, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+    row.put(C::updated_at, TimestampTzGetDatum(instant));
     std::optional<Datum> feed_xact = feed_position(writer, outcome);
     if (feed_xact)
         row.put(C::feed_xact, *feed_xact);
@@ -237,7 +237,7 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot) {
 }
 
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call, Snapshot snapshot,
-                                    LockWaitPolicy row_wait) {
+                                    LockWaitPolicy row_wait, TimestampTz instant) {
     using C = CallRowColumn;
     core::CallRowFacts facts = core::call_row_from_events(
         call.events, call.count, min_connected_seconds, min_completed_seconds);
@@ -250,7 +250,7 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
         do {
             previous = old_value(writer, int(C::outcome));
             Values<C> row;
-            put_call_row(row, facts, call, writer);
+            put_call_row(row, facts, call, writer, instant);
             // a row that holds these values already is not written again (skipped, as by a
             // BEFORE UPDATE row trigger): no new version, and updated_at stays when it last changed
             const bool holds = old_row_holds(writer, row.datums, row.nulls, int(C::updated_at));
@@ -282,7 +282,7 @@ std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call
     return outcome;
 }
 
-std::optional<Datum> recompute_call(std::int64_t call_id) {
+std::optional<Datum> recompute_call(std::int64_t call_id, TimestampTz instant) {
     Snapshot snapshot = statement_snapshot();
     // the call's own columns, through its primary key
     const TableRead calls = open_table_read("call_log");
@@ -305,7 +305,7 @@ std::optional<Datum> recompute_call(std::int64_t call_id) {
     call.room_name = text_view(room_name);
     if (registered_phone_number != nullptr)
         call.registered_phone_number = text_view(registered_phone_number);
-    std::optional<Datum> outcome = write_call_row(call_id, call, snapshot, LockWaitBlock);
+    std::optional<Datum> outcome = write_call_row(call_id, call, snapshot, LockWaitBlock, instant);
     UnregisterSnapshot(snapshot);
     return outcome;
 }

@@ -53,9 +53,10 @@ core::StoredEvent stored_event_of(Relation events, TupleTableSlot* slot);
 // row's. An ERROR (40001) when the call is gone: deleted since it was matched (only a call that
 // holds no committed event can be), so the event being stored for it is not kept. row_wait:
 // whether a row another transaction holds is waited for (LockWaitBlock), or is an ERROR 55P03 at
-// once (LockWaitError: a delivery, which holds its room's lock).
+// once (LockWaitError: a delivery, which holds its room's lock). instant: the row's updated_at
+// when written (the transaction's start, as now(); on a Citus worker, the coordinator's).
 std::optional<Datum> write_call_row(std::int64_t call_id, const CallEvents& call, Snapshot snapshot,
-                                    LockWaitPolicy row_wait);
+                                    LockWaitPolicy row_wait, TimestampTz instant);
 
 // On a Citus node doing a tenant's part of a coordinator's work, a new or changed outcome is held,
 // not notified (a listener is connected to the coordinator, which notifies it):
@@ -76,8 +77,8 @@ void restore_outcome_notices(const OutcomeNotices& state);
 // NOTIFY callout_outcome with the call id (callout.notify), at commit (or held).
 void notify_outcome(std::int64_t call_id);
 
-// Reads a call's events and writes its row (SPI is connected); its outcome, none while it has
-// not ended or for no such call.
-std::optional<Datum> recompute_call(std::int64_t call_id);
+// Reads a call's events and writes its row (SPI is connected) at instant (write_call_row); its
+// outcome, none while it has not ended or for no such call.
+std::optional<Datum> recompute_call(std::int64_t call_id, TimestampTz instant);
 
 }  // namespace callout::pg

@@ -544,7 +544,8 @@ CALLOUT_PLAIN_DATA(Stored);
 
 // Stores the event exactly once under its target's tenant, with its payload as stored
 // (redacted), and writes its call's row (if it has one) made from the call's events as snapshot
-// sees them and this one; unless the call holds max_events events already (0: no bound).
+// sees them and this one; unless the call holds max_events events already (0: no bound). The
+// delivery's instant, received_at, is the event's and its call row's updated_at.
 Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash, Jsonb* payload,
              TimestampTz received_at, const EventTarget& target, Snapshot snapshot,
              std::int64_t max_events) {
@@ -584,7 +585,8 @@ Stored store(const core::LivekitEvent& event, const SigningKey& key, bytea* hash
         events.registered_phone_number = text_view(call.registered_phone_number);
     // not waiting for a row another transaction holds (a tenant's own, left open): the room's
     // lock, whose bucket other tenants' rooms share, is held until this transaction ends
-    std::optional<Datum> outcome = write_call_row(call.id, events, snapshot, LockWaitError);
+    std::optional<Datum> outcome =
+        write_call_row(call.id, events, snapshot, LockWaitError, received_at);
     // the event's AFTER row triggers fire once its call's row is written, as they did when one
     // statement wrote both: one that writes the call sees the row written, not the one before
     close_table_writer(writer);

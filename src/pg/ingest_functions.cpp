@@ -208,15 +208,17 @@ CALLOUT_SQL_FUNCTION(callout_tenant_relation) {
     PG_RETURN_OID(relid);
 }
 
-// _recompute_call(call_id bigint, user_id text) RETURNS callout.call_outcome: the call's
-// webhook-owned columns recomputed from the set of its events; its outcome (NULL while it has not
-// ended, or for no such call). A new or changed outcome sends NOTIFY callout_outcome
-// (callout.notify). On a distributed callout, in the shards of the call's tenant, user_id.
+// _recompute_call(call_id bigint, user_id text, instant timestamptz) RETURNS callout.call_outcome:
+// the call's webhook-owned columns recomputed from the set of its events, written at instant (its
+// updated_at: the caller's transaction's); its outcome (NULL while it has not ended, or for no
+// such call). A new or changed outcome sends NOTIFY callout_outcome (callout.notify). On a
+// distributed callout, in the shards of the call's tenant, user_id.
 CALLOUT_SQL_FUNCTION(callout_recompute_call) {
     if (SPI_connect() != SPI_OK_CONNECT)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("SPI_connect failed")));
     const callout::pg::TenantShards before = callout::pg::use_tenant_shards(PG_GETARG_TEXT_PP(1));
-    std::optional<Datum> outcome = callout::pg::recompute_call(PG_GETARG_INT64(0));
+    std::optional<Datum> outcome =
+        callout::pg::recompute_call(PG_GETARG_INT64(0), PG_GETARG_TIMESTAMPTZ(2));
     callout::pg::restore_tenant_shards(before);
     SPI_finish();
     if (!outcome) PG_RETURN_NULL();

@@ -164,21 +164,25 @@ LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'callout_lock_room';
 -- it off). The thresholds are the session's callout.min_connected_seconds and
 -- min_completed_seconds. user_id is the call's tenant: on a distributed callout the call's rows
 -- are read and written in that tenant's shards on this node (the node a function distributed
--- by user_id runs on; callout.distribute).
-CREATE FUNCTION callout._recompute_call(call_id bigint, user_id text) RETURNS callout.call_outcome
+-- by user_id runs on; callout.distribute). instant is the row's updated_at when it is written:
+-- the caller's transaction's (on a Citus worker, the coordinator's, not the worker's own).
+CREATE FUNCTION callout._recompute_call(call_id bigint, user_id text, instant timestamptz)
+RETURNS callout.call_outcome
 LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS 'MODULE_PATHNAME', 'callout_recompute_call';
 
 COMMENT ON FUNCTION callout._lock_room(text) IS 'internal: the room lock registration and delivery share (READ COMMITTED only)';
-COMMENT ON FUNCTION callout._recompute_call(bigint, text) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
+COMMENT ON FUNCTION callout._recompute_call(bigint, text, timestamptz) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
 
--- A call row, inserted (no checks: callers check who may); its id. On a distributed callout Citus
--- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
--- delegated), where the id must be of the node's own range (callout.distribute gives it): a node
--- added since would hand out ids other nodes did, which callout looks calls and events up by.
+-- A call row, inserted (no checks: callers check who may) at instant (its created_at and
+-- updated_at: the caller's transaction's); its id. On a distributed callout Citus runs it on the
+-- node of the tenant's shards (callout.distribute: distributed by user_id, delegated), whose own
+-- transaction begins later, and where the id must be of the node's own range
+-- (callout.distribute gives it): a node added since would hand out ids other nodes did, which
+-- callout looks calls and events up by.
 CREATE FUNCTION callout._insert_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
-                                     metadata jsonb, origin text)
+                                     metadata jsonb, origin text, instant timestamptz)
 RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -187,11 +191,12 @@ DECLARE
     node_ids record;
 BEGIN
     INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
-                                  campaign_id, agent_config_id, metadata, origin)
+                                  campaign_id, agent_config_id, metadata, origin, created_at,
+                                  updated_at)
     VALUES (user_id, room_name, direction,
             coalesce(phone_number, callout.extract_phone_number(room_name)), phone_number,
             coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
-            origin)
+            origin, instant, instant)
     RETURNING id INTO call_id;
     IF callout._distributed() THEN
         node_ids := callout._node_id_range();
@@ -205,25 +210,26 @@ BEGIN
     RETURN call_id;
 END
 $$;
-COMMENT ON FUNCTION callout._insert_call(text, text, text, text, text, text, jsonb, text) IS 'internal: inserts a call row; its id';
+COMMENT ON FUNCTION callout._insert_call(text, text, text, text, text, text, jsonb, text, timestamptz) IS 'internal: inserts a call row; its id';
 
--- A call made again from its events under these thresholds; its outcome, which was notified when
--- notify and it is new or changed (each set for the rest of the transaction: the caller passes
--- its own). On a distributed callout Citus runs it on the node of the tenant's shards, which has
+-- A call made again from its events under these thresholds at instant (the caller's transaction's);
+-- its outcome, which was notified when notify and it is new or changed (each set for the rest of
+-- the transaction: the caller passes its own). On a distributed callout Citus runs it on the node of the tenant's shards, which has
 -- settings of its own and must not notify (the caller does, from the coordinator): Citus commits
 -- a transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
 CREATE FUNCTION callout._remake_call(user_id text, call_id bigint,
                                      min_connected_seconds double precision,
-                                     min_completed_seconds double precision, notify boolean)
+                                     min_completed_seconds double precision, notify boolean,
+                                     instant timestamptz)
 RETURNS callout.call_outcome
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
-    RETURN callout._recompute_call(call_id, user_id);
+    RETURN callout._recompute_call(call_id, user_id, instant);
 END
 $$;
-COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double precision, boolean) IS 'internal: makes a call again from its events under these thresholds; its outcome';
+COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double precision, boolean, timestamptz) IS 'internal: makes a call again from its events under these thresholds; its outcome';
 
 -- A call created (no checks: callers check who may, holding the room's lock) and made from the
 -- room's waiting events under these thresholds; its id and outcome, notified when notify. On a
@@ -231,7 +237,8 @@ COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double 
 -- names are its own) the row is inserted and made on the node of the tenant's shards (each call in
 -- FROM, where Citus plans it), the room's name listed for the tenant (callout.room_tenant, where
 -- deliveries find the tenants whose calls an event may belong to: after the insert, so a call
--- inserted while distribute() ran is listed by it or here), and the outcome notified from here.
+-- inserted while distribute() ran is listed by it or here), and the outcome notified from here;
+-- the row's instants are this transaction's (now(), handed to the node as a value).
 CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
                                      metadata jsonb, origin text, window_seconds integer,
@@ -242,10 +249,11 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     distributed boolean;
+    instant timestamptz := pg_catalog.now();
 BEGIN
     SELECT c INTO call_id
     FROM callout._insert_call(user_id, room_name, direction, phone_number, campaign_id,
-                              agent_config_id, metadata, origin) AS c;
+                              agent_config_id, metadata, origin, instant) AS c;
     distributed := callout._distributed();
     IF distributed THEN
         PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
@@ -255,7 +263,7 @@ BEGIN
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome
         FROM callout._remake_call(user_id, call_id, min_connected_seconds, min_completed_seconds,
-                                  notify AND NOT distributed) AS r;
+                                  notify AND NOT distributed, instant) AS r;
         IF notify AND distributed AND outcome IS NOT NULL THEN
             PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
         END IF;

@@ -473,6 +473,7 @@ DECLARE
     distributed boolean := callout._distributed();
     previous callout.call_outcome;
     remade callout.call_outcome;
+    instant timestamptz := pg_catalog.now();
 BEGIN
     IF call_id IS NULL THEN
         RAISE EXCEPTION 'call_id is required' USING ERRCODE = '22004';
@@ -496,7 +497,8 @@ BEGIN
     -- notified from here
     SELECT r INTO remade
     FROM callout._remake_call(tenant, call_id, settings.min_connected_seconds,
-                              settings.min_completed_seconds, settings.notify AND NOT distributed) AS r;
+                              settings.min_completed_seconds, settings.notify AND NOT distributed,
+                              instant) AS r;
     IF settings.notify AND distributed AND remade IS DISTINCT FROM previous THEN
         PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
     END IF;

@@ -250,10 +250,10 @@ BEGIN
     FROM pg_catalog.unnest(ARRAY[
         'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer, timestamp with time zone)',
         'callout._call_candidates(text, text, text)',
-        'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
-        'callout._remake_call(text, bigint, double precision, double precision, boolean)',
-        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)',
-        'callout._expire_tenant_calls(text, timestamptz)'
+        'callout._insert_call(text, text, text, text, text, text, jsonb, text, timestamptz)',
+        'callout._remake_call(text, bigint, double precision, double precision, boolean, timestamptz)',
+        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean, timestamptz)',
+        'callout._expire_tenant_calls(text, timestamptz, timestamptz)'
     ]::pg_catalog.regprocedure[]) AS f;
 END
 $$;

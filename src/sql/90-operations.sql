@@ -33,13 +33,14 @@ COMMENT ON FUNCTION callout._warn_locked_tenants(text, integer) IS 'internal: wa
 -- calls are passed over (NULL): the wait holds no other tenant's row. A call's events are found
 -- with its tenant too, which Citus needs on the shards; on a distributed callout Citus runs it on
 -- the node of the tenant's shards (callout.distribute: delegated), where the lock is waited for.
-CREATE FUNCTION callout._expire_tenant_calls(user_id text, cutoff timestamptz) RETURNS integer
+CREATE FUNCTION callout._expire_tenant_calls(user_id text, cutoff timestamptz, instant timestamptz)
+RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
 DECLARE
     expired integer;
 BEGIN
-    UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
+    UPDATE callout.call_log AS c SET status = 'expired', updated_at = instant
     WHERE c.user_id = _expire_tenant_calls.user_id AND callout._is_open(c.status)
       AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
                                   WHERE e.user_id = _expire_tenant_calls.user_id AND e.call_log_id = c.id))
@@ -50,7 +51,7 @@ EXCEPTION WHEN lock_not_available THEN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._expire_tenant_calls(text, timestamptz) IS 'internal: marks one tenant''s open calls with no activity since cutoff as expired; how many, NULL when a row of the tenant''s stayed locked';
+COMMENT ON FUNCTION callout._expire_tenant_calls(text, timestamptz, timestamptz) IS 'internal: marks one tenant''s open calls with no activity since cutoff as expired; how many, NULL when a row of the tenant''s stayed locked';
 
 -- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
@@ -64,6 +65,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     cutoff timestamptz := callout._cutoff(older_than);
+    instant timestamptz := pg_catalog.now();
     tenant record;
     expired integer;
     total integer := 0;
@@ -72,7 +74,7 @@ BEGIN
     FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
                   WHERE callout._is_open(c.status) AND c.created_at < cutoff
                   ORDER BY c.user_id LOOP
-        SELECT e INTO expired FROM callout._expire_tenant_calls(tenant.user_id, cutoff) AS e;
+        SELECT e INTO expired FROM callout._expire_tenant_calls(tenant.user_id, cutoff, instant) AS e;
         IF expired IS NULL THEN
             passed := passed + 1;
         ELSE
@@ -97,7 +99,7 @@ COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls wit
 CREATE FUNCTION callout._reclassify_tenant_calls(user_id text, since timestamptz,
                                                  min_connected_seconds double precision,
                                                  min_completed_seconds double precision,
-                                                 notify boolean)
+                                                 notify boolean, instant timestamptz)
 RETURNS bigint[]
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
@@ -110,7 +112,7 @@ BEGIN
                 WHERE c.user_id = _reclassify_tenant_calls.user_id AND c.status = 'ended'
                   AND (since IS NULL OR c.ended_at >= since)
                 ORDER BY c.id FOR UPDATE LOOP
-        IF callout._recompute_call(call.id, _reclassify_tenant_calls.user_id)
+        IF callout._recompute_call(call.id, _reclassify_tenant_calls.user_id, instant)
            IS DISTINCT FROM call.outcome THEN
             changed := changed OPERATOR(pg_catalog.||) call.id;
         END IF;
@@ -120,7 +122,7 @@ EXCEPTION WHEN lock_not_available THEN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
+COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean, timestamptz) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
 
 -- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
 -- under the current settings, after the thresholds changed, tenant by tenant. Returns how many
@@ -135,6 +137,7 @@ AS $$
 DECLARE
     settings callout.ingest_settings := callout._ingest_settings();
     distributed boolean := callout._distributed();
+    instant timestamptz := pg_catalog.now();
     tenant record;
     changed bigint[];
     count integer := 0;
@@ -147,7 +150,7 @@ BEGIN
         SELECT r INTO changed
         FROM callout._reclassify_tenant_calls(tenant.user_id, since, settings.min_connected_seconds,
                                               settings.min_completed_seconds,
-                                              settings.notify AND NOT distributed) AS r;
+                                              settings.notify AND NOT distributed, instant) AS r;
         IF changed IS NULL THEN
             passed := passed + 1;
             CONTINUE;

@@ -412,6 +412,7 @@ DECLARE
     distributed boolean := callout._distributed();
     previous callout.call_outcome;
     remade callout.call_outcome;
+    instant timestamptz := pg_catalog.now();
 BEGIN
     IF call_id IS NULL THEN
         RAISE EXCEPTION 'call_id is required' USING ERRCODE = '22004';
@@ -435,7 +436,8 @@ BEGIN
     -- notified from here
     SELECT r INTO remade
     FROM callout._remake_call(tenant, call_id, settings.min_connected_seconds,
-                              settings.min_completed_seconds, settings.notify AND NOT distributed) AS r;
+                              settings.min_completed_seconds, settings.notify AND NOT distributed,
+                              instant) AS r;
     IF settings.notify AND distributed AND remade IS DISTINCT FROM previous THEN
         PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
     END IF;
@@ -445,13 +447,15 @@ $$;
 COMMENT ON FUNCTION callout.attach_late_events(bigint) IS 'attach to a call the events that waited for it past callout.unmatched_window, as a delivery would, and recompute it (the admin, or a gateway acting for its tenant)';
 
 DROP FUNCTION callout._create_call(text, text, text, text, text, text, jsonb, text, integer);
--- A call row, inserted (no checks: callers check who may); its id. On a distributed callout Citus
--- runs it on the node of the tenant's shards (callout.distribute: distributed by user_id,
--- delegated), where the id must be of the node's own range (callout.distribute gives it): a node
--- added since would hand out ids other nodes did, which callout looks calls and events up by.
+-- A call row, inserted (no checks: callers check who may) at instant (its created_at and
+-- updated_at: the caller's transaction's); its id. On a distributed callout Citus runs it on the
+-- node of the tenant's shards (callout.distribute: distributed by user_id, delegated), whose own
+-- transaction begins later, and where the id must be of the node's own range
+-- (callout.distribute gives it): a node added since would hand out ids other nodes did, which
+-- callout looks calls and events up by.
 CREATE FUNCTION callout._insert_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
-                                     metadata jsonb, origin text)
+                                     metadata jsonb, origin text, instant timestamptz)
 RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
@@ -460,11 +464,12 @@ DECLARE
     node_ids record;
 BEGIN
     INSERT INTO callout.call_log (user_id, room_name, direction, phone_number, registered_phone_number,
-                                  campaign_id, agent_config_id, metadata, origin)
+                                  campaign_id, agent_config_id, metadata, origin, created_at,
+                                  updated_at)
     VALUES (user_id, room_name, direction,
             coalesce(phone_number, callout.extract_phone_number(room_name)), phone_number,
             coalesce(campaign_id, callout.extract_campaign_id(room_name)), agent_config_id, metadata,
-            origin)
+            origin, instant, instant)
     RETURNING id INTO call_id;
     IF callout._distributed() THEN
         node_ids := callout._node_id_range();
@@ -478,25 +483,26 @@ BEGIN
     RETURN call_id;
 END
 $$;
-COMMENT ON FUNCTION callout._insert_call(text, text, text, text, text, text, jsonb, text) IS 'internal: inserts a call row; its id';
+COMMENT ON FUNCTION callout._insert_call(text, text, text, text, text, text, jsonb, text, timestamptz) IS 'internal: inserts a call row; its id';
 
--- A call made again from its events under these thresholds; its outcome, which was notified when
--- notify and it is new or changed (each set for the rest of the transaction: the caller passes
--- its own). On a distributed callout Citus runs it on the node of the tenant's shards, which has
+-- A call made again from its events under these thresholds at instant (the caller's transaction's);
+-- its outcome, which was notified when notify and it is new or changed (each set for the rest of
+-- the transaction: the caller passes its own). On a distributed callout Citus runs it on the node of the tenant's shards, which has
 -- settings of its own and must not notify (the caller does, from the coordinator): Citus commits
 -- a transaction that wrote on several nodes with PREPARE TRANSACTION, which a NOTIFY refuses.
 CREATE FUNCTION callout._remake_call(user_id text, call_id bigint,
                                      min_connected_seconds double precision,
-                                     min_completed_seconds double precision, notify boolean)
+                                     min_completed_seconds double precision, notify boolean,
+                                     instant timestamptz)
 RETURNS callout.call_outcome
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     PERFORM callout._use_thresholds(min_connected_seconds, min_completed_seconds, notify);
-    RETURN callout._recompute_call(call_id, user_id);
+    RETURN callout._recompute_call(call_id, user_id, instant);
 END
 $$;
-COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double precision, boolean) IS 'internal: makes a call again from its events under these thresholds; its outcome';
+COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double precision, boolean, timestamptz) IS 'internal: makes a call again from its events under these thresholds; its outcome';
 
 -- A call created (no checks: callers check who may, holding the room's lock) and made from the
 -- room's waiting events under these thresholds; its id and outcome, notified when notify. On a
@@ -504,7 +510,8 @@ COMMENT ON FUNCTION callout._remake_call(text, bigint, double precision, double 
 -- names are its own) the row is inserted and made on the node of the tenant's shards (each call in
 -- FROM, where Citus plans it), the room's name listed for the tenant (callout.room_tenant, where
 -- deliveries find the tenants whose calls an event may belong to: after the insert, so a call
--- inserted while distribute() ran is listed by it or here), and the outcome notified from here.
+-- inserted while distribute() ran is listed by it or here), and the outcome notified from here;
+-- the row's instants are this transaction's (now(), handed to the node as a value).
 CREATE FUNCTION callout._create_call(user_id text, room_name text, direction text,
                                      phone_number text, campaign_id text, agent_config_id text,
                                      metadata jsonb, origin text, window_seconds integer,
@@ -515,10 +522,11 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     distributed boolean;
+    instant timestamptz := pg_catalog.now();
 BEGIN
     SELECT c INTO call_id
     FROM callout._insert_call(user_id, room_name, direction, phone_number, campaign_id,
-                              agent_config_id, metadata, origin) AS c;
+                              agent_config_id, metadata, origin, instant) AS c;
     distributed := callout._distributed();
     IF distributed THEN
         PERFORM callout._refuse_on_worker('makes calls', 'Register calls and deliver webhooks through the coordinator.');
@@ -528,7 +536,7 @@ BEGIN
     IF callout._attach_unmatched(call_id, user_id, room_name, window_seconds) > 0 THEN
         SELECT r INTO outcome
         FROM callout._remake_call(user_id, call_id, min_connected_seconds, min_completed_seconds,
-                                  notify AND NOT distributed) AS r;
+                                  notify AND NOT distributed, instant) AS r;
         IF notify AND distributed AND outcome IS NOT NULL THEN
             PERFORM pg_catalog.pg_notify('callout_outcome', call_id::text);
         END IF;
@@ -793,13 +801,14 @@ COMMENT ON FUNCTION callout._warn_locked_tenants(text, integer) IS 'internal: wa
 -- calls are passed over (NULL): the wait holds no other tenant's row. A call's events are found
 -- with its tenant too, which Citus needs on the shards; on a distributed callout Citus runs it on
 -- the node of the tenant's shards (callout.distribute: delegated), where the lock is waited for.
-CREATE FUNCTION callout._expire_tenant_calls(user_id text, cutoff timestamptz) RETURNS integer
+CREATE FUNCTION callout._expire_tenant_calls(user_id text, cutoff timestamptz, instant timestamptz)
+RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
 DECLARE
     expired integer;
 BEGIN
-    UPDATE callout.call_log AS c SET status = 'expired', updated_at = pg_catalog.now()
+    UPDATE callout.call_log AS c SET status = 'expired', updated_at = instant
     WHERE c.user_id = _expire_tenant_calls.user_id AND callout._is_open(c.status)
       AND greatest(c.created_at, (SELECT pg_catalog.max(e.received_at) FROM callout.livekit_call_event AS e
                                   WHERE e.user_id = _expire_tenant_calls.user_id AND e.call_log_id = c.id))
@@ -810,7 +819,7 @@ EXCEPTION WHEN lock_not_available THEN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._expire_tenant_calls(text, timestamptz) IS 'internal: marks one tenant''s open calls with no activity since cutoff as expired; how many, NULL when a row of the tenant''s stayed locked';
+COMMENT ON FUNCTION callout._expire_tenant_calls(text, timestamptz, timestamptz) IS 'internal: marks one tenant''s open calls with no activity since cutoff as expired; how many, NULL when a row of the tenant''s stayed locked';
 
 -- LiveKit drops webhooks under load: an open call that heard from LiveKit (or was registered)
 -- no later than older_than ago and whose end never arrived is marked expired, which frees its
@@ -824,6 +833,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     cutoff timestamptz := callout._cutoff(older_than);
+    instant timestamptz := pg_catalog.now();
     tenant record;
     expired integer;
     total integer := 0;
@@ -832,7 +842,7 @@ BEGIN
     FOR tenant IN SELECT DISTINCT c.user_id FROM callout.call_log AS c
                   WHERE callout._is_open(c.status) AND c.created_at < cutoff
                   ORDER BY c.user_id LOOP
-        SELECT e INTO expired FROM callout._expire_tenant_calls(tenant.user_id, cutoff) AS e;
+        SELECT e INTO expired FROM callout._expire_tenant_calls(tenant.user_id, cutoff, instant) AS e;
         IF expired IS NULL THEN
             passed := passed + 1;
         ELSE
@@ -857,7 +867,7 @@ COMMENT ON FUNCTION callout.expire_stale_calls(interval) IS 'mark open calls wit
 CREATE FUNCTION callout._reclassify_tenant_calls(user_id text, since timestamptz,
                                                  min_connected_seconds double precision,
                                                  min_completed_seconds double precision,
-                                                 notify boolean)
+                                                 notify boolean, instant timestamptz)
 RETURNS bigint[]
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET lock_timeout = '1s'
 AS $$
@@ -870,7 +880,7 @@ BEGIN
                 WHERE c.user_id = _reclassify_tenant_calls.user_id AND c.status = 'ended'
                   AND (since IS NULL OR c.ended_at >= since)
                 ORDER BY c.id FOR UPDATE LOOP
-        IF callout._recompute_call(call.id, _reclassify_tenant_calls.user_id)
+        IF callout._recompute_call(call.id, _reclassify_tenant_calls.user_id, instant)
            IS DISTINCT FROM call.outcome THEN
             changed := changed OPERATOR(pg_catalog.||) call.id;
         END IF;
@@ -880,7 +890,7 @@ EXCEPTION WHEN lock_not_available THEN
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
+COMMENT ON FUNCTION callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean, timestamptz) IS 'internal: recomputes one tenant''s ended calls under the given thresholds; the ids whose outcome changed';
 
 -- Recomputes the ended calls (those that ended since `since`, or all) from their stored events
 -- under the current settings, after the thresholds changed, tenant by tenant. Returns how many
@@ -895,6 +905,7 @@ AS $$
 DECLARE
     settings callout.ingest_settings := callout._ingest_settings();
     distributed boolean := callout._distributed();
+    instant timestamptz := pg_catalog.now();
     tenant record;
     changed bigint[];
     count integer := 0;
@@ -907,7 +918,7 @@ BEGIN
         SELECT r INTO changed
         FROM callout._reclassify_tenant_calls(tenant.user_id, since, settings.min_connected_seconds,
                                               settings.min_completed_seconds,
-                                              settings.notify AND NOT distributed) AS r;
+                                              settings.notify AND NOT distributed, instant) AS r;
         IF changed IS NULL THEN
             passed := passed + 1;
             CONTINUE;
@@ -1033,11 +1044,13 @@ DROP FUNCTION callout._recompute_call(bigint);
 -- it off). The thresholds are the session's callout.min_connected_seconds and
 -- min_completed_seconds. user_id is the call's tenant: on a distributed callout the call's rows
 -- are read and written in that tenant's shards on this node (the node a function distributed
--- by user_id runs on; callout.distribute).
-CREATE FUNCTION callout._recompute_call(call_id bigint, user_id text) RETURNS callout.call_outcome
+-- by user_id runs on; callout.distribute). instant is the row's updated_at when it is written:
+-- the caller's transaction's (on a Citus worker, the coordinator's, not the worker's own).
+CREATE FUNCTION callout._recompute_call(call_id bigint, user_id text, instant timestamptz)
+RETURNS callout.call_outcome
 LANGUAGE c STRICT SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
 AS 'MODULE_PATHNAME', 'callout_recompute_call';
-COMMENT ON FUNCTION callout._recompute_call(bigint, text) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
+COMMENT ON FUNCTION callout._recompute_call(bigint, text, timestamptz) IS 'internal: recomputes a call''s webhook-owned columns from the set of its events; notifies a new outcome';
 
 -- Trust and mappings by role OID: a role dropped and created again under its name is another
 -- role. Rows of roles that no longer exist are dropped (they could not be trusted before either).
@@ -1988,10 +2001,10 @@ BEGIN
     FROM pg_catalog.unnest(ARRAY[
         'callout._deliver_to_tenant(text, jsonb, text, text, bytea, bigint, bigint, boolean, bigint, text, double precision, double precision, integer, integer, timestamp with time zone)',
         'callout._call_candidates(text, text, text)',
-        'callout._insert_call(text, text, text, text, text, text, jsonb, text)',
-        'callout._remake_call(text, bigint, double precision, double precision, boolean)',
-        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean)',
-        'callout._expire_tenant_calls(text, timestamptz)'
+        'callout._insert_call(text, text, text, text, text, text, jsonb, text, timestamptz)',
+        'callout._remake_call(text, bigint, double precision, double precision, boolean, timestamptz)',
+        'callout._reclassify_tenant_calls(text, timestamptz, double precision, double precision, boolean, timestamptz)',
+        'callout._expire_tenant_calls(text, timestamptz, timestamptz)'
     ]::pg_catalog.regprocedure[]) AS f;
 END
 $$;
@@ -2463,6 +2476,6 @@ $$;
 -- The calls that hold events of a phone leg are made again from their events, as
 -- reclassify_calls makes them (under the session's thresholds; an outcome that changes is
 -- notified and enters the outcome feed): their SIP call ids, answered_at and answered_on_join.
-SELECT callout._recompute_call(c.id, c.user_id) FROM callout.call_log AS c
+SELECT callout._recompute_call(c.id, c.user_id, pg_catalog.now()) FROM callout.call_log AS c
 WHERE EXISTS (SELECT FROM callout.livekit_call_event AS e WHERE e.call_log_id = c.id AND e.is_sip)
 ORDER BY c.id;

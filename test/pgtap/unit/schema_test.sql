@@ -58,9 +58,9 @@ INSERT INTO expected_functions VALUES
     -- applying events to calls
     ('_lock_room', ARRAY['text'], 'void', 'VOLATILE', true, 'u', 'c', false),
     ('_tenant_relation', ARRAY['text', 'text'], 'regclass', 'STABLE', true, 'u', 'c', false),
-    ('_insert_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text'], 'bigint', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_remake_call', ARRAY['text', 'bigint', 'double precision', 'double precision', 'boolean'], 'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_recompute_call', ARRAY['bigint', 'text'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
+    ('_insert_call', ARRAY['text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'timestamp with time zone'], 'bigint', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_remake_call', ARRAY['text', 'bigint', 'double precision', 'double precision', 'boolean', 'timestamp with time zone'], 'callout.call_outcome', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_recompute_call', ARRAY['bigint', 'text', 'timestamp with time zone'], 'callout.call_outcome', 'VOLATILE', true, 'u', 'c', false),
     -- a room's waiting events attached to its call: the pending store's (the coordinator's), and
     -- the tenant's (by _attach_unmatched itself)
     ('_first_pending_event', ARRAY['bigint', 'text', 'timestamp with time zone'], 'record', 'STABLE', false, 'u', 'plpgsql', false),
@@ -102,10 +102,10 @@ INSERT INTO expected_functions VALUES
     ('grant_api_roles', ARRAY['name', 'name', 'name'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_cutoff', ARRAY['interval'], 'timestamp with time zone', 'STABLE', false, 'u', 'plpgsql', false),
     ('_warn_locked_tenants', ARRAY['text', 'integer'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_expire_tenant_calls', ARRAY['text', 'timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_expire_tenant_calls', ARRAY['text', 'timestamp with time zone', 'timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('expire_stale_calls', ARRAY['interval'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('reclassify_calls', ARRAY['timestamp with time zone'], 'integer', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_reclassify_tenant_calls', ARRAY['text', 'timestamp with time zone', 'double precision', 'double precision', 'boolean'], 'bigint[]', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_reclassify_tenant_calls', ARRAY['text', 'timestamp with time zone', 'double precision', 'double precision', 'boolean', 'timestamp with time zone'], 'bigint[]', 'VOLATILE', false, 'u', 'plpgsql', false),
     -- scaling out on Citus
     ('distribute', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_on_workers', ARRAY['text'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
@@ -451,7 +451,7 @@ SELECT is(
           WHERE p.pronamespace = 'callout'::regnamespace AND 'enable_seqscan=off' = ANY (p.proconfig)
           ORDER BY 1),
     ARRAY['callout._deliver_to_tenant(text,jsonb,text,text,bytea,bigint,bigint,boolean,bigint,text,double precision,double precision,integer,integer,timestamp with time zone)',
-          'callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint,text)',
+          'callout._ingest(text,jsonb,text)', 'callout._recompute_call(bigint,text,timestamp with time zone)',
           'callout._replay_delivery(text,text,timestamp with time zone)', 'callout.livekit_webhook(text)', 'callout.process_livekit_webhook(text,text)',
           'callout.register_call(text,text,text,text,text,text,jsonb)'],
     'ingestion and registration plan their lookups by key without sequential scans (enable_seqscan off)');
