@@ -68,4 +68,8 @@ std::optional<std::string_view> tenant_of_token(std::string_view secret, std::st
     return user_id;
 }
 
+bool token_is_the_roles_own(std::string_view token) {
+    return token.size() > kMacChars + 1 && token[kMacChars] == '.' && token[kMacChars + 1] == '.';
+}
+
 }  // namespace callout::core

@@ -47,4 +47,9 @@ std::optional<std::string_view> tenant_of_token(std::string_view secret, std::st
                                                 std::int64_t now,
                                                 std::optional<std::string_view> role_epoch);
 
+// Whether a token tenant_of_token accepts is a role's own, for its settings (no end), not one
+// request's. A role a trusted gateway's session could act as is named by its requests' tokens
+// only (DESIGN.md §7).
+bool token_is_the_roles_own(std::string_view token);
+
 }  // namespace callout::core

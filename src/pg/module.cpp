@@ -43,8 +43,9 @@ void schema_changed(Datum, int, uint32) {
     callout::pg::forget_known_relation_names();
 }
 
-// A role changed (renamed, dropped): the tenant a token names for it is read again, as a token is
-// signed for a role's name.
+// A role changed (renamed, dropped) or a membership did: the tenant a token names for it is read
+// again, as a token is signed for a role's name, and a role a gateway can take has no token of
+// its own (tenant_token_functions.cpp).
 void role_changed(Datum, int, uint32) {
     ++callout::pg::tenant_token_generation;
 }
@@ -121,6 +122,7 @@ extern "C" void _PG_init(void) {
     CacheRegisterSyscacheCallback(PROCOID, function_changed, Datum(0));
     CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, Datum(0));
     CacheRegisterSyscacheCallback(AUTHOID, role_changed, Datum(0));
+    CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, role_changed, Datum(0));
     RegisterXactCallback(transaction_ended, nullptr);
     RegisterSubXactCallback(subtransaction_changed, nullptr);
 }

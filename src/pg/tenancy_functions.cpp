@@ -8,6 +8,7 @@
 #include "pg/boundary.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/json_body.hpp"
+#include "pg/tenancy.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -89,11 +90,15 @@ struct Mapping {
 };
 CALLOUT_PLAIN_DATA(Mapping);
 
-// The roles a role that is no superuser is a member of, as pg_has_role(role, ..., 'MEMBER')
-// follows them (PostgreSQL's roles_is_member_of): the role, every role granted to it through any
-// chain of pg_auth_members (INHERIT or not), and pg_database_owner once the chain reaches the
-// database's owner. In the current memory context; *count of them.
-Oid* roles_of_member(Oid role, int* count) {
+// Which way related_roles walks the grants of pg_auth_members.
+enum class Grants { to_role, of_role };
+
+// The roles related to a role through any chain of pg_auth_members (INHERIT or not), the role
+// first. Grants::to_role: the roles it is a member of, as pg_has_role(role, ..., 'MEMBER') follows
+// them for a role that is no superuser (PostgreSQL's roles_is_member_of), with pg_database_owner
+// once the chain reaches the database's owner. Grants::of_role: its members, the other way, with
+// the database's owner for pg_database_owner. In the current memory context; *count of them.
+Oid* related_roles(Oid role, Grants walk, int* count) {
     HeapTuple database = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
     if (!HeapTupleIsValid(database))
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_DATABASE),
@@ -110,13 +115,18 @@ Oid* roles_of_member(Oid role, int* count) {
         roles[found++] = granted;
     };
     add(role);
+    const bool upward = walk == Grants::to_role;
     for (int i = 0; i < found; ++i) {
-        const Oid member = roles[i];
-        if (member == owner) add(ROLE_PG_DATABASE_OWNER);
-        CatCList* grants = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(member));
-        for (int g = 0; g < grants->n_members; ++g)
-            add(reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(&grants->members[g]->tuple))
-                    ->roleid);
+        const Oid reached = roles[i];
+        if (upward && reached == owner) add(ROLE_PG_DATABASE_OWNER);
+        if (!upward && reached == ROLE_PG_DATABASE_OWNER) add(owner);
+        CatCList* grants = SearchSysCacheList1(upward ? AUTHMEMMEMROLE : AUTHMEMROLEMEM,
+                                               ObjectIdGetDatum(reached));
+        for (int g = 0; g < grants->n_members; ++g) {
+            const auto* grant =
+                reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(&grants->members[g]->tuple));
+            add(upward ? grant->roleid : grant->member);
+        }
         ReleaseSysCacheList(grants);
     }
     *count = found;
@@ -128,7 +138,7 @@ Oid* roles_of_member(Oid role, int* count) {
 // exist. Several different inherited mappings are ambiguous and map to nothing: a role never
 // becomes an auditor or a tenant by sort order. None once the session's login role or the
 // invoking role is gone. The roles it is a member of are looked up in tenant_role one by one
-// (roles_of_member): the cost follows the role's grants, not the number of mappings; a
+// (related_roles): the cost follows the role's grants, not the number of mappings; a
 // superuser, a member of every role, has every row read.
 Mapping invoking_role_mapping() {
     const Oid invoking = GetOuterUserId();
@@ -160,7 +170,7 @@ Mapping invoking_role_mapping() {
         callout::pg::for_each_row(read, snapshot, inherit);
     } else if (!own.mapped) {
         int count = 0;
-        const Oid* roles = roles_of_member(invoking, &count);
+        const Oid* roles = related_roles(invoking, Grants::to_role, &count);
         for (int i = 1; i < count; ++i) rows_of(roles[i], inherit);
     }
     UnregisterSnapshot(snapshot);
@@ -206,6 +216,29 @@ text* current_tenant() {
 }
 
 }  // namespace
+
+// The first role of callout.gateway_role (that exists) whose session could act as role: the
+// trusted role or one of its members (through any chain) is a member of role, and is no
+// superuser (a superuser's session is a gateway's, and may take any role: README, Scaling out on
+// Citus). InvalidOid for none.
+Oid callout::pg::gateway_acting_as(Oid role) {
+    const TableRead read = callout::pg::open_table_read("gateway_role");
+    const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
+    Snapshot snapshot = callout::pg::calling_snapshot();
+    Oid found = InvalidOid;
+    callout::pg::for_each_row(read, snapshot, [&] {
+        const Oid trusted = DatumGetObjectId(*callout::pg::value_column(read.slot, role_column));
+        if (found != InvalidOid || !role_exists(trusted)) return;
+        int count = 0;
+        const Oid* sessions = related_roles(trusted, Grants::of_role, &count);
+        for (int i = 0; i < count && found == InvalidOid; ++i)
+            if (!superuser_arg(sessions[i]) && is_member_of_existing(sessions[i], role))
+                found = trusted;
+    });
+    UnregisterSnapshot(snapshot);
+    callout::pg::close_table_read(read);
+    return found;
+}
 
 // current_user_id() RETURNS text: the tenant this statement acts for (current_tenant); NULL for
 // none. Row-level security's policies compare user_id with it, once per statement.

@@ -11,6 +11,7 @@
 #include "pg/boundary.hpp"
 #include "pg/direct_read.hpp"
 #include "pg/settings.hpp"
+#include "pg/tenancy.hpp"
 #include "pg/unix_time.hpp"
 
 extern "C" {
@@ -90,10 +91,30 @@ const char* database_name() {
     return name;
 }
 
+// Refuses (42501) the role's own token (no end: its settings') of a role a trusted gateway's
+// session could act as (SET ROLE). Such a session names its tenant on the coordinator
+// (callout.user_id, PostgREST's claims), and a Citus worker connection of the role logs in with
+// the role's own token: it would act for the role's tenant (an auditor's: every tenant), not the
+// one named. A request's token (set_tenant_token) says the tenant named.
+void refuse_roles_own_token_a_gateway_can_take(Oid role, const char* role_name) {
+    const Oid gateway = callout::pg::gateway_acting_as(role);
+    if (gateway == InvalidOid) return;
+    ereport(ERROR,
+            (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+             errmsg("the tenant token in the settings of role %s names no tenant: a session of "
+                    "the trusted gateway role %s can act as it",
+                    role_name, GetUserNameFromId(gateway, false)),
+             errdetail("A gateway's session that takes the role names its tenant on the "
+                       "coordinator, which the role's own token does not say on the workers."),
+             errhint("Run SELECT callout.set_tenant_token() first in each transaction "
+                     "(PostgREST's db-pre-request does), or revoke the role from the gateway.")));
+}
+
 // What callout.tenant_token says for the current role now (read once per role, token setting and
 // transaction): nullptr for nothing (no token, no secret, a token not signed for this database
 // and role with this secret, or one that ended before the transaction began), "" for an
-// auditor's token, else the tenant.
+// auditor's token, else the tenant. The role's own token of a role a gateway can take is refused
+// (refuse_roles_own_token_a_gateway_can_take).
 const char* token_reading() {
     Oid role = GetUserId();
     TokenTenantCache& cache = token_tenant_cache;
@@ -108,6 +129,8 @@ const char* token_reading() {
                 tenant_secret(), database_name(), role_name, token,
                 callout::pg::unix_seconds(GetCurrentTransactionStartTimestamp()),
                 role_epoch(role_name));
+            if (user_id && core::token_is_the_roles_own(token))
+                refuse_roles_own_token_a_gateway_can_take(role, role_name);
         }
         char* kept = nullptr;
         if (user_id) {

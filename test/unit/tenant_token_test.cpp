@@ -174,5 +174,13 @@ TEST(TenantToken, ARolesTokenNeedsItsEpoch) {
                        tenant_token(kSecret, kDatabase, "web", "tenant-a", kNow + 60, kEpoch)));
 }
 
+// A role's own token has no end; a request's has one.
+TEST(TenantToken, TellsTheRolesOwnFromARequests) {
+    EXPECT_TRUE(token_is_the_roles_own(role_token(kSecret, kDatabase, "web", "tenant-a")));
+    EXPECT_TRUE(token_is_the_roles_own(role_token(kSecret, kDatabase, "audit", "")));
+    EXPECT_FALSE(token_is_the_roles_own(request_token("web", "tenant-a", kNow + 60)));
+    EXPECT_FALSE(token_is_the_roles_own(request_token("web", "", kNow + 60)));
+}
+
 }  // namespace
 }  // namespace callout::core

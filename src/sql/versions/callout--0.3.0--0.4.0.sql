@@ -1145,6 +1145,7 @@ BEGIN
     PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(role);
     INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(role)::regrole) ON CONFLICT DO NOTHING;
+    PERFORM callout._gateways_to_workers();
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);
@@ -1235,6 +1236,7 @@ BEGIN
         PERFORM callout._check_role(authenticator_role);
         INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(authenticator_role)::regrole)
         ON CONFLICT DO NOTHING;
+        PERFORM callout._gateways_to_workers();
     END IF;
 END
 $$;
@@ -1775,6 +1777,32 @@ END
 $$;
 COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on every Citus worker (nothing without Citus)';
 
+-- The trusted gateway roles (callout.gateway_role) written to every Citus worker of a distributed
+-- callout, by name: a worker refuses the token without an end of a role a gateway's session could
+-- act as (token_tenant, DESIGN.md §7), which it tells from them. The new ones first, then those no
+-- longer trusted, so no worker knows fewer gateways than either state. Nothing where nothing is
+-- distributed.
+CREATE FUNCTION callout._gateways_to_workers() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    trusted text[];
+BEGIN
+    IF NOT callout._distributed() THEN
+        RETURN;
+    END IF;
+    trusted := ARRAY(SELECT g.role::text FROM callout.gateway_role AS g
+                     JOIN pg_catalog.pg_roles AS r ON r.oid = g.role ORDER BY 1);
+    PERFORM callout._on_workers(pg_catalog.format(
+        'INSERT INTO callout.gateway_role (role) SELECT r::pg_catalog.regrole '
+        'FROM pg_catalog.unnest(%L::text[]) AS r ON CONFLICT DO NOTHING', trusted));
+    PERFORM callout._on_workers(pg_catalog.format(
+        'DELETE FROM callout.gateway_role WHERE role::text OPERATOR(pg_catalog.<>) ALL (%L::text[])',
+        trusted));
+END
+$$;
+COMMENT ON FUNCTION callout._gateways_to_workers() IS 'internal: writes the trusted gateway roles to every Citus worker of a distributed callout';
+
 -- The tenants whose calls used each room name, on a distributed callout (callout._create_call
 -- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
 -- coordinator's own table, where a delivery finds the tenants whose calls its event may belong
@@ -1960,6 +1988,8 @@ BEGIN
     PERFORM callout.map_tenant_role(r.rolname, t.user_id)
     FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
     WHERE NOT EXISTS (SELECT FROM callout.tenant_token_epoch AS e WHERE e.role = r.rolname);
+    -- the trusted gateways (those trusted before, or changed by hand since the last run)
+    PERFORM callout._gateways_to_workers();
     -- every worker's own range of call and event ids (_node_id_range). A node's sequence is moved
     -- only forward, to its range's start: a node added later gets its range, one that handed out
     -- ids keeps them. (One row: a worker's answer to run_command_on_workers is one value.)

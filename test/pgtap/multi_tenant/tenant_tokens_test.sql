@@ -3,7 +3,7 @@
 -- database and the current role; the secret is the owner's alone; the token is anyone's to set;
 -- only callout's own code signs one.
 BEGIN;
-SELECT plan(40);
+SELECT plan(47);
 \ir tenants.psql
 
 -- A role granted token_tenant(), as a policy asking it needs (on a single node no policy does).
@@ -147,6 +147,47 @@ SELECT throws_ok('SELECT callout.distribute()', '55000',
 SELECT is((SELECT count(*) FROM pg_policy
            WHERE polrelid = 'callout.call_log'::regclass AND pg_get_expr(polqual, polrelid) LIKE '%current_user_id()%'),
           2::bigint, 'and call_log''s policies are as they were');
+
+-- ---- a role a trusted gateway's session could act as (SET ROLE) is named by a request's token
+-- only: its own token (no end) is refused (42501), as on a Citus worker it would act for the
+-- role's tenant while the gateway names another (7)
+CREATE ROLE callout_tap_desk NOLOGIN;
+CREATE ROLE callout_tap_app LOGIN;
+CREATE ROLE callout_tap_root SUPERUSER NOLOGIN;
+GRANT callout_tap_gateway, callout_tap_a TO callout_tap_root;
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'a_token';
+SELECT is(callout.token_tenant(), 'tenant-a',
+          'a superuser member of the gateway role and of the role leaves its own token as it is (it may take any role)');
+RESET SESSION AUTHORIZATION;
+GRANT callout_tap_a TO callout_tap_desk;
+GRANT callout_tap_desk TO callout_tap_app;
+GRANT callout_tap_gateway TO callout_tap_app;
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'a_token';
+SELECT throws_ok('SELECT callout.token_tenant()', '42501',
+                 'the tenant token in the settings of role callout_tap_a names no tenant: a session of the trusted gateway role callout_tap_gateway can act as it',
+                 'a role a gateway''s member can take through a chain: its own token is refused');
+SELECT throws_ok('SELECT callout.token_audits()', '42501', NULL, 'by token_audits too');
+SET LOCAL callout.tenant_token = :'current_token';
+SELECT is(callout.token_tenant(), 'tenant-a', 'a request''s token (an end) names its tenant');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION callout_tap_auditor;
+SET LOCAL callout.tenant_token = :'auditor_token';
+SELECT ok(callout.token_audits(), 'a role no gateway can take keeps its own token (an auditor''s)');
+RESET SESSION AUTHORIZATION;
+REVOKE callout_tap_gateway FROM callout_tap_app;
+GRANT callout_tap_a TO callout_tap_gateway;
+SET SESSION AUTHORIZATION callout_tap_a;
+SET LOCAL callout.tenant_token = :'a_token';
+SELECT throws_ok('SELECT callout.token_tenant()', '42501', NULL,
+                 'the trusted gateway role itself a member of the role: refused');
+RESET SESSION AUTHORIZATION;
+REVOKE callout_tap_a FROM callout_tap_gateway;
+SET SESSION AUTHORIZATION callout_tap_a;
+SELECT is(callout.token_tenant(), 'tenant-a', 'revoked from the gateway, its own token names its tenant again (in the same transaction)');
+SET LOCAL callout.tenant_token = '';
+RESET SESSION AUTHORIZATION;
 
 -- ---- a mapping changed or gone revokes the role's tokens without an end, as on one node the
 -- mapping alone says who is which tenant (5)
