@@ -129,7 +129,6 @@ BEGIN
     PERFORM callout._refuse_on_worker('maps roles', 'Map and trust roles on the coordinator, which signs their tokens and grants them on every node.');
     PERFORM callout._check_role(role);
     INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(role)::regrole) ON CONFLICT DO NOTHING;
-    PERFORM callout._gateways_to_workers();
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA callout TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT, UPDATE (agent_config_id, campaign_id, metadata) ON callout.call_log TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT ON callout.livekit_call_event TO %I', role);

@@ -43,7 +43,6 @@ BEGIN
         PERFORM callout._check_role(authenticator_role);
         INSERT INTO callout.gateway_role (role) VALUES (pg_catalog.quote_ident(authenticator_role)::regrole)
         ON CONFLICT DO NOTHING;
-        PERFORM callout._gateways_to_workers();
     END IF;
 END
 $$;

@@ -26,16 +26,23 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 
 -- The trusted gateway roles (callout.gateway_role) written to every Citus worker of a distributed
 -- callout, by name: a worker refuses the token without an end of a role a gateway's session could
--- act as (token_tenant, DESIGN.md §7), which it tells from them. The new ones first, then those no
--- longer trusted, so no worker knows fewer gateways than either state. Nothing where nothing is
--- distributed.
-CREATE FUNCTION callout._gateways_to_workers() RETURNS void
+-- act as (token_tenant, DESIGN.md §7), which it tells from them. Written outside this transaction
+-- (run_command_on_workers), so only what makes a worker refuse more is written as it happens: a
+-- gateway added (by trust_gateway_role, grant_api_roles or by hand: a trigger), also when its
+-- transaction then rolls back. Those no longer trusted are taken off only by distribute()
+-- (also_removed), with gateway_role locked against changes until it commits. Nothing where
+-- nothing is distributed, nor on a worker (the rows written there would be written again).
+CREATE FUNCTION callout._gateways_to_workers(also_removed boolean) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     trusted text[];
 BEGIN
+    -- two tests: the second names a function of Citus, which exists only where the first is true
     IF NOT callout._distributed() THEN
+        RETURN;
+    END IF;
+    IF NOT pg_catalog.citus_is_coordinator() THEN
         RETURN;
     END IF;
     trusted := ARRAY(SELECT g.role::text FROM callout.gateway_role AS g
@@ -43,12 +50,28 @@ BEGIN
     PERFORM callout._on_workers(pg_catalog.format(
         'INSERT INTO callout.gateway_role (role) SELECT r::pg_catalog.regrole '
         'FROM pg_catalog.unnest(%L::text[]) AS r ON CONFLICT DO NOTHING', trusted));
-    PERFORM callout._on_workers(pg_catalog.format(
-        'DELETE FROM callout.gateway_role WHERE role::text OPERATOR(pg_catalog.<>) ALL (%L::text[])',
-        trusted));
+    IF also_removed THEN
+        PERFORM callout._on_workers(pg_catalog.format(
+            'DELETE FROM callout.gateway_role WHERE role::text OPERATOR(pg_catalog.<>) ALL (%L::text[])',
+            trusted));
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION callout._gateways_to_workers() IS 'internal: writes the trusted gateway roles to every Citus worker of a distributed callout';
+COMMENT ON FUNCTION callout._gateways_to_workers(boolean) IS 'internal: writes the trusted gateway roles to every Citus worker of a distributed callout (and takes those no longer trusted off, when also_removed)';
+
+-- A gateway trusted (an INSERT or UPDATE of gateway_role, by callout's functions or by hand) is
+-- written to every worker of a distributed callout at once (_gateways_to_workers).
+CREATE FUNCTION callout._gateways_trusted() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM callout._gateways_to_workers(false);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION callout._gateways_trusted() IS 'internal: a gateway trusted is written to every Citus worker';
+CREATE TRIGGER gateway_role_to_workers AFTER INSERT OR UPDATE ON callout.gateway_role
+    FOR EACH STATEMENT EXECUTE FUNCTION callout._gateways_trusted();
 
 -- The tenants whose calls used each room name, on a distributed callout (callout._create_call
 -- lists a call's before it is made; callout.distribute lists the calls made before): a Citus
@@ -235,8 +258,6 @@ BEGIN
     PERFORM callout.map_tenant_role(r.rolname, t.user_id)
     FROM callout.tenant_role AS t JOIN pg_catalog.pg_roles AS r ON r.oid = t.role
     WHERE NOT EXISTS (SELECT FROM callout.tenant_token_epoch AS e WHERE e.role = r.rolname);
-    -- the trusted gateways (those trusted before, or changed by hand since the last run)
-    PERFORM callout._gateways_to_workers();
     -- every worker's own range of call and event ids (_node_id_range). A node's sequence is moved
     -- only forward, to its range's start: a node added later gets its range, one that handed out
     -- ids keeps them. (One row: a worker's answer to run_command_on_workers is one value.)
@@ -267,6 +288,10 @@ BEGIN
         PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
                                                     colocate_with => 'callout.call_log');
     END IF;
+    -- at every run, once distributed: the trusted gateways, those trusted before the first run
+    -- too, and none of those no longer trusted (no gateway is trusted or removed meanwhile)
+    LOCK TABLE callout.gateway_role IN SHARE MODE;
+    PERFORM callout._gateways_to_workers(true);
     -- at every run: the tenants of every room name (the calls made before, or written by hand
     -- since), and the work of one tenant run by Citus on the node of its shards, also when called
     -- inside another function or a transaction (force_delegation)

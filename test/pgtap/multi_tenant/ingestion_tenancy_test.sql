@@ -4,7 +4,7 @@
 -- which B's call does not pick up when it is created. The webhook-only role delivers (processed,
 -- duplicate) and can do nothing else: no other function, no table, no setting.
 BEGIN;
-SELECT plan(115);
+SELECT plan(116);
 \ir tenants.psql
 
 CREATE TEMP TABLE tap_before AS SELECT pg_temp.calls_of('tenant-b') AS b_calls;

@@ -4,7 +4,7 @@
 -- it may read or change, no sequence, USAGE on the schema and never CREATE. The signing
 -- secrets are readable by none of them, logged in or by the catalog.
 BEGIN;
-SELECT plan(521);
+SELECT plan(526);
 \ir tenants.psql
 
 -- The roles and what each may execute.
