@@ -1956,8 +1956,8 @@ COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s ow
 -- policies call those two, which answer only for the caller's own token: EXECUTE to PUBLIC on
 -- every node (grants on callout's functions stay on the node they are made on). The secret is
 -- made once, if the coordinator has none, and written to every worker at each run, with the
--- mapped roles' token epochs: run it again after adding a node (one without them reads nothing
--- for anyone); the roles mapped before get their tokens; each node gets its own range of ids;
+-- mapped roles' token epochs and the trusted gateway roles: run it again after adding a node (one
+-- without them reads nothing for anyone), and after a gateway is no longer trusted; the roles mapped before get their tokens; each node gets its own range of ids;
 -- the room names of calls written by hand since the last run are listed (callout.room_tenant).
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
 -- that logs every statement writes it to its log. A tenant's part of each delivery, registration
