@@ -220,24 +220,36 @@ text* current_tenant() {
 // The first role of callout.gateway_role (that exists) whose session could act as role: the
 // trusted role or one of its members (through any chain) is a member of role, and is no
 // superuser (a superuser's session is a gateway's, and may take any role: README, Scaling out on
-// Citus). InvalidOid for none.
+// Citus). InvalidOid for none. Walked from role: its members (who may take it), and the roles
+// each is a member of, compared with the trusted ones, so the cost follows role's members and
+// their grants, not the gateways' members.
 Oid callout::pg::gateway_acting_as(Oid role) {
     const TableRead read = callout::pg::open_table_read("gateway_role");
     const AttrNumber role_column = callout::pg::column_of(read.heap, "role");
     Snapshot snapshot = callout::pg::calling_snapshot();
-    Oid found = InvalidOid;
+    Oid* trusted = nullptr;
+    int trusted_count = 0;
+    int trusted_capacity = 0;
     callout::pg::for_each_row(read, snapshot, [&] {
-        const Oid trusted = DatumGetObjectId(*callout::pg::value_column(read.slot, role_column));
-        if (found != InvalidOid || !role_exists(trusted)) return;
-        int count = 0;
-        const Oid* sessions = related_roles(trusted, Grants::of_role, &count);
-        for (int i = 0; i < count && found == InvalidOid; ++i)
-            if (!superuser_arg(sessions[i]) && is_member_of_existing(sessions[i], role))
-                found = trusted;
+        const Oid gateway = DatumGetObjectId(*callout::pg::value_column(read.slot, role_column));
+        if (!role_exists(gateway)) return;
+        trusted = callout::pg::with_room_for_one_more(trusted, trusted_count, trusted_capacity, 8);
+        trusted[trusted_count++] = gateway;
     });
     UnregisterSnapshot(snapshot);
     callout::pg::close_table_read(read);
-    return found;
+    if (trusted_count == 0) return InvalidOid;
+    int taker_count = 0;
+    const Oid* takers = related_roles(role, Grants::of_role, &taker_count);
+    for (int t = 0; t < taker_count; ++t) {
+        if (superuser_arg(takers[t])) continue;
+        int granted_count = 0;
+        const Oid* granted = related_roles(takers[t], Grants::to_role, &granted_count);
+        for (int g = 0; g < granted_count; ++g)
+            for (int k = 0; k < trusted_count; ++k)
+                if (granted[g] == trusted[k]) return trusted[k];
+    }
+    return InvalidOid;
 }
 
 // current_user_id() RETURNS text: the tenant this statement acts for (current_tenant); NULL for
