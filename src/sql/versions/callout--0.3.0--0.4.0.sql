@@ -1778,12 +1778,12 @@ COMMENT ON FUNCTION callout._on_workers(text) IS 'internal: runs a command on ev
 -- The trusted gateway roles (callout.gateway_role) written to every Citus worker of a distributed
 -- callout, by name: a worker refuses the token without an end of a role a gateway's session could
 -- act as (token_tenant, DESIGN.md §7), which it tells from them. Written outside this transaction
--- (run_command_on_workers), so only what makes a worker refuse more is written as it happens: a
--- gateway added (by trust_gateway_role, grant_api_roles or by hand: a trigger), also when its
--- transaction then rolls back. Those no longer trusted are taken off only by distribute()
--- (also_removed), with gateway_role locked against changes until it commits. Nothing where
--- nothing is distributed, nor on a worker (the rows written there would be written again).
-CREATE FUNCTION callout._gateways_to_workers(also_removed boolean) RETURNS void
+-- (run_command_on_workers), so only what makes a worker refuse more is written: a gateway added
+-- (by trust_gateway_role, grant_api_roles or by hand: a trigger; by distribute(), those trusted
+-- before), also when its transaction then rolls back, and none taken off (a worker that lost a
+-- gateway the coordinator still trusts would refuse less). Nothing where nothing is distributed,
+-- nor on a worker (the rows written there would be written again).
+CREATE FUNCTION callout._gateways_to_workers() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -1801,14 +1801,9 @@ BEGIN
     PERFORM callout._on_workers(pg_catalog.format(
         'INSERT INTO callout.gateway_role (role) SELECT r::pg_catalog.regrole '
         'FROM pg_catalog.unnest(%L::text[]) AS r ON CONFLICT DO NOTHING', trusted));
-    IF also_removed THEN
-        PERFORM callout._on_workers(pg_catalog.format(
-            'DELETE FROM callout.gateway_role WHERE role::text OPERATOR(pg_catalog.<>) ALL (%L::text[])',
-            trusted));
-    END IF;
 END
 $$;
-COMMENT ON FUNCTION callout._gateways_to_workers(boolean) IS 'internal: writes the trusted gateway roles to every Citus worker of a distributed callout (and takes those no longer trusted off, when also_removed)';
+COMMENT ON FUNCTION callout._gateways_to_workers() IS 'internal: writes the trusted gateway roles to every Citus worker of a distributed callout';
 
 -- A gateway trusted (an INSERT or UPDATE of gateway_role, by callout's functions or by hand) is
 -- written to every worker of a distributed callout at once (_gateways_to_workers).
@@ -1816,7 +1811,7 @@ CREATE FUNCTION callout._gateways_trusted() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM callout._gateways_to_workers(false);
+    PERFORM callout._gateways_to_workers();
     RETURN NULL;
 END
 $$;
@@ -1957,7 +1952,7 @@ COMMENT ON FUNCTION callout._node_id_range() IS 'internal: this Citus node''s ow
 -- every node (grants on callout's functions stay on the node they are made on). The secret is
 -- made once, if the coordinator has none, and written to every worker at each run, with the
 -- mapped roles' token epochs and the trusted gateway roles: run it again after adding a node (one
--- without them reads nothing for anyone), and after a gateway is no longer trusted; the roles mapped before get their tokens; each node gets its own range of ids;
+-- without them reads nothing for anyone); the roles mapped before get their tokens; each node gets its own range of ids;
 -- the room names of calls written by hand since the last run are listed (callout.room_tenant).
 -- The secret reaches a worker as a constant of one statement (run_command_on_workers): a server
 -- that logs every statement writes it to its log. A tenant's part of each delivery, registration
@@ -2039,10 +2034,8 @@ BEGIN
         PERFORM pg_catalog.create_distributed_table('callout.livekit_call_event', 'user_id',
                                                     colocate_with => 'callout.call_log');
     END IF;
-    -- at every run, once distributed: the trusted gateways, those trusted before the first run
-    -- too, and none of those no longer trusted (no gateway is trusted or removed meanwhile)
-    LOCK TABLE callout.gateway_role IN SHARE MODE;
-    PERFORM callout._gateways_to_workers(true);
+    -- at every run, once distributed: the trusted gateways, those trusted before the first run too
+    PERFORM callout._gateways_to_workers();
     -- at every run: the tenants of every room name (the calls made before, or written by hand
     -- since), and the work of one tenant run by Citus on the node of its shards, also when called
     -- inside another function or a transaction (force_delegation)

@@ -112,7 +112,7 @@ INSERT INTO expected_functions VALUES
     ('_distributed', ARRAY[]::name[], 'boolean', 'STABLE', false, 'u', 'plpgsql', false),
     ('_refuse_on_worker', ARRAY['text', 'text'], 'void', 'STABLE', false, 'u', 'plpgsql', false),
     ('_use_thresholds', ARRAY['double precision', 'double precision', 'boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
-    ('_gateways_to_workers', ARRAY['boolean'], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
+    ('_gateways_to_workers', ARRAY[]::name[], 'void', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_gateways_trusted', ARRAY[]::name[], 'trigger', 'VOLATILE', false, 'u', 'plpgsql', false),
     ('_node_id_range', ARRAY[]::name[], 'record', 'STABLE', false, 'u', 'plpgsql', false),
     ('_call_candidates', ARRAY['text', 'text', 'text'], 'setof record', 'STABLE', false, 'u', 'c', false),
